@@ -1,0 +1,65 @@
+"""Loaders of the bundled sample and of the reference data in ``../shared/data``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import SourceNotFoundError
+
+__all__ = ["load_online_retail_sample", "online_retail_sample_path", "shared_data_dir"]
+
+#: Environment variable naming the folder of the reference data sets.
+SHARED_DATA_ENV = "CRMMINE_SHARED_DATA"
+SAMPLE_FILE = "online_retail_sample.csv.gz"
+
+
+def _repo_root() -> Path:
+    # src/crmmine/datasets/_loaders.py -> the repository root
+    return Path(__file__).resolve().parents[3]
+
+
+def shared_data_dir() -> Path:
+    """The folder of the reference data sets: ``$CRMMINE_SHARED_DATA``, else ``<repo>/../shared/data``.
+
+    The folder may not exist (a user's clone has no ``../shared``); callers check.
+    """
+    env = os.environ.get(SHARED_DATA_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return (_repo_root().parent / "shared" / "data").resolve()
+
+
+def online_retail_sample_path() -> Path:
+    """Path of the bundled Online Retail sample (``data/sample/online_retail_sample.csv.gz``)."""
+    path = _repo_root() / "data" / "sample" / SAMPLE_FILE
+    if not path.exists():
+        raise SourceNotFoundError(
+            f"The bundled sample {path} is missing. Run 'python scripts/make_sample.py' in the "
+            "repository to derive it from ../shared/data/online_retail."
+        )
+    return path
+
+
+def load_online_retail_sample() -> pd.DataFrame:
+    """Load the bundled sample of the UCI Online Retail data as a canonical (uncleaned) table.
+
+    Source: Daqing Chen, Sai Liang Sain, Kun Guo (2012), "Data mining for the online retail
+    industry", UCI Machine Learning Repository, CC BY 4.0. The sample (made by
+    ``scripts/make_sample.py``, deterministic) holds every line of about 1,000 customers
+    drawn at random, plus guest lines and cancellations, so cleaning has real work; see
+    ``data/sample/README.md``.
+
+    Columns: those of :mod:`crmmine.schema` (customer_id, order_id, order_date,
+    product_id, product_name, quantity, unit_price, amount, country, source_line).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The raw sample in canonical form; pass it to :func:`crmmine.clean`.
+    """
+    from ..io import read_transactions
+
+    return read_transactions(online_retail_sample_path(), schema="online_retail")

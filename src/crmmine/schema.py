@@ -1,0 +1,105 @@
+"""The canonical transaction schema (one row per order line) and its validation.
+
+See ``DESIGN.md``: every later stage takes this table and trusts it.
+
+==============  ================  ==================================================
+column          dtype             notes
+==============  ================  ==================================================
+customer_id     string            missing for guest lines (cleaning rejects them)
+order_id        string            invoice / basket id
+order_date      datetime64[ns]    NaT where the source value could not be read
+product_id      string            stock code / SKU
+product_name    string            optional
+quantity        float64           negative = return
+unit_price      float64           optional when ``amount`` is given
+amount          float64           quantity x unit_price unless the source gives it
+country         string            optional
+category        string            optional
+discount        float64           optional
+source_line     int64             line (row) of the source the row came from
+==============  ================  ==================================================
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import MissingColumnError
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ID_COLUMNS",
+    "NUMERIC_COLUMNS",
+    "STRING_DTYPE",
+    "validate_transactions",
+]
+
+#: Canonical column order.
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "customer_id",
+    "order_id",
+    "order_date",
+    "product_id",
+    "product_name",
+    "quantity",
+    "unit_price",
+    "amount",
+    "country",
+    "category",
+    "discount",
+    "source_line",
+)
+
+#: Columns every canonical table has (after reading; ``amount`` is derived if absent).
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "customer_id",
+    "order_id",
+    "order_date",
+    "product_id",
+    "quantity",
+    "amount",
+)
+
+ID_COLUMNS: tuple[str, ...] = ("customer_id", "order_id", "product_id")
+TEXT_COLUMNS: tuple[str, ...] = ID_COLUMNS + ("product_name", "country", "category")
+NUMERIC_COLUMNS: tuple[str, ...] = ("quantity", "unit_price", "amount", "discount")
+
+#: The dtype of every text column of the canonical table.
+STRING_DTYPE = pd.StringDtype("pyarrow")
+
+
+def validate_transactions(tx: pd.DataFrame, *, name: str = "tx") -> pd.DataFrame:
+    """Check that ``tx`` is a canonical transaction table and return it.
+
+    Parameters
+    ----------
+    tx : pandas.DataFrame
+        The table to check, usually from :func:`crmmine.read_transactions` or
+        ``crmmine.clean(...).transactions``.
+    name : str, default="tx"
+        The parameter name used in error messages.
+
+    Raises
+    ------
+    MissingColumnError
+        A required column is missing, or ``order_date`` is not a datetime column.
+    """
+    if not isinstance(tx, pd.DataFrame):
+        raise MissingColumnError(
+            f"The '{name}' parameter must be a pandas DataFrame of canonical transactions. "
+            f"Got {type(tx).__name__} instead; read a file with crmmine.read_transactions(path)."
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in tx.columns]
+    if missing:
+        raise MissingColumnError(
+            f"The '{name}' table has no column {missing[0]!r} (columns found: "
+            f"{', '.join(map(str, tx.columns))}). Read the file with crmmine.read_transactions(path, "
+            f"schema={{'{missing[0]}': '<your column>', ...}}) to map it."
+        )
+    if not pd.api.types.is_datetime64_any_dtype(tx["order_date"]):
+        raise MissingColumnError(
+            f"The '{name}' table's 'order_date' column must hold datetimes. Got dtype "
+            f"{tx['order_date'].dtype} instead; read the file with crmmine.read_transactions."
+        )
+    return tx

@@ -1,0 +1,36 @@
+"""Shared fixtures. The reference data sets are found through CRMMINE_SHARED_DATA (default ../shared/data)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from crmmine.datasets import shared_data_dir
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """The folder of the real reference data; skip when absent (an error when CRMMINE_REQUIRE_SHARED_DATA=1)."""
+    path = shared_data_dir()
+    if not (path / "online_retail" / "online_retail.csv.gz").exists():
+        msg = f"reference data not found at {path}; set CRMMINE_SHARED_DATA to the shared/data folder"
+        if os.environ.get("CRMMINE_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return path
+
+
+@pytest.fixture(scope="session")
+def online_retail_path(shared_data):
+    return shared_data / "online_retail" / "online_retail.csv.gz"
+
+
+@pytest.fixture(scope="session")
+def cdnow_sample_path(shared_data):
+    return shared_data / "cdnow" / "CDNOW_sample.txt"
+
+
+@pytest.fixture(scope="session")
+def cdnow_master_path(shared_data):
+    return shared_data / "cdnow" / "CDNOW_master.txt"
