@@ -5,13 +5,19 @@ segments, cross-sell rules and churn risk. See the README for a tour.
 """
 
 from . import datasets
+from .clean import CleanResult, clean, load_clean
 from .errors import CrmmineError
+from .io import read_transactions
 from .schema import validate_transactions
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CleanResult",
     "CrmmineError",
+    "clean",
     "datasets",
+    "load_clean",
+    "read_transactions",
     "validate_transactions",
 ]

@@ -1,0 +1,161 @@
+"""Reading dates as shops export them: ISO and other common strings, Excel serials, Unix epochs.
+
+:func:`parse_dates` chooses one format for the whole column (the one that reads the most
+values of a sample), so a column is never read half day-first and half month-first.
+Day/month order is decided from the data when some value proves it (a day above 12);
+when every value fits both orders, ``dayfirst`` must be given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError, UnparseableValuesError
+
+__all__ = ["parse_dates"]
+
+# Formats tried for text dates, in this order, after ISO 8601.
+_DMY = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+        "%d.%m.%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
+_MDY = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M",
+        "%m-%d-%Y", "%m/%d/%y %H:%M", "%m/%d/%y")
+_UNAMBIGUOUS = ("%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y",
+                "%d-%b-%Y", "%d %B %Y", "%b %d %Y", "%B %d, %Y", "%d-%b-%y", "%Y年%m月%d日",
+                "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M")
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SAMPLE = 2000
+
+
+def _from_numbers(num: pd.Series) -> tuple[pd.Series, str] | None:
+    """Numbers as dates: YYYYMMDD, Excel serial days, Unix epoch seconds or milliseconds."""
+    v = num.dropna()
+    if v.empty:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    integral = bool(np.all(np.mod(v.to_numpy(), 1) == 0))
+    if integral and 19000101 <= lo and hi <= 21001231:
+        return pd.to_datetime(num.astype("Int64").astype("string"), format="%Y%m%d", errors="coerce"), "YYYYMMDD"
+    if 1 <= lo and hi < 200000:  # Excel serial days (1900-01-01 .. 2447)
+        days = num.to_numpy(dtype=float)
+        return pd.Series(_EXCEL_EPOCH + pd.to_timedelta(days, unit="D"), index=num.index), "Excel serial"
+    if 1e8 <= lo and hi < 1e10:
+        return pd.to_datetime(num, unit="s", errors="coerce"), "Unix seconds"
+    if 1e11 <= lo and hi < 1e13:
+        return pd.to_datetime(num, unit="ms", errors="coerce"), "Unix milliseconds"
+    return None
+
+
+def _try(text: pd.Series, fmt: str) -> pd.Series:
+    if fmt == "ISO8601":
+        return pd.to_datetime(text, format="ISO8601", errors="coerce")
+    return pd.to_datetime(text, format=fmt, errors="coerce")
+
+
+def parse_dates(
+    values: pd.Series,
+    *,
+    column: str = "order_date",
+    dayfirst: bool | None = None,
+    line_numbers: np.ndarray | None = None,
+    max_bad_fraction: float = 0.1,
+    source: str = "the source",
+) -> pd.Series:
+    """Parse a column of dates; unreadable values become ``NaT``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Strings, numbers or datetimes.
+    column : str, default="order_date"
+        The column's name in the source, for messages.
+    dayfirst : bool or None, default=None
+        Day/month order of slash- or dot-separated dates. ``None`` decides from the data
+        and raises if the data fits both orders.
+    line_numbers : ndarray or None
+        The source line of each value, for messages (default: position + 2).
+    max_bad_fraction : float, default=0.1
+        More unreadable values than this fraction is an error, not a few rejected lines.
+    source : str
+        The file name, for messages.
+
+    Returns
+    -------
+    pandas.Series of datetime64[ns]
+        Time zones are dropped after conversion to UTC.
+
+    Raises
+    ------
+    UnparseableValuesError
+        More than ``max_bad_fraction`` of the values cannot be read, or day/month order
+        is ambiguous and ``dayfirst`` was not given.
+    """
+    if dayfirst not in (None, True, False):
+        raise ParameterError(f"The 'dayfirst' parameter must be None, True or False. Got {dayfirst!r} instead.")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = values
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+        return out.astype("datetime64[ns]")
+
+    missing = values.isna()
+    out: pd.Series | None = None
+    if pd.api.types.is_numeric_dtype(values):
+        got = _from_numbers(pd.to_numeric(values, errors="coerce"))
+        out = got[0] if got else None
+    else:
+        text = values.astype("string").str.strip()
+        missing = missing | (text == "").fillna(True)
+        nonblank = text[~missing]
+        numeric = pd.to_numeric(nonblank.iloc[:_SAMPLE], errors="coerce")
+        if len(nonblank) and numeric.notna().mean() > 0.9:
+            got = _from_numbers(pd.to_numeric(text.where(~missing), errors="coerce"))
+            if got is not None:
+                out = got[0]
+        if out is None and len(nonblank):
+            sample = nonblank.iloc[:: max(1, len(nonblank) // _SAMPLE)].iloc[:_SAMPLE]
+            if dayfirst is None:
+                candidates = ("ISO8601", *_UNAMBIGUOUS, *_DMY, *_MDY)
+            elif dayfirst:
+                candidates = ("ISO8601", *_UNAMBIGUOUS, *_DMY)
+            else:
+                candidates = ("ISO8601", *_UNAMBIGUOUS, *_MDY)
+            scores = {}
+            for fmt in candidates:
+                scores[fmt] = _try(sample, fmt).notna().mean()
+                if scores[fmt] == 1.0 and fmt not in _DMY + _MDY:
+                    break  # an unambiguous format reads every sampled value
+            best = max(scores, key=lambda f: scores[f])  # first best in candidate order
+            if dayfirst is None and best in _DMY + _MDY:
+                twin = _MDY if best in _DMY else _DMY
+                rival = max(twin, key=lambda f: scores[f])
+                if scores[rival] >= scores[best]:
+                    whole_best = _try(nonblank, best).notna().mean()
+                    whole_rival = _try(nonblank, rival).notna().mean()
+                    if whole_rival >= whole_best:
+                        raise UnparseableValuesError(
+                            f"The dates in column {column!r} of {source} fit both day/month orders (e.g. "
+                            f"{nonblank.iloc[0]!r}). Pass dayfirst=True (for {best if best in _DMY else rival}) "
+                            f"or dayfirst=False to say which."
+                        )
+                    if whole_rival > whole_best:
+                        best = rival
+            out = _try(text, best)
+            if getattr(out.dt, "tz", None) is not None:
+                out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+    if out is None:
+        out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    out = out.astype("datetime64[ns]")
+    bad = out.isna() & ~missing
+    n_filled = int((~missing).sum())
+    if n_filled == 0 or bad.sum() > max_bad_fraction * n_filled:
+        lines = np.arange(2, len(values) + 2) if line_numbers is None else np.asarray(line_numbers)
+        pos = np.flatnonzero(bad.to_numpy() if n_filled else (~out.notna()).to_numpy())[:3]
+        examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
+        raise UnparseableValuesError(
+            f"Column {column!r} of {source} cannot be read as dates ({int(bad.sum())} of {n_filled} values "
+            f"unreadable; {examples}). Use ISO dates (YYYY-MM-DD), pass dayfirst=, or map another column "
+            "with schema={'order_date': '<column>'}."
+        )
+    return out
