@@ -5,9 +5,11 @@ segments, cross-sell rules and churn risk. See the README for a tour.
 """
 
 from . import datasets
+from .artifacts import write_table
 from .clean import CleanResult, clean, load_clean
 from .errors import CrmmineError
 from .io import read_transactions
+from .parameters import check_parameters
 from .schema import validate_transactions
 
 __version__ = "0.1.0"
@@ -15,9 +17,11 @@ __version__ = "0.1.0"
 __all__ = [
     "CleanResult",
     "CrmmineError",
+    "check_parameters",
     "clean",
     "datasets",
     "load_clean",
     "read_transactions",
     "validate_transactions",
+    "write_table",
 ]
