@@ -120,6 +120,20 @@ def _non_product_mask(codes: pd.Series, exact: frozenset[str], prefixes: tuple[s
     return mask
 
 
+def _exact_duplicates(tx: pd.DataFrame) -> np.ndarray:
+    """Lines equal to an earlier line in every column but ``source_line``.
+
+    Only lines sharing order and product with another line can be exact duplicates, so the
+    full comparison runs on those few candidates (same result as ``DataFrame.duplicated``).
+    """
+    cols = [c for c in tx.columns if c != "source_line"]
+    cand = tx.duplicated(subset=["order_id", "product_id"], keep=False).to_numpy()
+    dup = np.zeros(len(tx), dtype=bool)
+    if cand.any():
+        dup[cand] = tx.loc[cand, cols].duplicated(keep="first").to_numpy()
+    return dup
+
+
 def _robust_z(values: np.ndarray) -> np.ndarray:
     """Robust z-score: (x - median) / (1.4826 MAD); 0 where MAD is 0 and x equals the median."""
     med = np.median(values)
@@ -194,12 +208,13 @@ def clean(
     active = [r for r in CLEANING_RULES if r not in skip]
 
     n = len(tx)
-    reason = np.full(n, "", dtype=object)
+    code_of = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}  # 0 = kept
+    reason = np.zeros(n, dtype=np.int8)
     undecided = np.ones(n, dtype=bool)
 
     def mark(rule: str, mask: np.ndarray) -> None:
         hit = mask & undecided
-        reason[hit] = rule
+        reason[hit] = code_of[rule]
         undecided[hit] = False
 
     quantity = tx["quantity"].to_numpy(dtype=float)
@@ -210,8 +225,7 @@ def clean(
     if "missing_customer_id" in active:
         mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
     if "duplicate" in active:
-        cols = [c for c in tx.columns if c != "source_line"]
-        mark("duplicate", tx.duplicated(subset=cols, keep="first").to_numpy())
+        mark("duplicate", _exact_duplicates(tx))
     if "non_product_code" in active:
         mark("non_product_code", _non_product_mask(tx["product_id"], codes, prefixes))
     if "non_positive_price" in active:
@@ -234,17 +248,20 @@ def clean(
             mark("extreme_value", cand & ((z > extreme_z) | (zp > extreme_z)))
 
     kept_mask = undecided
-    return_mask = reason == "return"
+    return_mask = reason == code_of["return"]
     rejected_mask = ~kept_mask & ~return_mask
     transactions = tx.loc[kept_mask].reset_index(drop=True)
     returns = tx.loc[return_mask].reset_index(drop=True)
     rejected = tx.loc[rejected_mask].reset_index(drop=True)
-    rejected["reason"] = pd.Categorical(reason[rejected_mask], categories=[r for r in CLEANING_RULES if r != "return"])
+    reject_rules = [r for r in CLEANING_RULES if r != "return"]
+    # reason codes 1.. follow CLEANING_RULES; "return" is never among the rejected lines
+    to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])
+    rejected["reason"] = pd.Categorical.from_codes(to_category[reason[rejected_mask]], categories=reject_rules)
 
     amt = np.nan_to_num(amount)
     rows = [("input", label("audit.input"), n, float(amt.sum()))]
     for rule in CLEANING_RULES:
-        m = reason == rule
+        m = reason == code_of[rule]
         key = "reason.return" if rule == "return" else f"reason.{rule}"
         rows.append((rule, label(key), int(m.sum()), float(amt[m].sum())))
     rows.append(("kept", label("audit.kept"), int(kept_mask.sum()), float(amt[kept_mask].sum())))

@@ -20,7 +20,7 @@ _DMY = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M:%S", 
         "%d.%m.%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
 _MDY = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M",
         "%m-%d-%Y", "%m/%d/%y %H:%M", "%m/%d/%y")
-_UNAMBIGUOUS = ("%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y",
+_UNAMBIGUOUS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y",
                 "%d-%b-%Y", "%d %B %Y", "%b %d %Y", "%B %d, %Y", "%d-%b-%y", "%Y年%m月%d日",
                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M")
 
@@ -51,6 +51,21 @@ def _try(text: pd.Series, fmt: str) -> pd.Series:
     if fmt == "ISO8601":
         return pd.to_datetime(text, format="ISO8601", errors="coerce")
     return pd.to_datetime(text, format=fmt, errors="coerce")
+
+
+def _try_arrow(text: pd.Series, fmt: str) -> pd.Series | None:
+    """pyarrow's strptime for a whole pyarrow-backed column (several times faster); None if unusable."""
+    if not (isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow") or "%b" in fmt \
+            or "%B" in fmt or "年" in fmt or "%y" in fmt:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        parsed = pc.strptime(pa.array(text.array), format=fmt, unit="s", error_is_null=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
 
 
 def parse_dates(
@@ -116,11 +131,11 @@ def parse_dates(
         if out is None and len(nonblank):
             sample = nonblank.iloc[:: max(1, len(nonblank) // _SAMPLE)].iloc[:_SAMPLE]
             if dayfirst is None:
-                candidates = ("ISO8601", *_UNAMBIGUOUS, *_DMY, *_MDY)
+                candidates = (*_UNAMBIGUOUS, "ISO8601", *_DMY, *_MDY)
             elif dayfirst:
-                candidates = ("ISO8601", *_UNAMBIGUOUS, *_DMY)
+                candidates = (*_UNAMBIGUOUS, "ISO8601", *_DMY)
             else:
-                candidates = ("ISO8601", *_UNAMBIGUOUS, *_MDY)
+                candidates = (*_UNAMBIGUOUS, "ISO8601", *_MDY)
             scores = {}
             for fmt in candidates:
                 scores[fmt] = _try(sample, fmt).notna().mean()
@@ -141,7 +156,9 @@ def parse_dates(
                         )
                     if whole_rival > whole_best:
                         best = rival
-            out = _try(text, best)
+            out = _try_arrow(text, best) if best != "ISO8601" else None
+            if out is None:
+                out = _try(text, best)
             if getattr(out.dt, "tz", None) is not None:
                 out = out.dt.tz_convert("UTC").dt.tz_localize(None)
     if out is None:

@@ -18,6 +18,9 @@ from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from .dates import parse_dates
 from .errors import (
@@ -205,6 +208,12 @@ def _read_text(path: Path, kind: str, encoding: str, schema, source_name: str) -
         mapping, _ = _resolve_schema(schema, clean_header, source_name)
         numeric_src = {mapping[c] for c in NUMERIC_COLUMNS if c in mapping}
         kwargs["dtype"] = {h: object for h, ch in zip(header, clean_header) if ch not in numeric_src}
+        if sep is not None and names is None:
+            frame = _read_delimited_arrow(path, kind, sep, enc, [h for h, ch in zip(header, clean_header)
+                                                                 if ch not in numeric_src])
+            if frame is not None:
+                frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+                return frame, enc, 2
     else:
         kwargs["dtype"] = object
     try:
@@ -222,6 +231,36 @@ def _read_text(path: Path, kind: str, encoding: str, schema, source_name: str) -
         raise NotATableError(f"{path} cannot be read as a table ({str(err).splitlines()[0]}). Check the separator and quoting.") from None
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     return frame, enc, (1 if header_less else 2)
+
+
+def _read_delimited_arrow(path: Path, kind: str, sep: str, enc: str, text_columns: list[str]) -> pd.DataFrame | None:
+    """Fast path: pyarrow's multi-threaded CSV reader; ``None`` when it cannot read the file
+    (ragged lines, odd quoting), and the caller falls back to pandas' parser."""
+    arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
+    try:
+        stream = pa.input_stream(str(path), compression="gzip" if kind == "gzip" else None)
+        table = pacsv.read_csv(
+            stream,
+            read_options=pacsv.ReadOptions(encoding=arrow_enc, block_size=1 << 23),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in text_columns}, strings_can_be_null=True,
+                null_values=[""], quoted_strings_can_be_null=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return None
+    cols = {}
+    for name, col in zip(table.column_names, table.columns):
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            cols[name] = pd.Series(pd.arrays.ArrowStringArray(col))
+        elif pa.types.is_null(col.type):
+            cols[name] = pd.Series(np.full(len(col), np.nan))
+        else:
+            try:
+                cols[name] = pd.Series(col.to_numpy(zero_copy_only=False))
+            except (pa.ArrowInvalid, TypeError):
+                cols[name] = pd.Series(col.to_pandas())
+    return pd.DataFrame(cols)
 
 
 def _read_excel(path: Path, sheet_name) -> tuple[pd.DataFrame, np.ndarray]:
@@ -385,8 +424,6 @@ def _resolve_schema(schema, columns: list[str], source_name: str) -> tuple[dict[
 
 def _text_by_codes(values: pd.Series, clean_one) -> pd.Series:
     """Apply ``clean_one`` to each distinct value once, then take by code (fast on repeated text)."""
-    import pyarrow as pa
-
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     cleaned = [clean_one(u) for u in np.asarray(uniques, dtype=object)]
     dictionary = pa.array(cleaned, type=pa.string())
@@ -403,8 +440,29 @@ def _clean_text(x) -> str | None:
     return t or None
 
 
+def _arrow_text(values: pd.Series) -> pd.Series:
+    """Trim whitespace, blank -> missing, in pyarrow compute (values already pyarrow strings)."""
+    arr = pc.utf8_trim_whitespace(_as_arrow(values))
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return pd.Series(pd.arrays.ArrowStringArray(arr), index=values.index)
+
+
+def _is_arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and \
+        values.dtype.na_value is pd.NA
+
+
 def _to_id(values: pd.Series) -> pd.Series:
     """Ids as text: integral floats lose the '.0' export artefact, leading zeros stay."""
+    if _is_arrow_text(values):
+    
+        s = _arrow_text(values)
+        arr = _as_arrow(s)
+        uniques = pc.unique(arr).drop_null()
+        if len(uniques) and pc.all(pc.match_substring_regex(uniques, r"^-?\d+\.0+$")).as_py():
+            s = pd.Series(pd.arrays.ArrowStringArray(pc.replace_substring_regex(arr, r"\.0+$", "")),
+                          index=values.index)
+        return s
     s = _text_by_codes(values, _clean_text)
     uniques = pd.Series(s.unique()).dropna()
     if len(uniques) and uniques.astype("string").str.fullmatch(r"-?\d+\.0+").all():
@@ -413,7 +471,14 @@ def _to_id(values: pd.Series) -> pd.Series:
 
 
 def _to_text(values: pd.Series) -> pd.Series:
+    if _is_arrow_text(values):
+        return _arrow_text(values)
     return _text_by_codes(values, _clean_text)
+
+
+def _as_arrow(values: pd.Series):
+    """The pyarrow (chunked) array behind a pyarrow-backed Series."""
+    return pa.array(values.array)
 
 
 def _to_number(values: pd.Series, column: str, lines: np.ndarray, source_name: str,

@@ -1,0 +1,84 @@
+"""Read + clean of the full UCI Online Retail file, side by side with a bare pandas.read_csv.
+
+Run: .venv/bin/python benchmarks/bench_read_clean.py [--repeat 5]
+Each contender runs in a fresh subprocess (so peak memory is its own); wall time is the
+median of --repeat runs. Figures go to stdout as a Markdown table; copy them with the
+machine line into benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("CRMMINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "online_retail" / "online_retail.csv.gz"
+
+CODE = {
+    "bare pandas.read_csv": "import pandas as pd\nt=time.perf_counter(); df = pd.read_csv(PATH); n = len(df)",
+    "crmmine.read_transactions": "import crmmine\nt=time.perf_counter(); tx = crmmine.read_transactions(PATH); n = len(tx)",
+    "crmmine read + clean": ("import crmmine\nt=time.perf_counter(); tx = crmmine.read_transactions(PATH); "
+                             "r = crmmine.clean(tx); n = len(r.transactions)"),
+}
+
+RUNNER = """
+import json, resource, sys, time
+PATH = sys.argv[1]
+{code}
+elapsed = time.perf_counter() - t
+print(json.dumps({{"seconds": elapsed, "rows": n, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def machine() -> str:
+    import numpy
+    import pandas
+    import pyarrow
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
+            f"pandas {pandas.__version__}, numpy {numpy.__version__}, pyarrow {pyarrow.__version__}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    if not DATA.exists():
+        print(f"bench_read_clean: {DATA} not found; set CRMMINE_SHARED_DATA", file=sys.stderr)
+        return 2
+    results = {}
+    for name, code in CODE.items():
+        runs = []
+        for _ in range(args.repeat):
+            out = subprocess.run([sys.executable, "-c", RUNNER.format(code=code), str(DATA)], check=True,
+                                 capture_output=True, text=True)
+            runs.append(json.loads(out.stdout))
+        results[name] = {"seconds": statistics.median(r["seconds"] for r in runs),
+                         "peak_mb": max(r["peak_mb"] for r in runs), "rows": runs[0]["rows"]}
+    base = results["bare pandas.read_csv"]["seconds"]
+    print(f"Machine: {machine()}")
+    print(f"File: {DATA.name} (541,909 lines), median of {args.repeat} runs, each in a fresh process\n")
+    print("| step | wall time (s) | × bare read_csv | peak RSS (MB) | rows out |")
+    print("|---|---:|---:|---:|---:|")
+    for name, r in results.items():
+        print(f"| {name} | {r['seconds']:.2f} | {r['seconds'] / base:.2f} | {r['peak_mb']:.0f} | {r['rows']:,} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
