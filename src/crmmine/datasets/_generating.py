@@ -77,6 +77,15 @@ class SyntheticTruth:
     random_state: int | None = field(default=None)
 
 
+def _ids(prefix: str, n: int, width: int) -> np.ndarray:
+    """``prefix`` + zero-padded 0..n-1, e.g. C0000001 (vectorised)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = pc.utf8_lpad(pa.array(np.arange(n, dtype=np.int64)).cast(pa.string()), width=width, padding="0")
+    return pc.binary_join_element_wise(pa.scalar(prefix), digits, "").to_numpy(zero_copy_only=False)
+
+
 def _take(labels: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """``labels[codes]`` as a canonical string array, without a Python string per row."""
     import pyarrow as pa
@@ -279,7 +288,8 @@ def make_transactions(
     if extra_o:
         line_order = np.concatenate([line_order, *extra_o])
         line_prod = np.concatenate([line_prod, *extra_p])
-    key = np.unique(line_order.astype(np.int64) * n_products + line_prod)
+    key = np.sort(line_order.astype(np.int64) * n_products + line_prod)
+    key = key[np.r_[True, key[1:] != key[:-1]]]  # distinct (order, product), sorted
     line_order, line_prod = key // n_products, key % n_products
     n_lines_per_order = np.bincount(line_order, minlength=n_orders)
 
@@ -306,7 +316,7 @@ def make_transactions(
     itemsets_df = pd.DataFrame(rows, columns=["items", "probability", "support", "expected_support", "lift"])
 
     # --- assemble (strings built once per distinct value, then taken by code) --------
-    cust_ids = np.array([f"C{i:07d}" for i in range(n)], dtype=object)
+    cust_ids = _ids("C", n, 7)
     categories = np.array([f"Category {i:02d}" for i in range(n_categories)], dtype=object)
     prod_cat = rng.integers(0, n_categories, size=n_products)
     cw = 1.0 / np.arange(1, len(countries) + 1) ** 2
@@ -318,7 +328,7 @@ def make_transactions(
     tx = pd.DataFrame(
         {
             "customer_id": _take(cust_ids, line_cust),
-            "order_id": _take(np.array([f"O{i:08d}" for i in range(n_orders)], dtype=object), line_order),
+            "order_id": _take(_ids("O", n_orders, 8), line_order),
             "order_date": dates.astype("datetime64[ns]"),
             "product_id": _take(prod_ids, line_prod),
             "product_name": _take(np.array([f"Product {p}" for p in prod_ids], dtype=object), line_prod),
