@@ -12,6 +12,21 @@ from .io import read_transactions
 from .parameters import check_parameters
 from .schema import validate_transactions
 
+# --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
+# (end of customer value imports)
+
+# --- clv imports ---
+# (end of clv imports)
+
+# --- cross-sell: baskets and rules imports ---
+# (end of rules imports)
+
+# --- cross-sell: recommendations imports ---
+# (end of recommend imports)
+
+# --- churn imports ---
+# (end of churn imports)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -24,4 +39,14 @@ __all__ = [
     "read_transactions",
     "validate_transactions",
     "write_table",
+    # --- customer value names ---
+    # (end of customer value names)
+    # --- clv names ---
+    # (end of clv names)
+    # --- rules names ---
+    # (end of rules names)
+    # --- recommend names ---
+    # (end of recommend names)
+    # --- churn names ---
+    # (end of churn names)
 ]

@@ -41,6 +41,18 @@ LABELS: dict[str, dict[str, str]] = {
     "reason.non_positive_price": {"en": "Zero or negative price", "zh": "价格为零或负数"},
     "reason.extreme_value": {"en": "Extreme quantity or price", "zh": "数量或价格异常"},
     "reason.return": {"en": "Return or cancellation", "zh": "退货或取消"},
+    # --- customer value (customers, rfm, lifecycle, cohorts, segment) 
+    # (end of section: customer value)
+    # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
+    # (end of section: clv)
+    # --- cross-sell: baskets and rules -------------------------------
+    # (end of section: rules)
+    # --- cross-sell: recommendations and evaluation ------------------
+    # (end of section: recommend)
+    # --- churn and win-back ------------------------------------------
+    # (end of section: churn)
+    # --- reports (runner, html, explore) -----------------------------
+    # (end of section: reports)
 }
 
 _state = {"lang": "en"}
