@@ -25,6 +25,17 @@ from .schema import validate_transactions
 # (end of recommend imports)
 
 # --- churn imports ---
+from .churn import (
+    ChurnBacktest,
+    ChurnEvaluation,
+    ChurnModel,
+    churn_backtest,
+    churn_features,
+    churn_finding,
+    churn_labels,
+    evaluate_churn,
+)
+from .winback import winback_list
 # (end of churn imports)
 
 __version__ = "0.1.0"
@@ -48,5 +59,14 @@ __all__ = [
     # --- recommend names ---
     # (end of recommend names)
     # --- churn names ---
+    "ChurnBacktest",
+    "ChurnEvaluation",
+    "ChurnModel",
+    "churn_backtest",
+    "churn_features",
+    "churn_finding",
+    "churn_labels",
+    "evaluate_churn",
+    "winback_list",
     # (end of churn names)
 ]

@@ -355,14 +355,21 @@ def _signed_log1p(X):
     return np.sign(X) * np.log1p(np.abs(X))
 
 
+def _clip5(X):
+    """Clip standardised features to [-5, 5]: a near-constant training column (e.g. P(alive) close to 1)
+    must not explode on customers scored at another cutoff."""
+    return np.clip(X, -5.0, 5.0)
+
+
 class ChurnModel:
     """A calibrated churn classifier: P(churn) from :func:`churn_features`.
 
     Parameters
     ----------
     model : {"logistic", "hgb"}, default="logistic"
-        ``"logistic"``: median imputation (with missing-value indicators), signed ``log1p``, standard
-        scaling and an L2 logistic regression. ``"hgb"``: scikit-learn's HistGradientBoostingClassifier
+        ``"logistic"``: median imputation (with missing-value indicators), dropping near-constant columns
+        (variance < 1e-6, e.g. P(alive) when the BG/NBD dropout rate is ~0), signed ``log1p``, standard
+        scaling clipped to [-5, 5] and an L2 logistic regression. ``"hgb"``: scikit-learn's HistGradientBoostingClassifier
         (missing values handled natively).
     calibration : {"sigmoid", "isotonic"}, default="sigmoid"
         Method of :class:`sklearn.calibration.CalibratedClassifierCV` (Platt 1999; Zadrozny & Elkan 2002).
@@ -372,9 +379,9 @@ class ChurnModel:
         and evaluation is always at a later cutoff (:func:`churn_backtest`).
     C : float, default=1.0
         Inverse regularisation strength of the logistic model.
-    max_iter : int, default=200
+    max_iter : int, default=100
         Boosting iterations of ``"hgb"`` (and iterations of the logistic solver x 5).
-    learning_rate : float, default=0.05
+    learning_rate : float, default=0.1
         Learning rate of ``"hgb"``.
     random_state : int or None, default=None
         Seed of the folds and of the boosting; stored as given, resolved in :meth:`fit`.
@@ -389,7 +396,7 @@ class ChurnModel:
         Share of churned customers in the training labels.
     """
 
-    def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, C=1.0, max_iter=200, learning_rate=0.05,
+    def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, C=1.0, max_iter=100, learning_rate=0.1,
                  random_state=None):
         self.model = model
         self.calibration = calibration
@@ -414,6 +421,7 @@ class ChurnModel:
 
     def _pipeline(self, rs):
         from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.feature_selection import VarianceThreshold
         from sklearn.impute import SimpleImputer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
@@ -421,7 +429,7 @@ class ChurnModel:
 
         if self.model == "logistic":
             return make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
-                                 FunctionTransformer(_signed_log1p), StandardScaler(),
+                                 VarianceThreshold(1e-6), FunctionTransformer(_signed_log1p), StandardScaler(), FunctionTransformer(_clip5),
                                  LogisticRegression(C=self.C, max_iter=5 * self.max_iter))
         return HistGradientBoostingClassifier(max_iter=self.max_iter, learning_rate=self.learning_rate,
                                               early_stopping=False, random_state=rs)
@@ -582,7 +590,7 @@ def _gains(y, score, ids, name):
     return pd.DataFrame({"scorer": name, "fraction_targeted": frac, "fraction_churners": cum})
 
 
-def evaluate_churn(model, features, labels, *, n_repeats=5, random_state=0) -> ChurnEvaluation:
+def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> ChurnEvaluation:
     """Evaluate a fitted :class:`ChurnModel` and the two baselines on the same customers.
 
     Baselines: ``recency`` ranks customers by days since their last purchase (``recency_days``);
@@ -597,7 +605,7 @@ def evaluate_churn(model, features, labels, *, n_repeats=5, random_state=0) -> C
         Fitted at an earlier cutoff.
     features, labels : pandas.DataFrame
         :func:`churn_features` and :func:`churn_labels` at the evaluation cutoff.
-    n_repeats : int, default=5
+    n_repeats : int, default=3
         Repeats of the permutation importance.
     random_state : int, default=0
         Seed of the permutations.

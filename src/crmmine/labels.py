@@ -95,6 +95,7 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.reason.distinct_products": {"en": "{value:.0f} distinct products bought", "zh": "购买过 {value:.0f} 种商品"},
     "churn.reason.p_alive": {"en": "BG/NBD P(alive) {value:.0%}", "zh": "BG/NBD 存活概率 {value:.0%}"},
     "churn.reason.p_no_purchase": {"en": "BG/NBD P(no purchase) {value:.0%}", "zh": "BG/NBD 不再购买概率 {value:.0%}"},
+    "churn.reason.single_purchase": {"en": "only one purchase day so far", "zh": "迄今只有一个购买日"},
     "churn.reason.other": {"en": "{feature} = {value:.3g}", "zh": "{feature} = {value:.3g}"},
     # figures and report
     "churn.fig.roc": {"en": "ROC curve: model vs baselines", "zh": "ROC 曲线：模型与基线"},
