@@ -343,7 +343,7 @@ def _bgnbd_columns(orders, cutoff, horizon_days, index):
     first, last, n = g.min().reindex(index), g.max().reindex(index), g.size().reindex(index)
     x = (n - 1).to_numpy(dtype="float64")
     t_x = ((last - first) / day).to_numpy(dtype="float64")
-    T = ((cutoff.normalize() + day - first) / day).to_numpy(dtype="float64")
+    T = ((cutoff.normalize() - first) / day).to_numpy(dtype="float64")
     params = _bgnbd_fit(x, t_x, T)
     p_alive, p_none = _bgnbd_probabilities(params, x, t_x, T, float(horizon_days))
     return p_alive, p_none
