@@ -16,6 +16,7 @@ from .schema import validate_transactions
 # (end of customer value imports)
 
 # --- clv imports ---
+from .clv import BetaGeoModel, GammaGammaModel, calibration_holdout_summary, clv_summary, customer_value
 # (end of clv imports)
 
 # --- cross-sell: baskets and rules imports ---
@@ -53,6 +54,11 @@ __all__ = [
     # --- customer value names ---
     # (end of customer value names)
     # --- clv names ---
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "calibration_holdout_summary",
+    "clv_summary",
+    "customer_value",
     # (end of clv names)
     # --- rules names ---
     # (end of rules names)
