@@ -19,7 +19,7 @@ from crmmine import (
     churn_labels,
     evaluate_churn,
 )
-from crmmine.churn import _bgnbd_fit, _bgnbd_probabilities, auto_cutoffs
+from crmmine.churn import auto_cutoffs
 from crmmine.datasets import make_transactions
 from crmmine.errors import InputError, MissingColumnError, NotFittedError, ParameterError
 
@@ -187,33 +187,18 @@ def test_no_leakage_after_cutoff():
     pd.testing.assert_frame_equal(churn_features(tx.loc[~after], cutoff=cutoff), before)
 
 
-# ----------------------------------------------------------------------------- BG/NBD pieces
-def test_bgnbd_probabilities_hand_computed():
-    # r=1, alpha=10, a=1, b=2; x=2, t_x=20, T=30, next t=10:
-    # ratio = a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x) = 1/3 (40/30)^3 = 0.790123...
-    pa, pn = _bgnbd_probabilities((1.0, 10.0, 1.0, 2.0), np.array([2.0, 0.0]), np.array([20.0, 0.0]),
-                                  np.array([30.0, 30.0]), 10.0)
-    assert pa[0] == pytest.approx(1 / (1 + (40 / 30) ** 3 / 3), rel=1e-12)
-    assert pa[0] == pytest.approx(0.558621, abs=1e-6)
-    assert pn[0] == pytest.approx(1 - pa[0] + pa[0] * (40 / 50) ** 3, rel=1e-12)
-    assert pn[0] == pytest.approx(0.727393, abs=1e-6)
-    assert pa[1] == 1.0 and pn[1] == pytest.approx((40 / 50) ** 1)
-
-
-def test_bgnbd_fit_matches_published_cdnow(cdnow_sample_path):
-    """Fader, Hardie & Lee (2005), CDNOW 1/10 sample, 39-week calibration to 1997-09-30, weeks:
-    r = 0.243, alpha = 4.414, a = 0.793, b = 2.426 (to the published 3 decimals)."""
-    tx = crmmine.read_transactions(cdnow_sample_path, schema="cdnow")
-    cut = pd.Timestamp("1997-09-30")
-    days = tx.loc[tx["order_date"] <= cut].assign(d=lambda t: t["order_date"].dt.normalize())
-    g = days.drop_duplicates(["customer_id", "d"]).groupby("customer_id")["d"]
-    week = pd.Timedelta(days=7)
-    x = (g.size() - 1).to_numpy(float)
-    t_x = ((g.max() - g.min()) / week).to_numpy(float)
-    T = ((cut - g.min()) / week).to_numpy(float)
-    assert (len(x), x.sum(), (x > 0).sum()) == (2357, 2457, 946)
-    r, alpha, a, b = _bgnbd_fit(x, t_x, T)
-    assert (r, alpha, a, b) == pytest.approx((0.243, 4.414, 0.793, 2.426), abs=1e-3)
+# ----------------------------------------------------------------------------- BG/NBD columns
+def test_bgnbd_columns_agree_with_clv_models():
+    """p_alive / p_no_purchase are crmmine.BetaGeoModel's on clv_summary of the history up to the cutoff."""
+    tx, _ = make_transactions(500, random_state=4)
+    cutoff = pd.Timestamp("2025-03-01")
+    f = churn_features(tx, cutoff=cutoff, horizon_days=60)
+    hist = tx[tx["order_date"] <= cutoff]
+    summary = crmmine.clv_summary(hist, observation_end=cutoff)
+    bg = crmmine.BetaGeoModel().fit(summary)
+    np.testing.assert_allclose(f["p_alive"], bg.probability_alive(summary).reindex(f.index), rtol=1e-12)
+    np.testing.assert_allclose(f["p_no_purchase"], bg.probability_no_purchase(60, summary).reindex(f.index), rtol=1e-12)
+    assert f["p_no_purchase"].between(0, 1).all() and f["p_alive"].between(0, 1).all()
 
 
 # ----------------------------------------------------------------------------- model
@@ -300,16 +285,20 @@ def test_model_contract(synthetic_backtest):
 
 def test_model_deterministic(synthetic_backtest):
     bt = synthetic_backtest
+    f, lab = bt.train_features.iloc[:600], bt.train_labels.iloc[:600]
     for kind in ("logistic", "hgb"):
-        a = ChurnModel(kind, max_iter=30, random_state=7).fit(bt.train_features, bt.train_labels)
-        b = ChurnModel(kind, max_iter=30, random_state=7).fit(bt.train_features, bt.train_labels)
+        a = ChurnModel(kind, max_iter=10, random_state=7).fit(f, lab)
+        b = ChurnModel(kind, max_iter=10, random_state=7).fit(f, lab)
         pd.testing.assert_series_equal(a.predict_proba(bt.test_features), b.predict_proba(bt.test_features))
+    c = ChurnModel("hgb", max_iter=10, random_state=8).fit(f, lab)
+    assert not np.array_equal(a.predict_proba(bt.test_features), c.predict_proba(bt.test_features))
 
 
 @pytest.mark.parametrize("kw, match", [
     ({"model": "forest"}, r"The 'model' parameter must be one of 'logistic', 'hgb'. Got 'forest' instead."),
     ({"calibration": "platt"}, r"The 'calibration' parameter must be one of 'sigmoid', 'isotonic'. Got 'platt' instead."),
     ({"cv": 1}, r"The 'cv' parameter must be an integer >= 2. Got 1 instead."),
+    ({"n_threads": 0}, r"The 'n_threads' parameter must be an integer >= 1. Got 0 instead."),
 ])
 def test_model_parameter_errors(synthetic_backtest, kw, match):
     bt = synthetic_backtest

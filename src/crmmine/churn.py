@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
 from .errors import InputError, MissingColumnError, NotFittedError, ParameterError
 from .labels import label
@@ -186,45 +185,6 @@ def churn_labels(tx, *, cutoff, horizon_days=90, min_orders=1, lookback_days=Non
     return out
 
 
-# --------------------------------------------------------------------------- BG/NBD (history up to cutoff)
-def _bgnbd_negll(log_params, x, tx_, T):
-    """Negative BG/NBD log-likelihood, Fader, Hardie & Lee (2005), eq. (6). Input already validated."""
-    r, alpha, a, b = np.exp(log_params)
-    common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a1 = special.betaln(a, b + x) - special.betaln(a, b) - (r + x) * np.log(alpha + T)
-    with np.errstate(divide="ignore"):
-        a2 = np.where(
-            x > 0,
-            special.betaln(a + 1, b + np.maximum(x, 1) - 1) - special.betaln(a, b) - (r + x) * np.log(alpha + tx_),
-            -np.inf,
-        )
-    return -np.sum(common + np.logaddexp(a1, a2))
-
-
-def _bgnbd_fit(x, tx_, T) -> np.ndarray:
-    """Maximum-likelihood (r, alpha, a, b) of the BG/NBD model; time in the unit of ``T``."""
-    x0 = np.log([1.0, max(float(np.mean(T)), 1e-3), 1.0, 1.0])
-    res = optimize.minimize(_bgnbd_negll, x0, args=(x, tx_, T), method="L-BFGS-B",
-                            bounds=[(-8.0, 8.0), (-8.0, 12.0), (-8.0, 8.0), (-8.0, 8.0)])
-    return np.exp(res.x)
-
-
-def _bgnbd_probabilities(params, x, tx_, T, t):
-    """P(alive) and P(no purchase in (T, T + t]) under the BG/NBD model.
-
-    P(alive | x, t_x, T) = 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)),
-    Fader, Hardie & Lee (2005), eq. (A9)/(13) ("Computing P(alive) using the BG/NBD model", 2008, eq. 1).
-    An alive customer cannot drop out without buying, and their purchase rate given (x, T) is
-    Gamma(r + x, alpha + T) (eq. A2), so the chance of no purchase in the next t is
-    ``1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x)``.
-    """
-    r, alpha, a, b = params
-    ratio = np.where(x > 0, a / (b + np.maximum(x, 1) - 1) * ((alpha + T) / (alpha + tx_)) ** (r + x), 0.0)
-    p_alive = 1.0 / (1.0 + ratio)
-    p_none = 1.0 - p_alive + p_alive * ((alpha + T) / (alpha + T + t)) ** (r + x)
-    return p_alive, p_none
-
-
 # --------------------------------------------------------------------------- features
 def _window_counts(orders, cutoff, lo_days, hi_days):
     """Orders and spend per customer in (cutoff - hi_days, cutoff - lo_days]."""
@@ -255,6 +215,8 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
         negative-quantity lines of ``tx``.
     bgnbd : bool, default=True
         Add the BG/NBD columns (model fitted on every customer's history up to the cutoff, time in days).
+        They take about a second on 4,000 customers; ``False`` skips them (the baseline "bgnbd" then
+        cannot be evaluated).
 
     Returns
     -------
@@ -273,7 +235,9 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
         - ``returns_count`` (return lines), ``returns_value`` (absolute value), ``return_rate``
           (``returns_value / monetary_total``);
         - ``distinct_products``;
-        - with ``bgnbd``: ``p_alive`` and ``p_no_purchase`` (no purchase in the next ``horizon_days``).
+        - with ``bgnbd``: ``p_alive`` and ``p_no_purchase`` (no purchase in the next ``horizon_days``), from a
+          :class:`crmmine.BetaGeoModel` fitted on :func:`crmmine.clv_summary` of the purchases up to the cutoff
+          (``observation_end`` = the cutoff's date, time unit days).
     """
     _check_tx(tx)
     cutoff = _check_cutoff(cutoff)
@@ -330,22 +294,23 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
     key = "product_id" if "product_id" in lines.columns else "order_id"
     out["distinct_products"] = lines.groupby("customer_id", observed=True)[key].nunique().reindex(out.index).astype("int64")
     if bgnbd:
-        out["p_alive"], out["p_no_purchase"] = _bgnbd_columns(orders, cutoff, horizon_days, out.index)
+        out["p_alive"], out["p_no_purchase"] = _bgnbd_columns(lines, cutoff, horizon_days, out.index)
     out.index.name = "customer_id"
     return out
 
 
-def _bgnbd_columns(orders, cutoff, horizon_days, index):
-    """Fit BG/NBD on purchase days up to the cutoff; return P(alive), P(no purchase in horizon)."""
-    day = pd.Timedelta(days=1)
-    days = orders.assign(d=orders["order_date"].dt.normalize()).drop_duplicates(["customer_id", "d"])
-    g = days.groupby("customer_id", observed=True)["d"]
-    first, last, n = g.min().reindex(index), g.max().reindex(index), g.size().reindex(index)
-    x = (n - 1).to_numpy(dtype="float64")
-    t_x = ((last - first) / day).to_numpy(dtype="float64")
-    T = ((cutoff.normalize() - first) / day).to_numpy(dtype="float64")
-    params = _bgnbd_fit(x, t_x, T)
-    p_alive, p_none = _bgnbd_probabilities(params, x, t_x, T, float(horizon_days))
+def _bgnbd_columns(lines, cutoff, horizon_days, index):
+    """BG/NBD (:class:`crmmine.BetaGeoModel`, time unit days) fitted on the purchase lines up to the cutoff.
+
+    Returns P(alive) and P(no purchase in the next ``horizon_days``), Fader, Hardie & Lee (2005) eq. (6)
+    likelihood; see :meth:`crmmine.BetaGeoModel.probability_no_purchase`. Input already validated.
+    """
+    from .clv import BetaGeoModel, clv_summary
+
+    summary = clv_summary(lines, observation_end=cutoff.normalize())
+    bg = BetaGeoModel().fit(summary)
+    p_alive = bg.probability_alive(summary).reindex(index).to_numpy(dtype="float64")
+    p_none = bg.probability_no_purchase(float(horizon_days), summary).reindex(index).to_numpy(dtype="float64")
     return p_alive, p_none
 
 
@@ -383,6 +348,10 @@ class ChurnModel:
         Boosting iterations of ``"hgb"`` (and iterations of the logistic solver x 5).
     learning_rate : float, default=0.1
         Learning rate of ``"hgb"``.
+    n_threads : int or None, default=1
+        OpenMP threads of ``"hgb"`` while fitting and predicting (None: OpenMP's default). Churn tables have
+        thousands of rows, where threads save little, and on a busy machine OpenMP's busy-waiting made a
+        fit 40 times slower in our measurements (benchmarks/README.md).
     random_state : int or None, default=None
         Seed of the folds and of the boosting; stored as given, resolved in :meth:`fit`.
 
@@ -397,17 +366,19 @@ class ChurnModel:
     """
 
     def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, C=1.0, max_iter=100, learning_rate=0.1,
-                 random_state=None):
+                 n_threads=1, random_state=None):
         self.model = model
         self.calibration = calibration
         self.cv = cv
         self.C = C
         self.max_iter = max_iter
         self.learning_rate = learning_rate
+        self.n_threads = n_threads
         self.random_state = random_state
 
     def get_params(self, deep=True):
-        return {k: getattr(self, k) for k in ("model", "calibration", "cv", "C", "max_iter", "learning_rate", "random_state")}
+        return {k: getattr(self, k) for k in ("model", "calibration", "cv", "C", "max_iter", "learning_rate", "n_threads",
+                                          "random_state")}
 
     def set_params(self, **params):
         for k, v in params.items():
@@ -469,13 +440,21 @@ class ChurnModel:
         rs = check_random_state(self.random_state)
         seed = int(rs.randint(np.iinfo(np.int32).max))
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=seed)
+        if self.n_threads is not None:
+            _check_int("n_threads", self.n_threads, 1)
         est = CalibratedClassifierCV(self._pipeline(seed), method=self.calibration, cv=folds)
-        est.fit(X.to_numpy(dtype="float64"), y)
+        with self._threads():
+            est.fit(X.to_numpy(dtype="float64"), y)
         self.estimator_ = est
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.reference_ = X.median()
         self.churn_rate_ = float(y.mean())
         return self
+
+    def _threads(self):
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(limits=self.n_threads, user_api="openmp")
 
     def _check_fitted(self):
         if not hasattr(self, "estimator_"):
@@ -496,7 +475,8 @@ class ChurnModel:
     def predict_proba(self, features) -> pd.Series:
         """P(churn) per customer: a Series named ``p_churn`` indexed like ``features``."""
         X = self._X(features)
-        p = self.estimator_.predict_proba(X.to_numpy())[:, 1]
+        with self._threads():
+            p = self.estimator_.predict_proba(X.to_numpy())[:, 1]
         return pd.Series(p, index=features.index, name="p_churn")
 
     def reason_contributions(self, features) -> pd.DataFrame:
@@ -513,12 +493,13 @@ class ChurnModel:
         """
         X = self._X(features)
         arr = X.to_numpy()
-        base = self.estimator_.predict_proba(arr)[:, 1]
         out = np.empty_like(arr)
-        for j, name in enumerate(self.feature_names_in_):  # loop over features (tens), not customers
-            Z = arr.copy()
-            Z[:, j] = self.reference_[name]
-            out[:, j] = base - self.estimator_.predict_proba(Z)[:, 1]
+        with self._threads():
+            base = self.estimator_.predict_proba(arr)[:, 1]
+            for j, name in enumerate(self.feature_names_in_):  # loop over features (tens), not customers
+                Z = arr.copy()
+                Z[:, j] = self.reference_[name]
+                out[:, j] = base - self.estimator_.predict_proba(Z)[:, 1]
         return pd.DataFrame(out, index=features.index, columns=list(self.feature_names_in_))
 
 
@@ -650,8 +631,9 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
             frac, mean_pred = calibration_curve(y, s, n_bins=10, strategy="quantile")
             cal.append(pd.DataFrame({"scorer": name, "mean_predicted": mean_pred, "fraction_churned": frac}))
     metrics = pd.DataFrame(rows).set_index("scorer")
-    imp = permutation_importance(model.estimator_, X.loc[:, list(model.feature_names_in_)].to_numpy(dtype="float64"), y,
-                                 scoring="roc_auc", n_repeats=n_repeats, random_state=random_state)
+    with model._threads():
+        imp = permutation_importance(model.estimator_, X.loc[:, list(model.feature_names_in_)].to_numpy(dtype="float64"),
+                                     y, scoring="roc_auc", n_repeats=n_repeats, random_state=random_state)
     importance = pd.DataFrame({"feature": list(model.feature_names_in_), "importance_mean": imp.importances_mean,
                                "importance_std": imp.importances_std})
     importance = importance.sort_values(["importance_mean", "feature"], ascending=[False, True], ignore_index=True)
