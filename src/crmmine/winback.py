@@ -113,7 +113,7 @@ def winback_list(scores, value, *, model=None, features=None, tiers=None, top_re
     if model is not None and not isinstance(model, ChurnModel):
         raise ParameterError(f"The 'model' parameter must be a fitted ChurnModel. Got {type(model).__name__} instead.")
     if p.isna().any() or ((p < 0) | (p > 1)).any():
-        bad = p[p.isna() | (p < 0) | (p > 1)].iloc[0]
+        bad = float(p[p.isna() | (p < 0) | (p > 1)].iloc[0])
         raise InputError(f"The 'scores' must be probabilities in [0, 1]. Got {bad!r} instead.")
     ids = p.index.intersection(v.index, sort=False).sort_values()
     if len(ids) == 0:
