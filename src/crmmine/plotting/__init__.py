@@ -14,6 +14,14 @@ One module per area; none of them calls ``show()``. Titles and axis labels come 
 # (end of cross-sell)
 
 # --- churn ---
+from .churn import (
+    plot_churn_calibration,
+    plot_churn_gains,
+    plot_churn_importance,
+    plot_churn_pr,
+    plot_churn_roc,
+    plot_value_at_risk,
+)
 # (end of churn)
 
 __all__ = [
@@ -24,5 +32,11 @@ __all__ = [
     # --- cross-sell names ---
     # (end of cross-sell names)
     # --- churn names ---
+    "plot_churn_calibration",
+    "plot_churn_gains",
+    "plot_churn_importance",
+    "plot_churn_pr",
+    "plot_churn_roc",
+    "plot_value_at_risk",
     # (end of churn names)
 ]
