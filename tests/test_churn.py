@@ -19,7 +19,7 @@ from crmmine import (
     churn_labels,
     evaluate_churn,
 )
-from crmmine.churn import auto_cutoffs
+from crmmine.churn import summarise_calibration, summarise_importance, summarise_labels
 from crmmine.datasets import make_transactions
 from crmmine.errors import InputError, MissingColumnError, NotFittedError, ParameterError
 
@@ -344,9 +344,31 @@ def test_backtest_errors(synthetic):
         churn_backtest(tx, train_cutoff="2025-06-01", test_cutoff="2025-11-01")
 
 
-def test_auto_cutoffs(tiny):
-    tr, te = auto_cutoffs(tiny, horizon_days=10)
-    assert (tr, te) == (pd.Timestamp("2024-03-16"), pd.Timestamp("2024-03-26"))
+def test_churn_cutoffs(tiny):
+    # last transaction 2024-04-05 (midnight)
+    assert crmmine.churn_cutoffs(tiny, horizon_days=10) == {
+        "train_cutoff": pd.Timestamp("2024-03-16"), "test_cutoff": pd.Timestamp("2024-03-26"),
+        "as_of": pd.Timestamp("2024-04-06")}
+    assert crmmine.churn_cutoffs(tiny, cutoff="2024-03-01", horizon_days=10)["train_cutoff"] == pd.Timestamp("2024-02-20")
+    with pytest.raises(ParameterError, match=r"The 'cutoff' parameter must be a date like '2011-06-01'. Got 'soon'"):
+        crmmine.churn_cutoffs(tiny, cutoff="soon")
+
+
+def test_summary_sentences(tiny, synthetic_backtest):
+    lab = churn_labels(tiny, cutoff=CUTOFF, horizon_days=30)
+    assert summarise_labels(lab, cutoff=CUTOFF, horizon_days=30) == (
+        "At the cutoff 2024-02-29, 3 customers had bought before; 67% of them made no purchase in the next 30 days "
+        "(churned).")
+    ev = synthetic_backtest.evaluation
+    cal = ev.calibration
+    gap = (cal["mean_predicted"] - cal["fraction_churned"]).abs().groupby(cal["scorer"]).mean()
+    assert f"on average {100 * gap['model']:.1f} points" in summarise_calibration(synthetic_backtest)
+    top = ev.importance["feature"].iloc[0]
+    assert summarise_importance(ev, n=1) == (
+        f"Shuffling these features costs the model the most ROC AUC: {top} ({ev.importance['importance_mean'].iloc[0]:.3f}).")
+    assert summarise_labels(lab, cutoff=CUTOFF, horizon_days=30, lang="zh").startswith("截至 2024-02-29，共有 3 位客户")
+    with pytest.raises(MissingColumnError, match=r"The 'labels' table has no column 'churned'"):
+        summarise_labels(lab.drop(columns="churned"), cutoff=CUTOFF, horizon_days=30)
 
 
 # ----------------------------------------------------------------------------- finding

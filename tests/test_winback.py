@@ -10,7 +10,7 @@ import crmmine
 from crmmine import ChurnModel, churn_features, churn_labels, winback_list
 from crmmine.datasets import make_transactions
 from crmmine.errors import InputError, MissingColumnError, ParameterError
-from crmmine.winback import DEFAULT_TIERS, reason_text
+from crmmine.winback import DEFAULT_TIERS, reason_text, summarise_winback
 
 IDS = ["a", "b", "c", "d", "e"]
 
@@ -120,3 +120,13 @@ def test_reasons_are_the_features_that_raise_risk():
         assert row["top_reasons"].count(";") == max(len(feats) - 1, 0)
     assert (w["top_reasons"] != "").mean() > 0.9
     assert set(w["tier"]) <= set(DEFAULT_TIERS) | {"other"}
+
+
+def test_summarise_winback(scores, value):
+    w = winback_list(scores, value)
+    # win back now: d with 40 of the 100 at risk
+    assert summarise_winback(w) == (
+        'The tier "Win back now" holds 1 of the listed customers and 40 of value at risk (40% of the 100 in total).')
+    assert summarise_winback(w, tier="other").startswith('The tier "No action" holds 1 of the listed customers and 1 ')
+    with pytest.raises(MissingColumnError, match=r"The 'winback' table has no column 'tier'"):
+        summarise_winback(w.drop(columns="tier"))

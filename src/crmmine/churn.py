@@ -32,7 +32,10 @@ __all__ = [
     "evaluate_churn",
     "churn_backtest",
     "churn_finding",
-    "auto_cutoffs",
+    "churn_cutoffs",
+    "summarise_labels",
+    "summarise_calibration",
+    "summarise_importance",
 ]
 
 _REQUIRED = ("customer_id", "order_id", "order_date", "amount")
@@ -102,18 +105,30 @@ def _orders(lines) -> pd.DataFrame:
     return out.sort_values(["customer_id", "order_date", "order_id"], kind="stable", ignore_index=True)
 
 
-def auto_cutoffs(tx, *, horizon_days=90) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The automatic (train_cutoff, test_cutoff) of the churn report.
+def churn_cutoffs(tx, *, cutoff=None, horizon_days=90) -> dict[str, pd.Timestamp]:
+    """The cutoffs of the churn report: ``train_cutoff``, ``test_cutoff`` and ``as_of``.
 
-    ``end`` is the day of the last transaction (midnight); ``test_cutoff = end - horizon_days`` and
-    ``train_cutoff = end - 2 * horizon_days``, so the test labels use the last ``horizon_days`` of data and
-    the training labels the ``horizon_days`` before them: the two label windows do not overlap.
+    ``cutoff`` is the evaluation (test) cutoff; None picks it automatically: with ``end`` the day of the
+    last transaction (midnight), ``test_cutoff = end - horizon_days``, so the test labels use the last
+    ``horizon_days`` of data. Always ``train_cutoff = test_cutoff - horizon_days``: the training label window
+    ends where the test one starts, so they never overlap. ``as_of`` (the day after the last transaction,
+    midnight) is when the win-back list is scored: every line is history then.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmmine import churn_cutoffs
+    >>> tx = pd.DataFrame({"customer_id": ["a"], "order_id": ["1"], "amount": [1.0],
+    ...                    "order_date": pd.to_datetime(["2011-12-09 12:50"])})
+    >>> {k: f"{v:%Y-%m-%d}" for k, v in churn_cutoffs(tx).items()}
+    {'train_cutoff': '2011-06-12', 'test_cutoff': '2011-09-10', 'as_of': '2011-12-10'}
     """
     _check_tx(tx)
     horizon_days = _check_int("horizon_days", horizon_days, 1)
-    end = tx["order_date"].max().normalize()
-    test = end - pd.Timedelta(days=horizon_days)
-    return test - pd.Timedelta(days=horizon_days), test
+    h = pd.Timedelta(days=horizon_days)
+    last = tx["order_date"].max()
+    test = last.normalize() - h if cutoff is None else _check_cutoff(cutoff)
+    return {"train_cutoff": test - h, "test_cutoff": test, "as_of": last.normalize() + pd.Timedelta(days=1)}
 
 
 # --------------------------------------------------------------------------- labels
@@ -746,3 +761,33 @@ def churn_finding(evaluation, *, metric="roc_auc", tolerance=0.01, lang=None) ->
     diff = model_v - best_v
     key = "churn.finding.beats" if diff > tolerance else ("churn.finding.as_good" if diff >= -tolerance else "churn.finding.worse")
     return label(key, lang, **fmt)
+
+
+# --------------------------------------------------------------------------- sentences for reports
+def summarise_labels(labels, *, cutoff, horizon_days, lang=None) -> str:
+    """One sentence: how many customers were eligible at the cutoff and what share churned."""
+    if not isinstance(labels, pd.DataFrame) or "churned" not in labels.columns:
+        raise MissingColumnError("The 'labels' table has no column 'churned'; pass the result of churn_labels.")
+    cutoff = _check_cutoff(cutoff)
+    return label("churn.summary.labels", lang, n=f"{len(labels):,}", cutoff=f"{cutoff:%Y-%m-%d}",
+                 rate=f"{labels['churned'].mean():.0%}", horizon=horizon_days)
+
+
+def summarise_calibration(evaluation, *, lang=None) -> str:
+    """One sentence: the mean gap between predicted and observed churn over the reliability bins."""
+    ev = evaluation.evaluation if isinstance(evaluation, ChurnBacktest) else evaluation
+    if not isinstance(ev, ChurnEvaluation):
+        raise ParameterError(f"The 'evaluation' parameter must be a ChurnEvaluation or ChurnBacktest. Got {type(ev).__name__} instead.")
+    gap = (ev.calibration["mean_predicted"] - ev.calibration["fraction_churned"]).abs().groupby(ev.calibration["scorer"]).mean()
+    return label("churn.summary.calibration", lang, model=label(f"churn.model.{ev.model_name}", lang),
+                 gap=f"{100 * gap.get('model', np.nan):.1f}", baseline_gap=f"{100 * gap.get('bgnbd', np.nan):.1f}")
+
+
+def summarise_importance(evaluation, *, n=3, lang=None) -> str:
+    """One sentence: the ``n`` features whose shuffling costs the most ROC AUC."""
+    ev = evaluation.evaluation if isinstance(evaluation, ChurnBacktest) else evaluation
+    if not isinstance(ev, ChurnEvaluation):
+        raise ParameterError(f"The 'evaluation' parameter must be a ChurnEvaluation or ChurnBacktest. Got {type(ev).__name__} instead.")
+    top = ev.importance.head(n)
+    items = ", ".join(f"{f} ({v:.3f})" for f, v in zip(top["feature"], top["importance_mean"]))
+    return label("churn.summary.importance", lang, features=items)

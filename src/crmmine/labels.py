@@ -118,6 +118,28 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.axis.tier": {"en": "Action tier", "zh": "行动层级"},
     "churn.random": {"en": "Random", "zh": "随机"},
     "churn.perfect": {"en": "Perfectly calibrated", "zh": "完美校准"},
+    "churn.summary.labels": {
+        "en": "At the cutoff {cutoff}, {n} customers had bought before; {rate} of them made no purchase in the next {horizon} days (churned).",
+        "zh": "截至 {cutoff}，共有 {n} 位客户曾购买；其中 {rate} 在随后 {horizon} 天内没有购买（流失）。",
+    },
+    "churn.summary.calibration": {
+        "en": "The {model} model's predicted churn probability is on average {gap} points from the observed churn rate (10 bins); BG/NBD's is {baseline_gap} points away.",
+        "zh": "{model}模型的预测流失概率与实际流失率平均相差 {gap} 个百分点（10 个分箱）；BG/NBD 相差 {baseline_gap} 个百分点。",
+    },
+    "churn.summary.importance": {
+        "en": "Shuffling these features costs the model the most ROC AUC: {features}.",
+        "zh": "打乱以下特征使模型 ROC AUC 下降最多：{features}。",
+    },
+    "churn.summary.winback": {
+        "en": "The tier \"{tier}\" holds {n} of the listed customers and {value} of value at risk ({share} of the {total} in total).",
+        "zh": "{n} 位客户属于“{tier}”层级，风险价值 {value}（占总计 {total} 的 {share}）。",
+    },
+    "churn.report.title": {"en": "Churn and win-back report", "zh": "客户流失与挽回报告"},
+    "churn.report.definition": {"en": "Who churned: labels on a time split", "zh": "谁流失了：基于时间切分的标签"},
+    "churn.report.comparison": {"en": "Model versus baselines", "zh": "模型与基线对比"},
+    "churn.report.calibration": {"en": "Are the probabilities honest?", "zh": "概率可信吗？"},
+    "churn.report.importance": {"en": "What drives the predictions", "zh": "哪些因素驱动预测"},
+    "churn.report.winback": {"en": "The win-back list", "zh": "挽回名单"},
     # (end of section: churn)
     # --- reports (runner, html, explore) -----------------------------
     # (end of section: reports)

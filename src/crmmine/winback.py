@@ -17,7 +17,7 @@ from .churn import ChurnModel
 from .errors import InputError, MissingColumnError, ParameterError
 from .labels import label
 
-__all__ = ["winback_list", "DEFAULT_TIERS", "reason_text"]
+__all__ = ["winback_list", "DEFAULT_TIERS", "reason_text", "summarise_winback"]
 
 #: Action tiers, checked in order (first match wins); a customer matching none is in "other".
 #: Bounds: ``min_*`` inclusive, ``max_*`` exclusive; ``p_churn`` is the model's probability,
@@ -167,3 +167,17 @@ def _reasons(model, features, k, lang):
     joined = ["; ".join(t for t in row if t) for row in texts]
     joined_f = [",".join(f for f in row if f) for row in feats]
     return joined, joined_f
+
+
+def summarise_winback(winback, *, tier="win_back_now", lang=None) -> str:
+    """One sentence: customers and value at risk in ``tier``, and its share of all value at risk."""
+    if not isinstance(winback, pd.DataFrame):
+        raise ParameterError(f"The 'winback' parameter must be the DataFrame of winback_list. Got {type(winback).__name__} instead.")
+    for col in ("tier", "value_at_risk"):
+        if col not in winback.columns:
+            raise MissingColumnError(f"The 'winback' table has no column {col!r}; pass the result of winback_list.")
+    sel = winback["tier"] == tier
+    total = float(winback["value_at_risk"].sum())
+    part = float(winback.loc[sel, "value_at_risk"].sum())
+    return label("churn.summary.winback", lang, n=f"{int(sel.sum()):,}", tier=_tier_label(tier, lang),
+                 value=f"{part:,.0f}", share=f"{part / total:.0%}" if total > 0 else "0%", total=f"{total:,.0f}")
