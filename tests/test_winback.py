@@ -45,6 +45,8 @@ def test_value_table_and_zh_labels(scores, value):
     table = pd.DataFrame({"predicted_value": value, "historical_value": 1.0})
     w = winback_list(scores.to_frame(), table, lang="zh")
     assert w.loc[0, "customer_id"] == "d" and w.loc[0, "tier_label"] == "立即挽回"
+    w = winback_list(scores, table, value_column="historical_value")
+    assert w["value_at_risk"].tolist() == [0.9, 0.8, 0.6, 0.2, 0.1]
 
 
 def test_custom_tiers_with_other_fallback(scores, value):
@@ -84,6 +86,8 @@ def test_input_errors(scores, value):
         winback_list(scores.replace(0.9, 1.5), value)
     with pytest.raises(MissingColumnError, match=r"The 'value' table has no column 'predicted_value'"):
         winback_list(scores, value.to_frame("clv"))
+    with pytest.raises(ParameterError, match=r"The 'value_column' parameter must be a column name. Got 3 instead."):
+        winback_list(scores, value.to_frame("clv"), value_column=3)
     with pytest.raises(InputError, match=r"The 'scores' parameter must be a pandas Series indexed by customer_id. Got list"):
         winback_list([0.5], value)
     with pytest.raises(InputError, match=r"The 'scores' and 'value' share no customer_id"):

@@ -69,7 +69,8 @@ def reason_text(feature: str, value: float, lang: str | None = None) -> str:
         return label("churn.reason.other", lang, feature=feature, value=value)
 
 
-def winback_list(scores, value, *, model=None, features=None, tiers=None, top_reasons=3, lang=None) -> pd.DataFrame:
+def winback_list(scores, value, *, value_column="predicted_value", model=None, features=None, tiers=None, top_reasons=3,
+                 lang=None) -> pd.DataFrame:
     """Customers ranked by value at risk = P(churn) x predicted value, with action tiers and top reasons.
 
     Parameters
@@ -79,8 +80,12 @@ def winback_list(scores, value, *, model=None, features=None, tiers=None, top_re
         ``p_churn`` column.
     value : pandas.Series or pandas.DataFrame
         Predicted customer value (index ``customer_id``), e.g. :func:`crmmine.customer_value`'s table (its
-        ``predicted_value`` column is used). Customers present in both ``scores`` and ``value`` are listed;
+        ``value_column`` is used). Customers present in both ``scores`` and ``value`` are listed;
         a missing or negative value counts as 0.
+    value_column : str, default="predicted_value"
+        Column of a ``value`` table. Note that BG/NBD's predicted value already discounts customers who
+        look inactive, so P(churn) x predicted value ranks the valuable customers who are still likely to
+        buy; ``"historical_value"`` ranks by what a customer has brought so far instead.
     model : ChurnModel or None, default=None
         With ``features``: the fitted model whose :meth:`ChurnModel.reason_contributions` give the reasons.
     features : pandas.DataFrame or None, default=None
@@ -102,7 +107,9 @@ def winback_list(scores, value, *, model=None, features=None, tiers=None, top_re
         top_reasons, reason_features`` (reasons joined by ``"; "`` and ``","``; empty without a model).
     """
     p = _series(scores, "p_churn", "scores")
-    v = _series(value, "predicted_value", "value")
+    if not isinstance(value_column, str):
+        raise ParameterError(f"The 'value_column' parameter must be a column name. Got {value_column!r} instead.")
+    v = _series(value, value_column, "value")
     if tiers is None:
         tiers = DEFAULT_TIERS
     _check_tiers(tiers)
