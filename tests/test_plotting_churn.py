@@ -49,7 +49,8 @@ def test_pr_gains_calibration(backtest):
     assert gains.layout.title.text == "Cumulative gains"
     assert gains.data[0].y[-1] == 1.0 and gains.data[0].x[0] == 0.0
     cal = plot_churn_calibration(ev)
-    assert [t.name for t in cal.data] == ["logistic regression", "BG/NBD P(no purchase)", "Perfectly calibrated"]
+    assert [t.name for t in cal.data] == ["logistic regression", "recency (days since last purchase)",
+                                          "BG/NBD P(no purchase)", "Perfectly calibrated"]
     assert cal.data[0].mode == "lines+markers"
 
 

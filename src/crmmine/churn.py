@@ -378,6 +378,10 @@ class ChurnModel:
         Training medians of the features (used by :meth:`reason_contributions`).
     churn_rate_ : float
         Share of churned customers in the training labels.
+    recency_baseline_ : sklearn.linear_model.LogisticRegression or None
+        The "days since last purchase" baseline turned into a probability at the training cutoff: a logistic
+        regression on ``log(1 + recency_days)`` (Platt 1999 scaling of one score); None without that column.
+        :func:`evaluate_churn` uses it for the baseline's Brier score and reliability curve.
     """
 
     def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, C=1.0, max_iter=100, learning_rate=0.1,
@@ -461,6 +465,7 @@ class ChurnModel:
         with self._threads():
             est.fit(X.to_numpy(dtype="float64"), y)
         self.estimator_ = est
+        self.recency_baseline_ = _fit_recency_baseline(X, y)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.reference_ = X.median()
         self.churn_rate_ = float(y.mean())
@@ -518,6 +523,18 @@ class ChurnModel:
         return pd.DataFrame(out, index=features.index, columns=list(self.feature_names_in_))
 
 
+def _recency_input(X):
+    return np.log1p(X[["recency_days"]].to_numpy(dtype="float64").clip(min=0))
+
+
+def _fit_recency_baseline(X, y):
+    from sklearn.linear_model import LogisticRegression
+
+    if "recency_days" not in X.columns:
+        return None
+    return LogisticRegression().fit(_recency_input(X), y)
+
+
 def _align(features, labels):
     if not isinstance(features, pd.DataFrame):
         raise InputError(f"The 'features' parameter must be a DataFrame from churn_features. Got {type(features).__name__} instead.")
@@ -544,10 +561,12 @@ class ChurnEvaluation:
     ----------
     metrics : pandas.DataFrame
         Index ``scorer`` (``model``, ``recency``, ``bgnbd``); columns ``roc_auc``, ``pr_auc`` (average
-        precision), ``brier`` (NaN for ``recency``: days are not a probability), ``top_decile_lift``,
-        ``n_customers``, ``churn_rate``.
+        precision), ``brier`` (Brier 1950), ``top_decile_lift``, ``n_customers``, ``churn_rate``. Ranking
+        metrics of ``recency`` use the days themselves; its Brier score and reliability curve use the days
+        turned into a probability at the training cutoff (:attr:`ChurnModel.recency_baseline_`).
     scores : pandas.DataFrame
-        Per customer: ``p_churn`` (model), ``recency_days``, ``p_no_purchase`` (BG/NBD), ``churned``.
+        Per customer: ``p_churn`` (model), ``recency_days``, ``p_churn_recency`` (the recency baseline as a
+        probability), ``p_no_purchase`` (BG/NBD), ``churned``.
     gains : pandas.DataFrame
         Cumulative gains: ``scorer``, ``fraction_targeted``, ``fraction_churners``.
     roc, pr : pandas.DataFrame
@@ -627,15 +646,19 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
                          "Use another cutoff or more customers.")
     ids = X.index.to_numpy().astype(str)
     p = model.predict_proba(X).to_numpy()
-    scores = pd.DataFrame({"p_churn": p, "recency_days": X["recency_days"].to_numpy(),
+    base = getattr(model, "recency_baseline_", None)
+    p_rec = base.predict_proba(_recency_input(X))[:, 1] if base is not None else np.full(len(y), np.nan)
+    scores = pd.DataFrame({"p_churn": p, "recency_days": X["recency_days"].to_numpy(), "p_churn_recency": p_rec,
                            "p_no_purchase": X["p_no_purchase"].to_numpy(), "churned": y.astype(bool)}, index=X.index)
     cols = {"model": "p_churn", "recency": "recency_days", "bgnbd": "p_no_purchase"}
+    probs = {"model": "p_churn", "recency": "p_churn_recency", "bgnbd": "p_no_purchase"}
     rows, gains, roc, pr, cal = [], [], [], [], []
     for name, col in cols.items():  # three scorers
         s = scores[col].to_numpy(dtype="float64")
-        is_prob = name != "recency"
+        prob = scores[probs[name]].to_numpy(dtype="float64")
+        is_prob = not np.isnan(prob).any()
         rows.append({"scorer": name, "roc_auc": roc_auc_score(y, s), "pr_auc": average_precision_score(y, s),
-                     "brier": brier_score_loss(y, s) if is_prob else np.nan,
+                     "brier": brier_score_loss(y, prob) if is_prob else np.nan,
                      "top_decile_lift": _top_decile_lift(y, s, ids), "n_customers": len(y), "churn_rate": float(y.mean())})
         gains.append(_gains(y, s, ids, name))
         fpr, tpr, _ = roc_curve(y, s)
@@ -643,7 +666,7 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
         prec, rec, _ = precision_recall_curve(y, s)
         pr.append(pd.DataFrame({"scorer": name, "recall": rec, "precision": prec}))
         if is_prob:
-            frac, mean_pred = calibration_curve(y, s, n_bins=10, strategy="quantile")
+            frac, mean_pred = calibration_curve(y, prob, n_bins=10, strategy="quantile")
             cal.append(pd.DataFrame({"scorer": name, "mean_predicted": mean_pred, "fraction_churned": frac}))
     metrics = pd.DataFrame(rows).set_index("scorer")
     with model._threads():
