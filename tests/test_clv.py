@@ -306,6 +306,23 @@ def test_gg_likelihood_matches_numerical_integration():
         np.testing.assert_allclose(K.gg_loglik(theta, x, m), _gg_ll_direct(*theta, x, m), rtol=1e-6)
 
 
+def test_gg_objective_and_gradient_match_the_per_customer_formula():
+    from scipy.optimize import approx_fprime
+
+    from crmmine import _clv_kernels as K
+
+    rng = np.random.default_rng(2)
+    x = rng.integers(1, 8, 500).astype(float)
+    m = rng.gamma(3.0, 1.0, 500)
+    data = K.GGData(x, m)
+    for _ in range(5):
+        theta = rng.uniform([0.5, 1.2, 0.5], [8.0, 6.0, 5.0])
+        f, g = K.gg_objective(np.log(theta), data, 0.0, 1.0)
+        assert -f * len(x) == pytest.approx(K.gg_loglik(theta, x, m).sum(), rel=1e-10)
+        num = approx_fprime(np.log(theta), lambda lp: K.gg_objective(lp, data, 0.0, 1.0)[0], 1e-7)
+        np.testing.assert_allclose(g, num, rtol=1e-4, atol=1e-7)
+
+
 def test_reported_log_likelihood_is_the_direct_one_in_user_units(cdnow_models):
     s, bg, gg = cdnow_models
     p = bg.params_
@@ -701,3 +718,10 @@ def test_summarise_calibration_holdout(cdnow_cal, cdnow_models):
     _, bg, _ = cdnow_models
     assert crmmine.summarise_calibration_holdout(bg, cdnow_cal) == (
         "In the holdout period customers made 1,882 purchase days against 1,653 predicted (-12%).")
+
+
+def test_edge_estimates_warn():
+    s = _summary(np.zeros(50, dtype=int), np.zeros(50), np.linspace(1, 300, 50))  # nobody came back
+    with pytest.warns(CrmmineWarning, match=r"BetaGeoModel: the estimate of 'r', 'alpha' ran to the edge|"
+                                            r"BetaGeoModel: the estimate of 'alpha' ran to the edge"):
+        crmmine.BetaGeoModel().fit(s)
