@@ -46,6 +46,8 @@ __all__ = [
     "BetaGeoModel",
     "GammaGammaModel",
     "customer_value",
+    "summarise_value",
+    "summarise_calibration_holdout",
 ]
 
 #: Length of each time unit in days. A month is 365.25 / 12 = 30.4375 days.
@@ -53,7 +55,8 @@ TIME_UNITS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 30.4375}
 #: Length of each discounting period in days (a year is 365.25 days).
 DISCOUNT_PERIODS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 
-_DAY_NS = 86_400 * 10**9
+#: |log-parameter| (internal units) beyond which an estimate is reported as at the edge.
+_EDGE = 12.0
 
 
 # --------------------------------------------------------------------------------------
@@ -122,15 +125,20 @@ def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
 
 
 def _day_table(codes, day, amount):
-    """Collapse lines to one row per (customer, day): (cust, day, spend), sorted."""
+    """Collapse lines to one row per (customer, day): (cust, day, spend), sorted by customer then day.
+
+    Hash-groups the (customer, day) key (linear time), then sorts only the distinct keys.
+    """
     if codes.size == 0:
         return codes, day, amount
     d0 = day.min()
     span = int(day.max() - d0) + 1
     key = codes * span + (day - d0)
-    ukey, inv = np.unique(key, return_inverse=True)
-    spend = np.bincount(inv, weights=amount, minlength=ukey.size)
-    return ukey // span, ukey % span + d0, spend
+    g, ukey = pd.factorize(key)
+    spend = np.bincount(g, weights=amount, minlength=len(ukey))
+    order = np.argsort(ukey)
+    ukey = ukey[order]
+    return ukey // span, ukey % span + d0, spend[order]
 
 
 def _per_customer(cust, day, spend, n_ids):
@@ -442,8 +450,9 @@ class _Model:
     def _minimize(self, fun, x0s, args, bounds):
         best = None
         for x0 in x0s:
-            res = minimize(fun, x0, args=args, jac=True, method="L-BFGS-B", bounds=bounds,
-                           options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
+            with np.errstate(all="ignore"):  # extreme trial points; the result is checked below
+                res = minimize(fun, x0, args=args, jac=True, method="L-BFGS-B", bounds=bounds,
+                               options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
             if np.all(np.isfinite(res.x)) and np.isfinite(res.fun) and (best is None or res.fun < best.fun - 1e-12):
                 best = res
             if best is not None and best.success and np.max(np.abs(best.jac)) < 1e-4:
@@ -455,10 +464,26 @@ class _Model:
                 f"{type(self).__name__} did not converge ({msg}). Try a small 'penalizer' (e.g. 0.001), a larger "
                 "'max_iter', or check the summary (time unit, customers' values)."
             )
+        edge = (np.abs(best.x) > _EDGE) & ~self._benign_edge(best.x)
+        if edge.any():
+            names = [n for n, e in zip(self._param_names, edge) if e]
+            warnings.warn(
+                f"{type(self).__name__}: the estimate of {', '.join(map(repr, names))} ran to the edge of the "
+                f"parameter space ({', '.join(f'{n}={v:.3g}' for n, v in zip(self._param_names, np.exp(best.x)) if n in names)}"
+                " in internal units): the data hardly identify it (e.g. almost no repeat purchases, or all customers "
+                "alike) and predictions may be unreliable. Check the time unit and observation period, or try a small "
+                "'penalizer' (e.g. 0.001).",
+                CrmmineWarning, stacklevel=3,
+            )
         return best
 
+    def _benign_edge(self, logp):
+        """Edges that are a meaningful answer, not a failure (none by default)."""
+        return np.zeros(len(logp), dtype=bool)
+
     def _standard_errors(self, grad, theta):
-        H = K.hessian_from_grad(grad, theta)
+        with np.errstate(all="ignore"):
+            H = K.hessian_from_grad(grad, theta)
         try:
             cov = np.linalg.inv(-H)
             se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
@@ -508,6 +533,14 @@ class BetaGeoModel(_Model):
         ``summary.attrs["time_unit"]`` of the fitted summary.
     n_iter_ : int
         L-BFGS-B iterations of the retained start.
+
+    Notes
+    -----
+    An estimate of ``a`` near 0 means the data show (almost) no dropout: the mean dropout
+    probability ``a / (a + b)`` is about 0 and P(alive) about 1 for everyone (the full
+    Online Retail year gives ``a`` = 0.004). A :class:`~crmmine.errors.CrmmineWarning` is
+    issued when another parameter runs to the edge of the parameter space (e.g. no repeat
+    purchases at all), where predictions are unreliable.
 
     References
     ----------
@@ -560,7 +593,8 @@ class BetaGeoModel(_Model):
         if not (T > 0).any():
             raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
         scale = float(T.max()) / 10.0
-        d = K.BGData(x, tx / scale, T / scale)
+        d_user = K.BGData(x, tx, T)  # grouped by distinct (x, t_x, T)
+        d = d_user.scaled(scale)
         mean_x = max(float(np.average(d.x, weights=d.w)), 0.05)
         mean_T = float(np.average(d.T, weights=d.w))
         if self.initial_params is not None:
@@ -575,16 +609,22 @@ class BetaGeoModel(_Model):
         bounds = [(-K._LOG_BOUND, K._LOG_BOUND)] * 4
         res = self._minimize(K.bg_objective, starts, (d, penalizer, scale), bounds)
         r, al, a, b = np.exp(res.x)
-        ll_int = -K.bg_objective(res.x, d, 0.0, scale)[0] * d.n
+        ll_int = -(res.fun if penalizer == 0 else K.bg_objective(res.x, d, 0.0, scale)[0]) * d.n
+        # times in internal units: LL_user = LL_int - sum(x) log(scale), alpha_user = alpha * scale
         self.log_likelihood_ = float(ll_int - float(x.sum()) * math.log(scale))
-        d_user = K.BGData(x, tx, T)
         theta = np.array([r, al * scale, a, b])
-        self.standard_errors_ = self._standard_errors(lambda th: K.bg_total_loglik_grad(th, d_user), theta)
+        mult = np.array([1.0, scale, 1.0, 1.0])
+        se = self._standard_errors(lambda th: K.bg_total_loglik_grad(th, d), theta / mult)
+        self.standard_errors_ = se * mult
         self.n_customers_ = int(x.size)
         self.time_unit_ = summary.attrs.get("time_unit")
         self.n_iter_ = int(res.nit)
         self.params_ = pd.Series(theta, index=list(self._param_names), name="value")
         return self
+
+    def _benign_edge(self, logp):
+        # a -> 0 (with b finite): the data show no dropout; P(alive) -> 1, predictions are fine
+        return np.array([False, False, logp[2] < 0, False])
 
     @staticmethod
     def _check_initial(ip):
@@ -655,6 +695,12 @@ class BetaGeoModel(_Model):
         return float(val) if np.ndim(val) == 0 else val
 
     def _cond_expected(self, t, x, tx, T):
+        if x.size > 10_000:  # hyp2f1 is the cost: evaluate once per distinct (x, t_x, T)
+            ux, utx, uT, inv = K.unique_rows(x, tx, T)
+            return self._cond_expected_rows(t, ux, utx, uT)[inv]
+        return self._cond_expected_rows(t, x, tx, T)
+
+    def _cond_expected_rows(self, t, x, tx, T):
         r, al, a, b = self._p()
         aT = al + T
         z = t / (aT + t)
@@ -795,16 +841,18 @@ class GammaGammaModel(_Model):
                 "observation period."
             )
         scale = float(m.mean())
-        mi = m / scale
-        logx, logm = np.log(x), np.log(mi)
+        d = K.GGData(x, m / scale)  # spend in internal units (mean 1)
         starts = [np.log([1.0, 2.0, 1.0]), np.log([4.0, 4.0, 3.0]), np.log([0.5, 1.5, 0.5])]
         bounds = [(-K._LOG_BOUND, K._LOG_BOUND)] * 3
-        res = self._minimize(K.gg_objective, starts, (x, mi, logx, logm, penalizer, scale), bounds)
+        res = self._minimize(K.gg_objective, starts, (d, penalizer, scale), bounds)
         p, q, v = np.exp(res.x)
-        ll_int = -K.gg_objective(res.x, x, mi, logx, logm, 0.0, scale)[0] * x.size
+        ll_int = -(res.fun if penalizer == 0 else K.gg_objective(res.x, d, 0.0, scale)[0]) * d.n
+        # the density of m picks up 1/scale per customer: LL_user = LL_int - n log(scale)
         self.log_likelihood_ = float(ll_int - x.size * math.log(scale))
         theta = np.array([p, q, v * scale])
-        self.standard_errors_ = self._standard_errors(lambda th: K.gg_total_loglik_grad(th, x, m), theta)
+        mult = np.array([1.0, 1.0, scale])
+        se = self._standard_errors(lambda th: K.gg_total_loglik_grad(th, d), theta / mult)
+        self.standard_errors_ = se * mult
         self.n_customers_ = int(x.size)
         self.n_iter_ = int(res.nit)
         self.params_ = pd.Series(theta, index=list(self._param_names), name="value")
@@ -895,14 +943,15 @@ class GammaGammaModel(_Model):
         ends = np.minimum(np.arange(1, n_steps + 1) * step, horizon)
         period = DISCOUNT_PERIODS[freq_of_discount] / unit_days
         factors = (1.0 + discount_rate) ** (-ends / period)
-        total = np.zeros(x.size)
-        prev = np.zeros(x.size)
+        ux, utx, uT, inv = K.unique_rows(x, tx, T)  # predictions once per distinct (x, t_x, T)
+        total = np.zeros(ux.size)
+        prev = np.zeros(ux.size)
         if horizon > 0:
             for t_k, f_k in zip(ends, factors):  # one vectorised pass per month of the horizon
-                cum = bg._cond_expected(float(t_k), x, tx, T)
+                cum = bg._cond_expected_rows(float(t_k), ux, utx, uT)
                 total += (cum - prev) * f_k
                 prev = cum
-        return pd.Series(spend * total, index=summary.index, name="clv")
+        return pd.Series(spend * total[inv], index=summary.index, name="clv")
 
 
 # --------------------------------------------------------------------------------------
@@ -1028,3 +1077,83 @@ def customer_value(
     if return_models:
         return out, bg, gg
     return out
+
+
+# --------------------------------------------------------------------------------------
+# findings in words (for the reports)
+# --------------------------------------------------------------------------------------
+def _money(amount: float, currency: str) -> str:
+    return f"{currency}{amount:,.0f}"
+
+
+def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = "", lang: str | None = None) -> list[str]:
+    """Three sentences about a :func:`customer_value` table, computed from it, in ``lang``.
+
+    1. concentration: the share of predicted value held by the top ``top`` of customers;
+    2. activity: the share of customers with P(alive) > 0.5 and of one-day buyers;
+    3. the split between realised and predicted value.
+
+    Parameters
+    ----------
+    value : pandas.DataFrame
+        From :func:`customer_value`.
+    top : float, default=0.2
+        Fraction of customers (by predicted value) in the concentration sentence, in (0, 1).
+    currency : str, default=""
+        Prefix of money amounts, e.g. ``"£"``.
+    lang : {"en", "zh"} or None, default=None
+        Language; ``None``: :func:`crmmine.labels.get_language`.
+
+    Returns
+    -------
+    list of str
+    """
+    from .labels import label
+
+    need = ["historical_value", "frequency", "probability_alive", "predicted_value"]
+    if not isinstance(value, pd.DataFrame) or any(c not in value.columns for c in need):
+        raise InputError(f"The 'value' parameter must be the table of crmmine.customer_value (columns {', '.join(need)}).")
+    if isinstance(top, bool) or not isinstance(top, numbers.Real) or not 0 < top < 1:
+        raise ParameterError(f"The 'top' parameter must be in (0, 1). Got {top!r} instead.")
+    if len(value) == 0:
+        raise InputError("The 'value' table has no customers.")
+    pred = np.sort(value["predicted_value"].to_numpy(dtype=float))[::-1]
+    k = max(1, int(round(top * pred.size)))
+    total = float(pred.sum())
+    share = float(pred[:k].sum()) / total if total > 0 else 0.0
+    horizon = value.attrs.get("horizon_days", "?")
+    rate = float(value.attrs.get("discount_rate", float("nan")))
+    return [
+        label("clv.finding.concentration", lang, top_pct=100 * top, share_pct=100 * share, horizon=horizon,
+              total=_money(total, currency)),
+        label("clv.finding.alive", lang, alive_pct=100 * float((value["probability_alive"] > 0.5).mean()),
+              one_time_pct=100 * float((value["frequency"] == 0).mean())),
+        label("clv.finding.split", lang, historical=_money(float(value["historical_value"].sum()), currency),
+              predicted=_money(total, currency), horizon=horizon, rate_pct=100 * rate),
+    ]
+
+
+def summarise_calibration_holdout(bg: BetaGeoModel, cal: pd.DataFrame, *, lang: str | None = None) -> str:
+    """One sentence: holdout purchase days, actual vs predicted by ``bg`` (fitted on ``cal``'s calibration part).
+
+    Parameters
+    ----------
+    bg : BetaGeoModel
+        Fitted on the calibration columns of ``cal``.
+    cal : pandas.DataFrame
+        From :func:`calibration_holdout_summary`.
+    lang : {"en", "zh"} or None, default=None
+
+    Returns
+    -------
+    str
+    """
+    from .labels import label
+
+    if not isinstance(cal, pd.DataFrame) or "frequency_holdout" not in cal.columns:
+        raise InputError("The 'cal' parameter must be the table of crmmine.calibration_holdout_summary.")
+    summary = cal[["frequency_cal", "recency_cal", "T_cal"]].rename(columns=lambda c: c.removesuffix("_cal"))
+    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), summary).sum())
+    actual = float(cal["frequency_holdout"].sum())
+    err = 100 * (predicted / actual - 1) if actual > 0 else float("nan")
+    return label("clv.finding.holdout", lang, actual=actual, predicted=predicted, error_pct=err)

@@ -8,6 +8,7 @@ One module per area; none of them calls ``show()``. Titles and axis labels come 
 # (end of segments)
 
 # --- clv ---
+from .clv import plot_calibration_holdout, plot_clv_distribution, plot_probability_alive
 # (end of clv)
 
 # --- cross-sell ---
@@ -28,6 +29,9 @@ __all__ = [
     # --- segments names ---
     # (end of segments names)
     # --- clv names ---
+    "plot_calibration_holdout",
+    "plot_clv_distribution",
+    "plot_probability_alive",
     # (end of clv names)
     # --- cross-sell names ---
     # (end of cross-sell names)
