@@ -217,6 +217,12 @@ def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D")
         end_day = int(day.max()) + 1 if day.size else None
     else:
         end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64"))
+    return _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit)
+
+
+def _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit):
+    """clv_summary on already extracted arrays (lines with day > end_day are dropped)."""
+    if end_day is not None:
         keep = day <= end_day
         if not keep.all():
             codes, day, amount = codes[keep], day[keep], amount[keep]
@@ -1023,23 +1029,32 @@ def customer_value(
     horizon = checked["horizon_days"]
     rate = checked["discount_rate"]
     as_of_ts = _check_date("as_of", as_of)
+    if potential_value is not None and (
+        not isinstance(potential_value, pd.Series) or not pd.api.types.is_numeric_dtype(potential_value)
+    ):
+        raise ParameterError(
+            "The 'potential_value' parameter must be None or a numeric pandas Series indexed by customer_id. "
+            f"Got {type(potential_value).__name__} instead."
+        )
     ids, codes, day, amount = _purchase_days(tx)
     if as_of_ts is None:
         if day.size == 0:
             raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
         as_of_ts = pd.Timestamp(np.datetime64(int(day.max()) + 1, "D"))
-    before = tx["order_date"] < as_of_ts
-    txb = tx.loc[before] if not before.all() else tx
-    if len(txb) == 0:
+    obs_end_day = int(as_of_ts.to_datetime64().astype("datetime64[D]").view("int64"))
+    before = day < obs_end_day  # as_of is midnight: lines dated before it
+    if not before.any():
         raise ParameterError(f"The 'as_of' parameter leaves no transactions before it. Got {as_of_ts.date()}; "
                              "choose a later date.")
-    # lines before as_of only; T is measured up to as_of
-    summary = clv_summary(txb, observation_end=as_of_ts, time_unit="D")
-    obs_end_day = as_of_ts.to_datetime64().astype("datetime64[D]").view("int64")
+    if not before.all():
+        codes, day, amount = codes[before], day[before], amount[before]
+    # T is measured up to as_of
+    summary = _summary_from_days(ids, codes, day, amount, obs_end_day, "D", 1.0)
+    summary.attrs["observation_end"] = str(as_of_ts.date())
     bg = BetaGeoModel().fit(summary)
     gg = GammaGammaModel().fit(summary)
-    hist = txb.groupby("customer_id", observed=True, sort=True)["amount"].sum()
-    hist = hist.reindex(summary.index, fill_value=0.0).astype(float)
+    spent = np.bincount(codes, weights=amount, minlength=len(ids))
+    hist = pd.Series(spent, index=ids).reindex(summary.index, fill_value=0.0).astype(float)
     if returns is not None:
         ids_r, codes_r, day_r, amount_r = _purchase_days(returns, name="returns")
         keep = day_r < obs_end_day
@@ -1058,11 +1073,6 @@ def customer_value(
     if potential_value is None:
         out["potential_value"] = 0.0
     else:
-        if not isinstance(potential_value, pd.Series) or not pd.api.types.is_numeric_dtype(potential_value):
-            raise ParameterError(
-                "The 'potential_value' parameter must be None or a numeric pandas Series indexed by customer_id. "
-                f"Got {type(potential_value).__name__} instead."
-            )
         pv = potential_value.groupby(level=0).sum().astype(float)
         pv.index = pv.index.astype(str)
         out["potential_value"] = pv.reindex(out.index.astype(str), fill_value=0.0).fillna(0.0).to_numpy()
