@@ -725,3 +725,28 @@ def test_edge_estimates_warn():
     with pytest.warns(CrmmineWarning, match=r"BetaGeoModel: the estimate of 'r', 'alpha' ran to the edge|"
                                             r"BetaGeoModel: the estimate of 'alpha' ran to the edge"):
         crmmine.BetaGeoModel().fit(s)
+
+
+def test_summary_of_many_customers_and_days_matches_a_groupby():
+    """The radix-sorted (customer, day) table against a plain pandas groupby, keys wider than 32 bits included."""
+    rng = np.random.default_rng(3)
+    n = 60_000
+    cust = rng.integers(0, 60_000, n)
+    days = rng.integers(0, 200_000, n)  # ~38,000 customers x 200,000 days: the key needs more than 32 bits
+    days[:2] = [0, 199_999]
+    tx = pd.DataFrame({"customer_id": pd.array([f"k{c:05d}" for c in cust], dtype="string[pyarrow]"),
+                       "order_date": pd.Timestamp("1700-01-01") + pd.to_timedelta(days, unit="D"),
+                       "amount": rng.uniform(1, 100, n).round(2)})
+    assert tx["customer_id"].nunique() * 200_000 > 2**32
+    s = crmmine.clv_summary(tx)
+    day = tx.assign(day=tx["order_date"].dt.normalize()).groupby(["customer_id", "day"])["amount"].sum()
+    day = day.reset_index()
+    g = day.groupby("customer_id").agg(first=("day", "min"), last=("day", "max"), n=("day", "size"),
+                                       total=("amount", "sum"), first_amount=("amount", "first"))
+    one = pd.Timedelta(days=1)
+    end = tx["order_date"].max() + one
+    np.testing.assert_array_equal(s["frequency"], g["n"] - 1)
+    np.testing.assert_allclose(s["recency"], (g["last"] - g["first"]) / one)
+    np.testing.assert_allclose(s["T"], (end - g["first"]) / one)
+    expected_m = ((g["total"] - g["first_amount"]) / (g["n"] - 1)).where(g["n"] > 1, 0.0)
+    np.testing.assert_allclose(s["monetary_value"], expected_m, rtol=1e-12)

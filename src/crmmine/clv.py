@@ -127,18 +127,28 @@ def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
 def _day_table(codes, day, amount):
     """Collapse lines to one row per (customer, day): (cust, day, spend), sorted by customer then day.
 
-    Hash-groups the (customer, day) key (linear time), then sorts only the distinct keys.
+    The key ``customer * span + day`` is sorted by a two-pass LSD radix sort on 16-bit
+    digits (numpy's stable sort of uint16 is a counting sort, linear time); keys wider
+    than 32 bits fall back to a stable comparison sort of the high part.
     """
     if codes.size == 0:
         return codes, day, amount
     d0 = day.min()
     span = int(day.max() - d0) + 1
     key = codes * span + (day - d0)
-    g, ukey = pd.factorize(key)
-    spend = np.bincount(g, weights=amount, minlength=len(ukey))
-    order = np.argsort(ukey)
-    ukey = ukey[order]
-    return ukey // span, ukey % span + d0, spend[order]
+    o1 = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    k1 = key[o1]
+    hi = k1 >> 16
+    o2 = np.argsort(hi.astype(np.uint16) if hi.max() < 65536 else hi, kind="stable")
+    order = o1[o2]
+    ks = k1[o2]
+    new = np.empty(ks.size, dtype=bool)
+    new[0] = True
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    spend = np.add.reduceat(amount[order], starts)
+    ukey = ks[starts]
+    return ukey // span, ukey % span + d0, spend
 
 
 def _per_customer(cust, day, spend, n_ids):
