@@ -750,3 +750,16 @@ def test_summary_of_many_customers_and_days_matches_a_groupby():
     np.testing.assert_allclose(s["T"], (end - g["first"]) / one)
     expected_m = ((g["total"] - g["first_amount"]) / (g["n"] - 1)).where(g["n"] > 1, 0.0)
     np.testing.assert_allclose(s["monetary_value"], expected_m, rtol=1e-12)
+
+
+def test_models_read_a_calibration_table_directly(cdnow_cal, cdnow_models):
+    s, bg, gg = cdnow_models
+    bg_cal = crmmine.BetaGeoModel().fit(cdnow_cal)
+    gg_cal = crmmine.GammaGammaModel().fit(cdnow_cal)
+    pd.testing.assert_series_equal(bg_cal.params_, bg.params_)
+    pd.testing.assert_series_equal(gg_cal.params_, gg.params_)
+    pd.testing.assert_series_equal(bg.expected_purchases(39, cdnow_cal), bg.expected_purchases(39, s))
+    bad = cdnow_cal.copy()
+    bad.iloc[0, bad.columns.get_loc("recency_cal")] = 99.0
+    with pytest.raises(InputError, match=r"Some values in 'recency_cal' are larger than 'T_cal'"):
+        crmmine.BetaGeoModel().fit(bad)

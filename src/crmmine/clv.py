@@ -370,7 +370,9 @@ def _summary_arrays(summary, *, name="summary", need=("frequency", "recency", "T
             f"The '{name}' parameter must be a pandas DataFrame from crmmine.clv_summary. "
             f"Got {type(summary).__name__} instead."
         )
-    cols = dict(zip(need, need)) if cols is None else cols
+    if cols is None:
+        # a calibration/holdout table is read through its calibration columns (frequency_cal, ...)
+        cols = {c: c if c in summary.columns or f"{c}_cal" not in summary.columns else f"{c}_cal" for c in need}
     for role, col in cols.items():
         if col not in summary.columns:
             raise MissingColumnError(
@@ -587,7 +589,9 @@ class BetaGeoModel(_Model):
         Parameters
         ----------
         summary : pandas.DataFrame
-            From :func:`clv_summary`: columns ``frequency``, ``recency``, ``T``.
+            From :func:`clv_summary`: columns ``frequency``, ``recency``, ``T``; or the
+            table of :func:`calibration_holdout_summary`, read through its calibration
+            columns (``frequency_cal``, ``recency_cal``, ``T_cal``), as are the predictions.
 
         Returns
         -------
@@ -832,7 +836,8 @@ class GammaGammaModel(_Model):
         Parameters
         ----------
         summary : pandas.DataFrame
-            From :func:`clv_summary`: columns ``frequency`` and ``monetary_value``.
+            From :func:`clv_summary`: columns ``frequency`` and ``monetary_value`` (or
+            ``frequency_cal`` and ``monetary_value_cal`` of :func:`calibration_holdout_summary`).
 
         Returns
         -------
@@ -1172,8 +1177,7 @@ def summarise_calibration_holdout(bg: BetaGeoModel, cal: pd.DataFrame, *, lang: 
 
     if not isinstance(cal, pd.DataFrame) or "frequency_holdout" not in cal.columns:
         raise InputError("The 'cal' parameter must be the table of crmmine.calibration_holdout_summary.")
-    summary = cal[["frequency_cal", "recency_cal", "T_cal"]].rename(columns=lambda c: c.removesuffix("_cal"))
-    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), summary).sum())
+    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), cal).sum())
     actual = float(cal["frequency_holdout"].sum())
     err = 100 * (predicted / actual - 1) if actual > 0 else float("nan")
     return label("clv.finding.holdout", lang, actual=actual, predicted=predicted, error_pct=err)
