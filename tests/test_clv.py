@@ -763,3 +763,13 @@ def test_models_read_a_calibration_table_directly(cdnow_cal, cdnow_models):
     bad.iloc[0, bad.columns.get_loc("recency_cal")] = 99.0
     with pytest.raises(InputError, match=r"Some values in 'recency_cal' are larger than 'T_cal'"):
         crmmine.BetaGeoModel().fit(bad)
+
+
+def test_summaries_before_the_first_purchase_are_empty(tiny):
+    s = crmmine.clv_summary(tiny, observation_end="2023-12-31")
+    assert len(s) == 0 and list(s.columns) == ["frequency", "recency", "T", "monetary_value"]
+    assert s["frequency"].dtype == np.int64
+    cal = crmmine.calibration_holdout_summary(tiny, calibration_end="2023-12-31")
+    assert len(cal) == 0 and "frequency_holdout" in cal.columns
+    with pytest.raises(InputError, match=r"'summary' table has no customers"):
+        crmmine.BetaGeoModel().fit(s)

@@ -87,11 +87,11 @@ def _check_date(name, value, *, none_ok=True):
 
 
 def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
-    """Customer codes, day numbers and spend per (customer, day), sorted by customer then day.
+    """Check ``tx`` once and extract the usable lines as arrays.
 
-    Returns ``(ids, cust, day, spend)``: ``ids`` the sorted distinct customer ids,
-    ``cust`` the code of each purchase day's customer, ``day`` the day as int64 days
-    since the epoch, ``spend`` the summed ``amount`` of that customer on that day.
+    Returns ``(ids, codes, day, amount)``: ``ids`` the sorted distinct customer ids,
+    ``codes`` each line's position in ``ids``, ``day`` its calendar day as int64 days since
+    the epoch, ``amount`` its amount. Lines without customer id, date or amount are dropped.
     """
     if not isinstance(tx, pd.DataFrame):
         raise MissingColumnError(
@@ -151,14 +151,15 @@ def _day_table(codes, day, amount):
     return ukey // span, ukey % span + d0, spend
 
 
-def _per_customer(cust, day, spend, n_ids):
-    """First day, last day, number of purchase days, first-day spend, total spend per code."""
+def _per_customer(cust, day, spend):
+    """Code, first day, last day, number of purchase days, first-day spend and total spend per customer."""
+    if cust.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, np.zeros(0), np.zeros(0)
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
     ends = np.r_[starts[1:], cust.size] - 1
-    present = cust[starts]
     n_days = ends - starts + 1
-    total = np.add.reduceat(spend, starts) if spend.size else np.zeros(0)
-    return present, day[starts], day[ends], n_days, spend[starts], total, n_ids
+    return cust[starts], day[starts], day[ends], n_days, spend[starts], np.add.reduceat(spend, starts)
 
 
 def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D") -> pd.DataFrame:
@@ -237,7 +238,7 @@ def _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit):
         if not keep.all():
             codes, day, amount = codes[keep], day[keep], amount[keep]
     cust, dday, spend = _day_table(codes, day, amount)
-    present, first, last, n_days, first_spend, total, _ = _per_customer(cust, dday, spend, len(ids))
+    present, first, last, n_days, first_spend, total = _per_customer(cust, dday, spend)
     freq = n_days - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
@@ -324,7 +325,7 @@ def calibration_holdout_summary(
     in_cal = dday <= cal_day
     # calibration part
     c_cust, c_day, c_spend = cust[in_cal], dday[in_cal], spend[in_cal]
-    present, first, last, n_days, first_spend, total, _ = _per_customer(c_cust, c_day, c_spend, len(ids))
+    present, first, last, n_days, first_spend, total = _per_customer(c_cust, c_day, c_spend)
     freq = n_days - 1
     monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
     # holdout part, for customers present in the calibration period
