@@ -712,6 +712,12 @@ def test_summarise_value_by_hand():
         crmmine.summarise_value(_value_table(), top=1.5)
     with pytest.raises(InputError, match=r"table of crmmine.customer_value"):
         crmmine.summarise_value(_value_table().drop(columns="frequency"))
+    merged = _value_table()
+    merged.attrs = {}
+    with pytest.raises(ParameterError, match=r"'horizon_days' and 'discount_rate' parameters are needed"):
+        crmmine.summarise_value(merged)
+    assert crmmine.summarise_value(merged, horizon_days=90, discount_rate=0.0)[2].endswith(
+        "over the next 90 days (discounted at 0% a year).")
 
 
 def test_summarise_calibration_holdout(cdnow_cal, cdnow_models):

@@ -1031,6 +1031,13 @@ def customer_value(
     bg, gg : BetaGeoModel, GammaGammaModel
         Only with ``return_models=True``.
 
+    Notes
+    -----
+    If the fitted Gamma-Gamma ``q`` is at most 1 the population mean spend is infinite, so
+    customers without repeat purchases get NaN ``expected_spend`` and ``predicted_value``
+    (with a :class:`~crmmine.errors.CrmmineWarning`). The full Online Retail file gives
+    q = 3.5.
+
     Examples
     --------
     >>> import crmmine
@@ -1112,7 +1119,10 @@ def _money(amount: float, currency: str) -> str:
     return f"{currency}{amount:,.0f}"
 
 
-def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = "", lang: str | None = None) -> list[str]:
+def summarise_value(
+    value: pd.DataFrame, *, top: float = 0.2, currency: str = "", horizon_days: int | None = None,
+    discount_rate: float | None = None, lang: str | None = None,
+) -> list[str]:
     """Three sentences about a :func:`customer_value` table, computed from it, in ``lang``.
 
     1. concentration: the share of predicted value held by the top ``top`` of customers;
@@ -1127,6 +1137,9 @@ def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = ""
         Fraction of customers (by predicted value) in the concentration sentence, in (0, 1).
     currency : str, default=""
         Prefix of money amounts, e.g. ``"£"``.
+    horizon_days, discount_rate : int and float or None, default=None
+        As passed to :func:`customer_value`; ``None`` reads ``value.attrs`` (pandas may drop
+        ``attrs`` when the table is merged with others: then pass them).
     lang : {"en", "zh"} or None, default=None
         Language; ``None``: :func:`crmmine.labels.get_language`.
 
@@ -1147,8 +1160,14 @@ def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = ""
     k = max(1, int(round(top * pred.size)))
     total = float(pred.sum())
     share = float(pred[:k].sum()) / total if total > 0 else 0.0
-    horizon = value.attrs.get("horizon_days", "?")
-    rate = float(value.attrs.get("discount_rate", float("nan")))
+    horizon = horizon_days if horizon_days is not None else value.attrs.get("horizon_days")
+    rate = discount_rate if discount_rate is not None else value.attrs.get("discount_rate")
+    if horizon is None or rate is None:
+        raise ParameterError(
+            "The 'horizon_days' and 'discount_rate' parameters are needed when value.attrs does not hold them "
+            "(e.g. after a merge). Pass the values given to crmmine.customer_value."
+        )
+    rate = float(rate)
     return [
         label("clv.finding.concentration", lang, top_pct=100 * top, share_pct=100 * share, horizon=horizon,
               total=_money(total, currency)),
