@@ -438,7 +438,7 @@ def test_conditional_expectation_without_history_is_the_unconditional_one(fitted
 
 
 def test_unconditional_expectation_against_simulation():
-    """E[X(t)] (FHL 2005a eq. 7) vs the mean repeat purchases of a simulated cohort all acquired on day 0."""
+    """E[X(t)] (FHL 2005a eq. 9) vs the mean repeat purchases of a simulated cohort all acquired on day 0."""
     params = dict(r=0.8, alpha=60.0, a=0.8, b=3.0, p=6.0, q=4.0, v=80.0)
     tx, truth = make_transactions(20_000, random_state=11, params=params, acquisition_days=1, period_days=365,
                                   itemsets=(), mean_basket_size=1.0)

@@ -677,7 +677,7 @@ class BetaGeoModel(_Model):
             return np.where(x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) + (r + x) * (np.log(al + T) - np.log(al + tx)), -np.inf)
 
     def probability_alive(self, summary: pd.DataFrame) -> pd.Series:
-        """P(active at T | x, t_x, T), Fader, Hardie & Lee (2008) eq. (1) / FHL 2005a, note to eq. (13).
+        """P(active at T | x, t_x, T) (Fader, Hardie & Lee 2008, "Computing P(alive) Using the BG/NBD Model").
 
         ``1 / (1 + [x > 0] * a / (b + x - 1) * ((alpha + T) / (alpha + t_x))**(r + x))``;
         1 for customers without repeat purchases (in BG/NBD they cannot drop out
@@ -696,7 +696,7 @@ class BetaGeoModel(_Model):
         return np.exp(-np.logaddexp(0.0, z))
 
     def expected_purchases_new(self, t):
-        """Expected purchases E[X(t)] of a new customer in a period of length t (FHL 2005a eq. 7).
+        """Expected purchases E[X(t)] of a new customer in a period of length t (FHL 2005a eq. 9).
 
         ``(a + b - 1) / (a - 1) * [1 - (alpha / (alpha + t))**r * 2F1(r, b; a + b - 1; t / (alpha + t))]``.
 
@@ -785,8 +785,9 @@ class GammaGammaModel(_Model):
 
     A customer's purchase values are ``Gamma(p, nu)`` around their mean ``p / nu``;
     across customers ``nu ~ Gamma(q, v)``. Fitted by maximum likelihood on the repeat
-    buyers' mean repeat spend (the density of the mean, Fader & Hardie 2013 eq. 3),
-    spend rescaled internally to mean 1 (the reported ``v`` is in currency units).
+    buyers' mean repeat spend (the density of the mean given x, integrated over nu;
+    Fader & Hardie 2013), spend rescaled internally to mean 1 (the reported ``v`` is in
+    currency units).
 
     Parameters
     ----------
