@@ -223,8 +223,6 @@ def test_bad_model_parameters(model):
         model(penalizer=-1).fit(s)
     with pytest.raises(ParameterError, match=r"'max_iter' parameter must be an integer >= 1\. Got 0 instead"):
         model(max_iter=0).fit(s)
-    with pytest.raises(NotFittedError, match=rf"This {model.__name__} instance is not fitted yet"):
-        model().params_ if False else model()._check_fitted()
 
 
 def test_not_fitted_errors_on_predictions():
@@ -233,8 +231,10 @@ def test_not_fitted_errors_on_predictions():
         crmmine.BetaGeoModel().probability_alive(s)
     with pytest.raises(NotFittedError, match="not fitted yet"):
         crmmine.BetaGeoModel().expected_purchases_new(10)
-    with pytest.raises(NotFittedError, match="not fitted yet"):
+    with pytest.raises(NotFittedError, match="This GammaGammaModel instance is not fitted yet"):
         crmmine.GammaGammaModel().expected_spend(s)
+    with pytest.raises(NotFittedError, match="This GammaGammaModel instance is not fitted yet"):
+        crmmine.GammaGammaModel().customer_lifetime_value(crmmine.BetaGeoModel(), s)
 
 
 def test_initial_params_checked():
