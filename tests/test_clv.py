@@ -660,6 +660,15 @@ def test_online_retail_fits(online_retail_path):
     assert gg.params_["q"] == pytest.approx(3.49, abs=0.05)
     value = crmmine.customer_value(r.transactions, returns=r.returns)
     assert np.isfinite(value.to_numpy()).all()
+    # cut at other dates the likelihood runs along its no-dropout ridge (b -> 10^6): a meaningful answer,
+    # no warning, finite predictions
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CrmmineWarning)
+        for as_of in ("2011-07-01", "2011-10-01", "2011-12-01"):
+            v, bg_cut, _ = crmmine.customer_value(r.transactions, as_of=as_of, return_models=True)
+            assert np.isfinite(v.to_numpy()).all() and v["probability_alive"].min() > 0.99, as_of
     # predicted purchases in the next year vs the year's purchase days: same order of magnitude
     assert 0.5 < value["expected_purchases"].sum() / (s["frequency"].sum() + len(s)) < 2.0
 
