@@ -223,8 +223,6 @@ def test_bad_model_parameters(model):
         model(penalizer=-1).fit(s)
     with pytest.raises(ParameterError, match=r"'max_iter' parameter must be an integer >= 1\. Got 0 instead"):
         model(max_iter=0).fit(s)
-    with pytest.raises(NotFittedError, match=rf"This {model.__name__} instance is not fitted yet"):
-        model().params_ if False else model()._check_fitted()
 
 
 def test_not_fitted_errors_on_predictions():
@@ -233,8 +231,10 @@ def test_not_fitted_errors_on_predictions():
         crmmine.BetaGeoModel().probability_alive(s)
     with pytest.raises(NotFittedError, match="not fitted yet"):
         crmmine.BetaGeoModel().expected_purchases_new(10)
-    with pytest.raises(NotFittedError, match="not fitted yet"):
+    with pytest.raises(NotFittedError, match="This GammaGammaModel instance is not fitted yet"):
         crmmine.GammaGammaModel().expected_spend(s)
+    with pytest.raises(NotFittedError, match="This GammaGammaModel instance is not fitted yet"):
+        crmmine.GammaGammaModel().customer_lifetime_value(crmmine.BetaGeoModel(), s)
 
 
 def test_initial_params_checked():
@@ -270,7 +270,9 @@ def _gg_ll_direct(p, q, v, x, m):
     out = []
     for xi, mi in zip(x, m):
         # x * mean ~ Gamma(p x, nu)  =>  mean ~ Gamma(p x, rate x nu)
-        f = lambda nu: stats.gamma.pdf(mi, p * xi, scale=1 / (xi * nu)) * stats.gamma.pdf(nu, q, scale=1 / v)  # noqa: E731
+        def f(nu, xi=xi, mi=mi):
+            return stats.gamma.pdf(mi, p * xi, scale=1 / (xi * nu)) * stats.gamma.pdf(nu, q, scale=1 / v)
+
         val, _ = integrate.quad(f, 0, np.inf, limit=200)
         out.append(math.log(val))
     return np.array(out)
@@ -438,7 +440,7 @@ def test_conditional_expectation_without_history_is_the_unconditional_one(fitted
 
 
 def test_unconditional_expectation_against_simulation():
-    """E[X(t)] (FHL 2005a eq. 7) vs the mean repeat purchases of a simulated cohort all acquired on day 0."""
+    """E[X(t)] (FHL 2005a eq. 9) vs the mean repeat purchases of a simulated cohort all acquired on day 0."""
     params = dict(r=0.8, alpha=60.0, a=0.8, b=3.0, p=6.0, q=4.0, v=80.0)
     tx, truth = make_transactions(20_000, random_state=11, params=params, acquisition_days=1, period_days=365,
                                   itemsets=(), mean_basket_size=1.0)
@@ -660,6 +662,15 @@ def test_online_retail_fits(online_retail_path):
     assert gg.params_["q"] == pytest.approx(3.49, abs=0.05)
     value = crmmine.customer_value(r.transactions, returns=r.returns)
     assert np.isfinite(value.to_numpy()).all()
+    # cut at other dates the likelihood runs along its no-dropout ridge (b -> 10^6): a meaningful answer,
+    # no warning, finite predictions
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CrmmineWarning)
+        for as_of in ("2011-07-01", "2011-10-01", "2011-12-01"):
+            v, bg_cut, _ = crmmine.customer_value(r.transactions, as_of=as_of, return_models=True)
+            assert np.isfinite(v.to_numpy()).all() and v["probability_alive"].min() > 0.99, as_of
     # predicted purchases in the next year vs the year's purchase days: same order of magnitude
     assert 0.5 < value["expected_purchases"].sum() / (s["frequency"].sum() + len(s)) < 2.0
 
@@ -712,6 +723,12 @@ def test_summarise_value_by_hand():
         crmmine.summarise_value(_value_table(), top=1.5)
     with pytest.raises(InputError, match=r"table of crmmine.customer_value"):
         crmmine.summarise_value(_value_table().drop(columns="frequency"))
+    merged = _value_table()
+    merged.attrs = {}
+    with pytest.raises(ParameterError, match=r"'horizon_days' and 'discount_rate' parameters are needed"):
+        crmmine.summarise_value(merged)
+    assert crmmine.summarise_value(merged, horizon_days=90, discount_rate=0.0)[2].endswith(
+        "over the next 90 days (discounted at 0% a year).")
 
 
 def test_summarise_calibration_holdout(cdnow_cal, cdnow_models):
@@ -724,4 +741,52 @@ def test_edge_estimates_warn():
     s = _summary(np.zeros(50, dtype=int), np.zeros(50), np.linspace(1, 300, 50))  # nobody came back
     with pytest.warns(CrmmineWarning, match=r"BetaGeoModel: the estimate of 'r', 'alpha' ran to the edge|"
                                             r"BetaGeoModel: the estimate of 'alpha' ran to the edge"):
+        crmmine.BetaGeoModel().fit(s)
+
+
+def test_summary_of_many_customers_and_days_matches_a_groupby():
+    """The radix-sorted (customer, day) table against a plain pandas groupby, keys wider than 32 bits included."""
+    rng = np.random.default_rng(3)
+    n = 60_000
+    cust = rng.integers(0, 60_000, n)
+    days = rng.integers(0, 200_000, n)  # ~38,000 customers x 200,000 days: the key needs more than 32 bits
+    days[:2] = [0, 199_999]
+    tx = pd.DataFrame({"customer_id": pd.array([f"k{c:05d}" for c in cust], dtype="string[pyarrow]"),
+                       "order_date": pd.Timestamp("1700-01-01") + pd.to_timedelta(days, unit="D"),
+                       "amount": rng.uniform(1, 100, n).round(2)})
+    assert tx["customer_id"].nunique() * 200_000 > 2**32
+    s = crmmine.clv_summary(tx)
+    day = tx.assign(day=tx["order_date"].dt.normalize()).groupby(["customer_id", "day"])["amount"].sum()
+    day = day.reset_index()
+    g = day.groupby("customer_id").agg(first=("day", "min"), last=("day", "max"), n=("day", "size"),
+                                       total=("amount", "sum"), first_amount=("amount", "first"))
+    one = pd.Timedelta(days=1)
+    end = tx["order_date"].max() + one
+    np.testing.assert_array_equal(s["frequency"], g["n"] - 1)
+    np.testing.assert_allclose(s["recency"], (g["last"] - g["first"]) / one)
+    np.testing.assert_allclose(s["T"], (end - g["first"]) / one)
+    expected_m = ((g["total"] - g["first_amount"]) / (g["n"] - 1)).where(g["n"] > 1, 0.0)
+    np.testing.assert_allclose(s["monetary_value"], expected_m, rtol=1e-12)
+
+
+def test_models_read_a_calibration_table_directly(cdnow_cal, cdnow_models):
+    s, bg, gg = cdnow_models
+    bg_cal = crmmine.BetaGeoModel().fit(cdnow_cal)
+    gg_cal = crmmine.GammaGammaModel().fit(cdnow_cal)
+    pd.testing.assert_series_equal(bg_cal.params_, bg.params_)
+    pd.testing.assert_series_equal(gg_cal.params_, gg.params_)
+    pd.testing.assert_series_equal(bg.expected_purchases(39, cdnow_cal), bg.expected_purchases(39, s))
+    bad = cdnow_cal.copy()
+    bad.iloc[0, bad.columns.get_loc("recency_cal")] = 99.0
+    with pytest.raises(InputError, match=r"Some values in 'recency_cal' are larger than 'T_cal'"):
+        crmmine.BetaGeoModel().fit(bad)
+
+
+def test_summaries_before_the_first_purchase_are_empty(tiny):
+    s = crmmine.clv_summary(tiny, observation_end="2023-12-31")
+    assert len(s) == 0 and list(s.columns) == ["frequency", "recency", "T", "monetary_value"]
+    assert s["frequency"].dtype == np.int64
+    cal = crmmine.calibration_holdout_summary(tiny, calibration_end="2023-12-31")
+    assert len(cal) == 0 and "frequency_holdout" in cal.columns
+    with pytest.raises(InputError, match=r"'summary' table has no customers"):
         crmmine.BetaGeoModel().fit(s)

@@ -87,11 +87,11 @@ def _check_date(name, value, *, none_ok=True):
 
 
 def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
-    """Customer codes, day numbers and spend per (customer, day), sorted by customer then day.
+    """Check ``tx`` once and extract the usable lines as arrays.
 
-    Returns ``(ids, cust, day, spend)``: ``ids`` the sorted distinct customer ids,
-    ``cust`` the code of each purchase day's customer, ``day`` the day as int64 days
-    since the epoch, ``spend`` the summed ``amount`` of that customer on that day.
+    Returns ``(ids, codes, day, amount)``: ``ids`` the sorted distinct customer ids,
+    ``codes`` each line's position in ``ids``, ``day`` its calendar day as int64 days since
+    the epoch, ``amount`` its amount. Lines without customer id, date or amount are dropped.
     """
     if not isinstance(tx, pd.DataFrame):
         raise MissingColumnError(
@@ -127,28 +127,39 @@ def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
 def _day_table(codes, day, amount):
     """Collapse lines to one row per (customer, day): (cust, day, spend), sorted by customer then day.
 
-    Hash-groups the (customer, day) key (linear time), then sorts only the distinct keys.
+    The key ``customer * span + day`` is sorted by a two-pass LSD radix sort on 16-bit
+    digits (numpy's stable sort of uint16 is a counting sort, linear time); keys wider
+    than 32 bits fall back to a stable comparison sort of the high part.
     """
     if codes.size == 0:
         return codes, day, amount
     d0 = day.min()
     span = int(day.max() - d0) + 1
     key = codes * span + (day - d0)
-    g, ukey = pd.factorize(key)
-    spend = np.bincount(g, weights=amount, minlength=len(ukey))
-    order = np.argsort(ukey)
-    ukey = ukey[order]
-    return ukey // span, ukey % span + d0, spend[order]
+    o1 = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    k1 = key[o1]
+    hi = k1 >> 16
+    o2 = np.argsort(hi.astype(np.uint16) if hi.max() < 65536 else hi, kind="stable")
+    order = o1[o2]
+    ks = k1[o2]
+    new = np.empty(ks.size, dtype=bool)
+    new[0] = True
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    spend = np.add.reduceat(amount[order], starts)
+    ukey = ks[starts]
+    return ukey // span, ukey % span + d0, spend
 
 
-def _per_customer(cust, day, spend, n_ids):
-    """First day, last day, number of purchase days, first-day spend, total spend per code."""
+def _per_customer(cust, day, spend):
+    """Code, first day, last day, number of purchase days, first-day spend and total spend per customer."""
+    if cust.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, np.zeros(0), np.zeros(0)
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
     ends = np.r_[starts[1:], cust.size] - 1
-    present = cust[starts]
     n_days = ends - starts + 1
-    total = np.add.reduceat(spend, starts) if spend.size else np.zeros(0)
-    return present, day[starts], day[ends], n_days, spend[starts], total, n_ids
+    return cust[starts], day[starts], day[ends], n_days, spend[starts], np.add.reduceat(spend, starts)
 
 
 def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D") -> pd.DataFrame:
@@ -217,11 +228,17 @@ def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D")
         end_day = int(day.max()) + 1 if day.size else None
     else:
         end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64"))
+    return _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit)
+
+
+def _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit):
+    """clv_summary on already extracted arrays (lines with day > end_day are dropped)."""
+    if end_day is not None:
         keep = day <= end_day
         if not keep.all():
             codes, day, amount = codes[keep], day[keep], amount[keep]
     cust, dday, spend = _day_table(codes, day, amount)
-    present, first, last, n_days, first_spend, total, _ = _per_customer(cust, dday, spend, len(ids))
+    present, first, last, n_days, first_spend, total = _per_customer(cust, dday, spend)
     freq = n_days - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
@@ -308,7 +325,7 @@ def calibration_holdout_summary(
     in_cal = dday <= cal_day
     # calibration part
     c_cust, c_day, c_spend = cust[in_cal], dday[in_cal], spend[in_cal]
-    present, first, last, n_days, first_spend, total, _ = _per_customer(c_cust, c_day, c_spend, len(ids))
+    present, first, last, n_days, first_spend, total = _per_customer(c_cust, c_day, c_spend)
     freq = n_days - 1
     monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
     # holdout part, for customers present in the calibration period
@@ -354,7 +371,9 @@ def _summary_arrays(summary, *, name="summary", need=("frequency", "recency", "T
             f"The '{name}' parameter must be a pandas DataFrame from crmmine.clv_summary. "
             f"Got {type(summary).__name__} instead."
         )
-    cols = dict(zip(need, need)) if cols is None else cols
+    if cols is None:
+        # a calibration/holdout table is read through its calibration columns (frequency_cal, ...)
+        cols = {c: c if c in summary.columns or f"{c}_cal" not in summary.columns else f"{c}_cal" for c in need}
     for role, col in cols.items():
         if col not in summary.columns:
             raise MissingColumnError(
@@ -415,7 +434,9 @@ def _check_max_iter(value):
 def _check_horizon(name, t):
     arr = np.asarray(t, dtype=float) if not isinstance(t, (str, bytes)) else np.array(np.nan)
     if arr.ndim > 1 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ParameterError(f"The '{name}' parameter must be a number >= 0 (or a 1-d array of them). Got {t!r} instead.")
+        raise ParameterError(
+            f"The '{name}' parameter must be a number >= 0 (or a 1-d array of them). Got {t!r} instead."
+        )
     return arr
 
 
@@ -432,7 +453,9 @@ class _Model:
         """Set constructor parameters (scikit-learn convention); returns self."""
         for k, v in params.items():
             if k not in self._init_names:
-                raise ParameterError(f"{type(self).__name__} has no parameter {k!r}. Valid: {', '.join(self._init_names)}.")
+                raise ParameterError(
+                    f"{type(self).__name__} has no parameter {k!r}. Valid: {', '.join(self._init_names)}."
+                )
             setattr(self, k, v)
         return self
 
@@ -467,9 +490,10 @@ class _Model:
         edge = (np.abs(best.x) > _EDGE) & ~self._benign_edge(best.x)
         if edge.any():
             names = [n for n, e in zip(self._param_names, edge) if e]
+            values = ", ".join(f"{n}={v:.3g}" for n, v in zip(self._param_names, np.exp(best.x)) if n in names)
             warnings.warn(
                 f"{type(self).__name__}: the estimate of {', '.join(map(repr, names))} ran to the edge of the "
-                f"parameter space ({', '.join(f'{n}={v:.3g}' for n, v in zip(self._param_names, np.exp(best.x)) if n in names)}"
+                f"parameter space ({values}"
                 " in internal units): the data hardly identify it (e.g. almost no repeat purchases, or all customers "
                 "alike) and predictions may be unreliable. Check the time unit and observation period, or try a small "
                 "'penalizer' (e.g. 0.001).",
@@ -536,10 +560,13 @@ class BetaGeoModel(_Model):
 
     Notes
     -----
-    An estimate of ``a`` near 0 means the data show (almost) no dropout: the mean dropout
-    probability ``a / (a + b)`` is about 0 and P(alive) about 1 for everyone (the full
-    Online Retail year gives ``a`` = 0.004). A :class:`~crmmine.errors.CrmmineWarning` is
-    issued when another parameter runs to the edge of the parameter space (e.g. no repeat
+    An estimate of ``a`` near 0 or of ``b`` very large means the data show (almost) no
+    dropout: the mean dropout probability ``a / (a + b)`` is about 0 and P(alive) about 1
+    for everyone; the likelihood is then flat along a ridge, so ``a`` and ``b`` themselves
+    are poorly determined (the full Online Retail year gives ``a`` = 0.004, ``b`` = 7.2
+    with a standard error of 24; cut at other dates, ``b`` runs to 10^4-10^6). A
+    :class:`~crmmine.errors.CrmmineWarning` is issued when ``r`` or ``alpha`` (or ``a``
+    upwards, ``b`` downwards) runs to the edge of the parameter space (e.g. no repeat
     purchases at all), where predictions are unreliable.
 
     References
@@ -571,7 +598,9 @@ class BetaGeoModel(_Model):
         Parameters
         ----------
         summary : pandas.DataFrame
-            From :func:`clv_summary`: columns ``frequency``, ``recency``, ``T``.
+            From :func:`clv_summary`: columns ``frequency``, ``recency``, ``T``; or the
+            table of :func:`calibration_holdout_summary`, read through its calibration
+            columns (``frequency_cal``, ``recency_cal``, ``T_cal``), as are the predictions.
 
         Returns
         -------
@@ -623,8 +652,9 @@ class BetaGeoModel(_Model):
         return self
 
     def _benign_edge(self, logp):
-        # a -> 0 (with b finite): the data show no dropout; P(alive) -> 1, predictions are fine
-        return np.array([False, False, logp[2] < 0, False])
+        # a -> 0 or b -> infinity: the mean dropout probability a / (a + b) -> 0, i.e. the data
+        # show no dropout; P(alive) -> 1 and predictions stay finite
+        return np.array([False, False, logp[2] < 0, logp[3] > 0])
 
     @staticmethod
     def _check_initial(ip):
@@ -653,10 +683,11 @@ class BetaGeoModel(_Model):
         """log of the second term of the P(alive) denominator; -inf for x == 0."""
         r, al, a, b = self._p()
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) + (r + x) * (np.log(al + T) - np.log(al + tx)), -np.inf)
+            z = np.log(a) - np.log(b + np.maximum(x, 1) - 1) + (r + x) * (np.log(al + T) - np.log(al + tx))
+            return np.where(x > 0, z, -np.inf)
 
     def probability_alive(self, summary: pd.DataFrame) -> pd.Series:
-        """P(active at T | x, t_x, T), Fader, Hardie & Lee (2008) eq. (1) / FHL 2005a, note to eq. (13).
+        """P(active at T | x, t_x, T) (Fader, Hardie & Lee 2008, "Computing P(alive) Using the BG/NBD Model").
 
         ``1 / (1 + [x > 0] * a / (b + x - 1) * ((alpha + T) / (alpha + t_x))**(r + x))``;
         1 for customers without repeat purchases (in BG/NBD they cannot drop out
@@ -675,7 +706,7 @@ class BetaGeoModel(_Model):
         return np.exp(-np.logaddexp(0.0, z))
 
     def expected_purchases_new(self, t):
-        """Expected purchases E[X(t)] of a new customer in a period of length t (FHL 2005a eq. 7).
+        """Expected purchases E[X(t)] of a new customer in a period of length t (FHL 2005a eq. 9).
 
         ``(a + b - 1) / (a - 1) * [1 - (alpha / (alpha + t))**r * 2F1(r, b; a + b - 1; t / (alpha + t))]``.
 
@@ -764,8 +795,9 @@ class GammaGammaModel(_Model):
 
     A customer's purchase values are ``Gamma(p, nu)`` around their mean ``p / nu``;
     across customers ``nu ~ Gamma(q, v)``. Fitted by maximum likelihood on the repeat
-    buyers' mean repeat spend (the density of the mean, Fader & Hardie 2013 eq. 3),
-    spend rescaled internally to mean 1 (the reported ``v`` is in currency units).
+    buyers' mean repeat spend (the density of the mean given x, integrated over nu;
+    Fader & Hardie 2013), spend rescaled internally to mean 1 (the reported ``v`` is in
+    currency units).
 
     Parameters
     ----------
@@ -816,7 +848,8 @@ class GammaGammaModel(_Model):
         Parameters
         ----------
         summary : pandas.DataFrame
-            From :func:`clv_summary`: columns ``frequency`` and ``monetary_value``.
+            From :func:`clv_summary`: columns ``frequency`` and ``monetary_value`` (or
+            ``frequency_cal`` and ``monetary_value_cal`` of :func:`calibration_holdout_summary`).
 
         Returns
         -------
@@ -1009,6 +1042,13 @@ def customer_value(
     bg, gg : BetaGeoModel, GammaGammaModel
         Only with ``return_models=True``.
 
+    Notes
+    -----
+    If the fitted Gamma-Gamma ``q`` is at most 1 the population mean spend is infinite, so
+    customers without repeat purchases get NaN ``expected_spend`` and ``predicted_value``
+    (with a :class:`~crmmine.errors.CrmmineWarning`). The full Online Retail file gives
+    q = 3.5.
+
     Examples
     --------
     >>> import crmmine
@@ -1023,23 +1063,32 @@ def customer_value(
     horizon = checked["horizon_days"]
     rate = checked["discount_rate"]
     as_of_ts = _check_date("as_of", as_of)
+    if potential_value is not None and (
+        not isinstance(potential_value, pd.Series) or not pd.api.types.is_numeric_dtype(potential_value)
+    ):
+        raise ParameterError(
+            "The 'potential_value' parameter must be None or a numeric pandas Series indexed by customer_id. "
+            f"Got {type(potential_value).__name__} instead."
+        )
     ids, codes, day, amount = _purchase_days(tx)
     if as_of_ts is None:
         if day.size == 0:
             raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
         as_of_ts = pd.Timestamp(np.datetime64(int(day.max()) + 1, "D"))
-    before = tx["order_date"] < as_of_ts
-    txb = tx.loc[before] if not before.all() else tx
-    if len(txb) == 0:
+    obs_end_day = int(as_of_ts.to_datetime64().astype("datetime64[D]").view("int64"))
+    before = day < obs_end_day  # as_of is midnight: lines dated before it
+    if not before.any():
         raise ParameterError(f"The 'as_of' parameter leaves no transactions before it. Got {as_of_ts.date()}; "
                              "choose a later date.")
-    # lines before as_of only; T is measured up to as_of
-    summary = clv_summary(txb, observation_end=as_of_ts, time_unit="D")
-    obs_end_day = as_of_ts.to_datetime64().astype("datetime64[D]").view("int64")
+    if not before.all():
+        codes, day, amount = codes[before], day[before], amount[before]
+    # T is measured up to as_of
+    summary = _summary_from_days(ids, codes, day, amount, obs_end_day, "D", 1.0)
+    summary.attrs["observation_end"] = str(as_of_ts.date())
     bg = BetaGeoModel().fit(summary)
     gg = GammaGammaModel().fit(summary)
-    hist = txb.groupby("customer_id", observed=True, sort=True)["amount"].sum()
-    hist = hist.reindex(summary.index, fill_value=0.0).astype(float)
+    spent = np.bincount(codes, weights=amount, minlength=len(ids))
+    hist = pd.Series(spent, index=ids).reindex(summary.index, fill_value=0.0).astype(float)
     if returns is not None:
         ids_r, codes_r, day_r, amount_r = _purchase_days(returns, name="returns")
         keep = day_r < obs_end_day
@@ -1058,11 +1107,6 @@ def customer_value(
     if potential_value is None:
         out["potential_value"] = 0.0
     else:
-        if not isinstance(potential_value, pd.Series) or not pd.api.types.is_numeric_dtype(potential_value):
-            raise ParameterError(
-                "The 'potential_value' parameter must be None or a numeric pandas Series indexed by customer_id. "
-                f"Got {type(potential_value).__name__} instead."
-            )
         pv = potential_value.groupby(level=0).sum().astype(float)
         pv.index = pv.index.astype(str)
         out["potential_value"] = pv.reindex(out.index.astype(str), fill_value=0.0).fillna(0.0).to_numpy()
@@ -1086,7 +1130,10 @@ def _money(amount: float, currency: str) -> str:
     return f"{currency}{amount:,.0f}"
 
 
-def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = "", lang: str | None = None) -> list[str]:
+def summarise_value(
+    value: pd.DataFrame, *, top: float = 0.2, currency: str = "", horizon_days: int | None = None,
+    discount_rate: float | None = None, lang: str | None = None,
+) -> list[str]:
     """Three sentences about a :func:`customer_value` table, computed from it, in ``lang``.
 
     1. concentration: the share of predicted value held by the top ``top`` of customers;
@@ -1101,6 +1148,9 @@ def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = ""
         Fraction of customers (by predicted value) in the concentration sentence, in (0, 1).
     currency : str, default=""
         Prefix of money amounts, e.g. ``"£"``.
+    horizon_days, discount_rate : int and float or None, default=None
+        As passed to :func:`customer_value`; ``None`` reads ``value.attrs`` (pandas may drop
+        ``attrs`` when the table is merged with others: then pass them).
     lang : {"en", "zh"} or None, default=None
         Language; ``None``: :func:`crmmine.labels.get_language`.
 
@@ -1112,7 +1162,9 @@ def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = ""
 
     need = ["historical_value", "frequency", "probability_alive", "predicted_value"]
     if not isinstance(value, pd.DataFrame) or any(c not in value.columns for c in need):
-        raise InputError(f"The 'value' parameter must be the table of crmmine.customer_value (columns {', '.join(need)}).")
+        raise InputError(
+            f"The 'value' parameter must be the table of crmmine.customer_value (columns {', '.join(need)})."
+        )
     if isinstance(top, bool) or not isinstance(top, numbers.Real) or not 0 < top < 1:
         raise ParameterError(f"The 'top' parameter must be in (0, 1). Got {top!r} instead.")
     if len(value) == 0:
@@ -1121,8 +1173,14 @@ def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = ""
     k = max(1, int(round(top * pred.size)))
     total = float(pred.sum())
     share = float(pred[:k].sum()) / total if total > 0 else 0.0
-    horizon = value.attrs.get("horizon_days", "?")
-    rate = float(value.attrs.get("discount_rate", float("nan")))
+    horizon = horizon_days if horizon_days is not None else value.attrs.get("horizon_days")
+    rate = discount_rate if discount_rate is not None else value.attrs.get("discount_rate")
+    if horizon is None or rate is None:
+        raise ParameterError(
+            "The 'horizon_days' and 'discount_rate' parameters are needed when value.attrs does not hold them "
+            "(e.g. after a merge). Pass the values given to crmmine.customer_value."
+        )
+    rate = float(rate)
     return [
         label("clv.finding.concentration", lang, top_pct=100 * top, share_pct=100 * share, horizon=horizon,
               total=_money(total, currency)),
@@ -1152,8 +1210,7 @@ def summarise_calibration_holdout(bg: BetaGeoModel, cal: pd.DataFrame, *, lang: 
 
     if not isinstance(cal, pd.DataFrame) or "frequency_holdout" not in cal.columns:
         raise InputError("The 'cal' parameter must be the table of crmmine.calibration_holdout_summary.")
-    summary = cal[["frequency_cal", "recency_cal", "T_cal"]].rename(columns=lambda c: c.removesuffix("_cal"))
-    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), summary).sum())
+    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), cal).sum())
     actual = float(cal["frequency_holdout"].sum())
     err = 100 * (predicted / actual - 1) if actual > 0 else float("nan")
     return label("clv.finding.holdout", lang, actual=actual, predicted=predicted, error_pct=err)

@@ -8,7 +8,12 @@ One module per area; none of them calls ``show()``. Titles and axis labels come 
 # (end of segments)
 
 # --- clv ---
-from .clv import plot_calibration_holdout, plot_clv_distribution, plot_probability_alive
+from .clv import (
+    plot_calibration_holdout,
+    plot_clv_distribution,
+    plot_probability_alive,
+    plot_value_decomposition,
+)
 # (end of clv)
 
 # --- cross-sell ---
@@ -32,6 +37,7 @@ __all__ = [
     "plot_calibration_holdout",
     "plot_clv_distribution",
     "plot_probability_alive",
+    "plot_value_decomposition",
     # (end of clv names)
     # --- cross-sell names ---
     # (end of cross-sell names)
