@@ -22,6 +22,19 @@ from .schema import validate_transactions
 # (end of rules imports)
 
 # --- cross-sell: recommendations imports ---
+from .evaluate import RecommendationEvaluation, evaluate_recommendations, recommend_popular, summarise_evaluation
+from .recommend import (
+    bought_together,
+    item_frequency,
+    potential_value,
+    recommend,
+    rule_text,
+    sets_to_text,
+    summarise_bought_together,
+    summarise_item_frequency,
+    summarise_recommendations,
+    summarise_rules,
+)
 # (end of recommend imports)
 
 # --- churn imports ---
@@ -46,6 +59,20 @@ __all__ = [
     # --- rules names ---
     # (end of rules names)
     # --- recommend names ---
+    "RecommendationEvaluation",
+    "bought_together",
+    "evaluate_recommendations",
+    "potential_value",
+    "recommend",
+    "recommend_popular",
+    "rule_text",
+    "sets_to_text",
+    "summarise_evaluation",
+    "summarise_recommendations",
+    "item_frequency",
+    "summarise_bought_together",
+    "summarise_item_frequency",
+    "summarise_rules",
     # (end of recommend names)
     # --- churn names ---
     # (end of churn names)
