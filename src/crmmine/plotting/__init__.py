@@ -11,6 +11,7 @@ One module per area; none of them calls ``show()``. Titles and axis labels come 
 # (end of clv)
 
 # --- cross-sell ---
+from .crosssell import plot_evaluation, plot_item_frequency, plot_rule_matrix, plot_rule_network, plot_rules_scatter
 # (end of cross-sell)
 
 # --- churn ---
@@ -22,6 +23,11 @@ __all__ = [
     # --- clv names ---
     # (end of clv names)
     # --- cross-sell names ---
+    "plot_evaluation",
+    "plot_item_frequency",
+    "plot_rule_matrix",
+    "plot_rule_network",
+    "plot_rules_scatter",
     # (end of cross-sell names)
     # --- churn names ---
     # (end of churn names)
