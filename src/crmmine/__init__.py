@@ -19,6 +19,8 @@ from .schema import validate_transactions
 # (end of clv imports)
 
 # --- cross-sell: baskets and rules imports ---
+from .basket import Baskets, make_baskets
+from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules
 # (end of rules imports)
 
 # --- cross-sell: recommendations imports ---
@@ -57,6 +59,12 @@ __all__ = [
     # --- clv names ---
     # (end of clv names)
     # --- rules names ---
+    "Baskets",
+    "filter_rules",
+    "frequent_itemsets",
+    "make_baskets",
+    "mine_rules",
+    "prune_redundant_rules",
     # (end of rules names)
     # --- recommend names ---
     "RecommendationEvaluation",
