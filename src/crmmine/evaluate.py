@@ -223,17 +223,11 @@ def _hits(recs: pd.DataFrame, relevant: pd.DataFrame, customers: pd.Index, item_
 
 
 def _mine(train: pd.DataFrame, *, min_support, min_confidence, min_lift, max_len, level) -> pd.DataFrame:
-    from .rules import mine_rules  # noqa: PLC0415 (cross-sell mining lives in crmmine.rules)
+    from .basket import make_baskets
+    from .rules import mine_rules
 
-    data = train if level == "product" else _as_baskets(train, "category")
-    return mine_rules(data, min_support=min_support, min_confidence=min_confidence, min_lift=min_lift,
-                      max_len=max_len)
-
-
-def _as_baskets(tx: pd.DataFrame, item_col: str) -> list[list[str]]:
-    """Orders as lists of item labels (for mining at category level)."""
-    p = tx[["order_id", item_col]].dropna().drop_duplicates()
-    return p.groupby(p["order_id"].astype(str), sort=True)[item_col].agg(lambda s: sorted(s.astype(str))).tolist()
+    return mine_rules(make_baskets(train, level=level), min_support=min_support, min_confidence=min_confidence,
+                      min_lift=min_lift, max_len=max_len)
 
 
 def evaluate_recommendations(
