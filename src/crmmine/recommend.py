@@ -243,9 +243,9 @@ def bought_together(rules: pd.DataFrame, product=None, *, top_n: int = 5) -> pd.
     ...                       "consequents": [frozenset({"B"}), frozenset({"C"})],
     ...                       "support": [0.2, 0.1], "confidence": [0.5, 0.8], "lift": [1.5, 2.0]})
     >>> crmmine.bought_together(rules)[["product_id", "rank", "rule", "confidence"]]
-      product_id  rank     rule  confidence
-    0          A     1   A -> C         0.8
-    1          A     2   A -> B         0.5
+      product_id  rank    rule  confidence
+    0          A     1  A -> C         0.8
+    1          A     2  A -> B         0.5
     """
     rules = _check_rules(rules)
     top_n = _check_top_n(top_n)
