@@ -304,6 +304,49 @@ def _rule_matrix(lists: list[list[str]], items: pd.Index) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(cols.size, dtype=np.int32), cols, indptr), shape=(len(lists), len(items)))
 
 
+def _best_rules(H, A, C, a_size, owned, top_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best rule per (customer, recommendable item), rules given in priority order (input already validated).
+
+    Returns the sorted pair codes ``customer * n_items + item`` and each pair's best rule
+    (its priority). Rules are taken in blocks of growing size, best first; a customer who
+    already holds ``top_n`` candidate items leaves, since a later (worse) rule can neither
+    improve an item's best rule nor add an item that ranks before them. Each block is one
+    sparse product ``H @ A_block.T`` (count of antecedent items bought; the rule fires
+    where it equals the antecedent's size), expanded to (customer, item, rule) triples
+    encoded as one int64 and sorted once (``np.sort``; no per-customer loop).
+    """
+    n_c, n_i = H.shape
+    n_r = A.shape[0]
+    active = np.arange(n_c, dtype=np.int64)
+    pair = np.zeros(0, dtype=np.int64)
+    tp = np.zeros(0, dtype=np.int64)
+    lo, size = 0, 256
+    while lo < n_r and active.size:
+        hi = min(n_r, lo + size)
+        M = (H[active] @ A[lo:hi].T).tocsr()
+        rows = np.repeat(active, np.diff(M.indptr))
+        fired = M.data == a_size[lo:hi][M.indices]
+        fc, fr = rows[fired], M.indices[fired].astype(np.int64)
+        Cb = C[lo:hi]
+        reps = np.diff(Cb.indptr)[fr]
+        offs = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+        ti = Cb.indices[np.repeat(Cb.indptr[fr], reps) + offs].astype(np.int64)
+        new_pair = np.repeat(fc, reps) * n_i + ti
+        new_tp = np.repeat(fr + lo, reps)
+        if owned is not None and owned.size and new_pair.size:
+            pos = np.minimum(np.searchsorted(owned, new_pair), owned.size - 1)
+            keep = owned[pos] != new_pair
+            new_pair, new_tp = new_pair[keep], new_tp[keep]
+        key = np.sort(np.concatenate([pair * n_r + tp, new_pair * n_r + new_tp]))
+        all_pair = key // n_r
+        first = np.r_[True, all_pair[1:] != all_pair[:-1]] if key.size else np.zeros(0, dtype=bool)
+        pair, tp = all_pair[first], key[first] % n_r
+        n_cand = np.bincount(pair // n_i, minlength=n_c)
+        active = active[n_cand[active] < top_n]
+        lo, size = hi, size * 2
+    return pair, tp
+
+
 def recommend(
     tx: pd.DataFrame,
     rules: pd.DataFrame,
@@ -321,8 +364,8 @@ def recommend(
     contains all of ``X``; it recommends each item of ``Y``. An item recommended by
     several fired rules takes the best of them by ``score`` (ties: confidence, lift,
     support, then the rule's text), as in the rule-based recommender of Sarwar et al.
-    (2000, section 3.2). Items are ranked per customer by that score (ties: confidence,
-    lift, then item id), and the first ``top_n`` kept.
+    (2000, section 3.2). Items are ranked per customer by their best rule in that same
+    order (then by item id), and the first ``top_n`` kept.
 
     Parameters
     ----------
@@ -415,38 +458,32 @@ def recommend(
     C = _rule_matrix(cons, items)
     a_size = np.diff(A.indptr)
 
-    # which (customer, rule) pairs fire: all antecedent items bought
-    M = (H @ A.T).tocsr()
-    m_rows = np.repeat(np.arange(n_c), np.diff(M.indptr))
-    fired = M.data == a_size[M.indices]
-    fc, fr = m_rows[fired], M.indices[fired]
-
-    # expand each fired rule into its consequent items: (customer, rule, item) triples
-    reps = np.diff(C.indptr)[fr]
-    tc, tr = np.repeat(fc, reps), np.repeat(fr, reps)
-    offs = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-    ti = C.indices[np.repeat(C.indptr[fr], reps) + offs]
-    if exclude_purchased:
-        owned = np.sort(np.repeat(np.arange(n_c, dtype=np.int64), np.diff(H.indptr)) * n_i + H.indices)
-        key = tc.astype(np.int64) * n_i + ti
-        pos = np.searchsorted(owned, key)
-        bought = (pos < owned.size) & (owned[np.minimum(pos, owned.size - 1)] == key)
-        tc, tr, ti = tc[~bought], tr[~bought], ti[~bought]
-
     conf = rules["confidence"].to_numpy(dtype=float)
     lift = rules["lift"].to_numpy(dtype=float)
     supp = rules["support"].to_numpy(dtype=float)
     texts = np.array([rule_text(a, c) for a, c in zip(ante, cons)], dtype=object)
     text_rank = np.argsort(np.argsort(texts, kind="stable"), kind="stable")
     s = conf if score == "confidence" else lift
-    # best rule per (customer, item): sort by customer, item, then best first
-    o = np.lexsort((text_rank[tr], -supp[tr], -lift[tr], -conf[tr], -s[tr], ti, tc))
-    tc, tr, ti = tc[o], tr[o], ti[o]
-    first = np.r_[True, (tc[1:] != tc[:-1]) | (ti[1:] != ti[:-1])] if tc.size else np.zeros(0, dtype=bool)
-    tc, tr, ti = tc[first], tr[first], ti[first]
-    # rank items per customer
-    o = np.lexsort((ti, -lift[tr], -conf[tr], -s[tr], tc))
-    tc, tr, ti = tc[o], tr[o], ti[o]
+    # rules in priority order: best score first (ties: confidence, lift, support, text);
+    # prio[r] is rule r's position in that order
+    by_prio = np.lexsort((text_rank, -supp, -lift, -conf, -s))
+    prio = np.empty(len(rules), dtype=np.int64)
+    prio[by_prio] = np.arange(len(rules))
+    n_r = len(rules)
+    if float(n_c) * n_i * n_r >= 2.0**62:
+        raise ParameterError(
+            f"Too many customers x items x rules to rank at once ({n_c:,} x {n_i:,} x {n_r:,}); pass fewer rules "
+            "(mine_rules(..., max_rules=...)) or recommend to 'customers' in batches."
+        )
+
+    owned = np.repeat(np.arange(n_c, dtype=np.int64), np.diff(H.indptr)) * n_i + H.indices  # sorted (csr)
+    A, C, a_size = A[by_prio], C[by_prio], a_size[by_prio]  # rule j below = priority j
+    pair, tp = _best_rules(H, A, C, a_size, owned if exclude_purchased else None, top_n)
+    # rank items per customer by their best rule's priority, then item id (again one sort)
+    key = np.sort(((pair // n_i) * n_r + tp) * n_i + pair % n_i)
+    ti = key % n_i
+    tc, tp = key // n_i // n_r, key // n_i % n_r
+    tr = by_prio[tp]
     starts = np.r_[0, np.flatnonzero(tc[1:] != tc[:-1]) + 1] if tc.size else np.zeros(0, dtype=np.int64)
     counts = np.diff(np.r_[starts, tc.size])
     rank = np.arange(tc.size) - np.repeat(starts, counts) + 1
