@@ -507,4 +507,7 @@ def test_real_online_retail_counts_at_lower_supports(retail_baskets):
     counts = {s: len(crmmine.frequent_itemsets(b, min_support=s, algorithm="auto")) for s in (0.01, 0.005)}
     assert counts == {0.01: 1049, 0.005: 4542}  # the same counts as pyfim (benchmarks/bench_rules.py)
     r = crmmine.mine_rules(b, min_support=0.005, min_confidence=0.8, single_consequent=True, algorithm="auto")
+    # Fisher p-values of all 614 rules against scipy's hypergeometric survival function
+    expected = stats.hypergeom.sf(r["count"] - 1, b.n_orders, r["consequent_count"], r["antecedent_count"])
+    np.testing.assert_allclose(r["fisher_p"], expected, rtol=1e-8, atol=1e-300)
     assert len(r) == 614  # pyfim: fim.arules(supp=-92, conf=80, zmin=2, mode="o") (rule support = body and head)
