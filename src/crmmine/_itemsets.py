@@ -320,7 +320,6 @@ def hypergeom_sf(k, N, K, n, tol: float = 1e-17, max_terms: int = 400):
     few arguments whose tail needs more than ``max_terms`` terms (a very wide distribution
     near its mode) go to scipy. Relative error below 1e-8 against scipy (tested).
     """
-    from scipy.stats import hypergeom
 
     k = np.asarray(k, dtype=float)
     N = np.broadcast_to(np.asarray(N, dtype=float), k.shape).astype(float)
@@ -355,6 +354,8 @@ def hypergeom_sf(k, N, K, n, tol: float = 1e-17, max_terms: int = 400):
             act = act[(x[act] < top[act]) & (t_new > tol * s[act])]
         out[idx] = np.minimum(s, 1.0)
         if act.size:
+            from scipy.stats import hypergeom  # imported only when needed: scipy.stats takes ~1 s to import
+
             j = idx[act]
             out[j] = hypergeom.sf(k[j] - 1.0, N[j], K[j], n[j])
     # lower tail, summed downwards from k - 1: sf = 1 - cdf(k - 1)
@@ -375,6 +376,8 @@ def hypergeom_sf(k, N, K, n, tol: float = 1e-17, max_terms: int = 400):
             act = act[(x[act] > bottom[act]) & (t_new > tol * s[act])]
         out[idx] = np.clip(1.0 - s, 0.0, 1.0)
         if act.size:
+            from scipy.stats import hypergeom  # imported only when needed: scipy.stats takes ~1 s to import
+
             j = idx[act]
             out[j] = hypergeom.sf(k[j] - 1.0, N[j], K[j], n[j])
     return out

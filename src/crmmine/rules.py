@@ -343,12 +343,12 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
         return p.copy()
     if method == "bonferroni":
         return np.minimum(p * m, 1.0)
-    if method == "bh":
-        from scipy.stats import false_discovery_control
-
-        return false_discovery_control(p, method="bh")
     order = np.argsort(p, kind="stable")
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    ps = p[order]
+    if method == "bh":  # p_(i) m / i, made monotone from the largest p down (Benjamini & Hochberg 1995)
+        adj = np.minimum.accumulate((ps * m / np.arange(1, m + 1))[::-1])[::-1]
+    else:  # Holm: (m - i + 1) p_(i), made monotone from the smallest p up
+        adj = np.maximum.accumulate((m - np.arange(m)) * ps)
     out = np.empty(m)
     out[order] = np.minimum(adj, 1.0)
     return out
