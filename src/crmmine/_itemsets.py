@@ -308,7 +308,7 @@ def _log_comb(n, k):
     return -np.log1p(n) - betaln(n - k + 1.0, k + 1.0)
 
 
-def hypergeom_sf(k, N, K, n, tol: float = 1e-17, max_terms: int = 400):
+def hypergeom_sf(k, N, K, n, tol: float = 1e-17, max_terms: int | None = None):
     """P(X >= k) for X ~ Hypergeometric(N objects, K successes, n draws), vectorised.
 
     The same value as ``scipy.stats.hypergeom.sf(k - 1, N, K, n)`` (R's
@@ -316,9 +316,11 @@ def hypergeom_sf(k, N, K, n, tol: float = 1e-17, max_terms: int = 400):
     arguments: from the probability of ``k`` (log-binomials), the tail is summed with the
     ratio of consecutive probabilities, away from the mode so that terms shrink
     geometrically: upwards for ``k`` above the mode, else ``1 -`` the lower tail summed
-    downwards from ``k - 1``. Terms below ``tol`` times the running sum end the sum; the
-    few arguments whose tail needs more than ``max_terms`` terms (a very wide distribution
-    near its mode) go to scipy. Relative error below 1e-8 against scipy (tested).
+    downwards from ``k - 1``. Terms below ``tol`` times the running sum end the sum, at the
+    latest ``max_terms`` after the start (default: 12 standard deviations of the widest
+    distribution plus 100, capped at 20,000; the tail beyond 9 standard deviations is below
+    1e-17); arguments still unfinished then go to scipy. Relative error below 1e-8 against
+    scipy (tested).
     """
 
     k = np.asarray(k, dtype=float)
@@ -332,6 +334,10 @@ def hypergeom_sf(k, N, K, n, tol: float = 1e-17, max_terms: int = 400):
     upper = k > mode
     out[k <= lo] = 1.0
     out[k > hi] = 0.0
+
+    if max_terms is None:
+        var = n * (K / np.maximum(N, 1.0)) * (1.0 - K / np.maximum(N, 1.0)) * (N - n) / np.maximum(N - 1.0, 1.0)
+        max_terms = int(min(20_000, 12.0 * np.sqrt(var.max(initial=0.0)) + 100))
 
     def logpmf(x, N, K, n):
         return _log_comb(K, x) + _log_comb(N - K, n - x) - _log_comb(N, n)
