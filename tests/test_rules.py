@@ -512,3 +512,22 @@ def test_real_online_retail_counts_at_lower_supports(retail_baskets):
     expected = stats.hypergeom.sf(r["count"] - 1, b.n_orders, r["consequent_count"], r["antecedent_count"])
     np.testing.assert_allclose(r["fisher_p"], expected, rtol=1e-8, atol=1e-300)
     assert len(r) == 614  # pyfim: fim.arules(supp=-92, conf=80, zmin=2, mode="o") (rule support = body and head)
+
+
+# --------------------------------------------------------------------------------------
+# text for reports
+# --------------------------------------------------------------------------------------
+
+
+def test_rule_labels_and_summary_in_both_languages():
+    r = crmmine.mine_rules(BASKETS, min_support=2 / 6, min_confidence=0.9)
+    # rules with confidence 1: butter => bread, {milk, butter} => bread (lift 1.5 both)
+    assert crmmine.rule_labels(r, names={"bread": "Bread"}).tolist() == [
+        "{butter} => {Bread}", "{butter, milk} => {Bread}"]
+    en = crmmine.summarise_rules(r, lang="en")
+    assert en == ("2 rules come from 7 frequent itemsets in 6 orders (support at least 33.3%, confidence at least "
+                  "90%); the strongest by lift is {butter} => {bread}: lift 1.50, confidence 100%, in 3 orders.")
+    zh = crmmine.summarise_rules(r, lang="zh", names=pd.Series({"bread": "面包"}))
+    assert "6 个订单" in zh and "{butter} => {面包}" in zh and "提升度 1.50" in zh
+    none = crmmine.summarise_rules(crmmine.filter_rules(r, min_lift=10), lang="en")
+    assert none == "No rule reaches support 33.3% and confidence 90% in 6 orders; lower the thresholds."

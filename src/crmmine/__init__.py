@@ -20,7 +20,7 @@ from .schema import validate_transactions
 
 # --- cross-sell: baskets and rules imports ---
 from .basket import Baskets, make_baskets
-from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules
+from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules, rule_labels, summarise_rules
 # (end of rules imports)
 
 # --- cross-sell: recommendations imports ---
@@ -52,6 +52,8 @@ __all__ = [
     "make_baskets",
     "mine_rules",
     "prune_redundant_rules",
+    "rule_labels",
+    "summarise_rules",
     # (end of rules names)
     # --- recommend names ---
     # (end of recommend names)

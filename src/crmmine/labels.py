@@ -46,6 +46,27 @@ LABELS: dict[str, dict[str, str]] = {
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     # (end of section: clv)
     # --- cross-sell: baskets and rules -------------------------------
+    "rules.antecedents": {"en": "If bought", "zh": "若购买"},
+    "rules.consequents": {"en": "Then also bought", "zh": "则也购买"},
+    "rules.support": {"en": "Support", "zh": "支持度"},
+    "rules.confidence": {"en": "Confidence", "zh": "置信度"},
+    "rules.lift": {"en": "Lift", "zh": "提升度"},
+    "rules.count": {"en": "Orders with both", "zh": "同时购买的订单数"},
+    "rules.item": {"en": "Item", "zh": "商品"},
+    "rules.itemset": {"en": "Itemset", "zh": "项集"},
+    "rules.finding": {
+        "en": ("{n_rules} rules come from {n_itemsets} frequent itemsets in {n_orders} orders (support at least "
+               "{support}, confidence at least {confidence}); the strongest by lift is {rule}: lift {lift}, "
+               "confidence {rule_confidence}, in {count} orders."),
+        "zh": ("在 {n_orders} 个订单中（支持度不低于 {support}，置信度不低于 {confidence}），{n_itemsets} 个频繁项集"
+               "产生 {n_rules} 条规则；提升度最高的是 {rule}：提升度 {lift}，置信度 {rule_confidence}，"
+               "出现在 {count} 个订单中。"),
+    },
+    "rules.finding_none": {
+        "en": ("No rule reaches support {support} and confidence {confidence} in {n_orders} orders; lower the "
+               "thresholds."),
+        "zh": "在 {n_orders} 个订单中没有规则达到支持度 {support} 和置信度 {confidence}；请降低阈值。",
+    },
     # (end of section: rules)
     # --- cross-sell: recommendations and evaluation ------------------
     # (end of section: recommend)

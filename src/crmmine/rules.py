@@ -60,6 +60,8 @@ __all__ = [
     "mine_rules",
     "filter_rules",
     "prune_redundant_rules",
+    "rule_labels",
+    "summarise_rules",
 ]
 
 #: Itemset miners: mlxtend's three, crmmine's own ``"vertical"`` engine, and ``"auto"``
@@ -818,3 +820,91 @@ def filter_rules(
     out.attrs.update({k: v for k, v in (("min_support", min_support), ("min_confidence", min_confidence),
                                         ("min_lift", min_lift), ("max_len", max_len)) if v is not None})
     return out
+
+
+# --------------------------------------------------------------------------------------
+# text for reports
+# --------------------------------------------------------------------------------------
+
+
+def _side_text(s: frozenset, names) -> str:
+    labels = sorted(s)
+    if names is not None:
+        labels = [str(names.get(x, x)) if not pd.isna(names.get(x, x)) else x for x in labels]
+    return "{" + ", ".join(labels) + "}"
+
+
+def rule_labels(rules: pd.DataFrame, *, names=None) -> pd.Series:
+    """One readable string per rule, ``{A, B} => {C}``, for tables, hover text and reports.
+
+    Parameters
+    ----------
+    rules : pandas.DataFrame
+        A table from :func:`mine_rules`.
+    names : pandas.Series, dict or None, default=None
+        ``item -> display name`` (e.g. ``Baskets.item_names``); items without a name keep
+        their label.
+
+    Returns
+    -------
+    pandas.Series of str, same index as ``rules``, name ``rule``.
+
+    Examples
+    --------
+    >>> import crmmine
+    >>> r = crmmine.mine_rules([["a", "b"], ["a", "b"], ["a"]], min_support=0.5, min_confidence=0.6)
+    >>> crmmine.rule_labels(r, names={"a": "Apples"}).tolist()
+    ['{b} => {Apples}', '{Apples} => {b}']
+    """
+    _check_rules(rules)
+    if isinstance(names, dict):
+        names = pd.Series(names, dtype=object)
+    text = [f"{_side_text(a, names)} => {_side_text(c, names)}" for a, c in zip(rules["antecedents"], rules["consequents"])]
+    return pd.Series(text, index=rules.index, name="rule", dtype=object)
+
+
+def summarise_rules(rules: pd.DataFrame, *, names=None, lang: str | None = None) -> str:
+    """The one-sentence finding of a rule table, in English or Chinese (for report sections).
+
+    Counts and thresholds come from ``rules.attrs`` (set by :func:`mine_rules`); the
+    strongest rule is the one with the highest lift.
+
+    Parameters
+    ----------
+    rules : pandas.DataFrame
+        A table from :func:`mine_rules` (or :func:`filter_rules`).
+    names : pandas.Series, dict or None, default=None
+        ``item -> display name`` for the rule quoted (e.g. ``Baskets.item_names``).
+    lang : {"en", "zh"} or None, default=None
+        Language; ``None`` uses :func:`crmmine.labels.get_language`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import crmmine
+    >>> r = crmmine.mine_rules([["a", "b"], ["a", "b"], ["a"], ["c"]], min_support=0.5, min_confidence=0.6)
+    >>> print(crmmine.summarise_rules(r))  # doctest: +NORMALIZE_WHITESPACE
+    2 rules come from 3 frequent itemsets in 4 orders (support at least 50.0%, confidence at least 60%); the
+    strongest by lift is {b} => {a}: lift 1.33, confidence 100%, in 2 orders.
+    """
+    from .labels import label
+
+    _check_rules(rules)
+    a = rules.attrs
+    n_orders = int(a.get("n_transactions", 0))
+    fmt = {
+        "n_orders": f"{n_orders:,}",
+        "support": f"{a.get('min_support', float('nan')):.1%}",
+        "confidence": f"{a.get('min_confidence', float('nan')):.0%}",
+    }
+    if len(rules) == 0:
+        return label("rules.finding_none", lang, **fmt)
+    best = rules.loc[rules["lift"].idxmax()]
+    rule = rule_labels(rules.loc[[rules["lift"].idxmax()]], names=names).iloc[0]
+    return label(
+        "rules.finding", lang, n_rules=f"{len(rules):,}", n_itemsets=f"{int(a.get('n_itemsets', 0)):,}", rule=rule,
+        lift=f"{best['lift']:.2f}", rule_confidence=f"{best['confidence']:.0%}", count=f"{int(best['count']):,}", **fmt,
+    )
