@@ -531,3 +531,19 @@ def test_rule_labels_and_summary_in_both_languages():
     assert "6 个订单" in zh and "{butter} => {面包}" in zh and "提升度 1.50" in zh
     none = crmmine.summarise_rules(crmmine.filter_rules(r, min_lift=10), lang="en")
     assert none == "No rule reaches support 33.3% and confidence 90% in 6 orders; lower the thresholds."
+
+
+def test_mlxtend_engine_leaves_warning_filters_alone():
+    """mlxtend calls warnings.simplefilter when imported; crmmine imports it so that the filters stay the user's
+    (in a fresh interpreter: here pytest and earlier tests may have imported mlxtend already)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings, crmmine\n"
+        "before = list(warnings.filters)\n"
+        "crmmine.frequent_itemsets([['a', 'b'], ['a']], min_support=0.5, algorithm='apriori')\n"
+        "assert list(warnings.filters) == before, warnings.filters[:3]\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr

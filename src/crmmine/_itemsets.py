@@ -144,8 +144,12 @@ def mine_mlxtend(X: sp.csr_matrix, minc: int, max_len: int | None, algorithm: st
     threshold ``(minc - 0.5) / n``, halfway between two counts, so its answer is exactly
     ``count >= minc`` whatever the rounding.
     """
+    import warnings
+
     import pandas as pd
-    from mlxtend.frequent_patterns import apriori, fpgrowth, fpmax
+
+    with warnings.catch_warnings():  # mlxtend sets a global warning filter when imported; keep the user's
+        from mlxtend.frequent_patterns import apriori, fpgrowth, fpmax
 
     n, n_items = X.shape
     fn = {"fpgrowth": fpgrowth, "apriori": apriori, "fpmax": fpmax}[algorithm]
