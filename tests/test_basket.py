@@ -151,3 +151,11 @@ def test_sample_baskets_match_transactions():
     # customers: one per order, as in the table
     first = tx.drop_duplicates("order_id").set_index("order_id")["customer_id"].sort_index()
     assert b.customers.equals(first.rename("customer_id")) or (b.customers.to_numpy() == first.to_numpy()).all()
+
+
+def test_item_names_from_product_name(tx):
+    tx = tx.assign(product_name=pd.array(["Bee", "Ay", "Ay", "Sea", "Ay2", "Bee", "Sea", "Dee"], dtype="string"))
+    b = crmmine.make_baskets(tx)
+    assert b.item_names.to_dict() == {"A": "Ay", "B": "Bee", "C": "Sea", "D": "Dee"}
+    assert crmmine.make_baskets(tx, min_support=0.5).item_names.to_dict() == {"A": "Ay", "B": "Bee"}
+    assert crmmine.make_baskets(tx, level="category").item_names is None

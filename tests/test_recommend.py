@@ -256,10 +256,8 @@ def test_findings_are_computed_from_the_data(tx, rules):
     assert crmmine.summarise_item_frequency(freq, k=2) == (
         "The most frequent item, A (A), is in 60.0% of the 5 orders; the top 2 items are each in at least 20.0%."
     )
-    assert crmmine.summarise_rules(rules, n_orders=5) == (
-        "3 rules were found in 5 orders; the strongest, A + C -> D, has lift 3.0 and confidence 90.0%."
-    )
-    assert "没有规则" in crmmine.summarise_rules(rules.iloc[:0], n_orders=5, lang="zh")
+    assert crmmine.summarise_item_frequency(freq.iloc[:0]) == "The data hold no purchase, so there is nothing to count."
+    assert "没有商品单独构成规则的前项" in crmmine.summarise_bought_together(crmmine.bought_together(rules.iloc[:0]), lang="zh")
     recs = crmmine.recommend(tx, rules)
     value = crmmine.potential_value(recs, tx)
     assert crmmine.summarise_recommendations(recs, value) == (

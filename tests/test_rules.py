@@ -186,11 +186,12 @@ def test_single_consequent_equals_arules_apriori(seed):
         min_len=minlen, single_consequent=True,
     )
     assert as_rule_dict(got) == expected
-    vert = crmmine.mine_rules(
+    # the default engine ("auto", crmmine's own) and mlxtend's fpgrowth give the identical table
+    ref = crmmine.mine_rules(
         baskets, min_support=supp, min_confidence=conf, max_len=None if maxlen is None else int(maxlen),
-        min_len=minlen, single_consequent=True, algorithm="vertical",
+        min_len=minlen, single_consequent=True, algorithm="fpgrowth",
     )
-    pd.testing.assert_frame_equal(got, vert, check_like=False)
+    pd.testing.assert_frame_equal(got, ref)
 
 
 def test_support_boundary_is_inclusive_without_float_noise():
@@ -507,4 +508,42 @@ def test_real_online_retail_counts_at_lower_supports(retail_baskets):
     counts = {s: len(crmmine.frequent_itemsets(b, min_support=s, algorithm="auto")) for s in (0.01, 0.005)}
     assert counts == {0.01: 1049, 0.005: 4542}  # the same counts as pyfim (benchmarks/bench_rules.py)
     r = crmmine.mine_rules(b, min_support=0.005, min_confidence=0.8, single_consequent=True, algorithm="auto")
+    # Fisher p-values of all 614 rules against scipy's hypergeometric survival function
+    expected = stats.hypergeom.sf(r["count"] - 1, b.n_orders, r["consequent_count"], r["antecedent_count"])
+    np.testing.assert_allclose(r["fisher_p"], expected, rtol=1e-8, atol=1e-300)
     assert len(r) == 614  # pyfim: fim.arules(supp=-92, conf=80, zmin=2, mode="o") (rule support = body and head)
+
+
+# --------------------------------------------------------------------------------------
+# text for reports
+# --------------------------------------------------------------------------------------
+
+
+def test_rule_labels_and_summary_in_both_languages():
+    r = crmmine.mine_rules(BASKETS, min_support=2 / 6, min_confidence=0.9)
+    # rules with confidence 1: butter => bread, {milk, butter} => bread (lift 1.5 both)
+    assert crmmine.rule_labels(r, names={"bread": "Bread"}).tolist() == [
+        "{butter} => {Bread}", "{butter, milk} => {Bread}"]
+    en = crmmine.summarise_rules(r, lang="en")
+    assert en == ("2 rules come from 7 frequent itemsets in 6 orders (support at least 33.3%, confidence at least "
+                  "90%); the strongest by lift is {butter} => {bread}: lift 1.50, confidence 100%, in 3 orders.")
+    zh = crmmine.summarise_rules(r, lang="zh", names=pd.Series({"bread": "面包"}))
+    assert "6 个订单" in zh and "{butter} => {面包}" in zh and "提升度 1.50" in zh
+    none = crmmine.summarise_rules(crmmine.filter_rules(r, min_lift=10), lang="en")
+    assert none == "No rule reaches support 33.3% and confidence 90% in 6 orders; lower the thresholds."
+
+
+def test_mlxtend_engine_leaves_warning_filters_alone():
+    """mlxtend calls warnings.simplefilter when imported; crmmine imports it so that the filters stay the user's
+    (in a fresh interpreter: here pytest and earlier tests may have imported mlxtend already)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings, crmmine\n"
+        "before = list(warnings.filters)\n"
+        "crmmine.frequent_itemsets([['a', 'b'], ['a']], min_support=0.5, algorithm='apriori')\n"
+        "assert list(warnings.filters) == before, warnings.filters[:3]\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr

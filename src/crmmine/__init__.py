@@ -20,7 +20,7 @@ from .schema import validate_transactions
 
 # --- cross-sell: baskets and rules imports ---
 from .basket import Baskets, make_baskets
-from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules
+from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules, rule_labels, summarise_rules
 # (end of rules imports)
 
 # --- cross-sell: recommendations imports ---
@@ -35,7 +35,6 @@ from .recommend import (
     summarise_bought_together,
     summarise_item_frequency,
     summarise_recommendations,
-    summarise_rules,
 )
 # (end of recommend imports)
 
@@ -65,6 +64,8 @@ __all__ = [
     "make_baskets",
     "mine_rules",
     "prune_redundant_rules",
+    "rule_labels",
+    "summarise_rules",
     # (end of rules names)
     # --- recommend names ---
     "RecommendationEvaluation",
@@ -80,7 +81,6 @@ __all__ = [
     "item_frequency",
     "summarise_bought_together",
     "summarise_item_frequency",
-    "summarise_rules",
     # (end of recommend names)
     # --- churn names ---
     # (end of churn names)

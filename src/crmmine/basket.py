@@ -48,6 +48,9 @@ class Baskets:
         ``order_id -> customer_id`` (index ``orders``) when built from transactions.
     level : str
         ``"product"``, ``"category"`` or ``"basket"`` (built from an iterable of baskets).
+    item_names : pandas.Series or None
+        ``item -> product_name`` (the name on the item's first line; index ``items``) for
+        product baskets built from transactions with a ``product_name`` column.
     params : dict
         The options the baskets were built with.
     """
@@ -60,6 +63,7 @@ class Baskets:
     customers: pd.Series | None = None
     level: str = "product"
     params: dict = field(default_factory=dict)
+    item_names: pd.Series | None = None
 
     @property
     def n_items(self) -> int:
@@ -99,7 +103,7 @@ def _check_support(min_support, name="min_support", none_ok=False):
 
 
 def _pairs_from_frame(df: pd.DataFrame, level: str):
-    """(order labels, item labels, customer labels or None) of the purchase lines."""
+    """(order labels, item labels, customer labels or None, product names or None) of the purchase lines."""
     col = _LEVEL_COLUMNS[level]
     for needed in ("order_id", col):
         if needed not in df.columns:
@@ -118,7 +122,8 @@ def _pairs_from_frame(df: pd.DataFrame, level: str):
         keep &= (df["quantity"].to_numpy(dtype=float, na_value=np.nan) > 0)
     df = df.loc[keep]
     cust = df["customer_id"] if "customer_id" in df.columns else None
-    return df["order_id"], df[col].astype("string"), cust
+    names = df["product_name"] if level == "product" and "product_name" in df.columns else None
+    return df["order_id"], df[col].astype("string"), cust, names
 
 
 def _pairs_from_iterable(data):
@@ -216,9 +221,9 @@ def make_baskets(
         return _rebuild(data, params)
     if hasattr(data, "transactions") and isinstance(getattr(data, "transactions"), pd.DataFrame):
         data = data.transactions
-    customers = None
+    customers = names = None
     if isinstance(data, pd.DataFrame):
-        order_lab, item_lab, cust = _pairs_from_frame(data, level)
+        order_lab, item_lab, cust, names = _pairs_from_frame(data, level)
         o_codes, orders = pd.factorize(order_lab, sort=True)
         n_orders = len(orders)
         if cust is not None:
@@ -244,8 +249,12 @@ def make_baskets(
         )
     i_codes, items = pd.factorize(item_lab, sort=True)
     items = pd.Index(np.asarray(items, dtype=object).astype(str), dtype="string", name="item")
+    item_names = None
+    if names is not None:
+        _, first = np.unique(i_codes, return_index=True)  # first line of each item
+        item_names = pd.Series(names.to_numpy()[first], index=items, name="product_name", dtype=names.dtype)
     X = _encode(o_codes, i_codes, n_orders, len(items))
-    return _finish(X, items, orders, customers, basket_level, params)
+    return _finish(X, items, orders, customers, basket_level, params, item_names)
 
 
 def _encode(o_codes, i_codes, n_orders, n_items) -> sp.csr_matrix:
@@ -258,7 +267,7 @@ def _encode(o_codes, i_codes, n_orders, n_items) -> sp.csr_matrix:
     return X
 
 
-def _finish(X, items, orders, customers, level, params) -> Baskets:
+def _finish(X, items, orders, customers, level, params, item_names=None) -> Baskets:
     sizes = np.diff(X.indptr)
     big = np.zeros(X.shape[0], bool) if params["max_basket_size"] is None else sizes > params["max_basket_size"]
     flagged = orders[big]
@@ -278,15 +287,17 @@ def _finish(X, items, orders, customers, level, params) -> Baskets:
         keep = np.flatnonzero(counts >= min_count(params["min_support"], n))
         X = X[:, keep]
         items = items[keep]
+        if item_names is not None:
+            item_names = item_names.iloc[keep]
     X = sp.csr_matrix(X, dtype=bool)
     X.sort_indices()
     return Baskets(matrix=X, items=items, orders=orders, n_orders=int(n), oversized=flagged,
-                   customers=customers, level=level, params=params)
+                   customers=customers, level=level, params=params, item_names=item_names)
 
 
 def _rebuild(b: Baskets, params: dict) -> Baskets:
     params = {**b.params, **{k: v for k, v in params.items() if v is not None}, "level": b.level}
-    return _finish(b.matrix, b.items, b.orders, b.customers, b.level, params)
+    return _finish(b.matrix, b.items, b.orders, b.customers, b.level, params, b.item_names)
 
 
 def as_baskets(data, *, level: str = "product") -> Baskets:

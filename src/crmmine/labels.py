@@ -46,6 +46,27 @@ LABELS: dict[str, dict[str, str]] = {
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     # (end of section: clv)
     # --- cross-sell: baskets and rules -------------------------------
+    "rules.antecedents": {"en": "If bought", "zh": "若购买"},
+    "rules.consequents": {"en": "Then also bought", "zh": "则也购买"},
+    "rules.support": {"en": "Support", "zh": "支持度"},
+    "rules.confidence": {"en": "Confidence", "zh": "置信度"},
+    "rules.lift": {"en": "Lift", "zh": "提升度"},
+    "rules.count": {"en": "Orders with both", "zh": "同时购买的订单数"},
+    "rules.item": {"en": "Item", "zh": "商品"},
+    "rules.itemset": {"en": "Itemset", "zh": "项集"},
+    "rules.finding": {
+        "en": ("{n_rules} rules come from {n_itemsets} frequent itemsets in {n_orders} orders (support at least "
+               "{support}, confidence at least {confidence}); the strongest by lift is {rule}: lift {lift}, "
+               "confidence {rule_confidence}, in {count} orders."),
+        "zh": ("在 {n_orders} 个订单中（支持度不低于 {support}，置信度不低于 {confidence}），{n_itemsets} 个频繁项集"
+               "产生 {n_rules} 条规则；提升度最高的是 {rule}：提升度 {lift}，置信度 {rule_confidence}，"
+               "出现在 {count} 个订单中。"),
+    },
+    "rules.finding_none": {
+        "en": ("No rule reaches support {support} and confidence {confidence} in {n_orders} orders; lower the "
+               "thresholds."),
+        "zh": "在 {n_orders} 个订单中没有规则达到支持度 {support} 和置信度 {confidence}；请降低阈值。",
+    },
     # (end of section: rules)
     # --- cross-sell: recommendations and evaluation ------------------
     "reco.finding.evaluation_better": {
@@ -60,13 +81,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "On {n} customers who bought something new after {cutoff}, the rules' top {k} held an item they then bought for {rules_hit} of them, about the same as the most-popular baseline's {popular_hit} (precision@{k} {rules_prec} vs {popular_prec}; the rules reached {coverage} of these customers).",
         "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，与热门商品基线的 {popular_hit} 大致相同（precision@{k}：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
     },
-    "reco.finding.rules": {
-        "en": "{n_rules} rules were found in {n_orders} orders; the strongest, {rule}, has lift {lift} and confidence {confidence}.",
-        "zh": "在 {n_orders} 个订单中发现了 {n_rules} 条规则；最强的规则 {rule} 的提升度为 {lift}，置信度为 {confidence}。",
+    "reco.finding.no_items": {
+        "en": "The data hold no purchase, so there is nothing to count.",
+        "zh": "数据中没有购买记录，无可统计。",
     },
-    "reco.finding.no_rules": {
-        "en": "No rule reaches the thresholds in {n_orders} orders; lower min_support or min_confidence.",
-        "zh": "在 {n_orders} 个订单中没有规则达到阈值；请降低 min_support 或 min_confidence。",
+    "reco.finding.no_bought_together": {
+        "en": "No product is the sole antecedent of a rule, so there is no 'bought together' suggestion; lower min_support or min_confidence.",
+        "zh": "没有商品单独构成规则的前项，因此没有“经常一起购买”的推荐；请降低 min_support 或 min_confidence。",
     },
     "reco.finding.items": {
         "en": "The most frequent item, {item}, is in {share} of the {n_orders} orders; the top {k} items are each in at least {min_share}.",

@@ -44,7 +44,6 @@ __all__ = [
     "rule_text",
     "sets_to_text",
     "item_frequency",
-    "summarise_rules",
     "summarise_item_frequency",
     "summarise_bought_together",
     "summarise_recommendations",
@@ -664,7 +663,7 @@ def summarise_item_frequency(frequency: pd.DataFrame, *, k: int = 10, lang: str 
     """One sentence on the most frequent items (from :func:`item_frequency`)."""
     n_orders = frequency.attrs.get("n_orders", 0)
     if frequency.empty:
-        return label("reco.finding.no_rules", lang=lang, n_orders=f"{n_orders:,}")
+        return label("reco.finding.no_items", lang=lang)
     top = frequency.head(k)
     first = top.iloc[0]
     return label("reco.finding.items", lang=lang, item=f"{first['item_name']} ({first['item']})",
@@ -672,22 +671,10 @@ def summarise_item_frequency(frequency: pd.DataFrame, *, k: int = 10, lang: str 
                  min_share=_pct(top["support"].min()))
 
 
-def summarise_rules(rules: pd.DataFrame, *, n_orders: int, lang: str | None = None) -> str:
-    """One sentence on a rule table: how many rules, and the strongest by lift (ties: confidence)."""
-    rules = _check_rules(rules)
-    if rules.empty:
-        return label("reco.finding.no_rules", lang=lang, n_orders=f"{n_orders:,}")
-    o = np.lexsort((-rules["confidence"].to_numpy(dtype=float), -rules["lift"].to_numpy(dtype=float)))
-    best = rules.iloc[o[0]]
-    return label("reco.finding.rules", lang=lang, n_rules=f"{len(rules):,}", n_orders=f"{n_orders:,}",
-                 rule=rule_text(best["antecedents"], best["consequents"]), lift=f"{best['lift']:.1f}",
-                 confidence=_pct(best["confidence"]))
-
-
 def summarise_bought_together(together: pd.DataFrame, *, lang: str | None = None) -> str:
     """One sentence on a :func:`bought_together` table."""
     if together.empty:
-        return label("reco.finding.no_rules", lang=lang, n_orders="-")
+        return label("reco.finding.no_bought_together", lang=lang)
     best = together.sort_values(["confidence", "lift", "rule"], ascending=[False, False, True], kind="stable").iloc[0]
     return label("reco.finding.bought_together", lang=lang, n_products=f"{together['product_id'].nunique():,}",
                  rule=best["rule"], confidence=_pct(best["confidence"]))
