@@ -177,7 +177,7 @@ def _history(tx: pd.DataFrame, item_col: str, *, as_of=None, customers=None) -> 
                 "wrap it in a list."
             )
         h = h[h["customer_id"].isin(wanted)]
-    return h.drop_duplicates()
+    return h  # repeated (customer, item) pairs are merged when the sparse history is built
 
 
 def _level_column(level: str, tx: pd.DataFrame) -> str:
@@ -446,9 +446,8 @@ def recommend(
     hist = hist[hist[item_col].isin(items)]
     if hist.empty:
         return _empty_recommendations(item_col)
-    cust_index = pd.Index(np.sort(hist["customer_id"].unique().astype(str)), dtype=object)
-    hc = cust_index.get_indexer(hist["customer_id"].astype(str).to_numpy())
-    hi = items.get_indexer(hist[item_col].astype(str).to_numpy())
+    hc, cust_index = pd.factorize(hist["customer_id"].astype(STRING_DTYPE), sort=True)
+    hi = items.get_indexer(hist[item_col].astype(STRING_DTYPE))
     n_c, n_i = len(cust_index), len(items)
     H = sp.csr_matrix((np.ones(hc.size, dtype=np.int32), (hc, hi)), shape=(n_c, n_i))
     H.sum_duplicates()
@@ -494,7 +493,7 @@ def recommend(
     cons_sets[:] = [frozenset(c) for c in cons]
     out = pd.DataFrame(
         {
-            "customer_id": pd.array(cust_index.to_numpy()[tc], dtype=STRING_DTYPE),
+            "customer_id": pd.array(cust_index.take(tc), dtype=STRING_DTYPE),
             "rank": rank.astype("int64"),
             item_col: pd.array(items.to_numpy()[ti], dtype=STRING_DTYPE),
             "score": s[tr],
