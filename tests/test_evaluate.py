@@ -128,6 +128,8 @@ def test_recommend_popular_hand_computed(split):
     got = {c: list(g["product_id"]) for c, g in pop.groupby("customer_id")}
     assert got == {"c1": ["C"], "c2": ["C"], "c3": ["C"], "c4": ["B", "C"], "c5": ["A", "B"], "c6": ["A", "B"]}
     np.testing.assert_allclose(pop.loc[pop["customer_id"] == "c4", "score"], [3, 2])
+    with pytest.raises(ParameterError, match=r"The 'as_of' parameter must be a date .* Got 'later' instead"):
+        crmmine.recommend_popular(train, as_of="later")
     keep = crmmine.recommend_popular(train, top_n=2, exclude_purchased=False, customers=["c1"])
     assert list(keep["product_id"]) == ["A", "B"]
 
@@ -150,7 +152,7 @@ def test_default_cutoff(split):
     [
         ({"cutoff": "2030-01-01"}, ParameterError,
          r"The 'cutoff' parameter must fall inside the data \(2024-01-01 to 2024-03-15\).*Got 2030-01-01 instead"),
-        ({"cutoff": "soon"}, ParameterError, r"The 'cutoff' parameter must be a date like '2011-09-01' or None"),
+        ({"cutoff": "soon"}, ParameterError, r"The 'cutoff' parameter must be a date like '2011-09-01' or None. Got 'soon'"),
         ({"horizon_days": 0}, ParameterError, r"The 'horizon_days' parameter must be a positive integer or None. Got 0"),
         ({"top_n": 0}, ParameterError, r"The 'top_n' parameter must be a positive integer. Got 0 instead"),
         ({"level": "category"}, Exception, r"lack the column 'category'"),

@@ -37,7 +37,7 @@ import scipy.sparse as sp
 
 from .errors import InputError, MissingColumnError, ParameterError
 from .labels import label
-from .recommend import _check_choice, _check_top_n, _level_column, recommend
+from .recommend import _check_choice, _check_date, _check_top_n, _level_column, recommend
 from .schema import STRING_DTYPE
 
 __all__ = [
@@ -155,10 +155,11 @@ def recommend_popular(
         ``score`` (the item's order count), sorted by customer then rank.
     """
     top_n = _check_top_n(top_n)
+    as_of = _check_date("as_of", as_of)
     item_col = _level_column(level, tx)
     p = _purchases(tx, item_col)
     if as_of is not None:
-        p = p[p["order_date"] < pd.Timestamp(as_of)]
+        p = p[p["order_date"] < as_of]
     counts = p[["order_id", item_col]].drop_duplicates()[item_col].astype(str).value_counts()
     pop = counts.rename_axis("item").reset_index(name="n").sort_values(["n", "item"], ascending=[False, True])
     pop_items = pop["item"].to_numpy(dtype=object)
@@ -311,12 +312,7 @@ def evaluate_recommendations(
     if cutoff is None:
         cutoff = default_cutoff(p)
     else:
-        try:
-            cutoff = pd.Timestamp(cutoff)
-        except (TypeError, ValueError):
-            cutoff = pd.NaT
-        if pd.isna(cutoff):
-            raise ParameterError(f"The 'cutoff' parameter must be a date like '2011-09-01' or None. Got {cutoff!r} instead.")
+        cutoff = _check_date("cutoff", cutoff)
     first, last = p["order_date"].min(), p["order_date"].max()
     if not first < cutoff <= last:
         raise ParameterError(

@@ -83,6 +83,18 @@ def _check_choice(name: str, value, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _check_date(name: str, value) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        raise ParameterError(f"The '{name}' parameter must be a date like '2011-09-01' or None. Got {value!r} instead.")
+    return ts
+
+
 def _check_rules(rules) -> pd.DataFrame:
     if not isinstance(rules, pd.DataFrame):
         raise ParameterError(
@@ -429,13 +441,7 @@ def recommend(
     if not isinstance(tx, pd.DataFrame):
         raise ParameterError(f"The 'tx' parameter must be a pandas DataFrame. Got {type(tx).__name__} instead.")
     item_col = _level_column(level, tx)
-    if as_of is not None:
-        try:
-            as_of = pd.Timestamp(as_of)
-        except (TypeError, ValueError):
-            as_of = pd.NaT
-        if pd.isna(as_of):
-            raise ParameterError(f"The 'as_of' parameter must be a date like '2011-06-01' or None. Got {as_of!r} instead.")
+    as_of = _check_date("as_of", as_of)
     ante = _item_lists(rules["antecedents"], "antecedents")
     cons = _item_lists(rules["consequents"], "consequents")
     if not len(rules):
@@ -563,6 +569,7 @@ def potential_value(
             f"Got {type(recommendations).__name__} instead."
         )
     statistic = _check_choice("statistic", statistic, ("median", "mean"))
+    as_of = _check_date("as_of", as_of)
     item_col = _level_column(level, tx)
     for col in ("customer_id", item_col, "confidence"):
         if col not in recommendations.columns:
