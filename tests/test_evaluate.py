@@ -130,6 +130,8 @@ def test_recommend_popular_hand_computed(split):
     np.testing.assert_allclose(pop.loc[pop["customer_id"] == "c4", "score"], [3, 2])
     with pytest.raises(ParameterError, match=r"The 'as_of' parameter must be a date .* Got 'later' instead"):
         crmmine.recommend_popular(train, as_of="later")
+    with pytest.raises(ParameterError, match=r"The 'customers' parameter must be a list of customer ids or None"):
+        crmmine.recommend_popular(train, customers="c1")
     keep = crmmine.recommend_popular(train, top_n=2, exclude_purchased=False, customers=["c1"])
     assert list(keep["product_id"]) == ["A", "B"]
 

@@ -142,7 +142,9 @@ def test_recommend_empty_results_keep_columns(tx, rules):
         ({"score": "gain"}, ParameterError, r"The 'score' parameter must be one of 'confidence', 'lift'. Got 'gain'"),
         ({"level": "brand"}, ParameterError, r"The 'level' parameter must be one of 'product', 'category'"),
         ({"level": "category"}, MissingColumnError, r"lack the column 'category' that level='category' needs"),
-        ({"customers": "c1"}, ParameterError, r"The 'customers' parameter must be a list of customer ids"),
+        ({"customers": "c1"}, ParameterError,
+         r"The 'customers' parameter must be a list of customer ids or None. Got 'c1'; wrap a single id in a list."),
+        ({"customers": 7}, ParameterError, r"The 'customers' parameter must be a list of customer ids or None. Got 7"),
         ({"as_of": "not a date"}, ParameterError,
          r"The 'as_of' parameter must be a date like '2011-09-01' or None. Got 'not a date' instead."),
         ({"exclude_purchased": "yes"}, ParameterError, r"The 'exclude_purchased' parameter must be True or False"),
@@ -227,6 +229,8 @@ def test_potential_value_errors(tx, rules):
         crmmine.potential_value(recs, tx, statistic="max")
     with pytest.raises(MissingColumnError, match=r"The recommendations lack the column 'confidence'"):
         crmmine.potential_value(recs.drop(columns="confidence"), tx)
+    with pytest.raises(ParameterError, match=r"The 'customers' parameter must be a list of customer ids or None"):
+        crmmine.potential_value(recs, tx, customers="c1")
     with pytest.raises(ParameterError, match=r"The 'as_of' parameter must be a date .* Got 'soon' instead"):
         crmmine.potential_value(recs, tx, as_of="soon")
     with pytest.raises(ParameterError, match=r"The 'recommendations' parameter must be the DataFrame"):

@@ -37,7 +37,7 @@ import scipy.sparse as sp
 
 from .errors import InputError, MissingColumnError, ParameterError
 from .labels import label
-from .recommend import _check_choice, _check_date, _check_top_n, _level_column, recommend
+from .recommend import _check_choice, _check_customers, _check_date, _check_top_n, _level_column, recommend
 from .schema import STRING_DTYPE
 
 __all__ = [
@@ -167,7 +167,7 @@ def recommend_popular(
     if customers is None:
         cust = np.sort(p["customer_id"].astype(str).unique())
     else:
-        cust = np.sort(np.unique(np.asarray([str(c) for c in customers], dtype=object)))
+        cust = _check_customers(customers)
     cust = np.asarray(cust, dtype=object)
     if exclude_purchased:
         owned = p[["customer_id", item_col]].drop_duplicates()

@@ -95,6 +95,16 @@ def _check_date(name: str, value) -> pd.Timestamp | None:
     return ts
 
 
+def _check_customers(customers) -> np.ndarray:
+    """Customer ids as a sorted array of distinct str (``customers`` not None)."""
+    if isinstance(customers, (str, bytes)) or not isinstance(customers, Iterable):
+        raise ParameterError(
+            f"The 'customers' parameter must be a list of customer ids or None. Got {customers!r}; "
+            "wrap a single id in a list."
+        )
+    return np.unique(np.asarray([str(c) for c in customers], dtype=object)).astype(object)
+
+
 def _check_rules(rules) -> pd.DataFrame:
     if not isinstance(rules, pd.DataFrame):
         raise ParameterError(
@@ -182,13 +192,7 @@ def _history(tx: pd.DataFrame, item_col: str, *, as_of=None, customers=None) -> 
         mask = mask & (tx["order_date"] < pd.Timestamp(as_of)).to_numpy()
     h = tx.loc[mask, ["customer_id", item_col]]
     if customers is not None:
-        wanted = pd.Index(pd.array(list(customers), dtype=STRING_DTYPE)) if not isinstance(customers, str) else None
-        if wanted is None:
-            raise ParameterError(
-                f"The 'customers' parameter must be a list of customer ids. Got the string {customers!r}; "
-                "wrap it in a list."
-            )
-        h = h[h["customer_id"].isin(wanted)]
+        h = h[h["customer_id"].isin(pd.Index(_check_customers(customers), dtype=STRING_DTYPE))]
     return h  # repeated (customer, item) pairs are merged when the sparse history is built
 
 
@@ -591,7 +595,7 @@ def potential_value(
     if customers is None:
         ids = lines["customer_id"].dropna().astype(str).unique()
     else:
-        ids = [str(c) for c in customers]
+        ids = _check_customers(customers)
     index = pd.Index(np.sort(np.asarray(ids, dtype=object)), dtype=STRING_DTYPE, name="customer_id")
     out = per.reindex(index.astype(str)).fillna(0.0).to_numpy()
     return pd.Series(out, index=index, name="potential_value", dtype="float64")
