@@ -9,13 +9,13 @@ Metrics, over the evaluated customers *U* (bought before the cutoff, and bought 
 one item new to them in the test window), with ``Rec_u`` the top-K list and ``R_u`` the
 items customer *u* bought in the window but not before the cutoff:
 
-* ``hit_rate``  = share of *U* with ``|Rec_u ∩ R_u| >= 1`` (Deshpande & Karypis 2004, sec. 6.1, "HR");
-* ``precision_at_k`` = mean of ``|Rec_u ∩ R_u| / K`` (Sarwar et al. 2000, sec. 4.1.2; K fixed,
+* ``hit_rate``  = share of *U* with ``|Rec_u ∩ R_u| >= 1`` (Deshpande & Karypis 2004, "hit-rate");
+* ``precision_at_k`` = mean of ``|Rec_u ∩ R_u| / K`` (Sarwar et al. 2000; K fixed,
   so a short list is not rewarded);
 * ``recall_at_k`` = mean of ``|Rec_u ∩ R_u| / |R_u|`` (same source);
 * ``coverage`` = share of *U* who get at least one recommendation;
 * ``catalog_coverage`` = distinct items recommended / distinct items bought before the cutoff
-  (Herlocker et al. 2004, sec. 5, "coverage").
+  (Herlocker et al. 2004, "coverage").
 
 References
 ----------

@@ -4,9 +4,9 @@ A rule ``X -> Y`` *fires* for a customer when their purchase history contains ev
 ``X``; it then recommends the items of ``Y`` the customer has not bought yet. When several
 fired rules recommend the same item, the item takes the score of the best of them, and a
 customer's items are ranked by that score. This is the rule-based top-N recommender of
-Sarwar, Karypis, Konstan & Riedl (2000, section 3.2): "find all rules supported by the
-customer ... sort the items by the confidence of the rules; if an item is predicted by
-several rules, use the rule with the highest confidence".
+Sarwar, Karypis, Konstan & Riedl (2000), paraphrased: take the rules the customer's
+history supports, score each candidate item by the confidence of the rules predicting it
+(the highest when several do), and recommend the N best items not yet bought.
 
 Everything is computed on sparse matrices (customers x items history ``H``, rules x items
 antecedent ``A`` and consequent ``C``): ``H @ A.T`` counts, per customer and rule, how many
@@ -21,7 +21,7 @@ References
 .. [2] R. Agrawal, T. Imielinski, A. Swami (1993), "Mining association rules between sets
    of items in large databases", Proc. ACM SIGMOD, 207-216 (support and confidence).
 .. [3] V. Kumar, W. Reinartz (2018), "Customer Relationship Management: Concept, Strategy,
-   and Tools", 3rd ed., Springer, ch. 5-6 (potential value from cross-selling).
+   and Tools", Springer (customer value and its potential from cross-selling).
 """
 
 from __future__ import annotations
@@ -379,7 +379,7 @@ def recommend(
     contains all of ``X``; it recommends each item of ``Y``. An item recommended by
     several fired rules takes the best of them by ``score`` (ties: confidence, lift,
     support, then the rule's text), as in the rule-based recommender of Sarwar et al.
-    (2000, section 3.2). Items are ranked per customer by their best rule in that same
+    (2000). Items are ranked per customer by their best rule in that same
     order (then by item id), and the first ``top_n`` kept.
 
     Parameters
@@ -424,7 +424,7 @@ def recommend(
     References
     ----------
     .. [1] Sarwar, Karypis, Konstan, Riedl (2000), "Analysis of recommendation algorithms
-       for e-commerce", ACM EC'00, section 3.2.
+       for e-commerce", ACM EC'00, 158-167.
 
     Examples
     --------
@@ -539,9 +539,10 @@ def potential_value(
     where ``confidence_ij`` is the confidence of the rule that recommended *j* (the estimated
     probability that a customer holding the antecedent buys *j*; Agrawal et al. 1993) and
     ``typical_line_value_j`` is the median (or mean) ``amount`` of the purchase lines of
-    item *j* before ``as_of``. This is the "expected value of an offer = probability of
-    acceptance x value" of the CRM literature (Kumar & Reinartz 2018, ch. 5, potential
-    value from cross-selling). Assumption, stated plainly: confidence is an association,
+    item *j* before ``as_of``. It is the expected value of an offer (probability of
+    acceptance times value), the way the CRM literature frames the potential value of
+    cross-selling (e.g. Kumar & Reinartz 2018); the exact formula is crmmine's choice, not
+    a published equation. Assumption, stated plainly: confidence is an association,
     not the causal uplift of making the offer, so the figure is an upper-side estimate of
     what the recommendations could add, not a forecast of campaign revenue.
 

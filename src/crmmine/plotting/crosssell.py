@@ -66,7 +66,7 @@ def _hover(t: pd.DataFrame) -> list[str]:
 
 
 def plot_rules_scatter(rules: pd.DataFrame) -> go.Figure:
-    """Support (x) vs confidence (y) of every rule, coloured by lift (Hahsler & Chelluboina 2011, fig. 2).
+    """Support (x) vs confidence (y) of every rule, coloured by lift (Hahsler & Chelluboina 2011).
 
     Parameters
     ----------
@@ -99,7 +99,7 @@ def plot_rules_scatter(rules: pd.DataFrame) -> go.Figure:
 def plot_rule_matrix(rules: pd.DataFrame, *, top_n: int = 30) -> go.Figure:
     """Heat map of the ``top_n`` rules by lift: antecedent (rows) x consequent (columns), colour = lift.
 
-    The matrix visualisation of Hahsler & Chelluboina (2011, sec. 4). Cells without a rule are empty.
+    The matrix visualisation of Hahsler & Chelluboina (2011). Cells without a rule are empty.
 
     Parameters
     ----------
@@ -129,7 +129,7 @@ def plot_rule_matrix(rules: pd.DataFrame, *, top_n: int = 30) -> go.Figure:
 
 
 def plot_rule_network(rules: pd.DataFrame, *, top_n: int = 20, names=None) -> go.Figure:
-    """The ``top_n`` rules by lift as a graph: items and rules are vertices (Hahsler & Chelluboina 2011, sec. 5).
+    """The ``top_n`` rules by lift as a graph: items and rules are vertices (Hahsler & Chelluboina 2011).
 
     Edges run from each antecedent item to the rule's vertex and from it to each
     consequent item. The layout is deterministic and needs no graph library: items sit on
