@@ -166,7 +166,7 @@ def _mine(b: Baskets, minc: int, max_len, algorithm) -> ItemsetTable:
 
 def _itemset_frame(items: np.ndarray, parts, n: int) -> pd.DataFrame:
     """DataFrame from ``[(codes (m, k), counts (m,)), ...]``: length ascending, count descending, then items."""
-    sets, counts, lens, keys = [], [], [], []
+    sets, counts, lens = [], [], []
     for codes, cnt in parts:
         if not len(cnt):
             continue
@@ -274,7 +274,6 @@ def _candidates(tab: ItemsetTable, single_consequent: bool, min_len: int):
     once; a rule's antecedent is one mask and its consequent the complementary mask.
     """
     L = max(tab.max_len, 1)
-    total = 0
     parts = []  # (A codes, C codes, n_A, n_C, n_AC, gid of Z, gid of A)
     for k in range(1, tab.max_len + 1):
         Z = tab.codes[k - 1]
@@ -699,7 +698,7 @@ def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
                      dtype=object)
     A, alen = _padded_codes(rules["antecedents"], vocab)
     C, clen = _padded_codes(rules["consequents"], vocab)
-    La, Lc = A.shape[1], C.shape[1]
+    La = A.shape[1]
     table = np.hstack([C, A])
     conf = rules["confidence"].to_numpy(dtype=float)
     redundant = np.zeros(len(rules), bool)
@@ -713,7 +712,6 @@ def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
             idx = _row_lookup(table, q)
             found = idx >= 0
             redundant[sel[found]] |= conf[idx[found]] >= conf[sel[found]]
-    del Lc
     out = rules.loc[~redundant].copy()
     out.attrs.update(rules.attrs)
     return out
