@@ -96,8 +96,10 @@ elif contender == "tutorial":
         t2 = time.perf_counter()
         itemsets = {tuple(sorted(int(i) for i in s)): int(round(v * N)) for s, v in zip(fi["itemsets"], fi["support"])}
         res.update(prep_s=t0 - tp, itemsets_s=t1 - t0, rules_s=t2 - t1, total_s=t2 - tp, n_rules=len(rules))
-    except MemoryError:
-        res.update(error=f"MemoryError ({float(sys.argv[5]):.0f} GB limit) after {time.perf_counter() - tp:.0f} s")
+    except MemoryError as e:
+        what = str(e).split(" for an array")[0].replace("Unable to allocate", "needs")
+        res.update(error=f"MemoryError ({float(sys.argv[5]):.0f} GB limit) after {time.perf_counter() - tp:.1f} s: "
+                         f"{what or 'out of memory'}")
         itemsets = None
 with open("/proc/self/status") as f:  # VmHWM: this process's own peak RSS
     res["peak_mb"] = next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024
@@ -172,7 +174,7 @@ def run(contender, path, support, tmp, cap_s, mem_gb):
         return {"error": f"over the {cap_s:.0f} s cap"}, None
     except subprocess.CalledProcessError as e:
         last = (e.stderr.strip().splitlines() or ["?"])[-1]
-        return {"error": last[:80]}, None
+        return {"error": last[:120]}, None
     with open(out, "rb") as f:
         return pickle.load(f)
 

@@ -547,3 +547,31 @@ def test_mlxtend_engine_leaves_warning_filters_alone():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_closed_and_maximal_hand_computed():
+    baskets = [["a", "b"], ["a", "b"], ["a"], ["a", "c"], ["c"]]
+    # counts: a 4, b 2, c 2, ab 2, ac 1 -> at 0.4 (2 baskets): a, b, c, ab frequent
+    closed = crmmine.frequent_itemsets(baskets, min_support=0.4, kind="closed")
+    assert dict(zip(closed["itemsets"], closed["count"])) == {
+        frozenset("a"): 4, frozenset("c"): 2, frozenset("ab"): 2}  # b is not closed: ab has its count
+    maximal = crmmine.frequent_itemsets(baskets, min_support=0.4, kind="maximal")
+    assert set(maximal["itemsets"]) == {frozenset("c"), frozenset("ab")}
+    # with max_len=1 no superset is considered: every frequent item is closed and maximal
+    assert len(crmmine.frequent_itemsets(baskets, min_support=0.4, kind="maximal", max_len=1)) == 3
+    assert closed.attrs["kind"] == "closed"
+
+
+def test_filter_rules_support_boundary_uses_counts():
+    baskets = [["a", "b"]] * 3 + [["a"]] * 7  # {a, b} in 3 of 10: support 0.3 exactly
+    r = crmmine.mine_rules(baskets, min_support=0.1, min_confidence=0.0)
+    assert len(crmmine.filter_rules(r, min_support=0.3)) == 2  # 0.3 * 10 = 3.0000000000000004 still means 3
+    assert len(crmmine.filter_rules(r, min_support=0.31)) == 0
+
+
+def test_category_level_rules():
+    tx, _ = crmmine.datasets.make_transactions(300, random_state=1)
+    b = crmmine.make_baskets(tx, level="category")
+    assert b.n_items == tx["category"].nunique() and b.level == "category"
+    r = crmmine.mine_rules(b, min_support=0.01, min_confidence=0.0)
+    assert len(r) > 0 and all(x.startswith("Category") for s in r["antecedents"] for x in s)

@@ -166,7 +166,7 @@ def _mine(b: Baskets, minc: int, max_len, algorithm) -> ItemsetTable:
 
 def _itemset_frame(items: np.ndarray, parts, n: int) -> pd.DataFrame:
     """DataFrame from ``[(codes (m, k), counts (m,)), ...]``: length ascending, count descending, then items."""
-    sets, counts, lens, keys = [], [], [], []
+    sets, counts, lens = [], [], []
     for codes, cnt in parts:
         if not len(cnt):
             continue
@@ -268,46 +268,47 @@ def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind
 
 
 def _candidates(tab: ItemsetTable, single_consequent: bool, min_len: int):
-    """Every rule A => C with A u C frequent, as padded code arrays and counts (vectorised per mask)."""
+    """Every rule A => C with A u C frequent, as padded code arrays and counts (vectorised per mask).
+
+    For an itemset Z of length k, every subset (a bit mask over Z's columns) is looked up
+    once; a rule's antecedent is one mask and its consequent the complementary mask.
+    """
     L = max(tab.max_len, 1)
-    A_parts, C_parts, alen, clen, na, nc, nac, zg, ag = [], [], [], [], [], [], [], [], []
-
-    def add(A, C, n_ac, z_gid):
-        m = len(n_ac)
-        Ap = np.full((m, L), -1, dtype=np.int64)
-        Cp = np.full((m, L), -1, dtype=np.int64)
-        Ap[:, : A.shape[1]] = A
-        Cp[:, : C.shape[1]] = C
-        A_parts.append(Ap)
-        C_parts.append(Cp)
-        alen.append(np.full(m, A.shape[1], np.int64))
-        clen.append(np.full(m, C.shape[1], np.int64))
-        na.append(tab.count_of(A))
-        nc.append(tab.count_of(C))
-        nac.append(n_ac)
-        zg.append(z_gid)
-        ag.append(tab.global_id(A))
-
+    parts = []  # (A codes, C codes, n_A, n_C, n_AC, gid of Z, gid of A)
     for k in range(1, tab.max_len + 1):
         Z = tab.codes[k - 1]
         cnt = tab.counts[k - 1]
         gid = np.arange(len(cnt), dtype=np.int64) + tab.offsets[k - 1]
-        if min_len <= 1 and (k == 1 or not single_consequent):
-            add(Z[:, :0], Z, cnt, gid)  # {} => Z, arules' minlen = 1
+        if min_len <= 1 and (k == 1 or not single_consequent):  # {} => Z, arules' minlen = 1
+            parts.append((Z[:, :0], Z, np.full(len(cnt), tab.n, np.int64), cnt, cnt, gid,
+                          np.full(len(cnt), -2, np.int64)))
         if k < 2:
             continue
-        for mask in range(1, 2**k - 1):
-            bits = np.array([(mask >> j) & 1 for j in range(k)], dtype=bool)
-            if single_consequent and (~bits).sum() != 1:
-                continue
-            add(Z[:, bits], Z[:, ~bits], cnt, gid)
-    if not nac:
-        z = np.zeros(0, np.int64)
-        return dict(A=np.zeros((0, L), np.int64), C=np.zeros((0, L), np.int64), alen=z, clen=z, na=z, nc=z,
-                    nac=z, zg=z, ag=z)
-    return dict(A=np.vstack(A_parts), C=np.vstack(C_parts), alen=np.concatenate(alen), clen=np.concatenate(clen),
-                na=np.concatenate(na), nc=np.concatenate(nc), nac=np.concatenate(nac), zg=np.concatenate(zg),
-                ag=np.concatenate(ag))
+        full = 2**k - 1
+        masks = [m for m in range(1, full) if not single_consequent or bin(full ^ m).count("1") == 1]
+        bits = {m: np.array([(m >> j) & 1 for j in range(k)], dtype=bool) for m in range(1, full)}
+        idx = {}
+        for m in set(masks) | {full ^ m for m in masks}:
+            j = int(bits[m].sum())
+            idx[m] = (tab.lookup(Z[:, bits[m]]), j)  # row in the table of length j
+        for m in masks:
+            (ia, ja), (ic, jc) = idx[m], idx[full ^ m]
+            parts.append((Z[:, bits[m]], Z[:, bits[full ^ m]], tab.counts[ja - 1][ia], tab.counts[jc - 1][ic], cnt,
+                          gid, ia + tab.offsets[ja - 1]))
+    total = sum(len(p[4]) for p in parts)
+    A = np.full((total, L), -1, dtype=np.int64)
+    C = np.full((total, L), -1, dtype=np.int64)
+    alen, clen, na, nc, nac, zg, ag = (np.empty(total, np.int64) for _ in range(7))
+    at = 0
+    for a_codes, c_codes, n_a, n_c, n_ac, z_gid, a_gid in parts:
+        m = len(n_ac)
+        sl = slice(at, at + m)
+        A[sl, : a_codes.shape[1]] = a_codes
+        C[sl, : c_codes.shape[1]] = c_codes
+        alen[sl], clen[sl] = a_codes.shape[1], c_codes.shape[1]
+        na[sl], nc[sl], nac[sl], zg[sl], ag[sl] = n_a, n_c, n_ac, z_gid, a_gid
+        at += m
+    return dict(A=A, C=C, alen=alen, clen=clen, na=na, nc=nc, nac=nac, zg=zg, ag=ag)
 
 
 def _measures(n_a, n_c, n_ac, N) -> dict:
@@ -697,7 +698,7 @@ def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
                      dtype=object)
     A, alen = _padded_codes(rules["antecedents"], vocab)
     C, clen = _padded_codes(rules["consequents"], vocab)
-    La, Lc = A.shape[1], C.shape[1]
+    La = A.shape[1]
     table = np.hstack([C, A])
     conf = rules["confidence"].to_numpy(dtype=float)
     redundant = np.zeros(len(rules), bool)
@@ -711,7 +712,6 @@ def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
             idx = _row_lookup(table, q)
             found = idx >= 0
             redundant[sel[found]] |= conf[idx[found]] >= conf[sel[found]]
-    del Lc
     out = rules.loc[~redundant].copy()
     out.attrs.update(rules.attrs)
     return out
