@@ -2,7 +2,7 @@
 
 :func:`frequent_itemsets` mines all, closed or maximal frequent itemsets through mlxtend
 (on sparse input) or crmmine's own vertical engine; :func:`mine_rules` turns them into
-rules with 18 interest measures computed from counts, vectorised over all rules;
+rules with their counts and 15 measures (support to improvement), vectorised over all rules;
 :func:`filter_rules` narrows a mined table without mining again (for classroom sliders);
 :func:`prune_redundant_rules` removes rules a more general rule already explains.
 
@@ -511,6 +511,8 @@ def mine_rules(
           the empty set included (conf({} => C) = s_C) [4]; computed from counts, so it does not
           depend on which rules passed the thresholds (arules compares only with the rules in
           the set; the two agree when the set holds all sub-rules). ``nan`` for ``{} => C``.
+
+        Non-finite values stay ``inf`` / ``nan`` (R arules reports them as NA).
 
         ``attrs``: ``n_transactions``, ``min_support``, ``min_count``, ``min_confidence``,
         ``min_lift``, ``max_len``, ``min_len``, ``n_itemsets``, ``n_rules_tested``,
