@@ -17,6 +17,7 @@ from .clv import (
 # (end of clv)
 
 # --- cross-sell ---
+from .crosssell import plot_evaluation, plot_item_frequency, plot_rule_matrix, plot_rule_network, plot_rules_scatter
 # (end of cross-sell)
 
 # --- churn ---
@@ -40,6 +41,11 @@ __all__ = [
     "plot_value_decomposition",
     # (end of clv names)
     # --- cross-sell names ---
+    "plot_evaluation",
+    "plot_item_frequency",
+    "plot_rule_matrix",
+    "plot_rule_network",
+    "plot_rules_scatter",
     # (end of cross-sell names)
     # --- churn names ---
     "plot_churn_calibration",
