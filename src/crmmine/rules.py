@@ -657,15 +657,23 @@ def _padded_codes(sets: pd.Series, vocab: pd.Index):
 
 
 def _row_lookup(table: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Index of each row of ``query`` in ``table`` (rows unique), -1 when absent."""
+    """Index of each row of ``query`` in ``table`` (rows unique, small non-negative ints or -1), -1 when absent.
+
+    Rows are numbered column by column: the number of a row's first j + 1 entries is the rank
+    of (number of its first j entries, entry j) among all rows, so every step is a 1-D
+    ``numpy.unique`` of int64 keys (no overflow, whatever the width).
+    """
     if not len(query) or not len(table):
         return np.full(len(query), -1, dtype=np.int64)
-    both = np.vstack([table, query])
-    _, inv = np.unique(both, axis=0, return_inverse=True)
-    inv = inv.reshape(-1)
-    pos = np.full(inv.max() + 1, -1, dtype=np.int64)
-    pos[inv[: len(table)]] = np.arange(len(table))
-    return pos[inv[len(table):]]
+    both = np.vstack([table, query]).astype(np.int64) + 1  # -1 padding -> 0
+    width = int(both.max()) + 1
+    ids = np.zeros(len(both), dtype=np.int64)
+    for j in range(both.shape[1]):
+        _, ids = np.unique(ids * width + both[:, j], return_inverse=True)
+        ids = ids.reshape(-1)
+    pos = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+    pos[ids[: len(table)]] = np.arange(len(table))
+    return pos[ids[len(table):]]
 
 
 def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
@@ -707,14 +715,18 @@ def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
     redundant = np.zeros(len(rules), bool)
     for a in range(2, int(alen.max(initial=0)) + 1):
         sel = np.flatnonzero(alen == a)
-        for mask in range(1, 2**a - 1):
+        queries, owners = [], []
+        for mask in range(1, 2**a - 1):  # every proper, non-empty subset of the antecedent, all masks at once
             bits = np.array([(mask >> j) & 1 for j in range(a)], dtype=bool)
             sub = np.full((len(sel), La), -1, dtype=np.int64)
             sub[:, : bits.sum()] = A[sel][:, :a][:, bits]
-            q = np.hstack([C[sel], sub])
-            idx = _row_lookup(table, q)
-            found = idx >= 0
-            redundant[sel[found]] |= conf[idx[found]] >= conf[sel[found]]
+            queries.append(np.hstack([C[sel], sub]))
+            owners.append(sel)
+        owner = np.concatenate(owners)
+        idx = _row_lookup(table, np.vstack(queries))
+        found = idx >= 0
+        hit = owner[found][conf[idx[found]] >= conf[owner[found]]]
+        redundant[hit] = True
     out = rules.loc[~redundant].copy()
     out.attrs.update(rules.attrs)
     return out
