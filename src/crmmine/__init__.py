@@ -13,6 +13,7 @@ from .parameters import check_parameters
 from .schema import validate_transactions
 
 # --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
+from .customers import customer_table
 # (end of customer value imports)
 
 # --- clv imports ---
@@ -40,6 +41,7 @@ __all__ = [
     "validate_transactions",
     "write_table",
     # --- customer value names ---
+    "customer_table",
     # (end of customer value names)
     # --- clv names ---
     # (end of clv names)
