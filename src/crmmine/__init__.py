@@ -14,6 +14,7 @@ from .schema import validate_transactions
 
 # --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
 from .customers import customer_table
+from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segments, rfm_table
 # (end of customer value imports)
 
 # --- clv imports ---
@@ -42,6 +43,10 @@ __all__ = [
     "write_table",
     # --- customer value names ---
     "customer_table",
+    "RFM_SEGMENTS",
+    "rfm_scores",
+    "rfm_segments",
+    "rfm_table",
     # (end of customer value names)
     # --- clv names ---
     # (end of clv names)

@@ -42,6 +42,18 @@ LABELS: dict[str, dict[str, str]] = {
     "reason.extreme_value": {"en": "Extreme quantity or price", "zh": "数量或价格异常"},
     "reason.return": {"en": "Return or cancellation", "zh": "退货或取消"},
     # --- customer value (customers, rfm, lifecycle, cohorts, segment) 
+    "rfm.segment.champions": {"en": "Champions", "zh": "冠军客户"},
+    "rfm.segment.loyal": {"en": "Loyal", "zh": "忠诚客户"},
+    "rfm.segment.new": {"en": "New", "zh": "新客户"},
+    "rfm.segment.promising": {"en": "Promising", "zh": "有潜力的新客户"},
+    "rfm.segment.potential_loyalist": {"en": "Potential loyalist", "zh": "潜在忠诚客户"},
+    "rfm.segment.need_attention": {"en": "Need attention", "zh": "需要关注"},
+    "rfm.segment.about_to_sleep": {"en": "About to sleep", "zh": "即将沉睡"},
+    "rfm.segment.at_risk": {"en": "At risk", "zh": "有流失风险"},
+    "rfm.segment.cant_lose_them": {"en": "Can't lose them", "zh": "不能失去的客户"},
+    "rfm.segment.hibernating": {"en": "Hibernating", "zh": "沉睡客户"},
+    "rfm.segment.lost": {"en": "Lost", "zh": "已流失"},
+    "rfm.segment.other": {"en": "Other", "zh": "其他"},
     # (end of section: customer value)
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     # (end of section: clv)
