@@ -15,6 +15,7 @@ from .schema import validate_transactions
 # --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
 from .customers import customer_table
 from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segments, rfm_table
+from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
 # (end of customer value imports)
 
 # --- clv imports ---
@@ -47,6 +48,10 @@ __all__ = [
     "rfm_scores",
     "rfm_segments",
     "rfm_table",
+    "LIFECYCLE_STATES",
+    "lifecycle_states",
+    "lifecycle_thresholds",
+    "state_transitions",
     # (end of customer value names)
     # --- clv names ---
     # (end of clv names)

@@ -54,6 +54,12 @@ LABELS: dict[str, dict[str, str]] = {
     "rfm.segment.hibernating": {"en": "Hibernating", "zh": "沉睡客户"},
     "rfm.segment.lost": {"en": "Lost", "zh": "已流失"},
     "rfm.segment.other": {"en": "Other", "zh": "其他"},
+    "lifecycle.state.prospect": {"en": "Not yet a customer", "zh": "尚未成为客户"},
+    "lifecycle.state.new": {"en": "New", "zh": "新客户"},
+    "lifecycle.state.active": {"en": "Active (repeat)", "zh": "活跃（重复购买）"},
+    "lifecycle.state.loyal": {"en": "Loyal", "zh": "忠诚"},
+    "lifecycle.state.at_risk": {"en": "At risk", "zh": "有流失风险"},
+    "lifecycle.state.lost": {"en": "Lost", "zh": "已流失"},
     # (end of section: customer value)
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     # (end of section: clv)
