@@ -16,6 +16,7 @@ from .schema import validate_transactions
 from .customers import customer_table
 from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segments, rfm_table
 from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
+from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
 # (end of customer value imports)
 
 # --- clv imports ---
@@ -52,6 +53,11 @@ __all__ = [
     "lifecycle_states",
     "lifecycle_thresholds",
     "state_transitions",
+    "cohort_table",
+    "gini",
+    "lorenz_curve",
+    "pareto_classes",
+    "value_ranking",
     # (end of customer value names)
     # --- clv names ---
     # (end of clv names)
