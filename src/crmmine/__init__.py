@@ -17,6 +17,7 @@ from .customers import customer_table
 from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segments, rfm_table
 from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
 from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
+from .segment import CustomerSegmenter
 # (end of customer value imports)
 
 # --- clv imports ---
@@ -58,6 +59,7 @@ __all__ = [
     "lorenz_curve",
     "pareto_classes",
     "value_ranking",
+    "CustomerSegmenter",
     # (end of customer value names)
     # --- clv names ---
     # (end of clv names)

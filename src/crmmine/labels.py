@@ -60,6 +60,17 @@ LABELS: dict[str, dict[str, str]] = {
     "lifecycle.state.loyal": {"en": "Loyal", "zh": "忠诚"},
     "lifecycle.state.at_risk": {"en": "At risk", "zh": "有流失风险"},
     "lifecycle.state.lost": {"en": "Lost", "zh": "已流失"},
+    "segment.value.high": {"en": "High value", "zh": "高价值"},
+    "segment.value.mid": {"en": "Mid value", "zh": "中等价值"},
+    "segment.value.low": {"en": "Low value", "zh": "低价值"},
+    "segment.frequency.high": {"en": "frequent", "zh": "购买频繁"},
+    "segment.frequency.mid": {"en": "occasional", "zh": "偶尔购买"},
+    "segment.frequency.low": {"en": "rare", "zh": "很少购买"},
+    "segment.recency.low": {"en": "recent", "zh": "近期活跃"},
+    "segment.recency.mid": {"en": "cooling", "zh": "活跃度下降"},
+    "segment.recency.high": {"en": "lapsed", "zh": "久未购买"},
+    "segment.join": {"en": ", ", "zh": "，"},
+    "segment.cluster": {"en": "Cluster {i}", "zh": "第{i}类"},
     # (end of section: customer value)
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     # (end of section: clv)
