@@ -21,6 +21,7 @@ from .segment import CustomerSegmenter
 # (end of customer value imports)
 
 # --- clv imports ---
+from .clv import BetaGeoModel, GammaGammaModel, calibration_holdout_summary, clv_summary, customer_value
 # (end of clv imports)
 
 # --- cross-sell: baskets and rules imports ---
@@ -62,6 +63,11 @@ __all__ = [
     "CustomerSegmenter",
     # (end of customer value names)
     # --- clv names ---
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "calibration_holdout_summary",
+    "clv_summary",
+    "customer_value",
     # (end of clv names)
     # --- rules names ---
     # (end of rules names)
