@@ -17,7 +17,8 @@ from .customers import customer_table
 from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segments, rfm_table
 from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
 from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
-from .segment import CustomerSegmenter
+from .segment import CustomerSegmenter, segment_summary
+from . import findings
 # (end of customer value imports)
 
 # --- clv imports ---
@@ -61,6 +62,8 @@ __all__ = [
     "pareto_classes",
     "value_ranking",
     "CustomerSegmenter",
+    "findings",
+    "segment_summary",
     # (end of customer value names)
     # --- clv names ---
     "BetaGeoModel",

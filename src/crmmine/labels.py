@@ -114,6 +114,56 @@ LABELS: dict[str, dict[str, str]] = {
     "lifecycle.axis.from": {"en": "State at the start", "zh": "期初状态"},
     "lifecycle.axis.to": {"en": "State at the end", "zh": "期末状态"},
     "lifecycle.axis.share": {"en": "Share of the row", "zh": "行内占比"},
+    "segment_report.money": {"en": "{amount:,.0f} {currency}", "zh": "{amount:,.0f} {currency}"},
+    "segment_report.h.title": {"en": "Customer segments report", "zh": "客户细分报告"},
+    "segment_report.h.overview": {"en": "Overview", "zh": "概览"},
+    "segment_report.h.concentration": {"en": "Who brings the revenue", "zh": "收入来自哪些客户"},
+    "segment_report.h.rfm": {"en": "RFM segments", "zh": "RFM 细分"},
+    "segment_report.h.lifecycle": {"en": "Lifecycle states", "zh": "生命周期状态"},
+    "segment_report.h.cohorts": {"en": "Acquisition cohorts and retention", "zh": "获客同期群与留存"},
+    "segment_report.h.clusters": {"en": "Behavioural clusters", "zh": "行为聚类"},
+    "segment_report.h.value": {"en": "Customer lifetime value", "zh": "客户终身价值"},
+    "segment_report.h.returns": {"en": "Value net of returns", "zh": "扣除退货后的价值"},
+    "segment_report.h.outputs": {"en": "Files written", "zh": "输出文件"},
+    "segment_report.finding.overview": {
+        "en": "{n:,} customers placed {orders:,} orders worth {revenue} between {start} and {end}.",
+        "zh": "{start} 至 {end} 期间，{n:,} 位客户下了 {orders:,} 笔订单，金额 {revenue}。"},
+    "segment_report.finding.concentration": {
+        "en": "The top {fraction:.0%} of customers bring {share:.0%} of revenue (Gini {gini:.2f}).",
+        "zh": "前 {fraction:.0%} 的客户贡献了 {share:.0%} 的收入（基尼系数 {gini:.2f}）。"},
+    "segment_report.finding.rfm": {
+        "en": "{segment} are {customers:.0%} of customers and bring {revenue:.0%} of revenue; "
+              "{slipping:.0%} of customers are at risk, hibernating or lost.",
+        "zh": "“{segment}”占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入；{slipping:.0%} 的客户处于流失风险、沉睡或已流失状态。"},
+    "segment_report.finding.lifecycle": {
+        "en": "Of {n:,} customers, {loyal:,} ({loyal_share:.0%}) are loyal and {gone:,} ({gone_share:.0%}) are at "
+              "risk or lost; those brought {gone_revenue:.0%} of past revenue.",
+        "zh": "{n:,} 位客户中，{loyal:,} 位（{loyal_share:.0%}）为忠诚客户，{gone:,} 位（{gone_share:.0%}）有流失风险或已流失，"
+              "他们贡献了过去 {gone_revenue:.0%} 的收入。"},
+    "segment_report.finding.transitions": {
+        "en": "Between {start} and {end}, {moved:,} of {loyal:,} loyal customers ({share:.0%}) became at risk or "
+              "lost, and {acquired:,} new customers were acquired.",
+        "zh": "{start} 至 {end} 期间，{loyal:,} 位忠诚客户中有 {moved:,} 位（{share:.0%}）变为有流失风险或已流失，"
+              "同时新增 {acquired:,} 位客户。"},
+    "segment_report.finding.cohorts": {
+        "en": "On average {share:.0%} of a month's new customers buy again the following month; the {best} "
+              "cohort did best ({best_share:.0%}).",
+        "zh": "平均而言，每月新客户中有 {share:.0%} 在下个月再次购买；{best} 同期群表现最好（{best_share:.0%}）。"},
+    "segment_report.finding.cohorts_short": {
+        "en": "The data cover a single period, too short to measure repeat purchase by cohort.",
+        "zh": "数据只覆盖一个周期，无法按同期群衡量重复购买。"},
+    "segment_report.finding.clusters": {
+        "en": "The customers fall best into {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
+              "the most valuable, “{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户最适合分为 {k} 类（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；价值最高的“{name}”"
+              "占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.value": {
+        "en": "Over the next {horizon} days customers are expected to spend {total} (discounted); the top "
+              "{fraction:.0%} of customers hold {share:.0%} of it.",
+        "zh": "未来 {horizon} 天客户预计消费 {total}（已折现）；前 {fraction:.0%} 的客户占其中 {share:.0%}。"},
+    "segment_report.finding.returns": {
+        "en": "Returns take back {share:.1%} of purchase value; {negative:,} customers returned more than they kept.",
+        "zh": "退货收回了 {share:.1%} 的购买金额；{negative:,} 位客户的退货金额超过了保留的购买金额。"},
     # (end of section: customer value)
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     # (end of section: clv)

@@ -36,7 +36,7 @@ import pandas as pd
 from .errors import InputError, MissingColumnError, NotFittedError, ParameterError
 from .labels import label
 
-__all__ = ["CustomerSegmenter", "MINIBATCH_THRESHOLD", "DEFAULT_FEATURES"]
+__all__ = ["CustomerSegmenter", "segment_summary", "MINIBATCH_THRESHOLD", "DEFAULT_FEATURES"]
 
 #: With ``algorithm="auto"``, tables with more customers than this use MiniBatchKMeans.
 MINIBATCH_THRESHOLD = 50_000
@@ -397,3 +397,63 @@ def _cluster_names(centers: np.ndarray, features: list[str]) -> list[str]:
     for n in names:
         seen[n] = seen.get(n, 0) + 1
     return [f"{n} ({i})" if seen[n] > 1 else n for i, n in enumerate(names)]
+
+
+def segment_summary(customers: pd.DataFrame, *, by: str = "rfm_segment") -> pd.DataFrame:
+    """One row per segment: size, revenue and mean behaviour (and value, when present).
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        A customer table with ``monetary_total`` and the segment column ``by`` (e.g. from
+        :func:`crmmine.rfm_table`, with ``lifecycle_state`` or ``cluster`` added).
+    by : str, default="rfm_segment"
+        The segment column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the segments (in category order for a categorical column, else by size).
+        Columns ``customers``, ``customer_share``, ``revenue``, ``revenue_share``, the means
+        ``recency_days``, ``frequency``, ``monetary_total`` (those present), and, when the
+        table has them, ``predicted_value`` (sum), ``predicted_value_share`` and
+        ``probability_alive`` (mean).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmmine import segment_summary
+    >>> c = pd.DataFrame({"seg": ["a", "a", "b"], "monetary_total": [10.0, 30.0, 60.0]})
+    >>> segment_summary(c, by="seg")[["customers", "revenue_share"]].to_dict("list")
+    {'customers': [2, 1], 'revenue_share': [0.4, 0.6]}
+    """
+    if not isinstance(customers, pd.DataFrame):
+        raise ParameterError(
+            f"The 'customers' parameter must be a DataFrame. Got {type(customers).__name__} instead."
+        )
+    for col in (by, "monetary_total"):
+        if col not in customers.columns:
+            raise MissingColumnError(
+                f"The 'customers' table has no column {col!r}; add the segment column (e.g. "
+                "crmmine.rfm_table(tx) has 'rfm_segment') or name it with by='<column>'."
+            )
+    key = customers[by]
+    categorical = isinstance(key.dtype, pd.CategoricalDtype)
+    g = customers.groupby(key, observed=True, sort=categorical)
+    out = pd.DataFrame({"customers": g.size().astype(np.int64)})
+    out["customer_share"] = out["customers"] / len(customers)
+    out["revenue"] = g["monetary_total"].sum()
+    out["revenue_share"] = out["revenue"] / customers["monetary_total"].sum()
+    for col in ("recency_days", "frequency", "monetary_total"):
+        if col in customers.columns:
+            out[col] = g[col].mean()
+    if "predicted_value" in customers.columns:
+        out["predicted_value"] = g["predicted_value"].sum()
+        total = customers["predicted_value"].sum()
+        out["predicted_value_share"] = out["predicted_value"] / total if total else np.nan
+    if "probability_alive" in customers.columns:
+        out["probability_alive"] = g["probability_alive"].mean()
+    if not categorical:
+        out = out.sort_values("customers", ascending=False, kind="stable")
+    out.index.name = by
+    return out
