@@ -645,3 +645,59 @@ def test_online_retail_fits(online_retail_path):
     assert np.isfinite(value.to_numpy()).all()
     # predicted purchases in the next year vs the year's purchase days: same order of magnitude
     assert 0.5 < value["expected_purchases"].sum() / (s["frequency"].sum() + len(s)) < 2.0
+
+
+def test_large_inputs_are_predicted_once_per_distinct_row(planted):
+    """Above 10,000 customers predictions are computed per distinct (x, t_x, T): same numbers as in chunks."""
+    tx, truth = planted
+    s = crmmine.clv_summary(tx, observation_end=truth.observation_end)
+    bg = crmmine.BetaGeoModel().fit(s)
+    gg = crmmine.GammaGammaModel().fit(s)
+    whole = bg.expected_purchases(90, s)
+    chunks = pd.concat([bg.expected_purchases(90, s.iloc[i:i + 5_000]) for i in range(0, len(s), 5_000)])
+    np.testing.assert_allclose(whole, chunks, rtol=1e-13)
+    clv = gg.customer_lifetime_value(bg, s, horizon=90)
+    chunks = pd.concat([gg.customer_lifetime_value(bg, s.iloc[i:i + 5_000], horizon=90)
+                        for i in range(0, len(s), 5_000)])
+    np.testing.assert_allclose(clv, chunks, rtol=1e-13)
+
+
+# --------------------------------------------------------------------------------------
+# findings in words
+# --------------------------------------------------------------------------------------
+def _value_table():
+    v = pd.DataFrame(
+        {
+            "historical_value": [100.0, 50.0, 30.0, 20.0, 0.0],
+            "frequency": [5, 2, 0, 0, 1],
+            "probability_alive": [0.9, 0.6, 1.0, 1.0, 0.2],
+            "predicted_value": [600.0, 200.0, 100.0, 60.0, 40.0],
+        },
+        index=pd.Index(list("abcde"), name="customer_id"),
+    )
+    v.attrs = {"horizon_days": 365, "discount_rate": 0.1}
+    return v
+
+
+def test_summarise_value_by_hand():
+    en = crmmine.summarise_value(_value_table(), currency="£")
+    assert en == [
+        "The top 20% of customers by predicted value hold 60% of the value predicted for the next 365 days "
+        "(£1,000 in total).",
+        "80% of customers are more likely active than not (probability active above 50%); 40% have bought on a "
+        "single day so far.",
+        "Customers have realised £200 so far; the models expect another £1,000 over the next 365 days "
+        "(discounted at 10% a year).",
+    ]
+    zh = crmmine.summarise_value(_value_table(), top=0.4, lang="zh")
+    assert zh[0] == "按预测价值排名前 40% 的客户占未来 365 天预测价值的 80%（合计 1,000）。"
+    with pytest.raises(ParameterError, match=r"'top' parameter must be in \(0, 1\)\. Got 1\.5"):
+        crmmine.summarise_value(_value_table(), top=1.5)
+    with pytest.raises(InputError, match=r"table of crmmine.customer_value"):
+        crmmine.summarise_value(_value_table().drop(columns="frequency"))
+
+
+def test_summarise_calibration_holdout(cdnow_cal, cdnow_models):
+    _, bg, _ = cdnow_models
+    assert crmmine.summarise_calibration_holdout(bg, cdnow_cal) == (
+        "In the holdout period customers made 1,882 purchase days against 1,653 predicted (-12%).")

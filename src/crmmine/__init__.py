@@ -22,7 +22,15 @@ from . import findings
 # (end of customer value imports)
 
 # --- clv imports ---
-from .clv import BetaGeoModel, GammaGammaModel, calibration_holdout_summary, clv_summary, customer_value
+from .clv import (
+    BetaGeoModel,
+    GammaGammaModel,
+    calibration_holdout_summary,
+    clv_summary,
+    customer_value,
+    summarise_calibration_holdout,
+    summarise_value,
+)
 # (end of clv imports)
 
 # --- cross-sell: baskets and rules imports ---
@@ -71,6 +79,8 @@ __all__ = [
     "calibration_holdout_summary",
     "clv_summary",
     "customer_value",
+    "summarise_calibration_holdout",
+    "summarise_value",
     # (end of clv names)
     # --- rules names ---
     # (end of rules names)

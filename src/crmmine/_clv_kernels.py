@@ -49,6 +49,20 @@ class BGData:
         self.xp, self.txp, self.wp = x[self.n0:], tx[self.n0:], w[self.n0:]
 
 
+def unique_rows(x, tx, T):
+    """Distinct ``(x, t_x, T)`` rows and the inverse index (``rows[inv]`` gives the input back)."""
+    n = x.size
+    if n == 0:
+        return x, tx, T, np.zeros(0, dtype=np.int64)
+    order = np.lexsort((T, tx, x))
+    xs, txs, Ts = x[order], tx[order], T[order]
+    new = np.r_[True, (xs[1:] != xs[:-1]) | (txs[1:] != txs[:-1]) | (Ts[1:] != Ts[:-1])]
+    group = np.cumsum(new) - 1
+    inv = np.empty(n, dtype=np.int64)
+    inv[order] = group
+    return xs[new], txs[new], Ts[new], inv
+
+
 def _wsum(w, a):
     # elementwise product + sum: a BLAS dot product is pathologically slow when OpenBLAS
     # threads compete with other processes, and the arrays here are short

@@ -46,6 +46,8 @@ __all__ = [
     "BetaGeoModel",
     "GammaGammaModel",
     "customer_value",
+    "summarise_value",
+    "summarise_calibration_holdout",
 ]
 
 #: Length of each time unit in days. A month is 365.25 / 12 = 30.4375 days.
@@ -655,6 +657,12 @@ class BetaGeoModel(_Model):
         return float(val) if np.ndim(val) == 0 else val
 
     def _cond_expected(self, t, x, tx, T):
+        if x.size > 10_000:  # hyp2f1 is the cost: evaluate once per distinct (x, t_x, T)
+            ux, utx, uT, inv = K.unique_rows(x, tx, T)
+            return self._cond_expected_rows(t, ux, utx, uT)[inv]
+        return self._cond_expected_rows(t, x, tx, T)
+
+    def _cond_expected_rows(self, t, x, tx, T):
         r, al, a, b = self._p()
         aT = al + T
         z = t / (aT + t)
@@ -895,14 +903,15 @@ class GammaGammaModel(_Model):
         ends = np.minimum(np.arange(1, n_steps + 1) * step, horizon)
         period = DISCOUNT_PERIODS[freq_of_discount] / unit_days
         factors = (1.0 + discount_rate) ** (-ends / period)
-        total = np.zeros(x.size)
-        prev = np.zeros(x.size)
+        ux, utx, uT, inv = K.unique_rows(x, tx, T)  # predictions once per distinct (x, t_x, T)
+        total = np.zeros(ux.size)
+        prev = np.zeros(ux.size)
         if horizon > 0:
             for t_k, f_k in zip(ends, factors):  # one vectorised pass per month of the horizon
-                cum = bg._cond_expected(float(t_k), x, tx, T)
+                cum = bg._cond_expected_rows(float(t_k), ux, utx, uT)
                 total += (cum - prev) * f_k
                 prev = cum
-        return pd.Series(spend * total, index=summary.index, name="clv")
+        return pd.Series(spend * total[inv], index=summary.index, name="clv")
 
 
 # --------------------------------------------------------------------------------------
@@ -1028,3 +1037,83 @@ def customer_value(
     if return_models:
         return out, bg, gg
     return out
+
+
+# --------------------------------------------------------------------------------------
+# findings in words (for the reports)
+# --------------------------------------------------------------------------------------
+def _money(amount: float, currency: str) -> str:
+    return f"{currency}{amount:,.0f}"
+
+
+def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = "", lang: str | None = None) -> list[str]:
+    """Three sentences about a :func:`customer_value` table, computed from it, in ``lang``.
+
+    1. concentration: the share of predicted value held by the top ``top`` of customers;
+    2. activity: the share of customers with P(alive) > 0.5 and of one-day buyers;
+    3. the split between realised and predicted value.
+
+    Parameters
+    ----------
+    value : pandas.DataFrame
+        From :func:`customer_value`.
+    top : float, default=0.2
+        Fraction of customers (by predicted value) in the concentration sentence, in (0, 1).
+    currency : str, default=""
+        Prefix of money amounts, e.g. ``"£"``.
+    lang : {"en", "zh"} or None, default=None
+        Language; ``None``: :func:`crmmine.labels.get_language`.
+
+    Returns
+    -------
+    list of str
+    """
+    from .labels import label
+
+    need = ["historical_value", "frequency", "probability_alive", "predicted_value"]
+    if not isinstance(value, pd.DataFrame) or any(c not in value.columns for c in need):
+        raise InputError(f"The 'value' parameter must be the table of crmmine.customer_value (columns {', '.join(need)}).")
+    if isinstance(top, bool) or not isinstance(top, numbers.Real) or not 0 < top < 1:
+        raise ParameterError(f"The 'top' parameter must be in (0, 1). Got {top!r} instead.")
+    if len(value) == 0:
+        raise InputError("The 'value' table has no customers.")
+    pred = np.sort(value["predicted_value"].to_numpy(dtype=float))[::-1]
+    k = max(1, int(round(top * pred.size)))
+    total = float(pred.sum())
+    share = float(pred[:k].sum()) / total if total > 0 else 0.0
+    horizon = value.attrs.get("horizon_days", "?")
+    rate = float(value.attrs.get("discount_rate", float("nan")))
+    return [
+        label("clv.finding.concentration", lang, top_pct=100 * top, share_pct=100 * share, horizon=horizon,
+              total=_money(total, currency)),
+        label("clv.finding.alive", lang, alive_pct=100 * float((value["probability_alive"] > 0.5).mean()),
+              one_time_pct=100 * float((value["frequency"] == 0).mean())),
+        label("clv.finding.split", lang, historical=_money(float(value["historical_value"].sum()), currency),
+              predicted=_money(total, currency), horizon=horizon, rate_pct=100 * rate),
+    ]
+
+
+def summarise_calibration_holdout(bg: BetaGeoModel, cal: pd.DataFrame, *, lang: str | None = None) -> str:
+    """One sentence: holdout purchase days, actual vs predicted by ``bg`` (fitted on ``cal``'s calibration part).
+
+    Parameters
+    ----------
+    bg : BetaGeoModel
+        Fitted on the calibration columns of ``cal``.
+    cal : pandas.DataFrame
+        From :func:`calibration_holdout_summary`.
+    lang : {"en", "zh"} or None, default=None
+
+    Returns
+    -------
+    str
+    """
+    from .labels import label
+
+    if not isinstance(cal, pd.DataFrame) or "frequency_holdout" not in cal.columns:
+        raise InputError("The 'cal' parameter must be the table of crmmine.calibration_holdout_summary.")
+    summary = cal[["frequency_cal", "recency_cal", "T_cal"]].rename(columns=lambda c: c.removesuffix("_cal"))
+    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), summary).sum())
+    actual = float(cal["frequency_holdout"].sum())
+    err = 100 * (predicted / actual - 1) if actual > 0 else float("nan")
+    return label("clv.finding.holdout", lang, actual=actual, predicted=predicted, error_pct=err)

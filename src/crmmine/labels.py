@@ -166,6 +166,50 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "退货收回了 {share:.1%} 的购买金额；{negative:,} 位客户的退货金额超过了保留的购买金额。"},
     # (end of section: customer value)
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
+    "clv.title.distribution": {"en": "Distribution of predicted customer value", "zh": "预测客户价值分布"},
+    "clv.title.calibration_holdout": {"en": "Holdout purchases: actual vs predicted (BG/NBD)",
+                                      "zh": "验证期购买次数：实际与预测（BG/NBD）"},
+    "clv.title.probability_alive": {"en": "Probability that a customer is still active",
+                                    "zh": "客户仍然活跃的概率"},
+    "clv.axis.customers": {"en": "Customers", "zh": "客户数"},
+    "clv.axis.frequency_cal": {"en": "Repeat purchase days in the calibration period",
+                               "zh": "校准期内的重复购买天数"},
+    "clv.axis.mean_holdout": {"en": "Mean purchase days per customer in the holdout period",
+                              "zh": "验证期内每位客户的平均购买天数"},
+    "clv.axis.frequency": {"en": "Repeat purchase days (frequency)", "zh": "重复购买天数（频率）"},
+    "clv.axis.recency": {"en": "Recency: time from first to last purchase ({unit})",
+                         "zh": "最近度：首次到最后一次购买的时间（{unit}）"},
+    "clv.unit.D": {"en": "days", "zh": "天"},
+    "clv.unit.W": {"en": "weeks", "zh": "周"},
+    "clv.unit.M": {"en": "months", "zh": "月"},
+    "clv.legend.actual": {"en": "Actual", "zh": "实际"},
+    "clv.legend.predicted": {"en": "Predicted", "zh": "预测"},
+    "clv.legend.mean": {"en": "Mean", "zh": "均值"},
+    "clv.legend.median": {"en": "Median", "zh": "中位数"},
+    "clv.historical_value": {"en": "Historical value", "zh": "历史价值"},
+    "clv.predicted_value": {"en": "Predicted value", "zh": "预测价值"},
+    "clv.potential_value": {"en": "Potential value", "zh": "潜在价值"},
+    "clv.total_value": {"en": "Total value", "zh": "总价值"},
+    "clv.probability_alive": {"en": "Probability active", "zh": "活跃概率"},
+    "clv.expected_purchases": {"en": "Expected purchases", "zh": "预期购买次数"},
+    "clv.expected_spend": {"en": "Expected spend per purchase", "zh": "每次购买的预期金额"},
+    "clv.customers_n": {"en": "customers: {n}", "zh": "客户：{n}"},
+    "clv.finding.concentration": {
+        "en": "The top {top_pct:.0f}% of customers by predicted value hold {share_pct:.0f}% of the value predicted "
+              "for the next {horizon} days ({total} in total).",
+        "zh": "按预测价值排名前 {top_pct:.0f}% 的客户占未来 {horizon} 天预测价值的 {share_pct:.0f}%（合计 {total}）。"},
+    "clv.finding.alive": {
+        "en": "{alive_pct:.0f}% of customers are more likely active than not (probability active above 50%); "
+              "{one_time_pct:.0f}% have bought on a single day so far.",
+        "zh": "{alive_pct:.0f}% 的客户更可能仍然活跃（活跃概率高于 50%）；{one_time_pct:.0f}% 的客户至今只在一天购买过。"},
+    "clv.finding.split": {
+        "en": "Customers have realised {historical} so far; the models expect another {predicted} over the next "
+              "{horizon} days (discounted at {rate_pct:.0f}% a year).",
+        "zh": "客户至今已实现 {historical}；模型预计未来 {horizon} 天还有 {predicted}（按每年 {rate_pct:.0f}% 折现）。"},
+    "clv.finding.holdout": {
+        "en": "In the holdout period customers made {actual:,.0f} purchase days against {predicted:,.0f} predicted "
+              "({error_pct:+.0f}%).",
+        "zh": "验证期内客户共有 {actual:,.0f} 个购买日，预测为 {predicted:,.0f}（{error_pct:+.0f}%）。"},
     # (end of section: clv)
     # --- cross-sell: baskets and rules -------------------------------
     # (end of section: rules)

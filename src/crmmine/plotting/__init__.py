@@ -19,6 +19,7 @@ from .segments import (
 # (end of segments)
 
 # --- clv ---
+from .clv import plot_calibration_holdout, plot_clv_distribution, plot_probability_alive
 # (end of clv)
 
 # --- cross-sell ---
@@ -40,6 +41,9 @@ __all__ = [
     "plot_segment_sizes",
     # (end of segments names)
     # --- clv names ---
+    "plot_calibration_holdout",
+    "plot_clv_distribution",
+    "plot_probability_alive",
     # (end of clv names)
     # --- cross-sell names ---
     # (end of cross-sell names)
