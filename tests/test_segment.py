@@ -157,3 +157,60 @@ def test_full_online_retail(online_retail_path):
     four = crmmine.CustomerSegmenter(4, random_state=0).fit(customers)
     assert four.profiles_["size"].sum() == 4333
     assert four.profiles_["monetary_total"].is_monotonic_decreasing
+
+
+# --- segment_summary and findings ----------------------------------------------------
+def test_segment_summary_by_hand():
+    c = pd.DataFrame({"seg": pd.Categorical(["b", "a", "b", "b"], categories=["a", "b", "z"]),
+                      "monetary_total": [10.0, 50.0, 30.0, 10.0], "frequency": [1, 5, 3, 2],
+                      "predicted_value": [0.0, 20.0, 5.0, 15.0]})
+    s = crmmine.segment_summary(c, by="seg")
+    assert s.index.tolist() == ["a", "b"]  # category order, empty categories dropped
+    assert s["customers"].tolist() == [1, 3]
+    assert s["revenue_share"].tolist() == pytest.approx([0.5, 0.5])
+    assert s["frequency"].tolist() == pytest.approx([5.0, 2.0])
+    assert s["predicted_value_share"].tolist() == pytest.approx([0.5, 0.5])
+    with pytest.raises(MissingColumnError, match=r"no column 'cluster'.*by='<column>'"):
+        crmmine.segment_summary(c, by="cluster")
+
+
+def test_findings_by_hand():
+    from crmmine import findings
+
+    c = pd.DataFrame({"monetary_total": [1.0, 1.0, 1.0, 1.0, 6.0],
+                      "lifecycle_state": ["loyal", "loyal", "lost", "at_risk", "new"]})
+    assert findings.finding_concentration(c) == "The top 20% of customers bring 60% of revenue (Gini 0.40)."
+    assert findings.finding_lifecycle(c) == (
+        "Of 5 customers, 2 (40%) are loyal and 2 (40%) are at risk or lost; those brought 20% of past revenue.")
+    m = pd.DataFrame([[3, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 6, 3, 1], [0] * 5, [0] * 5],
+                     index=pd.Index(["prospect", "new", "active", "loyal", "at_risk", "lost"], name="from_state"),
+                     columns=pd.Index(["new", "active", "loyal", "at_risk", "lost"], name="to_state"))
+    m.attrs = {"from_date": pd.Timestamp("2011-01-01"), "to_date": pd.Timestamp("2011-04-01")}
+    assert findings.finding_transitions(m) == ("Between 2011-01-01 and 2011-04-01, 4 of 10 loyal customers (40%) "
+                                               "became at risk or lost, and 3 new customers were acquired.")
+    cohorts = pd.DataFrame([[10.0, 2.0, 1.0], [20.0, 8.0, np.nan], [5.0, np.nan, np.nan]],
+                           index=pd.PeriodIndex(["2011-01", "2011-02", "2011-03"], freq="M", name="cohort"),
+                           columns=pd.Index([0, 1, 2], name="periods_since_first"))
+    assert findings.finding_cohorts(cohorts) == ("On average 33% of a month's new customers buy again the following "
+                                                 "month; the 2011-02 cohort did best (40%).")
+    r = pd.DataFrame({"gross_value": [100.0, 50.0], "returns_value": [10.0, 60.0], "net_value": [90.0, -10.0]})
+    assert findings.finding_returns(r) == (
+        "Returns take back 46.7% of purchase value; for 1 of 2 customers the returns exceed the purchases.")
+    set_language("zh")
+    try:
+        assert findings.finding_concentration(c) == "前 20% 的客户贡献了 60% 的收入（基尼系数 0.40）。"
+        assert findings.heading("rfm") == "RFM 细分"
+    finally:
+        set_language("en")
+
+
+def test_finding_clusters_uses_the_fit(planted):
+    from crmmine import findings
+
+    customers, _ = planted
+    seg = crmmine.CustomerSegmenter(3, stability_runs=1, random_state=0).fit(customers)
+    text = findings.finding_clusters(seg)
+    assert text.startswith("The customers fall best into 3 clusters")
+    assert f"“{seg.names_.iloc[0]}”" in text
+    with pytest.raises(ParameterError, match=r"must be a fitted crmmine.CustomerSegmenter"):
+        findings.finding_clusters(None)

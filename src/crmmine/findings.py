@@ -203,4 +203,4 @@ def finding_returns(ranking: pd.DataFrame) -> str:
     _need(ranking, ["gross_value", "returns_value", "net_value"], "ranking", "crmmine.value_ranking(customers)")
     gross = ranking["gross_value"].sum()
     return label("segment_report.finding.returns", share=ranking["returns_value"].sum() / gross if gross else 0.0,
-                 negative=int((ranking["net_value"] < 0).sum()))
+                 negative=int((ranking["net_value"] < 0).sum()), n=len(ranking))

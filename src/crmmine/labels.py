@@ -162,8 +162,9 @@ LABELS: dict[str, dict[str, str]] = {
               "{fraction:.0%} of customers hold {share:.0%} of it.",
         "zh": "未来 {horizon} 天客户预计消费 {total}（已折现）；前 {fraction:.0%} 的客户占其中 {share:.0%}。"},
     "segment_report.finding.returns": {
-        "en": "Returns take back {share:.1%} of purchase value; {negative:,} customers returned more than they kept.",
-        "zh": "退货收回了 {share:.1%} 的购买金额；{negative:,} 位客户的退货金额超过了保留的购买金额。"},
+        "en": "Returns take back {share:.1%} of purchase value; for {negative:,} of {n:,} customers the returns "
+              "exceed the purchases.",
+        "zh": "退货收回了 {share:.1%} 的购买金额；{n:,} 位客户中有 {negative:,} 位的退货金额超过了购买金额。"},
     # (end of section: customer value)
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     "clv.title.distribution": {"en": "Distribution of predicted customer value", "zh": "预测客户价值分布"},
