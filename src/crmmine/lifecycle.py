@@ -1,10 +1,11 @@
 """Customer lifecycle states and the transitions between two dates.
 
 The CRM texts follow a customer from prospect to first-time buyer, to repeat and loyal
-customer, and then, when purchases stop, to "at risk" and "lost" (Kotler & Keller,
-*Marketing Management*, ch. 5, the customer-development process; Blattberg, Kim & Neslin
-2008, *Database Marketing*, ch. 24 on lifetime stages). crmmine writes these states as
-rules on the customer table, tried in order (first match wins):
+customer, and then, when purchases stop, to "at risk" and "lost" (the customer-development
+process of Kotler & Keller, *Marketing Management*; the customer lifecycle of Blattberg,
+Kim & Neslin 2008, *Database Marketing: Analyzing and Managing Customers*, Springer).
+crmmine writes these states as rules on the customer table, tried in order (first match
+wins):
 
 ==========  =================================================================
 state       rule

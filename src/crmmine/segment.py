@@ -8,9 +8,11 @@
    forming clusters of their own), then standardised to mean 0 and variance 1;
 2. if ``n_clusters`` is None, k-means is fitted for every ``k`` in ``k_range`` on a
    random subsample of at most ``fit_sample_size`` customers, and each ``k`` is scored by
-   the mean silhouette (Rousseeuw 1987, "Silhouettes: a graphical aid to the
-   interpretation and validation of cluster analysis", J. Comput. Appl. Math. 20, 53-65,
-   eq. 2-3) on a smaller subsample of ``sample_size`` customers; the ``k`` with the
+   the mean silhouette ``s(i) = (b(i) - a(i)) / max(a(i), b(i))``, ``a(i)`` being the
+   mean distance of customer ``i`` to its own cluster and ``b(i)`` to the nearest other
+   one (Rousseeuw 1987, "Silhouettes: a graphical aid to the interpretation and
+   validation of cluster analysis", J. Comput. Appl. Math. 20, 53-65), on a smaller
+   subsample of ``sample_size`` customers; the ``k`` with the
    highest silhouette is chosen. The silhouette costs O(sample_size^2), so it runs on a
    few thousand customers whatever the size of the table. The inertia (within-cluster
    sum of squares) of each ``k`` is reported as well, with the elbow ``k`` (the point of
