@@ -81,30 +81,55 @@ def _resolve_as_of(tx: pd.DataFrame, as_of, name: str = "as_of") -> pd.Timestamp
 
 
 def _pair_counts(group: np.ndarray, item: np.ndarray, n_groups: int) -> np.ndarray:
-    """Number of distinct ``item`` codes per ``group`` code (both non-negative int arrays)."""
+    """Number of distinct ``item`` codes per ``group`` code (both non-negative int arrays).
+
+    Fast path when every item belongs to a single group (an order id to one customer):
+    then the count is a bincount of each item's group, without hashing pairs.
+    """
     if group.size == 0:
         return np.zeros(n_groups, dtype=np.int64)
-    width = np.int64(item.max()) + 1
+    n_items = int(item.max()) + 1
+    owner = np.empty(n_items, dtype=np.int64)
+    owner[item] = group
+    if np.array_equal(owner[item], group):
+        seen = np.zeros(n_items, dtype=bool)
+        seen[item] = True
+        return np.bincount(owner[seen], minlength=n_groups).astype(np.int64)
+    width = np.int64(n_items)
     pairs = pd.unique(group.astype(np.int64) * width + item.astype(np.int64))
     return np.bincount(pairs // width, minlength=n_groups).astype(np.int64)
 
 
-def _most_frequent(group: np.ndarray, values: pd.Series, n_groups: int) -> pd.arrays.ArrowStringArray:
-    """The most frequent value of ``values`` per group (ties: smallest value); missing when none."""
+def _most_frequent(group_sorted: np.ndarray, order: np.ndarray, starts: np.ndarray, values: pd.Series,
+                   n_groups: int) -> pd.arrays.ArrowStringArray:
+    """The most frequent value of ``values`` per group (ties: smallest value); missing when none.
+
+    ``order`` sorts the lines by group, ``group_sorted`` is the group code of each sorted line and
+    ``starts`` the first sorted position of each group. Groups whose lines all share one value
+    (nearly every customer and country) are answered without counting.
+    """
     vcodes, vuniq = pd.factorize(values, sort=True)  # sorted: code order = alphabetical order
-    ok = vcodes >= 0
-    out = np.full(n_groups, -1, dtype=np.int64)
-    if ok.any() and len(vuniq):
-        width = np.int64(len(vuniq))
-        keys, counts = np.unique(group[ok].astype(np.int64) * width + vcodes[ok], return_counts=True)
-        g, v = keys // width, keys % width
-        # per group: highest count, then lowest code (alphabetical)
-        order = np.lexsort((v, -counts, g))
-        g, v = g[order], v[order]
-        first = np.r_[True, g[1:] != g[:-1]]
-        out[g[first]] = v[first]
-    labels = np.asarray(vuniq, dtype=object) if len(vuniq) else np.array([], dtype=object)
-    result = np.where(out >= 0, labels[np.clip(out, 0, None)] if len(labels) else None, None)
+    vs = vcodes[order]
+    out = vs[starts].astype(np.int64)
+    sizes = np.diff(np.r_[starts, len(vs)])
+    mixed_line = vs != np.repeat(out, sizes)
+    if mixed_line.any():
+        mixed = np.zeros(n_groups, dtype=bool)
+        mixed[group_sorted[mixed_line]] = True
+        sel = mixed[group_sorted] & (vs >= 0)
+        g_all, v_all = group_sorted[sel], vs[sel]
+        out[mixed] = -1
+        if g_all.size:
+            width = np.int64(max(len(vuniq), 1))
+            keys, counts = np.unique(g_all.astype(np.int64) * width + v_all, return_counts=True)
+            g, v = keys // width, keys % width
+            # per group: highest count, then lowest code (alphabetical)
+            o = np.lexsort((v, -counts, g))
+            g, v = g[o], v[o]
+            first = np.r_[True, g[1:] != g[:-1]]
+            out[g[first]] = v[first]
+    labels = np.asarray(vuniq, dtype=object) if len(vuniq) else np.array([None], dtype=object)
+    result = np.where(out >= 0, labels[np.clip(out, 0, None)], None)
     return pd.array(result, dtype=STRING_DTYPE)
 
 
@@ -192,15 +217,23 @@ def customer_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None
     dates = sub["order_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     amount = sub["amount"].to_numpy(dtype=float)
 
-    order = np.argsort(cust, kind="stable")
-    starts = np.r_[0, np.flatnonzero(np.diff(cust[order])) + 1]
+    # one sort of the lines by (customer, product) serves first/last dates, distinct products
+    # and the country: no per-customer loop, no hashing of (customer, product) pairs
+    prod = pd.factorize(sub["product_id"])[0].astype(np.int64)
+    width = np.int64(prod.max()) + 2  # missing product code -1 -> 0
+    key = cust.astype(np.int64) * width + (prod + 1)
+    order = np.argsort(key)
+    key_sorted = key[order]
+    cust_sorted = cust[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(cust_sorted)) + 1]
     d_sorted = dates[order]
     first = np.minimum.reduceat(d_sorted, starts)
     last = np.maximum.reduceat(d_sorted, starts)
     monetary = np.bincount(cust, weights=amount, minlength=n)
-    order_codes = pd.factorize(sub["order_id"])[0]
-    frequency = _pair_counts(cust, order_codes, n)
-    products = _pair_counts(cust, pd.factorize(sub["product_id"])[0], n)
+    frequency = _pair_counts(cust, pd.factorize(sub["order_id"])[0], n)
+    new_product = np.r_[True, key_sorted[1:] != key_sorted[:-1]] & (key_sorted % width != 0)
+    products = np.bincount(cust_sorted[new_product], minlength=n).astype(np.int64)
+    del key, key_sorted, prod
 
     as_of_ns = np.datetime64(as_of.to_datetime64(), "ns").view(np.int64)
     recency = (as_of_ns - last) // _DAY_NS
@@ -224,7 +257,7 @@ def customer_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None
         rate = np.where(monetary > 0, r_value / monetary, np.where(r_value > 0, np.inf, 0.0))
 
     if "country" in sub.columns:
-        country = _most_frequent(cust, sub["country"], n)
+        country = _most_frequent(cust_sorted, order, starts, sub["country"], n)
     else:
         country = pd.array([None] * n, dtype=STRING_DTYPE)
 

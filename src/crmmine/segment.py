@@ -264,24 +264,33 @@ class CustomerSegmenter:
         Xf = X[fit_idx]
         sil_pos = (np.sort(rng.choice(len(fit_idx), size=sample_size, replace=False)) if len(fit_idx) > sample_size
                    else np.arange(len(fit_idx)))
-        ks = [n_clusters] if n_clusters is not None else list(range(k_range[0], min(k_range[1], n - 1) + 1))
         seed = int(rng.randint(0, 2**31 - 1))
-        rows = []
-        with _threads(len(Xf)):
-            for k in ks:  # a loop over candidate k, not over customers
-                model_k = self._kmeans(k, algorithm, seed, n_init).fit(Xf)
-                lab = model_k.labels_[sil_pos]
-                sil = float(silhouette_score(Xf[sil_pos], lab)) if len(np.unique(lab)) > 1 else np.nan
-                rows.append((k, sil, float(model_k.inertia_)))
-        k_scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"])
+        whole = len(fit_idx) == n  # the fitting subsample is the whole table
         if n_clusters is None:
+            rows, models = [], {}
+            with _threads(len(Xf)):
+                for k in range(k_range[0], min(k_range[1], n - 1) + 1):  # a loop over candidate k
+                    model_k = self._kmeans(k, algorithm, seed, n_init).fit(Xf)
+                    lab = model_k.labels_[sil_pos]
+                    sil = float(silhouette_score(Xf[sil_pos], lab)) if len(np.unique(lab)) > 1 else np.nan
+                    rows.append((k, sil, float(model_k.inertia_)))
+                    if whole:
+                        models[k] = model_k
+            k_scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"])
             k = int(k_scores.loc[k_scores["silhouette"].fillna(-1).idxmax(), "k"])
             elbow = _elbow(k_scores["k"].to_numpy(), k_scores["inertia"].to_numpy())
+            model = models.get(k)
         else:
             k = elbow = n_clusters
-
-        with _threads(len(X)):
-            model = self._kmeans(k, algorithm, seed, n_init).fit(X)
+            model = None
+        if model is None:  # fit on every customer (with the same seed)
+            with _threads(len(X)):
+                model = self._kmeans(k, algorithm, seed, n_init).fit(X)
+        if n_clusters is not None:  # score the given k on the same subsamples
+            with _threads(len(Xf)):
+                lab = model.predict(Xf[sil_pos])
+                sil = float(silhouette_score(Xf[sil_pos], lab)) if len(np.unique(lab)) > 1 else np.nan
+                k_scores = pd.DataFrame({"k": [k], "silhouette": [sil], "inertia": [float(-model.score(Xf))]})
         raw = model.labels_
         # number clusters by decreasing mean monetary_total (or first feature)
         key_col = "monetary_total" if "monetary_total" in customers.columns else features[0]
