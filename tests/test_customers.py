@@ -161,3 +161,19 @@ def test_full_online_retail(online_retail_path):
     assert t["returns_value"].sum() == pytest.approx(-r.returns.loc[buyers, "amount"].sum())
     assert t.attrs["as_of"] == pd.Timestamp("2011-12-10")
     assert t["country"].notna().all()
+
+
+def test_missing_order_and_product_ids_are_not_counted():
+    tx = make(TX)
+    tx.loc[0, "order_id"] = None  # a's first line (o1, P1)
+    tx.loc[0, "product_id"] = None
+    t = crmmine.customer_table(tx, as_of="2011-02-01")
+    assert t.loc["a", "frequency"] == 2 and t.loc["a", "distinct_products"] == 2
+    assert t.loc["a", "monetary_total"] == 20.0  # the line's amount still counts
+
+
+def test_orders_shared_by_customers_count_for_each():
+    # an order id reused by two customers (not the common case): counted once per customer
+    tx = make([("a", "o1", "2011-01-01", "P1", 1, 1.0, "UK"), ("b", "o1", "2011-01-02", "P1", 1, 1.0, "UK"),
+               ("b", "o2", "2011-01-03", "P1", 1, 1.0, "UK")])
+    assert crmmine.customer_table(tx)["frequency"].tolist() == [1, 2]

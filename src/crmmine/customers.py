@@ -86,6 +86,9 @@ def _pair_counts(group: np.ndarray, item: np.ndarray, n_groups: int) -> np.ndarr
     Fast path when every item belongs to a single group (an order id to one customer):
     then the count is a bincount of each item's group, without hashing pairs.
     """
+    ok = item >= 0  # missing ids (code -1) are not counted
+    if not ok.all():
+        group, item = group[ok], item[ok]
     if group.size == 0:
         return np.zeros(n_groups, dtype=np.int64)
     n_items = int(item.max()) + 1
