@@ -6,20 +6,23 @@
 1. each feature ``x`` is put on a log scale, ``sign(x) * log1p(|x|)`` (spend and order
    counts are heavily right-skewed; the log keeps the few wholesale customers from
    forming clusters of their own), then standardised to mean 0 and variance 1;
-2. if ``n_clusters`` is None, k-means is fitted for every ``k`` in ``k_range`` on a
-   random subsample of at most ``fit_sample_size`` customers, and each ``k`` is scored by
-   the mean silhouette ``s(i) = (b(i) - a(i)) / max(a(i), b(i))``, ``a(i)`` being the
-   mean distance of customer ``i`` to its own cluster and ``b(i)`` to the nearest other
-   one (Rousseeuw 1987, "Silhouettes: a graphical aid to the interpretation and
-   validation of cluster analysis", J. Comput. Appl. Math. 20, 53-65), on a smaller
-   subsample of ``sample_size`` customers; the ``k`` with the
-   highest silhouette is chosen. The silhouette costs O(sample_size^2), so it runs on a
-   few thousand customers whatever the size of the table. The inertia (within-cluster
-   sum of squares) of each ``k`` is reported as well, with the elbow ``k`` (the point of
-   the inertia curve farthest from the chord between its ends);
-3. the final k-means (``sklearn.cluster.KMeans``, or ``MiniBatchKMeans`` for more than
-   :data:`MINIBATCH_THRESHOLD` customers with ``algorithm="auto"``) is fitted on all
-   customers;
+2. k-means (``sklearn.cluster.KMeans``, k-means++ starts) is fitted on a random subsample
+   of at most ``fit_sample_size`` customers: for the given ``n_clusters``, or, when it is
+   None, for every ``k`` in ``k_range``, each scored by the mean silhouette
+   ``s(i) = (b(i) - a(i)) / max(a(i), b(i))``, ``a(i)`` being the mean distance of
+   customer ``i`` to its own cluster and ``b(i)`` to the nearest other one (Rousseeuw
+   1987, "Silhouettes: a graphical aid to the interpretation and validation of cluster
+   analysis", J. Comput. Appl. Math. 20, 53-65), computed on a smaller subsample of
+   ``sample_size`` customers; the ``k`` with the highest silhouette is chosen. The
+   silhouette costs O(sample_size^2), so it runs on a few thousand customers whatever the
+   size of the table. The inertia (within-cluster sum of squares) of each ``k`` is
+   reported as well, with the elbow ``k`` (the point of the inertia curve farthest from
+   the chord between its ends);
+3. the final model is fitted on all customers, started from the subsample's centres:
+   ``KMeans``, or ``MiniBatchKMeans`` for more than :data:`MINIBATCH_THRESHOLD`
+   customers with ``algorithm="auto"`` (started near the optimum, it stops after a few
+   mini-batches; on a table no larger than the subsample, the subsample's model is the
+   final model);
 4. clusters are numbered by decreasing mean ``monetary_total`` (if the table has it,
    otherwise by the first feature), so cluster 0 is the most valuable, and named from
    their profile (high/mid/low value, frequent/occasional/rare, recent/cooling/lapsed);
@@ -221,12 +224,14 @@ class CustomerSegmenter:
             )
         return _log_scale(X)
 
-    def _kmeans(self, k: int, algorithm: str, seed: int, n_init: int):
+    @staticmethod
+    def _kmeans(k: int, algorithm: str, seed: int, n_init: int, init=None):
         from sklearn.cluster import KMeans, MiniBatchKMeans
 
+        start = "k-means++" if init is None else init
         if algorithm == "minibatch":
-            return MiniBatchKMeans(n_clusters=k, n_init=n_init, random_state=seed, batch_size=4096)
-        return KMeans(n_clusters=k, n_init=n_init, random_state=seed)
+            return MiniBatchKMeans(n_clusters=k, init=start, n_init=n_init, random_state=seed, batch_size=4096)
+        return KMeans(n_clusters=k, init=start, n_init=n_init, random_state=seed)
 
     # --- fit -----------------------------------------------------------------------
     def fit(self, customers: pd.DataFrame, y=None) -> "CustomerSegmenter":
@@ -242,7 +247,7 @@ class CustomerSegmenter:
         -------
         self
         """
-        from sklearn.metrics import adjusted_rand_score, silhouette_score
+        from sklearn.metrics import adjusted_rand_score
         from sklearn.utils import check_random_state
 
         n = len(customers) if isinstance(customers, pd.DataFrame) else 0
@@ -265,32 +270,30 @@ class CustomerSegmenter:
         sil_pos = (np.sort(rng.choice(len(fit_idx), size=sample_size, replace=False)) if len(fit_idx) > sample_size
                    else np.arange(len(fit_idx)))
         seed = int(rng.randint(0, 2**31 - 1))
-        whole = len(fit_idx) == n  # the fitting subsample is the whole table
-        if n_clusters is None:
-            rows, models = [], {}
-            with _threads(len(Xf)):
+        with _threads(len(Xf)):  # k-means on the fitting subsample: candidates, or the given k
+            if n_clusters is None:
+                rows, models = [], {}
                 for k in range(k_range[0], min(k_range[1], n - 1) + 1):  # a loop over candidate k
-                    model_k = self._kmeans(k, algorithm, seed, n_init).fit(Xf)
-                    lab = model_k.labels_[sil_pos]
-                    sil = float(silhouette_score(Xf[sil_pos], lab)) if len(np.unique(lab)) > 1 else np.nan
-                    rows.append((k, sil, float(model_k.inertia_)))
-                    if whole:
-                        models[k] = model_k
-            k_scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"])
-            k = int(k_scores.loc[k_scores["silhouette"].fillna(-1).idxmax(), "k"])
-            elbow = _elbow(k_scores["k"].to_numpy(), k_scores["inertia"].to_numpy())
-            model = models.get(k)
-        else:
-            k = elbow = n_clusters
-            model = None
-        if model is None:  # fit on every customer (with the same seed)
+                    models[k] = self._kmeans(k, "kmeans", seed, n_init).fit(Xf)
+                    rows.append((k, _silhouette(Xf[sil_pos], models[k].labels_[sil_pos]), float(models[k].inertia_)))
+                k_scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"])
+                k = int(k_scores.loc[k_scores["silhouette"].fillna(-1).idxmax(), "k"])
+                elbow = _elbow(k_scores["k"].to_numpy(), k_scores["inertia"].to_numpy())
+                sample_model = models[k]
+            else:
+                k = elbow = n_clusters
+                sample_model = self._kmeans(k, "kmeans", seed, n_init).fit(Xf)
+                k_scores = pd.DataFrame({"k": [k], "silhouette": [_silhouette(Xf[sil_pos], sample_model.labels_[sil_pos])],
+                                         "inertia": [float(sample_model.inertia_)]})
+        # the final model on every customer, started from the subsample's centres
+        if algorithm == "kmeans" and len(fit_idx) == n:
+            model = sample_model
+        elif algorithm == "kmeans":
             with _threads(len(X)):
-                model = self._kmeans(k, algorithm, seed, n_init).fit(X)
-        if n_clusters is not None:  # score the given k on the same subsamples
-            with _threads(len(Xf)):
-                lab = model.predict(Xf[sil_pos])
-                sil = float(silhouette_score(Xf[sil_pos], lab)) if len(np.unique(lab)) > 1 else np.nan
-                k_scores = pd.DataFrame({"k": [k], "silhouette": [sil], "inertia": [float(-model.score(Xf))]})
+                model = self._kmeans(k, "kmeans", seed, 1, init=sample_model.cluster_centers_).fit(X)
+        else:
+            with _threads(0):  # mini-batches of 4,096 rows: threads only add overhead
+                model = self._kmeans(k, "minibatch", seed, 1, init=sample_model.cluster_centers_).fit(X)
         raw = model.labels_
         # number clusters by decreasing mean monetary_total (or first feature)
         key_col = "monetary_total" if "monetary_total" in customers.columns else features[0]
@@ -309,7 +312,7 @@ class CustomerSegmenter:
             aris = []
             with _threads(len(Xf)):
                 for _ in range(stability_runs):
-                    other = self._kmeans(k, algorithm, int(rng.randint(0, 2**31 - 1)), n_init).fit(Xf)
+                    other = self._kmeans(k, "kmeans", int(rng.randint(0, 2**31 - 1)), n_init).fit(Xf)
                     aris.append(adjusted_rand_score(base, other.labels_))
             stability = float(np.mean(aris))
 
@@ -374,6 +377,12 @@ class CustomerSegmenter:
     def fit_predict(self, customers: pd.DataFrame, y=None) -> pd.Series:
         """``fit(customers).labels_``."""
         return self.fit(customers).labels_
+
+
+def _silhouette(X: np.ndarray, labels: np.ndarray) -> float:
+    from sklearn.metrics import silhouette_score
+
+    return float(silhouette_score(X, labels)) if len(np.unique(labels)) > 1 else float("nan")
 
 
 def _elbow(k: np.ndarray, inertia: np.ndarray) -> int:
