@@ -306,6 +306,23 @@ def test_gg_likelihood_matches_numerical_integration():
         np.testing.assert_allclose(K.gg_loglik(theta, x, m), _gg_ll_direct(*theta, x, m), rtol=1e-6)
 
 
+def test_gg_objective_and_gradient_match_the_per_customer_formula():
+    from scipy.optimize import approx_fprime
+
+    from crmmine import _clv_kernels as K
+
+    rng = np.random.default_rng(2)
+    x = rng.integers(1, 8, 500).astype(float)
+    m = rng.gamma(3.0, 1.0, 500)
+    data = K.GGData(x, m)
+    for _ in range(5):
+        theta = rng.uniform([0.5, 1.2, 0.5], [8.0, 6.0, 5.0])
+        f, g = K.gg_objective(np.log(theta), data, 0.0, 1.0)
+        assert -f * len(x) == pytest.approx(K.gg_loglik(theta, x, m).sum(), rel=1e-10)
+        num = approx_fprime(np.log(theta), lambda lp: K.gg_objective(lp, data, 0.0, 1.0)[0], 1e-7)
+        np.testing.assert_allclose(g, num, rtol=1e-4, atol=1e-7)
+
+
 def test_reported_log_likelihood_is_the_direct_one_in_user_units(cdnow_models):
     s, bg, gg = cdnow_models
     p = bg.params_
@@ -701,3 +718,35 @@ def test_summarise_calibration_holdout(cdnow_cal, cdnow_models):
     _, bg, _ = cdnow_models
     assert crmmine.summarise_calibration_holdout(bg, cdnow_cal) == (
         "In the holdout period customers made 1,882 purchase days against 1,653 predicted (-12%).")
+
+
+def test_edge_estimates_warn():
+    s = _summary(np.zeros(50, dtype=int), np.zeros(50), np.linspace(1, 300, 50))  # nobody came back
+    with pytest.warns(CrmmineWarning, match=r"BetaGeoModel: the estimate of 'r', 'alpha' ran to the edge|"
+                                            r"BetaGeoModel: the estimate of 'alpha' ran to the edge"):
+        crmmine.BetaGeoModel().fit(s)
+
+
+def test_summary_of_many_customers_and_days_matches_a_groupby():
+    """The radix-sorted (customer, day) table against a plain pandas groupby, keys wider than 32 bits included."""
+    rng = np.random.default_rng(3)
+    n = 60_000
+    cust = rng.integers(0, 60_000, n)
+    days = rng.integers(0, 200_000, n)  # ~38,000 customers x 200,000 days: the key needs more than 32 bits
+    days[:2] = [0, 199_999]
+    tx = pd.DataFrame({"customer_id": pd.array([f"k{c:05d}" for c in cust], dtype="string[pyarrow]"),
+                       "order_date": pd.Timestamp("1700-01-01") + pd.to_timedelta(days, unit="D"),
+                       "amount": rng.uniform(1, 100, n).round(2)})
+    assert tx["customer_id"].nunique() * 200_000 > 2**32
+    s = crmmine.clv_summary(tx)
+    day = tx.assign(day=tx["order_date"].dt.normalize()).groupby(["customer_id", "day"])["amount"].sum()
+    day = day.reset_index()
+    g = day.groupby("customer_id").agg(first=("day", "min"), last=("day", "max"), n=("day", "size"),
+                                       total=("amount", "sum"), first_amount=("amount", "first"))
+    one = pd.Timedelta(days=1)
+    end = tx["order_date"].max() + one
+    np.testing.assert_array_equal(s["frequency"], g["n"] - 1)
+    np.testing.assert_allclose(s["recency"], (g["last"] - g["first"]) / one)
+    np.testing.assert_allclose(s["T"], (end - g["first"]) / one)
+    expected_m = ((g["total"] - g["first_amount"]) / (g["n"] - 1)).where(g["n"] > 1, 0.0)
+    np.testing.assert_allclose(s["monetary_value"], expected_m, rtol=1e-12)

@@ -24,43 +24,88 @@ from scipy.special import digamma, gammaln
 _LOG_BOUND = 30.0  # log-parameters are kept in [-30, 30] (exp(30) ~ 1e13)
 
 
+def _group_rows(x, tx, T):
+    """Group identical ``(x, t_x, T)`` rows by hashing (no full sort of the rows).
+
+    Returns ``(first, inv, counts)``: the index of one row per group, the group of each
+    row, and the group sizes; groups are ordered by x (ties in first-seen order).
+    """
+    import pandas as pd
+
+    n = x.size
+    cx, ux = pd.factorize(x, sort=True)
+    ct, ut = pd.factorize(tx)
+    cT, uT = pd.factorize(T)
+    nx, nt, nT = len(ux), len(ut), len(uT)
+    if float(nx) * nt * nT < 2.0**62:
+        key = (cx.astype(np.int64) * nt + ct) * nT + cT
+    else:  # too many distinct values for one int64 key: sort instead
+        order = np.lexsort((T, tx, x))
+        new = np.r_[True, (x[order][1:] != x[order][:-1]) | (tx[order][1:] != tx[order][:-1])
+                    | (T[order][1:] != T[order][:-1])]
+        key = np.empty(n, dtype=np.int64)
+        key[order] = np.cumsum(new) - 1
+    g, uniq = pd.factorize(key)
+    ng = len(uniq)
+    first = np.empty(ng, dtype=np.int64)
+    first[g[::-1]] = np.arange(n - 1, -1, -1)
+    by_x = np.argsort(cx[first], kind="stable")
+    rank = np.empty(ng, dtype=np.int64)
+    rank[by_x] = np.arange(ng)
+    inv = rank[g]
+    counts = np.bincount(inv, minlength=ng)
+    return first[by_x], inv, counts
+
+
 class BGData:
     """Customers grouped by distinct ``(x, t_x, T)``, sorted by x (so customers with x == 0
     come first, ``n0`` of them); x-only terms are indexed by ``xinv``."""
 
-    __slots__ = ("x", "tx", "T", "w", "xu", "xinv", "n", "n0", "xp", "txp", "wp")
+    __slots__ = ("x", "tx", "T", "w", "xu", "xinv", "n", "n0", "xp", "txp", "wp", "wx", "Wx", "xpu", "pstarts",
+                 "pcounts", "uT", "Tinv_p", "W_T", "WX_T", "utx", "txinv")
 
     def __init__(self, x, tx, T, weights=None):
         x = np.asarray(x, dtype=float)
         tx = np.asarray(tx, dtype=float)
         T = np.asarray(T, dtype=float)
-        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
-        if x.size:
-            order = np.lexsort((T, tx, x))
+        if weights is None and x.size:
+            first, inv, counts = _group_rows(x, tx, T)
+            x, tx, T, w = x[first], tx[first], T[first], counts.astype(float)
+        else:
+            w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+            order = np.argsort(x, kind="stable")
             x, tx, T, w = x[order], tx[order], T[order], w[order]
-            new = np.r_[True, (x[1:] != x[:-1]) | (tx[1:] != tx[:-1]) | (T[1:] != T[:-1])]
-            starts = np.flatnonzero(new)
-            w = np.add.reduceat(w, starts)
-            x, tx, T = x[starts], tx[starts], T[starts]
         self.x, self.tx, self.T, self.w = x, tx, T, w
         self.n = float(w.sum())
         self.xu, self.xinv = np.unique(x, return_inverse=True)
         self.n0 = int(np.searchsorted(x, 0.0, side="right"))
         self.xp, self.txp, self.wp = x[self.n0:], tx[self.n0:], w[self.n0:]
+        self.wx = w * x  # weights times x, for sums of (r + x) * f
+        self.Wx = np.bincount(self.xinv, weights=w, minlength=self.xu.size)  # customers per distinct x
+        self.xpu, self.pstarts, self.pcounts = np.unique(self.xp, return_index=True, return_counts=True)
+        # T and t_x take few distinct values (whole days): logs once per distinct value
+        self.uT, Tinv = np.unique(T, return_inverse=True)
+        self.W_T = np.bincount(Tinv, weights=w, minlength=self.uT.size)
+        self.WX_T = np.bincount(Tinv, weights=self.wx, minlength=self.uT.size)
+        self.Tinv_p = Tinv[self.n0:]
+        self.utx, self.txinv = np.unique(self.txp, return_inverse=True)
+
+    def scaled(self, scale: float) -> "BGData":
+        """The same groups with times divided by ``scale``."""
+        out = BGData.__new__(BGData)
+        for k in self.__slots__:
+            setattr(out, k, getattr(self, k))
+        out.tx, out.T, out.txp = self.tx / scale, self.T / scale, self.txp / scale
+        out.uT, out.utx = self.uT / scale, self.utx / scale
+        return out
 
 
 def unique_rows(x, tx, T):
     """Distinct ``(x, t_x, T)`` rows and the inverse index (``rows[inv]`` gives the input back)."""
-    n = x.size
-    if n == 0:
+    if x.size == 0:
         return x, tx, T, np.zeros(0, dtype=np.int64)
-    order = np.lexsort((T, tx, x))
-    xs, txs, Ts = x[order], tx[order], T[order]
-    new = np.r_[True, (xs[1:] != xs[:-1]) | (txs[1:] != txs[:-1]) | (Ts[1:] != Ts[:-1])]
-    group = np.cumsum(new) - 1
-    inv = np.empty(n, dtype=np.int64)
-    inv[order] = group
-    return xs[new], txs[new], Ts[new], inv
+    first, inv, _ = _group_rows(x, tx, T)
+    return x[first], tx[first], T[first], inv
 
 
 def _wsum(w, a):
@@ -87,40 +132,46 @@ def bg_loglik(params, x, tx, T):
 def bg_objective(logp, d: BGData, penalizer: float, scale: float):
     """Mean negative log-likelihood (+ penalty) and its gradient in log-parameters.
 
-    ``d`` holds times in internal units (user units / ``scale``); the penalty is on the
-    parameters in user units (alpha_user = alpha * scale), as in lifetimes.
+    Per customer (FHL 2005a eq. 6), with ``A3 = -(r + x) log(alpha + T)`` and for x > 0
+    ``z = log a - log(b + x - 1) + (r + x) [log(alpha + T) - log(alpha + t_x)]``:
+    ``LL = A1(x) + A2(x) + A3 + [x > 0] log(1 + exp(z))``. Terms in x alone are summed once
+    per distinct x (weighted by the customers sharing it); only the logs and reciprocals of
+    ``alpha + T`` and ``alpha + t_x`` are evaluated per row. ``d`` holds times in internal
+    units (user units / ``scale``); the penalty is on the parameters in user units
+    (alpha_user = alpha * scale), as in lifetimes.
     """
     logp = np.clip(logp, -_LOG_BOUND, _LOG_BOUND)
     r, al, a, b = np.exp(logp)
-    xu, xinv, n0 = d.xu, d.xinv, d.n0
-    # terms in x alone, once per distinct x
-    A12u = gammaln(r + xu) + gammaln(b + xu) - gammaln(a + b + xu)
-    dr_u = digamma(r + xu)
-    dabx_u = digamma(a + b + xu)
-    db_u = digamma(b + xu) - dabx_u
-    # per row: A3 = -(r + x) log(alpha + T) for everyone; for x > 0 the second branch
-    # A4 = log a - log(b + x - 1) - (r + x) log(alpha + t_x) and the log-sum of both
-    rx = r + d.x
-    aT = al + d.T
-    laT = np.log(aT)
-    mix = -rx * laT
-    rxp = rx[n0:]
-    atp = al + d.txp
-    latp = np.log(atp)
-    bx1 = b + d.xp - 1.0
-    A4 = np.log(a) - np.log(bx1) - rxp * latp
-    A3p = mix[n0:]
-    mixp = np.logaddexp(A3p, A4)
-    wt = np.exp(A4 - mixp)  # weight of the "dropped after the last purchase" branch
-    mix[n0:] = mixp
-    w, wp = d.w, d.wp
-    n = d.n
-    ll = _wsum(w, A12u[xinv] + mix) + n * (r * np.log(al) - gammaln(r) + gammaln(a + b) - gammaln(b))
-    g_r = _wsum(w, dr_u[xinv] - laT) + _wsum(wp, wt * (laT[n0:] - latp)) + n * (np.log(al) - digamma(r))
-    g_al = n * r / al - _wsum(w, rx / aT) + _wsum(wp, wt * rxp * (1.0 / aT[n0:] - 1.0 / atp))
+    xu, Wx, n0, n = d.xu, d.Wx, d.n0, d.n
+    # terms in x alone, once per distinct x, weighted by the customers sharing it
     dab = digamma(a + b)
-    g_a = n * dab - _wsum(w, dabx_u[xinv]) + _wsum(wp, wt) / a
-    g_b = n * (dab - digamma(b)) + _wsum(w, db_u[xinv]) - _wsum(wp, wt / bx1)
+    dabx_u = digamma(a + b + xu)
+    ll_x = _wsum(Wx, gammaln(r + xu) + gammaln(b + xu) - gammaln(a + b + xu))
+    gr_x = _wsum(Wx, digamma(r + xu))
+    ga_x = -_wsum(Wx, dabx_u)
+    gb_x = _wsum(Wx, digamma(b + xu) - dabx_u)
+    # log(alpha + T), 1 / (alpha + T) once per distinct T; sums over rows via the weights per T
+    lT = np.log(al + d.uT)
+    iT = 1.0 / (al + d.uT)
+    ltx = np.log(al + d.utx)
+    itx = 1.0 / (al + d.utx)
+    rWT = r * d.W_T + d.WX_T  # sum of w (r + x) per distinct T
+    # rows with x > 0: the "dropped out after the last purchase" branch
+    xp, wp = d.xp, d.wp
+    dl = lT[d.Tinv_p] - ltx[d.txinv]
+    rxp = r + xp
+    lb = np.repeat(np.log(a) - np.log(b + d.xpu - 1.0), d.pcounts)
+    z = lb + rxp * dl
+    sp = np.logaddexp(0.0, z)  # log(1 + exp(z))
+    wwt = wp * np.exp(z - sp)  # weight x P(branch 2)
+    ll = (ll_x - _wsum(rWT, lT) + _wsum(wp, sp)
+          + n * (r * np.log(al) - gammaln(r) + gammaln(a + b) - gammaln(b)))
+    g_r = gr_x - _wsum(d.W_T, lT) + _wsum(wwt, dl) + n * (np.log(al) - digamma(r))
+    g_al = n * r / al - _wsum(rWT, iT) + _wsum(wwt * rxp, iT[d.Tinv_p] - itx[d.txinv])
+    swt = float(wwt.sum())
+    g_a = n * dab + ga_x + swt / a
+    g_b = n * (dab - digamma(b)) + gb_x - _wsum(np.add.reduceat(wwt, d.pstarts) if wwt.size else wwt,
+                                                 1.0 / (b + d.xpu - 1.0))
     theta = np.array([r, al, a, b])
     mult = np.array([1.0, scale, 1.0, 1.0])
     user = theta * mult
@@ -148,46 +199,70 @@ def gg_loglik(params, x, m):
             + px * np.log(x) - (px + q) * np.log(x * m + v))
 
 
-def gg_objective(logp, x, m, logx, logm, penalizer: float, scale: float):
+class GGData:
+    """Repeat buyers sorted by x, with the sums over customers of each distinct x that the
+    Gamma-Gamma likelihood needs (only log(x m + v) must be evaluated per customer)."""
+
+    __slots__ = ("x", "m", "xu", "cnt", "starts", "sum_logm", "n", "const")
+
+    def __init__(self, x, m):
+        order = np.argsort(x, kind="stable")
+        self.x, self.m = np.asarray(x, float)[order], np.asarray(m, float)[order]
+        self.xu, self.starts, self.cnt = np.unique(self.x, return_index=True, return_counts=True)
+        self.sum_logm = np.add.reduceat(np.log(self.m), self.starts)
+        self.n = self.x.size
+
+
+def gg_objective(logp, d: GGData, penalizer: float, scale: float):
     """Mean negative Gamma-Gamma log-likelihood (+ penalty) and gradient in log-parameters.
 
-    ``m`` is in internal units (user / ``scale``); the penalty uses v in user units.
+    Per customer, ``(p x + q)`` and ``x`` are constant within a distinct x, so
+    ``sum (p x - 1) log m = sum_x (p x - 1) S_x`` with ``S_x`` precomputed, and only
+    ``log(x m + v)`` and ``1 / (x m + v)`` are evaluated per customer. ``m`` is in internal
+    units (user / ``scale``); the penalty uses v in user units.
     """
     logp = np.clip(logp, -_LOG_BOUND, _LOG_BOUND)
     p, q, v = np.exp(logp)
-    px = p * x
-    xmv = x * m + v
-    lxmv = np.log(xmv)
-    psi_pxq = digamma(px + q)
-    ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + (px - 1) * logm + px * logx
-          - (px + q) * lxmv)
-    g_p = x * (psi_pxq - digamma(px) + logm + logx - lxmv)
-    g_q = psi_pxq - digamma(q) + np.log(v) - lxmv
-    g_v = q / v - (px + q) / xmv
-    n = x.size
+    xu, cnt = d.xu, d.cnt
+    y = d.x * d.m + v
+    L = np.add.reduceat(np.log(y), d.starts)  # sum of log(x m + v) per distinct x
+    R = np.add.reduceat(1.0 / y, d.starts)  # sum of 1 / (x m + v) per distinct x
+    pxu = p * xu
+    logxu = np.log(xu)
+    psi_pxq = digamma(pxu + q)
+    ll = ((cnt * (gammaln(pxu + q) - gammaln(pxu) + pxu * logxu)).sum() + d.n * (q * np.log(v) - gammaln(q))
+          + ((pxu - 1.0) * d.sum_logm).sum() - ((pxu + q) * L).sum())
+    g_p = (xu * (cnt * (psi_pxq - digamma(pxu) + logxu) + d.sum_logm - L)).sum()
+    g_q = (cnt * psi_pxq - L).sum() + d.n * (np.log(v) - digamma(q))
+    g_v = d.n * q / v - ((pxu + q) * R).sum()
+    n = d.n
     theta = np.array([p, q, v])
     mult = np.array([1.0, 1.0, scale])
     user = theta * mult
-    f = -ll.sum() / n + penalizer * float((user * user).sum())
-    grad = -np.array([g_p.sum(), g_q.sum(), g_v.sum()]) / n + penalizer * 2.0 * user * mult
+    f = -ll / n + penalizer * float((user * user).sum())
+    grad = -np.array([g_p, g_q, g_v]) / n + penalizer * 2.0 * user * mult
     return f, grad * theta
 
 
-def gg_total_loglik_grad(theta, x, m):
+def gg_total_loglik_grad(theta, d: GGData):
     """Total Gamma-Gamma log-likelihood gradient in natural parameters."""
-    f, g = gg_objective(np.log(theta), x, m, np.log(x), np.log(m), 0.0, 1.0)
-    return -g / theta * x.size
+    f, g = gg_objective(np.log(theta), d, 0.0, 1.0)
+    return -g / theta * d.n
 
 
-def hessian_from_grad(grad, theta, rel_step=1e-5):
-    """Central-difference Hessian of a function whose gradient is ``grad(theta)``."""
+def hessian_from_grad(grad, theta, rel_step=1e-6):
+    """Forward-difference Hessian of a function whose gradient is ``grad(theta)``.
+
+    One gradient call per parameter plus one at ``theta`` (the kernels' gradients are
+    analytic, so the result is accurate to about ``rel_step``); symmetrised.
+    """
     theta = np.asarray(theta, dtype=float)
     k = theta.size
+    g0 = grad(theta)
     H = np.empty((k, k))
-    for j in range(k):  # one pair of gradient calls per parameter (4 or 3), not per customer
+    for j in range(k):  # one gradient call per parameter (4 or 3), not per customer
         h = rel_step * max(abs(theta[j]), 1e-8)
-        up, dn = theta.copy(), theta.copy()
+        up = theta.copy()
         up[j] += h
-        dn[j] -= h
-        H[:, j] = (grad(up) - grad(dn)) / (2 * h)
+        H[:, j] = (grad(up) - g0) / h
     return (H + H.T) / 2

@@ -55,7 +55,8 @@ TIME_UNITS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 30.4375}
 #: Length of each discounting period in days (a year is 365.25 days).
 DISCOUNT_PERIODS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 
-_DAY_NS = 86_400 * 10**9
+#: |log-parameter| (internal units) beyond which an estimate is reported as at the edge.
+_EDGE = 12.0
 
 
 # --------------------------------------------------------------------------------------
@@ -124,14 +125,29 @@ def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
 
 
 def _day_table(codes, day, amount):
-    """Collapse lines to one row per (customer, day): (cust, day, spend), sorted."""
+    """Collapse lines to one row per (customer, day): (cust, day, spend), sorted by customer then day.
+
+    The key ``customer * span + day`` is sorted by a two-pass LSD radix sort on 16-bit
+    digits (numpy's stable sort of uint16 is a counting sort, linear time); keys wider
+    than 32 bits fall back to a stable comparison sort of the high part.
+    """
     if codes.size == 0:
         return codes, day, amount
     d0 = day.min()
     span = int(day.max() - d0) + 1
     key = codes * span + (day - d0)
-    ukey, inv = np.unique(key, return_inverse=True)
-    spend = np.bincount(inv, weights=amount, minlength=ukey.size)
+    o1 = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    k1 = key[o1]
+    hi = k1 >> 16
+    o2 = np.argsort(hi.astype(np.uint16) if hi.max() < 65536 else hi, kind="stable")
+    order = o1[o2]
+    ks = k1[o2]
+    new = np.empty(ks.size, dtype=bool)
+    new[0] = True
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    spend = np.add.reduceat(amount[order], starts)
+    ukey = ks[starts]
     return ukey // span, ukey % span + d0, spend
 
 
@@ -211,6 +227,12 @@ def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D")
         end_day = int(day.max()) + 1 if day.size else None
     else:
         end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64"))
+    return _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit)
+
+
+def _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit):
+    """clv_summary on already extracted arrays (lines with day > end_day are dropped)."""
+    if end_day is not None:
         keep = day <= end_day
         if not keep.all():
             codes, day, amount = codes[keep], day[keep], amount[keep]
@@ -444,8 +466,9 @@ class _Model:
     def _minimize(self, fun, x0s, args, bounds):
         best = None
         for x0 in x0s:
-            res = minimize(fun, x0, args=args, jac=True, method="L-BFGS-B", bounds=bounds,
-                           options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
+            with np.errstate(all="ignore"):  # extreme trial points; the result is checked below
+                res = minimize(fun, x0, args=args, jac=True, method="L-BFGS-B", bounds=bounds,
+                               options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
             if np.all(np.isfinite(res.x)) and np.isfinite(res.fun) and (best is None or res.fun < best.fun - 1e-12):
                 best = res
             if best is not None and best.success and np.max(np.abs(best.jac)) < 1e-4:
@@ -457,10 +480,26 @@ class _Model:
                 f"{type(self).__name__} did not converge ({msg}). Try a small 'penalizer' (e.g. 0.001), a larger "
                 "'max_iter', or check the summary (time unit, customers' values)."
             )
+        edge = (np.abs(best.x) > _EDGE) & ~self._benign_edge(best.x)
+        if edge.any():
+            names = [n for n, e in zip(self._param_names, edge) if e]
+            warnings.warn(
+                f"{type(self).__name__}: the estimate of {', '.join(map(repr, names))} ran to the edge of the "
+                f"parameter space ({', '.join(f'{n}={v:.3g}' for n, v in zip(self._param_names, np.exp(best.x)) if n in names)}"
+                " in internal units): the data hardly identify it (e.g. almost no repeat purchases, or all customers "
+                "alike) and predictions may be unreliable. Check the time unit and observation period, or try a small "
+                "'penalizer' (e.g. 0.001).",
+                CrmmineWarning, stacklevel=3,
+            )
         return best
 
+    def _benign_edge(self, logp):
+        """Edges that are a meaningful answer, not a failure (none by default)."""
+        return np.zeros(len(logp), dtype=bool)
+
     def _standard_errors(self, grad, theta):
-        H = K.hessian_from_grad(grad, theta)
+        with np.errstate(all="ignore"):
+            H = K.hessian_from_grad(grad, theta)
         try:
             cov = np.linalg.inv(-H)
             se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
@@ -510,6 +549,14 @@ class BetaGeoModel(_Model):
         ``summary.attrs["time_unit"]`` of the fitted summary.
     n_iter_ : int
         L-BFGS-B iterations of the retained start.
+
+    Notes
+    -----
+    An estimate of ``a`` near 0 means the data show (almost) no dropout: the mean dropout
+    probability ``a / (a + b)`` is about 0 and P(alive) about 1 for everyone (the full
+    Online Retail year gives ``a`` = 0.004). A :class:`~crmmine.errors.CrmmineWarning` is
+    issued when another parameter runs to the edge of the parameter space (e.g. no repeat
+    purchases at all), where predictions are unreliable.
 
     References
     ----------
@@ -562,7 +609,8 @@ class BetaGeoModel(_Model):
         if not (T > 0).any():
             raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
         scale = float(T.max()) / 10.0
-        d = K.BGData(x, tx / scale, T / scale)
+        d_user = K.BGData(x, tx, T)  # grouped by distinct (x, t_x, T)
+        d = d_user.scaled(scale)
         mean_x = max(float(np.average(d.x, weights=d.w)), 0.05)
         mean_T = float(np.average(d.T, weights=d.w))
         if self.initial_params is not None:
@@ -577,16 +625,22 @@ class BetaGeoModel(_Model):
         bounds = [(-K._LOG_BOUND, K._LOG_BOUND)] * 4
         res = self._minimize(K.bg_objective, starts, (d, penalizer, scale), bounds)
         r, al, a, b = np.exp(res.x)
-        ll_int = -K.bg_objective(res.x, d, 0.0, scale)[0] * d.n
+        ll_int = -(res.fun if penalizer == 0 else K.bg_objective(res.x, d, 0.0, scale)[0]) * d.n
+        # times in internal units: LL_user = LL_int - sum(x) log(scale), alpha_user = alpha * scale
         self.log_likelihood_ = float(ll_int - float(x.sum()) * math.log(scale))
-        d_user = K.BGData(x, tx, T)
         theta = np.array([r, al * scale, a, b])
-        self.standard_errors_ = self._standard_errors(lambda th: K.bg_total_loglik_grad(th, d_user), theta)
+        mult = np.array([1.0, scale, 1.0, 1.0])
+        se = self._standard_errors(lambda th: K.bg_total_loglik_grad(th, d), theta / mult)
+        self.standard_errors_ = se * mult
         self.n_customers_ = int(x.size)
         self.time_unit_ = summary.attrs.get("time_unit")
         self.n_iter_ = int(res.nit)
         self.params_ = pd.Series(theta, index=list(self._param_names), name="value")
         return self
+
+    def _benign_edge(self, logp):
+        # a -> 0 (with b finite): the data show no dropout; P(alive) -> 1, predictions are fine
+        return np.array([False, False, logp[2] < 0, False])
 
     @staticmethod
     def _check_initial(ip):
@@ -803,16 +857,18 @@ class GammaGammaModel(_Model):
                 "observation period."
             )
         scale = float(m.mean())
-        mi = m / scale
-        logx, logm = np.log(x), np.log(mi)
+        d = K.GGData(x, m / scale)  # spend in internal units (mean 1)
         starts = [np.log([1.0, 2.0, 1.0]), np.log([4.0, 4.0, 3.0]), np.log([0.5, 1.5, 0.5])]
         bounds = [(-K._LOG_BOUND, K._LOG_BOUND)] * 3
-        res = self._minimize(K.gg_objective, starts, (x, mi, logx, logm, penalizer, scale), bounds)
+        res = self._minimize(K.gg_objective, starts, (d, penalizer, scale), bounds)
         p, q, v = np.exp(res.x)
-        ll_int = -K.gg_objective(res.x, x, mi, logx, logm, 0.0, scale)[0] * x.size
+        ll_int = -(res.fun if penalizer == 0 else K.gg_objective(res.x, d, 0.0, scale)[0]) * d.n
+        # the density of m picks up 1/scale per customer: LL_user = LL_int - n log(scale)
         self.log_likelihood_ = float(ll_int - x.size * math.log(scale))
         theta = np.array([p, q, v * scale])
-        self.standard_errors_ = self._standard_errors(lambda th: K.gg_total_loglik_grad(th, x, m), theta)
+        mult = np.array([1.0, 1.0, scale])
+        se = self._standard_errors(lambda th: K.gg_total_loglik_grad(th, d), theta / mult)
+        self.standard_errors_ = se * mult
         self.n_customers_ = int(x.size)
         self.n_iter_ = int(res.nit)
         self.params_ = pd.Series(theta, index=list(self._param_names), name="value")
@@ -983,23 +1039,32 @@ def customer_value(
     horizon = checked["horizon_days"]
     rate = checked["discount_rate"]
     as_of_ts = _check_date("as_of", as_of)
+    if potential_value is not None and (
+        not isinstance(potential_value, pd.Series) or not pd.api.types.is_numeric_dtype(potential_value)
+    ):
+        raise ParameterError(
+            "The 'potential_value' parameter must be None or a numeric pandas Series indexed by customer_id. "
+            f"Got {type(potential_value).__name__} instead."
+        )
     ids, codes, day, amount = _purchase_days(tx)
     if as_of_ts is None:
         if day.size == 0:
             raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
         as_of_ts = pd.Timestamp(np.datetime64(int(day.max()) + 1, "D"))
-    before = tx["order_date"] < as_of_ts
-    txb = tx.loc[before] if not before.all() else tx
-    if len(txb) == 0:
+    obs_end_day = int(as_of_ts.to_datetime64().astype("datetime64[D]").view("int64"))
+    before = day < obs_end_day  # as_of is midnight: lines dated before it
+    if not before.any():
         raise ParameterError(f"The 'as_of' parameter leaves no transactions before it. Got {as_of_ts.date()}; "
                              "choose a later date.")
-    # lines before as_of only; T is measured up to as_of
-    summary = clv_summary(txb, observation_end=as_of_ts, time_unit="D")
-    obs_end_day = as_of_ts.to_datetime64().astype("datetime64[D]").view("int64")
+    if not before.all():
+        codes, day, amount = codes[before], day[before], amount[before]
+    # T is measured up to as_of
+    summary = _summary_from_days(ids, codes, day, amount, obs_end_day, "D", 1.0)
+    summary.attrs["observation_end"] = str(as_of_ts.date())
     bg = BetaGeoModel().fit(summary)
     gg = GammaGammaModel().fit(summary)
-    hist = txb.groupby("customer_id", observed=True, sort=True)["amount"].sum()
-    hist = hist.reindex(summary.index, fill_value=0.0).astype(float)
+    spent = np.bincount(codes, weights=amount, minlength=len(ids))
+    hist = pd.Series(spent, index=ids).reindex(summary.index, fill_value=0.0).astype(float)
     if returns is not None:
         ids_r, codes_r, day_r, amount_r = _purchase_days(returns, name="returns")
         keep = day_r < obs_end_day
@@ -1018,11 +1083,6 @@ def customer_value(
     if potential_value is None:
         out["potential_value"] = 0.0
     else:
-        if not isinstance(potential_value, pd.Series) or not pd.api.types.is_numeric_dtype(potential_value):
-            raise ParameterError(
-                "The 'potential_value' parameter must be None or a numeric pandas Series indexed by customer_id. "
-                f"Got {type(potential_value).__name__} instead."
-            )
         pv = potential_value.groupby(level=0).sum().astype(float)
         pv.index = pv.index.astype(str)
         out["potential_value"] = pv.reindex(out.index.astype(str), fill_value=0.0).fillna(0.0).to_numpy()
