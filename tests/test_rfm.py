@@ -172,3 +172,14 @@ def test_full_online_retail(online_retail_path):
     assert t.groupby("f_score")["frequency"].max().is_monotonic_increasing
     champions = t["rfm_segment"] == "champions"
     assert t.loc[champions, "monetary_total"].sum() / t["monetary_total"].sum() > 0.6
+
+
+def test_segment_guide():
+    g = crmmine.rfm_segment_guide()
+    assert g.index.tolist() == list(crmmine.RFM_SEGMENTS) + ["other"]
+    assert list(g.columns) == ["name", "rule", "action"]
+    assert g.loc["loyal", "rule"] == "r 3-5, f 2-5, fm 3-5"
+    assert g.loc["new", "rule"] == "r 5, f 1"
+    assert (g["action"] != "").all()
+    custom = crmmine.rfm_segment_guide({"vip": {"r": (4, 5)}})
+    assert custom.loc["vip"].tolist() == ["vip", "r 4-5", ""]

@@ -210,7 +210,9 @@ def test_finding_clusters_uses_the_fit(planted):
     customers, _ = planted
     seg = crmmine.CustomerSegmenter(3, stability_runs=1, random_state=0).fit(customers)
     text = findings.finding_clusters(seg)
-    assert text.startswith("The customers fall best into 3 clusters")
+    assert text.startswith("Split into the requested 3 clusters")
+    auto = crmmine.CustomerSegmenter(k_range=(2, 4), stability_runs=1, random_state=0).fit(customers)
+    assert findings.finding_clusters(auto).startswith(f"The customers fall best into {auto.k_} clusters")
     assert f"“{seg.names_.iloc[0]}”" in text
     with pytest.raises(ParameterError, match=r"must be a fitted crmmine.CustomerSegmenter"):
         findings.finding_clusters(None)

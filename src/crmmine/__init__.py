@@ -14,7 +14,7 @@ from .schema import validate_transactions
 
 # --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
 from .customers import customer_table
-from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segments, rfm_table
+from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segment_guide, rfm_segments, rfm_table
 from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
 from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
 from .segment import CustomerSegmenter, segment_summary
@@ -58,6 +58,7 @@ __all__ = [
     "customer_table",
     "RFM_SEGMENTS",
     "rfm_scores",
+    "rfm_segment_guide",
     "rfm_segments",
     "rfm_table",
     "LIFECYCLE_STATES",

@@ -169,7 +169,7 @@ def finding_cohorts(cohorts: pd.DataFrame) -> str:
 
 
 def finding_clusters(segmenter) -> str:
-    """How many clusters the data support and what the most valuable one looks like."""
+    """How many clusters the data support (or were asked for) and what the most valuable one looks like."""
     from .segment import CustomerSegmenter
 
     if not isinstance(segmenter, CustomerSegmenter):
@@ -177,7 +177,8 @@ def finding_clusters(segmenter) -> str:
     segmenter._check_fitted()
     p = segmenter.profiles_
     sil = segmenter.k_scores_.set_index("k").loc[segmenter.k_, "silhouette"]
-    return label("segment_report.finding.clusters", k=segmenter.k_, silhouette=float(sil),
+    key = "segment_report.finding.clusters" if segmenter.n_clusters is None else "segment_report.finding.clusters_given"
+    return label(key, k=segmenter.k_, silhouette=float(sil),
                  name=p.loc[0, "name"], customers=float(p.loc[0, "share"]),
                  revenue=float(p.loc[0, "revenue_share"]), stability=float(segmenter.stability_))
 

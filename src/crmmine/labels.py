@@ -54,6 +54,31 @@ LABELS: dict[str, dict[str, str]] = {
     "rfm.segment.hibernating": {"en": "Hibernating", "zh": "沉睡客户"},
     "rfm.segment.lost": {"en": "Lost", "zh": "已流失"},
     "rfm.segment.other": {"en": "Other", "zh": "其他"},
+    "rfm.action.champions": {"en": "Reward them: early access, loyalty perks; ask for reviews and referrals.",
+                             "zh": "奖励他们：抢先体验、会员礼遇；邀请评价和推荐。"},
+    "rfm.action.loyal": {"en": "Upsell higher-value products; invite them to the loyalty programme.",
+                         "zh": "向上销售更高价值的商品；邀请加入会员计划。"},
+    "rfm.action.new": {"en": "Onboard them: a welcome series that makes the second purchase easy.",
+                       "zh": "新客培育：发送欢迎系列，促成第二次购买。"},
+    "rfm.action.promising": {"en": "Show them the range: recommendations, samples, a small incentive to return.",
+                             "zh": "展示商品范围：推荐、试用装、小额回购激励。"},
+    "rfm.action.potential_loyalist": {"en": "Recommend related products; offer membership before they drift.",
+                                      "zh": "推荐相关商品；在其流失前提供会员资格。"},
+    "rfm.action.need_attention": {"en": "Time-limited offers built on what they bought before.",
+                                  "zh": "基于其历史购买的限时优惠。"},
+    "rfm.action.about_to_sleep": {"en": "Re-awaken interest: popular products, a modest discount.",
+                                  "zh": "重新唤起兴趣：热门商品、适度折扣。"},
+    "rfm.action.at_risk": {"en": "Personal win-back messages and offers on what they used to buy.",
+                           "zh": "个性化召回信息，针对其常买商品提供优惠。"},
+    "rfm.action.cant_lose_them": {"en": "Win them back personally: call or write, ask what went wrong.",
+                                  "zh": "一对一挽回：电话或来信，了解问题所在。"},
+    "rfm.action.hibernating": {"en": "Low-cost reactivation only; do not overspend.", "zh": "仅做低成本唤醒，避免过度投入。"},
+    "rfm.action.lost": {"en": "A cheap broad campaign at most; otherwise stop spending on them.",
+                        "zh": "至多做低成本的广泛触达；否则停止投入。"},
+    "rfm.action.other": {"en": "Not covered by the segment map; review the rules.", "zh": "未被细分规则覆盖；请检查规则。"},
+    "rfm.guide.name": {"en": "Segment", "zh": "细分"},
+    "rfm.guide.rule": {"en": "Rule", "zh": "规则"},
+    "rfm.guide.action": {"en": "Suggested action", "zh": "建议行动"},
     "lifecycle.state.prospect": {"en": "Not yet a customer", "zh": "尚未成为客户"},
     "lifecycle.state.new": {"en": "New", "zh": "新客户"},
     "lifecycle.state.active": {"en": "Active (repeat)", "zh": "活跃（重复购买）"},
@@ -156,6 +181,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The customers fall best into {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
               "the most valuable, “{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
         "zh": "客户最适合分为 {k} 类（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；价值最高的“{name}”"
+              "占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_given": {
+        "en": "Split into the requested {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
+              "the most valuable, “{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "按要求分为 {k} 类（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；价值最高的“{name}”"
               "占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
     "segment_report.finding.value": {
         "en": "Over the next {horizon} days customers are expected to spend {total} (discounted); the top "

@@ -60,7 +60,7 @@ import pandas as pd
 from .errors import InputError, MissingColumnError, ParameterError
 from .labels import label
 
-__all__ = ["rfm_scores", "rfm_segments", "rfm_table", "RFM_SEGMENTS", "tie_aware_scores"]
+__all__ = ["rfm_scores", "rfm_segments", "rfm_table", "rfm_segment_guide", "RFM_SEGMENTS", "tie_aware_scores"]
 
 #: segment -> {score name: (low, high)} (inclusive); first match wins; see the module docstring.
 RFM_SEGMENTS: dict[str, dict[str, tuple[float, float]]] = {
@@ -320,3 +320,46 @@ def rfm_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None = No
     table = customers.join(scores).join(rfm_segments(scores, segment_map=segment_map))
     table.attrs = dict(customers.attrs)
     return table
+
+
+def _rule_text(rule: dict) -> str:
+    parts = []
+    for key in _RULE_KEYS:
+        if key in rule:
+            lo, hi = rule[key]
+            parts.append(f"{key} {lo:g}" if lo == hi else f"{key} {lo:g}-{hi:g}")
+    return ", ".join(parts)
+
+
+def rfm_segment_guide(segment_map: dict | None = None) -> pd.DataFrame:
+    """The segment map as a table for readers: name, rule and a suggested action per segment.
+
+    Parameters
+    ----------
+    segment_map : dict or None, default=None
+        As in :func:`rfm_segments`; ``None`` uses :data:`RFM_SEGMENTS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``rfm_segment`` (the map's keys then ``"other"``); columns ``name``, ``rule``
+        (e.g. ``"r 4-5, fm 4-5"``; ``fm`` is the mean of the f and m scores) and
+        ``action`` (a suggested CRM action; labels in the current language; empty for
+        custom segments without a label).
+
+    Examples
+    --------
+    >>> from crmmine.rfm import rfm_segment_guide
+    >>> rfm_segment_guide().loc["champions", "rule"]
+    'r 4-5, fm 4-5'
+    """
+    from .labels import LABELS
+
+    segment_map = RFM_SEGMENTS if segment_map is None else _check_segment_map(segment_map)
+    keys = list(segment_map) + ([] if "other" in segment_map else ["other"])
+    rows = {
+        "name": [_segment_name(k) for k in keys],
+        "rule": [_rule_text(segment_map[k]) if k in segment_map else "" for k in keys],
+        "action": [label(f"rfm.action.{k}") if f"rfm.action.{k}" in LABELS else "" for k in keys],
+    }
+    return pd.DataFrame(rows, index=pd.Index(keys, name="rfm_segment"))
