@@ -148,3 +148,10 @@ def test_full_online_retail(online_retail_path):
     assert c[0].sum() == 4333 and c.loc[pd.Period("2010-12", "M"), 0] == 884
     v = crmmine.value_ranking(ct)
     assert v["net_value"].sum() == pytest.approx(ct["monetary_total"].sum() - ct["returns_value"].sum())
+
+
+def test_generator_cohort_sizes_match_planted_first_purchases():
+    tx, truth = crmmine.datasets.make_transactions(2000, random_state=3)
+    c = crmmine.cohort_table(tx)
+    planted = truth.customers["first_purchase"].dt.to_period("M").value_counts().sort_index()
+    assert c[0].astype(int).to_dict() == planted.reindex(c.index, fill_value=0).to_dict()

@@ -126,3 +126,18 @@ def test_full_online_retail(online_retail_path):
     # nobody becomes "new" again, and a quarter is too short to fall from loyal to lost
     assert m.loc[["active", "loyal", "at_risk", "lost"], "new"].sum() == 0
     assert m.loc["loyal", "lost"] == 0
+
+
+def test_planted_dropouts_are_mostly_lost_or_at_risk():
+    # one population buying about every 30 days (lambda ~ Gamma(8, 1/240)), dropping out with p ~ Beta(2, 8)
+    params = {"r": 8.0, "alpha": 240.0, "a": 2.0, "b": 8.0, "p": 8.0, "q": 20.0, "v": 100.0}
+    tx, truth = crmmine.datasets.make_transactions(3000, random_state=4, params=params)
+    c = crmmine.customer_table(tx, as_of=truth.observation_end)
+    s = crmmine.lifecycle_states(c)
+    alive = truth.customers["alive"].reindex(c.index).to_numpy()
+    gone = s.isin(["at_risk", "lost"]).to_numpy()
+    # customers the generator made inactive are nearly all lost or at risk (measured: 98%);
+    # still-active ones are mostly loyal, but a long last gap flags some (measured: 28%)
+    assert gone[~alive].mean() > 0.9
+    assert gone[alive].mean() < 0.35
+    assert (s[alive] == "loyal").mean() > 0.6

@@ -183,3 +183,12 @@ def test_segment_guide():
     assert (g["action"] != "").all()
     custom = crmmine.rfm_segment_guide({"vip": {"r": (4, 5)}})
     assert custom.loc["vip"].tolist() == ["vip", "r 4-5", ""]
+
+
+def test_planted_vips_score_highest():
+    tx, truth = crmmine.datasets.make_transactions(3000, random_state=2)
+    t = crmmine.rfm_table(tx)
+    seg = truth.segments.reindex(t.index)
+    mean_score = t.groupby(seg)["rfm_score"].mean()
+    assert mean_score["vip"] > mean_score["regular"] > mean_score["occasional"]
+    assert (t.loc[seg == "vip", "rfm_segment"].isin(["champions", "loyal"])).mean() > 0.5

@@ -28,6 +28,13 @@ buyers, one value per customer):
 * ``loyal_min_orders``: the median number of orders of the repeat buyers, at least 3.
 
 Each can be overridden with ``thresholds={"at_risk_after_days": 90, ...}``.
+
+The states describe observed behaviour, not whether a customer is still a customer. On a
+simulated shop whose active customers buy about every 30 days (``tests/test_lifecycle.py``),
+98% of the customers who had stopped buying were at risk or lost, and 28% of those still
+active were flagged too, because their latest gap happened to be long. For the probability
+that a customer is still active, use the BG/NBD ``probability_alive`` of
+:func:`crmmine.customer_value`.
 """
 
 from __future__ import annotations
