@@ -438,7 +438,7 @@ def test_conditional_expectation_without_history_is_the_unconditional_one(fitted
 
 
 def test_unconditional_expectation_against_simulation():
-    """E[X(t)] (FHL 2005a eq. 7) vs the mean repeat purchases of a simulated cohort all acquired on day 0."""
+    """E[X(t)] (FHL 2005a eq. 9) vs the mean repeat purchases of a simulated cohort all acquired on day 0."""
     params = dict(r=0.8, alpha=60.0, a=0.8, b=3.0, p=6.0, q=4.0, v=80.0)
     tx, truth = make_transactions(20_000, random_state=11, params=params, acquisition_days=1, period_days=365,
                                   itemsets=(), mean_basket_size=1.0)
@@ -712,6 +712,12 @@ def test_summarise_value_by_hand():
         crmmine.summarise_value(_value_table(), top=1.5)
     with pytest.raises(InputError, match=r"table of crmmine.customer_value"):
         crmmine.summarise_value(_value_table().drop(columns="frequency"))
+    merged = _value_table()
+    merged.attrs = {}
+    with pytest.raises(ParameterError, match=r"'horizon_days' and 'discount_rate' parameters are needed"):
+        crmmine.summarise_value(merged)
+    assert crmmine.summarise_value(merged, horizon_days=90, discount_rate=0.0)[2].endswith(
+        "over the next 90 days (discounted at 0% a year).")
 
 
 def test_summarise_calibration_holdout(cdnow_cal, cdnow_models):
@@ -750,3 +756,26 @@ def test_summary_of_many_customers_and_days_matches_a_groupby():
     np.testing.assert_allclose(s["T"], (end - g["first"]) / one)
     expected_m = ((g["total"] - g["first_amount"]) / (g["n"] - 1)).where(g["n"] > 1, 0.0)
     np.testing.assert_allclose(s["monetary_value"], expected_m, rtol=1e-12)
+
+
+def test_models_read_a_calibration_table_directly(cdnow_cal, cdnow_models):
+    s, bg, gg = cdnow_models
+    bg_cal = crmmine.BetaGeoModel().fit(cdnow_cal)
+    gg_cal = crmmine.GammaGammaModel().fit(cdnow_cal)
+    pd.testing.assert_series_equal(bg_cal.params_, bg.params_)
+    pd.testing.assert_series_equal(gg_cal.params_, gg.params_)
+    pd.testing.assert_series_equal(bg.expected_purchases(39, cdnow_cal), bg.expected_purchases(39, s))
+    bad = cdnow_cal.copy()
+    bad.iloc[0, bad.columns.get_loc("recency_cal")] = 99.0
+    with pytest.raises(InputError, match=r"Some values in 'recency_cal' are larger than 'T_cal'"):
+        crmmine.BetaGeoModel().fit(bad)
+
+
+def test_summaries_before_the_first_purchase_are_empty(tiny):
+    s = crmmine.clv_summary(tiny, observation_end="2023-12-31")
+    assert len(s) == 0 and list(s.columns) == ["frequency", "recency", "T", "monetary_value"]
+    assert s["frequency"].dtype == np.int64
+    cal = crmmine.calibration_holdout_summary(tiny, calibration_end="2023-12-31")
+    assert len(cal) == 0 and "frequency_holdout" in cal.columns
+    with pytest.raises(InputError, match=r"'summary' table has no customers"):
+        crmmine.BetaGeoModel().fit(s)

@@ -189,7 +189,8 @@ def bg_total_loglik_grad(theta, d: BGData):
 def gg_loglik(params, x, m):
     """Per-customer Gamma-Gamma log-likelihood of the mean spend ``m`` over ``x`` purchases.
 
-    FHL 2005b, the density of the mean below eq. (4) / Fader & Hardie (2013) eq. (3).
+    The density of the mean of x Gamma(p, nu) spends with nu ~ Gamma(q, v), integrated over nu
+    (FHL 2005b, section on the spend model; Fader & Hardie 2013, the likelihood of m_x).
     """
     p, q, v = params
     x = np.asarray(x, dtype=float)

@@ -87,11 +87,11 @@ def _check_date(name, value, *, none_ok=True):
 
 
 def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
-    """Customer codes, day numbers and spend per (customer, day), sorted by customer then day.
+    """Check ``tx`` once and extract the usable lines as arrays.
 
-    Returns ``(ids, cust, day, spend)``: ``ids`` the sorted distinct customer ids,
-    ``cust`` the code of each purchase day's customer, ``day`` the day as int64 days
-    since the epoch, ``spend`` the summed ``amount`` of that customer on that day.
+    Returns ``(ids, codes, day, amount)``: ``ids`` the sorted distinct customer ids,
+    ``codes`` each line's position in ``ids``, ``day`` its calendar day as int64 days since
+    the epoch, ``amount`` its amount. Lines without customer id, date or amount are dropped.
     """
     if not isinstance(tx, pd.DataFrame):
         raise MissingColumnError(
@@ -151,14 +151,15 @@ def _day_table(codes, day, amount):
     return ukey // span, ukey % span + d0, spend
 
 
-def _per_customer(cust, day, spend, n_ids):
-    """First day, last day, number of purchase days, first-day spend, total spend per code."""
+def _per_customer(cust, day, spend):
+    """Code, first day, last day, number of purchase days, first-day spend and total spend per customer."""
+    if cust.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, np.zeros(0), np.zeros(0)
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
     ends = np.r_[starts[1:], cust.size] - 1
-    present = cust[starts]
     n_days = ends - starts + 1
-    total = np.add.reduceat(spend, starts) if spend.size else np.zeros(0)
-    return present, day[starts], day[ends], n_days, spend[starts], total, n_ids
+    return cust[starts], day[starts], day[ends], n_days, spend[starts], np.add.reduceat(spend, starts)
 
 
 def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D") -> pd.DataFrame:
@@ -237,7 +238,7 @@ def _summary_from_days(ids, codes, day, amount, end_day, time_unit, unit):
         if not keep.all():
             codes, day, amount = codes[keep], day[keep], amount[keep]
     cust, dday, spend = _day_table(codes, day, amount)
-    present, first, last, n_days, first_spend, total, _ = _per_customer(cust, dday, spend, len(ids))
+    present, first, last, n_days, first_spend, total = _per_customer(cust, dday, spend)
     freq = n_days - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
@@ -324,7 +325,7 @@ def calibration_holdout_summary(
     in_cal = dday <= cal_day
     # calibration part
     c_cust, c_day, c_spend = cust[in_cal], dday[in_cal], spend[in_cal]
-    present, first, last, n_days, first_spend, total, _ = _per_customer(c_cust, c_day, c_spend, len(ids))
+    present, first, last, n_days, first_spend, total = _per_customer(c_cust, c_day, c_spend)
     freq = n_days - 1
     monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
     # holdout part, for customers present in the calibration period
@@ -370,7 +371,9 @@ def _summary_arrays(summary, *, name="summary", need=("frequency", "recency", "T
             f"The '{name}' parameter must be a pandas DataFrame from crmmine.clv_summary. "
             f"Got {type(summary).__name__} instead."
         )
-    cols = dict(zip(need, need)) if cols is None else cols
+    if cols is None:
+        # a calibration/holdout table is read through its calibration columns (frequency_cal, ...)
+        cols = {c: c if c in summary.columns or f"{c}_cal" not in summary.columns else f"{c}_cal" for c in need}
     for role, col in cols.items():
         if col not in summary.columns:
             raise MissingColumnError(
@@ -587,7 +590,9 @@ class BetaGeoModel(_Model):
         Parameters
         ----------
         summary : pandas.DataFrame
-            From :func:`clv_summary`: columns ``frequency``, ``recency``, ``T``.
+            From :func:`clv_summary`: columns ``frequency``, ``recency``, ``T``; or the
+            table of :func:`calibration_holdout_summary`, read through its calibration
+            columns (``frequency_cal``, ``recency_cal``, ``T_cal``), as are the predictions.
 
         Returns
         -------
@@ -672,7 +677,7 @@ class BetaGeoModel(_Model):
             return np.where(x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) + (r + x) * (np.log(al + T) - np.log(al + tx)), -np.inf)
 
     def probability_alive(self, summary: pd.DataFrame) -> pd.Series:
-        """P(active at T | x, t_x, T), Fader, Hardie & Lee (2008) eq. (1) / FHL 2005a, note to eq. (13).
+        """P(active at T | x, t_x, T) (Fader, Hardie & Lee 2008, "Computing P(alive) Using the BG/NBD Model").
 
         ``1 / (1 + [x > 0] * a / (b + x - 1) * ((alpha + T) / (alpha + t_x))**(r + x))``;
         1 for customers without repeat purchases (in BG/NBD they cannot drop out
@@ -691,7 +696,7 @@ class BetaGeoModel(_Model):
         return np.exp(-np.logaddexp(0.0, z))
 
     def expected_purchases_new(self, t):
-        """Expected purchases E[X(t)] of a new customer in a period of length t (FHL 2005a eq. 7).
+        """Expected purchases E[X(t)] of a new customer in a period of length t (FHL 2005a eq. 9).
 
         ``(a + b - 1) / (a - 1) * [1 - (alpha / (alpha + t))**r * 2F1(r, b; a + b - 1; t / (alpha + t))]``.
 
@@ -780,8 +785,9 @@ class GammaGammaModel(_Model):
 
     A customer's purchase values are ``Gamma(p, nu)`` around their mean ``p / nu``;
     across customers ``nu ~ Gamma(q, v)``. Fitted by maximum likelihood on the repeat
-    buyers' mean repeat spend (the density of the mean, Fader & Hardie 2013 eq. 3),
-    spend rescaled internally to mean 1 (the reported ``v`` is in currency units).
+    buyers' mean repeat spend (the density of the mean given x, integrated over nu;
+    Fader & Hardie 2013), spend rescaled internally to mean 1 (the reported ``v`` is in
+    currency units).
 
     Parameters
     ----------
@@ -832,7 +838,8 @@ class GammaGammaModel(_Model):
         Parameters
         ----------
         summary : pandas.DataFrame
-            From :func:`clv_summary`: columns ``frequency`` and ``monetary_value``.
+            From :func:`clv_summary`: columns ``frequency`` and ``monetary_value`` (or
+            ``frequency_cal`` and ``monetary_value_cal`` of :func:`calibration_holdout_summary`).
 
         Returns
         -------
@@ -1025,6 +1032,13 @@ def customer_value(
     bg, gg : BetaGeoModel, GammaGammaModel
         Only with ``return_models=True``.
 
+    Notes
+    -----
+    If the fitted Gamma-Gamma ``q`` is at most 1 the population mean spend is infinite, so
+    customers without repeat purchases get NaN ``expected_spend`` and ``predicted_value``
+    (with a :class:`~crmmine.errors.CrmmineWarning`). The full Online Retail file gives
+    q = 3.5.
+
     Examples
     --------
     >>> import crmmine
@@ -1106,7 +1120,10 @@ def _money(amount: float, currency: str) -> str:
     return f"{currency}{amount:,.0f}"
 
 
-def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = "", lang: str | None = None) -> list[str]:
+def summarise_value(
+    value: pd.DataFrame, *, top: float = 0.2, currency: str = "", horizon_days: int | None = None,
+    discount_rate: float | None = None, lang: str | None = None,
+) -> list[str]:
     """Three sentences about a :func:`customer_value` table, computed from it, in ``lang``.
 
     1. concentration: the share of predicted value held by the top ``top`` of customers;
@@ -1121,6 +1138,9 @@ def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = ""
         Fraction of customers (by predicted value) in the concentration sentence, in (0, 1).
     currency : str, default=""
         Prefix of money amounts, e.g. ``"£"``.
+    horizon_days, discount_rate : int and float or None, default=None
+        As passed to :func:`customer_value`; ``None`` reads ``value.attrs`` (pandas may drop
+        ``attrs`` when the table is merged with others: then pass them).
     lang : {"en", "zh"} or None, default=None
         Language; ``None``: :func:`crmmine.labels.get_language`.
 
@@ -1141,8 +1161,14 @@ def summarise_value(value: pd.DataFrame, *, top: float = 0.2, currency: str = ""
     k = max(1, int(round(top * pred.size)))
     total = float(pred.sum())
     share = float(pred[:k].sum()) / total if total > 0 else 0.0
-    horizon = value.attrs.get("horizon_days", "?")
-    rate = float(value.attrs.get("discount_rate", float("nan")))
+    horizon = horizon_days if horizon_days is not None else value.attrs.get("horizon_days")
+    rate = discount_rate if discount_rate is not None else value.attrs.get("discount_rate")
+    if horizon is None or rate is None:
+        raise ParameterError(
+            "The 'horizon_days' and 'discount_rate' parameters are needed when value.attrs does not hold them "
+            "(e.g. after a merge). Pass the values given to crmmine.customer_value."
+        )
+    rate = float(rate)
     return [
         label("clv.finding.concentration", lang, top_pct=100 * top, share_pct=100 * share, horizon=horizon,
               total=_money(total, currency)),
@@ -1172,8 +1198,7 @@ def summarise_calibration_holdout(bg: BetaGeoModel, cal: pd.DataFrame, *, lang: 
 
     if not isinstance(cal, pd.DataFrame) or "frequency_holdout" not in cal.columns:
         raise InputError("The 'cal' parameter must be the table of crmmine.calibration_holdout_summary.")
-    summary = cal[["frequency_cal", "recency_cal", "T_cal"]].rename(columns=lambda c: c.removesuffix("_cal"))
-    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), summary).sum())
+    predicted = float(bg.expected_purchases(float(cal["duration_holdout"].iloc[0]), cal).sum())
     actual = float(cal["frequency_holdout"].sum())
     err = 100 * (predicted / actual - 1) if actual > 0 else float("nan")
     return label("clv.finding.holdout", lang, actual=actual, predicted=predicted, error_pct=err)
