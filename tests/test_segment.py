@@ -216,3 +216,10 @@ def test_finding_clusters_uses_the_fit(planted):
     assert f"“{seg.names_.iloc[0]}”" in text
     with pytest.raises(ParameterError, match=r"must be a fitted crmmine.CustomerSegmenter"):
         findings.finding_clusters(None)
+
+
+def test_default_rfm_features_do_not_recover_the_planted_segments(planted):
+    # documented in CustomerSegmenter's Notes: recency reflects arrival, so RFM alone mixes the planted groups
+    customers, truth = planted
+    seg = crmmine.CustomerSegmenter(3, stability_runs=0, random_state=0).fit(customers)
+    assert adjusted_rand_score(truth, seg.labels_) < 0.6
