@@ -180,6 +180,7 @@ def test_findings_by_hand():
     c = pd.DataFrame({"monetary_total": [1.0, 1.0, 1.0, 1.0, 6.0],
                       "lifecycle_state": ["loyal", "loyal", "lost", "at_risk", "new"]})
     assert findings.finding_concentration(c) == "The top 20% of customers bring 60% of revenue (Gini 0.40)."
+    assert findings.note("cohorts").startswith("Each row is the customers first acquired in a month")
     assert findings.finding_lifecycle(c) == (
         "Of 5 customers, 2 (40%) are loyal and 2 (40%) are at risk or lost; those brought 20% of past revenue.")
     m = pd.DataFrame([[3, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 6, 3, 1], [0] * 5, [0] * 5],
@@ -200,6 +201,7 @@ def test_findings_by_hand():
     try:
         assert findings.finding_concentration(c) == "前 20% 的客户贡献了 60% 的收入（基尼系数 0.40）。"
         assert findings.heading("rfm") == "RFM 细分"
+        assert findings.note("cohorts").startswith("每行")
     finally:
         set_language("en")
 
