@@ -13,6 +13,12 @@ from .parameters import check_parameters
 from .schema import validate_transactions
 
 # --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
+from .customers import customer_table
+from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segment_guide, rfm_segments, rfm_table
+from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
+from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
+from .segment import CustomerSegmenter, segment_summary
+from . import findings
 # (end of customer value imports)
 
 # --- clv imports ---
@@ -75,6 +81,24 @@ __all__ = [
     "validate_transactions",
     "write_table",
     # --- customer value names ---
+    "customer_table",
+    "RFM_SEGMENTS",
+    "rfm_scores",
+    "rfm_segment_guide",
+    "rfm_segments",
+    "rfm_table",
+    "LIFECYCLE_STATES",
+    "lifecycle_states",
+    "lifecycle_thresholds",
+    "state_transitions",
+    "cohort_table",
+    "gini",
+    "lorenz_curve",
+    "pareto_classes",
+    "value_ranking",
+    "CustomerSegmenter",
+    "findings",
+    "segment_summary",
     # (end of customer value names)
     # --- clv names ---
     "BetaGeoModel",

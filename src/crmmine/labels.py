@@ -42,6 +42,187 @@ LABELS: dict[str, dict[str, str]] = {
     "reason.extreme_value": {"en": "Extreme quantity or price", "zh": "数量或价格异常"},
     "reason.return": {"en": "Return or cancellation", "zh": "退货或取消"},
     # --- customer value (customers, rfm, lifecycle, cohorts, segment) 
+    "rfm.segment.champions": {"en": "Champions", "zh": "冠军客户"},
+    "rfm.segment.loyal": {"en": "Loyal", "zh": "忠诚客户"},
+    "rfm.segment.new": {"en": "New", "zh": "新客户"},
+    "rfm.segment.promising": {"en": "Promising", "zh": "有潜力的新客户"},
+    "rfm.segment.potential_loyalist": {"en": "Potential loyalist", "zh": "潜在忠诚客户"},
+    "rfm.segment.need_attention": {"en": "Need attention", "zh": "需要关注"},
+    "rfm.segment.about_to_sleep": {"en": "About to sleep", "zh": "即将沉睡"},
+    "rfm.segment.at_risk": {"en": "At risk", "zh": "有流失风险"},
+    "rfm.segment.cant_lose_them": {"en": "Can't lose them", "zh": "不能失去的客户"},
+    "rfm.segment.hibernating": {"en": "Hibernating", "zh": "沉睡客户"},
+    "rfm.segment.lost": {"en": "Lost", "zh": "已流失"},
+    "rfm.segment.other": {"en": "Other", "zh": "其他"},
+    "rfm.action.champions": {"en": "Reward them: early access, loyalty perks; ask for reviews and referrals.",
+                             "zh": "奖励他们：抢先体验、会员礼遇；邀请评价和推荐。"},
+    "rfm.action.loyal": {"en": "Upsell higher-value products; invite them to the loyalty programme.",
+                         "zh": "向上销售更高价值的商品；邀请加入会员计划。"},
+    "rfm.action.new": {"en": "Onboard them: a welcome series that makes the second purchase easy.",
+                       "zh": "新客培育：发送欢迎系列，促成第二次购买。"},
+    "rfm.action.promising": {"en": "Show them the range: recommendations, samples, a small incentive to return.",
+                             "zh": "展示商品范围：推荐、试用装、小额回购激励。"},
+    "rfm.action.potential_loyalist": {"en": "Recommend related products; offer membership before they drift.",
+                                      "zh": "推荐相关商品；在其流失前提供会员资格。"},
+    "rfm.action.need_attention": {"en": "Time-limited offers built on what they bought before.",
+                                  "zh": "基于其历史购买的限时优惠。"},
+    "rfm.action.about_to_sleep": {"en": "Re-awaken interest: popular products, a modest discount.",
+                                  "zh": "重新唤起兴趣：热门商品、适度折扣。"},
+    "rfm.action.at_risk": {"en": "Personal win-back messages and offers on what they used to buy.",
+                           "zh": "个性化召回信息，针对其常买商品提供优惠。"},
+    "rfm.action.cant_lose_them": {"en": "Win them back personally: call or write, ask what went wrong.",
+                                  "zh": "一对一挽回：电话或来信，了解问题所在。"},
+    "rfm.action.hibernating": {"en": "Low-cost reactivation only; do not overspend.", "zh": "仅做低成本唤醒，避免过度投入。"},
+    "rfm.action.lost": {"en": "A cheap broad campaign at most; otherwise stop spending on them.",
+                        "zh": "至多做低成本的广泛触达；否则停止投入。"},
+    "rfm.action.other": {"en": "Not covered by the segment map; review the rules.", "zh": "未被细分规则覆盖；请检查规则。"},
+    "rfm.guide.name": {"en": "Segment", "zh": "细分"},
+    "rfm.guide.rule": {"en": "Rule", "zh": "规则"},
+    "rfm.guide.action": {"en": "Suggested action", "zh": "建议行动"},
+    "lifecycle.state.prospect": {"en": "Not yet a customer", "zh": "尚未成为客户"},
+    "lifecycle.state.new": {"en": "New", "zh": "新客户"},
+    "lifecycle.state.active": {"en": "Active (repeat)", "zh": "活跃（重复购买）"},
+    "lifecycle.state.loyal": {"en": "Loyal", "zh": "忠诚"},
+    "lifecycle.state.at_risk": {"en": "At risk", "zh": "有流失风险"},
+    "lifecycle.state.lost": {"en": "Lost", "zh": "已流失"},
+    "segment.value.high": {"en": "High value", "zh": "高价值"},
+    "segment.value.mid": {"en": "Mid value", "zh": "中等价值"},
+    "segment.value.low": {"en": "Low value", "zh": "低价值"},
+    "segment.frequency.high": {"en": "frequent", "zh": "购买频繁"},
+    "segment.frequency.mid": {"en": "occasional", "zh": "偶尔购买"},
+    "segment.frequency.low": {"en": "rare", "zh": "很少购买"},
+    "segment.recency.low": {"en": "recent", "zh": "近期活跃"},
+    "segment.recency.mid": {"en": "cooling", "zh": "活跃度下降"},
+    "segment.recency.high": {"en": "lapsed", "zh": "久未购买"},
+    "segment.join": {"en": ", ", "zh": "，"},
+    "segment.cluster": {"en": "Cluster {i}", "zh": "第{i}类"},
+    "customer.column.recency_days": {"en": "Days since last purchase", "zh": "距上次购买天数"},
+    "customer.column.frequency": {"en": "Orders", "zh": "订单数"},
+    "customer.column.monetary_total": {"en": "Total spend", "zh": "累计消费"},
+    "customer.column.monetary_mean": {"en": "Mean order value", "zh": "平均订单金额"},
+    "customer.column.tenure_days": {"en": "Days since first purchase", "zh": "距首次购买天数"},
+    "customer.column.mean_interpurchase_days": {"en": "Mean days between orders", "zh": "平均购买间隔（天）"},
+    "customer.column.distinct_products": {"en": "Distinct products", "zh": "购买商品种类数"},
+    "customer.column.return_rate": {"en": "Share of value returned", "zh": "退货金额占比"},
+    "rfm.grid.title": {"en": "Customers by recency and frequency score", "zh": "按近度与频度评分的客户分布"},
+    "rfm.grid.customers": {"en": "Customers", "zh": "客户数"},
+    "rfm.grid.revenue": {"en": "Revenue", "zh": "收入"},
+    "rfm.grid.mean_monetary": {"en": "Mean spend", "zh": "平均消费"},
+    "rfm.axis.r_score": {"en": "Recency score (5 = most recent)", "zh": "近度评分（5 = 最近）"},
+    "rfm.axis.f_score": {"en": "Frequency score (5 = most orders)", "zh": "频度评分（5 = 订单最多）"},
+    "rfm.treemap.title": {"en": "RFM segments: size (area) and share of revenue (colour)",
+                          "zh": "RFM 细分：客户数（面积）与收入占比（颜色）"},
+    "segment.sizes.title": {"en": "Share of customers and of revenue by segment", "zh": "各细分的客户占比与收入占比"},
+    "segment.axis.customer_share": {"en": "Share of customers", "zh": "客户占比"},
+    "segment.axis.revenue_share": {"en": "Share of revenue", "zh": "收入占比"},
+    "segment.axis.percent": {"en": "Percent", "zh": "百分比"},
+    "segment.axis.segment": {"en": "Segment", "zh": "细分"},
+    "segment.axis.z": {"en": "Std. dev. from average", "zh": "偏离平均的标准差"},
+    "segment.axis.silhouette": {"en": "Silhouette", "zh": "轮廓系数"},
+    "segment.axis.inertia": {"en": "Inertia (within-cluster sum of squares)", "zh": "簇内平方和"},
+    "segment.scatter.title": {"en": "Customer clusters", "zh": "客户聚类"},
+    "segment.profiles.title": {"en": "Cluster profiles (cells: cluster means)", "zh": "聚类画像（单元格为类内均值）"},
+    "segment.k.title": {"en": "Choosing the number of clusters", "zh": "选择聚类数"},
+    "segment.k_chosen": {"en": "chosen k = {k}", "zh": "选定 k = {k}"},
+    "cohort.heatmap.title": {"en": "Acquisition cohorts", "zh": "获客同期群"},
+    "cohort.axis.cohort": {"en": "Cohort (first purchase)", "zh": "同期群（首次购买）"},
+    "cohort.axis.periods_since_first": {"en": "Periods since first purchase", "zh": "距首次购买的期数"},
+    "concentration.lorenz": {"en": "Lorenz curve", "zh": "洛伦兹曲线"},
+    "concentration.equality": {"en": "Equal value", "zh": "完全均等"},
+    "concentration.lorenz.title": {"en": "Concentration of customer value (Gini {gini:.2f})",
+                                   "zh": "客户价值集中度（基尼系数 {gini:.2f}）"},
+    "concentration.axis.customer_share": {"en": "Customers, smallest first (%)", "zh": "客户（由小到大，%）"},
+    "concentration.axis.value_share": {"en": "Share of value (%)", "zh": "价值占比（%）"},
+    "lifecycle.transitions.title": {"en": "Lifecycle transitions", "zh": "生命周期状态迁移"},
+    "lifecycle.transitions.title_dates": {"en": "Lifecycle transitions from {start} to {end}",
+                                          "zh": "生命周期状态迁移（{start} 至 {end}）"},
+    "lifecycle.axis.from": {"en": "State at the start", "zh": "期初状态"},
+    "lifecycle.axis.to": {"en": "State at the end", "zh": "期末状态"},
+    "lifecycle.axis.share": {"en": "Share of the row", "zh": "行内占比"},
+    "segment_report.money": {"en": "{amount:,.0f} {currency}", "zh": "{amount:,.0f} {currency}"},
+    "segment_report.h.title": {"en": "Customer segments report", "zh": "客户细分报告"},
+    "segment_report.h.overview": {"en": "Overview", "zh": "概览"},
+    "segment_report.h.concentration": {"en": "Who brings the revenue", "zh": "收入来自哪些客户"},
+    "segment_report.h.rfm": {"en": "RFM segments", "zh": "RFM 细分"},
+    "segment_report.h.lifecycle": {"en": "Lifecycle states", "zh": "生命周期状态"},
+    "segment_report.h.cohorts": {"en": "Acquisition cohorts and retention", "zh": "获客同期群与留存"},
+    "segment_report.h.clusters": {"en": "Behavioural clusters", "zh": "行为聚类"},
+    "segment_report.h.value": {"en": "Customer lifetime value", "zh": "客户终身价值"},
+    "segment_report.h.returns": {"en": "Value net of returns", "zh": "扣除退货后的价值"},
+    "segment_report.h.outputs": {"en": "Files written", "zh": "输出文件"},
+    "segment_report.note.lorenz": {
+        "en": "How to read: the further the curve sags below the diagonal, the more revenue rests on few customers.",
+        "zh": "阅读提示：曲线越低于对角线，收入越集中在少数客户身上。"},
+    "segment_report.note.abc": {
+        "en": "ABC classes: A customers together bring the first 80% of revenue, B the next 15%, C the last 5%.",
+        "zh": "ABC 分类：A 类客户合计贡献前 80% 的收入，B 类贡献其后 15%，C 类贡献最后 5%。"},
+    "segment_report.note.rfm": {
+        "en": "Each customer gets 1-5 scores for recency, frequency and spend (5 = best; customers with equal "
+              "values always share a score); the segment follows from the rules below, each with a suggested action.",
+        "zh": "每位客户在近度、频度和消费金额上各得 1-5 分（5 为最好；数值相同的客户得分相同）；细分由下表规则决定，并附建议行动。"},
+    "segment_report.note.lifecycle": {
+        "en": "States follow the customer's own behaviour: new (one order), active (repeat), loyal (many orders), "
+              "at risk and lost (no order for longer than the thresholds below, derived from how long repeat "
+              "buyers usually wait between orders).",
+        "zh": "状态依据客户自身行为：新客户（一笔订单）、活跃（重复购买）、忠诚（订单多），有流失风险与已流失"
+              "（超过下表阈值未购买；阈值由重复购买客户的常见购买间隔得出）。"},
+    "segment_report.note.cohorts": {
+        "en": "Each row is the customers first acquired in a month; each cell the share of them who bought again "
+              "that many months later.",
+        "zh": "每行是某月首次购买的客户；每格是其中在若干月后再次购买的比例。"},
+    "segment_report.note.clusters": {
+        "en": "Clusters group customers with similar recency, frequency and spend (k-means on log scales); "
+              "the number of clusters is chosen where groups are most clearly separated (silhouette).",
+        "zh": "聚类把近度、频度和消费相近的客户归为一组（对数尺度上的 k 均值）；聚类数取各组区分最清晰处（轮廓系数）。"},
+    "segment_report.note.value": {
+        "en": "Predicted value is what each customer is expected to spend over the horizon, discounted, from the "
+              "BG/NBD and Gamma-Gamma models fitted on the whole history.",
+        "zh": "预测价值是每位客户在预测期内的预计消费（已折现），来自基于全部历史拟合的 BG/NBD 与 Gamma-Gamma 模型。"},
+    "segment_report.finding.overview": {
+        "en": "{n:,} customers placed {orders:,} orders worth {revenue} between {start} and {end}.",
+        "zh": "{start} 至 {end} 期间，{n:,} 位客户下了 {orders:,} 笔订单，金额 {revenue}。"},
+    "segment_report.finding.concentration": {
+        "en": "The top {fraction:.0%} of customers bring {share:.0%} of revenue (Gini {gini:.2f}).",
+        "zh": "前 {fraction:.0%} 的客户贡献了 {share:.0%} 的收入（基尼系数 {gini:.2f}）。"},
+    "segment_report.finding.rfm": {
+        "en": "{segment} are {customers:.0%} of customers and bring {revenue:.0%} of revenue; "
+              "{slipping:.0%} of customers are at risk, hibernating or lost.",
+        "zh": "“{segment}”占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入；{slipping:.0%} 的客户处于流失风险、沉睡或已流失状态。"},
+    "segment_report.finding.lifecycle": {
+        "en": "Of {n:,} customers, {loyal:,} ({loyal_share:.0%}) are loyal and {gone:,} ({gone_share:.0%}) are at "
+              "risk or lost; those brought {gone_revenue:.0%} of past revenue.",
+        "zh": "{n:,} 位客户中，{loyal:,} 位（{loyal_share:.0%}）为忠诚客户，{gone:,} 位（{gone_share:.0%}）有流失风险或已流失，"
+              "他们贡献了过去 {gone_revenue:.0%} 的收入。"},
+    "segment_report.finding.transitions": {
+        "en": "Between {start} and {end}, {moved:,} of {loyal:,} loyal customers ({share:.0%}) became at risk or "
+              "lost, and {acquired:,} new customers were acquired.",
+        "zh": "{start} 至 {end} 期间，{loyal:,} 位忠诚客户中有 {moved:,} 位（{share:.0%}）变为有流失风险或已流失，"
+              "同时新增 {acquired:,} 位客户。"},
+    "segment_report.finding.cohorts": {
+        "en": "On average {share:.0%} of a month's new customers buy again the following month; the {best} "
+              "cohort did best ({best_share:.0%}).",
+        "zh": "平均而言，每月新客户中有 {share:.0%} 在下个月再次购买；{best} 同期群表现最好（{best_share:.0%}）。"},
+    "segment_report.finding.cohorts_short": {
+        "en": "The data cover a single period, too short to measure repeat purchase by cohort.",
+        "zh": "数据只覆盖一个周期，无法按同期群衡量重复购买。"},
+    "segment_report.finding.clusters": {
+        "en": "The customers fall best into {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
+              "the most valuable, “{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户最适合分为 {k} 类（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；价值最高的“{name}”"
+              "占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_given": {
+        "en": "Split into the requested {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
+              "the most valuable, “{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "按要求分为 {k} 类（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；价值最高的“{name}”"
+              "占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.value": {
+        "en": "Over the next {horizon} days customers are expected to spend {total} (discounted); the top "
+              "{fraction:.0%} of customers hold {share:.0%} of it.",
+        "zh": "未来 {horizon} 天客户预计消费 {total}（已折现）；前 {fraction:.0%} 的客户占其中 {share:.0%}。"},
+    "segment_report.finding.returns": {
+        "en": "Returns take back {share:.1%} of purchase value; for {negative:,} of {n:,} customers the returns "
+              "exceed the purchases.",
+        "zh": "退货收回了 {share:.1%} 的购买金额；{n:,} 位客户中有 {negative:,} 位的退货金额超过了购买金额。"},
     # (end of section: customer value)
     # --- clv (BG/NBD, Gamma-Gamma, value decomposition) --------------
     "clv.title.distribution": {"en": "Distribution of predicted customer value", "zh": "预测客户价值分布"},

@@ -5,6 +5,17 @@ One module per area; none of them calls ``show()``. Titles and axis labels come 
 """
 
 # --- customer value / segments ---
+from .segments import (
+    plot_cluster_profiles,
+    plot_cluster_scatter,
+    plot_cohort_heatmap,
+    plot_k_selection,
+    plot_lifecycle_transitions,
+    plot_lorenz_curve,
+    plot_rfm_grid,
+    plot_rfm_treemap,
+    plot_segment_sizes,
+)
 # (end of segments)
 
 # --- clv ---
@@ -33,6 +44,15 @@ from .churn import (
 
 __all__ = [
     # --- segments names ---
+    "plot_cluster_profiles",
+    "plot_cluster_scatter",
+    "plot_cohort_heatmap",
+    "plot_k_selection",
+    "plot_lifecycle_transitions",
+    "plot_lorenz_curve",
+    "plot_rfm_grid",
+    "plot_rfm_treemap",
+    "plot_segment_sizes",
     # (end of segments names)
     # --- clv names ---
     "plot_calibration_holdout",
