@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
-from pathlib import Path
+from _common import ONLINE_RETAIL, describe_machine
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CRMMINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "online_retail" / "online_retail.csv.gz"
+DATA = ONLINE_RETAIL
 
 CRMMINE = """
 import crmmine
@@ -91,21 +88,7 @@ STEPS = ["features + labels (2 cutoffs)", "fit (calibrated, 3 folds)", "evaluate
 
 
 def machine() -> str:
-    import numpy
-    import pandas
-    import sklearn
-
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
-            f"pandas {pandas.__version__}, numpy {numpy.__version__}, scikit-learn {sklearn.__version__}")
+    return describe_machine('numpy', 'pandas', 'sklearn')
 
 
 def main() -> int:

@@ -26,15 +26,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from _common import ROOT, SHARED_DATA, describe_machine
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("CRMMINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = SHARED_DATA
 
 PLAIN_FIT = r'''
 import numpy as np
@@ -129,21 +128,7 @@ SUMMARY_CODE = {
 
 
 def machine() -> str:
-    import numpy
-    import pandas
-    import scipy
-
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
-            f"pandas {pandas.__version__}, numpy {numpy.__version__}, scipy {scipy.__version__}")
+    return describe_machine('numpy', 'pandas', 'scipy')
 
 
 def run(code: str, path: Path, repeat: int) -> dict:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
-from pathlib import Path
+from _common import ONLINE_RETAIL, describe_machine
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CRMMINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "online_retail" / "online_retail.csv.gz"
+DATA = ONLINE_RETAIL
 
 CODE = {
     "bare pandas.read_csv": "import pandas as pd\nt=time.perf_counter(); df = pd.read_csv(PATH); n = len(df)",
@@ -37,21 +34,7 @@ print(json.dumps({{"seconds": elapsed, "rows": n, "peak_mb": resource.getrusage(
 
 
 def machine() -> str:
-    import numpy
-    import pandas
-    import pyarrow
-
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
-            f"pandas {pandas.__version__}, numpy {numpy.__version__}, pyarrow {pyarrow.__version__}")
+    return describe_machine('numpy', 'pandas', 'pyarrow')
 
 
 def main() -> int:

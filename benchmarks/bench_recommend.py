@@ -19,15 +19,14 @@ import argparse
 import json
 import os
 import pickle
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from _common import ONLINE_RETAIL, describe_machine
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CRMMINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "online_retail" / "online_retail.csv.gz"
+DATA = ONLINE_RETAIL
 TOP_N = 5
 
 CODE = {
@@ -74,23 +73,7 @@ print(json.dumps({{"seconds": elapsed, "rows": len(out), "digest": digest,
 
 
 def machine() -> str:
-    import mlxtend
-    import numpy
-    import pandas
-    import scipy
-
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
-            f"pandas {pandas.__version__}, numpy {numpy.__version__}, scipy {scipy.__version__}, "
-            f"mlxtend {mlxtend.__version__}")
+    return describe_machine('mlxtend', 'numpy', 'pandas', 'scipy')
 
 
 def prepare(name: str, n_customers: int, folder: Path) -> tuple[Path, dict]:

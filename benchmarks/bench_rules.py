@@ -30,17 +30,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import pickle
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from _common import ONLINE_RETAIL, describe_machine
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CRMMINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "online_retail" / "online_retail.csv.gz"
+DATA = ONLINE_RETAIL
 MIN_CONFIDENCE = 0.8
 
 WORKER = r'''
@@ -112,26 +110,7 @@ FAST = ("crmmine", "pyfim")
 
 
 def machine() -> str:
-    import mlxtend
-    import numpy
-    import pandas
-    import scipy
-
-    try:
-        import fim
-
-        fim_v = getattr(fim, "__version__", None) or "installed"
-    except ImportError:
-        fim_v = "not installed"
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
-            f"pandas {pandas.__version__}, numpy {numpy.__version__}, scipy {scipy.__version__}, "
-            f"mlxtend {mlxtend.__version__}, pyfim {fim_v}")
+    return describe_machine('mlxtend', 'numpy', 'pandas', 'scipy')
 
 
 BUILD = r"""
