@@ -52,6 +52,20 @@ LABELS: dict[str, dict[str, str]] = {
     # --- churn and win-back ------------------------------------------
     # (end of section: churn)
     # --- reports (runner, html, explore) -----------------------------
+    "report.index.title": {"en": "crmmine report runs", "zh": "crmmine 报告运行记录"},
+    "report.index.report": {"en": "Report", "zh": "报告"},
+    "report.index.run_id": {"en": "Run", "zh": "运行编号"},
+    "report.index.status": {"en": "Status", "zh": "状态"},
+    "report.index.started": {"en": "Started (UTC)", "zh": "开始时间（UTC）"},
+    "report.index.duration": {"en": "Duration (s)", "zh": "耗时（秒）"},
+    "report.index.data": {"en": "Data", "zh": "数据"},
+    "report.index.page": {"en": "Page", "zh": "页面"},
+    "report.index.open": {"en": "open", "zh": "打开"},
+    "report.status.ok": {"en": "ok", "zh": "成功"},
+    "report.status.failed": {"en": "failed", "zh": "失败"},
+    "report.status.killed": {"en": "killed (incomplete)", "zh": "被终止（不完整）"},
+    "report.status.running": {"en": "running", "zh": "运行中"},
+    "report.status.interrupted": {"en": "interrupted", "zh": "已中断"},
     # (end of section: reports)
 }
 
