@@ -374,3 +374,108 @@ def test_real_reports_run_and_reproduce_their_csv(tmp_path):
         assert a.manifest["input"]["lines"]["input"] == 92069
     index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
     assert all(r.run_id in index for r in first)
+
+
+# --------------------------------------------------------------------------- explorer panels (explore.ipynb)
+_EXPLORER_API = ("CustomerSegmenter", "customer_table", "mine_rules", "filter_rules", "ChurnModel", "customer_value",
+                 "recommend", "lifecycle_states")
+needs_api = pytest.mark.skipif(not all(hasattr(crmmine, n) for n in _EXPLORER_API),
+                               reason="the segment, rules, churn and CLV modules are not merged in this branch")
+
+
+@pytest.fixture(scope="module")
+def panels():
+    from crmmine.report import explorer
+
+    result = crmmine.load_clean("sample")
+    seg = explorer.segment_panel(result, n_clusters=3, random_state=0)
+    rules = explorer.rules_panel(result, min_support=0.01, min_confidence=0.3, min_lift=1.0)
+    churn = explorer.churn_panel(result, horizon_days=90, threshold=0.5, random_state=0)
+    lookup = explorer.customer_lookup(result, segments=seg, rules=rules, churn=churn, top_n=3)
+    return result, seg, rules, churn, lookup
+
+
+@needs_api
+@pytest.mark.slow
+def test_segment_panel_follows_its_controls(panels):
+    _, seg, *_ = panels
+    assert len(seg.table) == 3 and seg.segmenter.k_ == 3 and seg.message.startswith("3 segments")
+    seg.controls["k"].value = 5
+    assert len(seg.table) == 5 and seg.segmenter.k_ == 5 and seg.message.startswith("5 segments")
+    assert seg.segments.nunique() == 5 and len(seg.segments) == len(seg.customers)
+    assert seg.figure is not None and len(seg.figure.data) >= 1
+    seg.controls["features"].value = ("frequency",)
+    assert seg.figure is None and seg.message == "Choose at least two features."
+    seg.controls["features"].value = ("frequency", "monetary_total")
+    assert tuple(seg.segmenter.feature_names_in_) == ("frequency", "monetary_total")
+    seg.controls["k"].value = 3
+    assert "<table" in seg._table.value and seg.widget.children
+
+
+@needs_api
+@pytest.mark.slow
+def test_rules_panel_mines_once_and_filters(panels):
+    _, _, rules, *_ = panels
+    mined = rules.all_rules
+    rules.controls["min_lift"].value = 5.0
+    rules.controls["min_confidence"].value = 0.5
+    expected = crmmine.filter_rules(mined, min_support=0.01, min_confidence=0.5, min_lift=5.0, sort_by="lift")
+    assert rules.all_rules is mined  # not mined again
+    assert len(rules.rules) == len(expected) > 0 and len(rules.table) == len(expected)
+    assert (rules.rules["lift"] >= 5.0).all() and (rules.rules["confidence"] >= 0.5).all()
+    assert rules.message.startswith(f"{len(expected):,} of {len(mined):,} mined rules")
+    assert sum(len(t.x) for t in rules.figure.data if t.x is not None) == len(expected)
+    rules.controls["min_lift"].value = rules.controls["min_lift"].max
+    rules.controls["min_confidence"].value = 1.0
+    if rules.rules.empty:
+        assert rules.figure is None and rules.message.startswith("No rule passes")
+    rules.controls["min_lift"].value = 1.0
+    rules.controls["min_confidence"].value = 0.3
+
+
+@needs_api
+@pytest.mark.slow
+def test_churn_panel_threshold_and_horizon(panels):
+    _, _, _, churn, _ = panels
+    risk = churn.risk
+    churn.controls["threshold"].value = 0.7
+    assert churn.risk is risk  # the threshold only filters
+    assert len(churn.table) == int((risk >= 0.7).sum()) and (churn.table["p_churn"] >= 0.7).all()
+    assert churn.figure.layout.shapes[0].x0 == 0.7
+    churn.controls["horizon_days"].value = 60
+    assert churn.risk is not risk and "next 60 days" in churn.message
+    churn.controls["horizon_days"].value = 90
+    assert churn.risk is risk  # cached per horizon
+    churn.controls["threshold"].value = 0.5
+
+
+@needs_api
+@pytest.mark.slow
+def test_customer_lookup(panels):
+    result, seg, rules, churn, lookup = panels
+    first = lookup.controls["customer_id"].value
+    assert first == str(lookup.value["predicted_value"].idxmax())
+    cid = str(result.transactions["customer_id"].iloc[0])
+    lookup.controls["customer_id"].value = cid
+    row = lookup.table.iloc[0]
+    assert row["customer_id"] == cid and row["segment"] == seg.segments.loc[cid]
+    assert row["p_churn"] == pytest.approx(churn.risk.loc[cid])
+    assert row["predicted_value"] == pytest.approx(lookup.value.loc[cid, "predicted_value"])
+    bought = set(result.transactions.loc[result.transactions["customer_id"] == cid, "product_id"].astype(str))
+    assert not bought & set(lookup.recommendations["product_id"].astype(str))  # nothing already bought
+    assert len(lookup.recommendations) <= 3 and f"Customer {cid}:" in lookup.message
+    assert lookup.figure.layout.title.text == f"Monthly spend of customer {cid}"
+    lookup.controls["customer_id"].value = "no-such-id"
+    assert lookup.figure is None and lookup.message == "No customer no-such-id in the data."
+    overview = lookup.overview()
+    assert len(overview) == len(seg.customers) and list(overview.columns) == [
+        "customer_id", "lifecycle_state", "historical_value", "predicted_value", "probability_alive", "segment",
+        "p_churn"]
+
+
+def test_explorer_rejects_a_table():
+    from crmmine.report import explorer
+
+    with pytest.raises(ParameterError, match=r"The 'result' parameter must be a CleanResult from crmmine\.load_clean"
+                                             r" or crmmine\.clean\. Got DataFrame instead\."):
+        explorer.segment_panel(crmmine.load_clean("sample").transactions)

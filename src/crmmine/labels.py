@@ -97,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Customer {customer}: {state}, predicted value {clv}, segment {segment}, churn risk {risk}; "
               "{n} recommendations.",
         "zh": "客户 {customer}：{state}，预测价值 {clv}，细分 {segment}，流失风险 {risk}；{n} 条推荐。"},
+    "report.explore.figure_placeholder": {"en": "plotly figure", "zh": "plotly 图表"},
     # (end of section: reports)
 }
 

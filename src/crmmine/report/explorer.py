@@ -72,10 +72,16 @@ class ExplorerPanel:
                                                                  float_format=lambda v: f"{v:,.3g}")
         self._figure_out.clear_output(wait=True)
         if self.figure is not None and _in_kernel():
+            import json
+
             from IPython.display import display
 
+            # the plotly mimetype itself (JupyterLab's plotly extension draws it): no renderer lookup,
+            # which in a kernel without a front end may pick the "browser" renderer and wait for a browser
+            bundle = {"application/vnd.plotly.v1+json": json.loads(self.figure.to_json()),
+                      "text/plain": f"<{label('report.explore.figure_placeholder')}>"}
             with self._figure_out:
-                display(self.figure)
+                display(bundle, raw=True)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -254,8 +260,8 @@ def churn_panel(result, *, horizon_days: int = 90, threshold: float = 0.5, as_of
                 random_state: int = 0) -> ExplorerPanel:
     """Churn risk now: trained on the window that ended at ``as_of``, scored at ``as_of``.
 
-    For a horizon ``h`` the model learns from features at ``as_of - h`` and whether each customer
-    bought in the ``h`` days after (:func:`crmmine.churn_labels`), then scores every customer at
+    For a horizon ``h`` the model learns from features at ``as_of - h`` (at the latest, ``h`` days
+    before the last transaction day) and whether each customer bought in the ``h`` days after (:func:`crmmine.churn_labels`), then scores every customer at
     ``as_of`` (:func:`crmmine.churn_features`). Each horizon is fitted once and cached.
 
     Parameters
@@ -282,12 +288,13 @@ def churn_panel(result, *, horizon_days: int = 90, threshold: float = 0.5, as_of
 
     result = _check_result(result)
     tx = result.transactions
-    as_of = (tx["order_date"].max().normalize() + pd.Timedelta(days=1)) if as_of is None else pd.Timestamp(as_of)
+    last = tx["order_date"].max().normalize()
+    as_of = last + pd.Timedelta(days=1) if as_of is None else pd.Timestamp(as_of)
     cache: dict[int, pd.Series] = {}
 
     def risk_for(h: int) -> pd.Series:
         if h not in cache:
-            train_cutoff = as_of - pd.Timedelta(days=h)
+            train_cutoff = min(as_of, last) - pd.Timedelta(days=h)  # its label window is observed
             X = churn_features(tx, cutoff=train_cutoff, horizon_days=h, returns=result.returns)
             y = churn_labels(tx, cutoff=train_cutoff, horizon_days=h)
             fitted = ChurnModel(model, random_state=random_state).fit(X, y)
