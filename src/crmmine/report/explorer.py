@@ -20,6 +20,8 @@ crmmine does not depend on).
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from ..errors import ParameterError
@@ -70,29 +72,17 @@ class ExplorerPanel:
         self._message.value = f"<p>{_esc(self.message)}</p>"
         self._table.value = self.table.head(_TABLE_ROWS).to_html(index=False, escape=True, border=0,
                                                                  float_format=lambda v: f"{v:,.3g}")
-        self._figure_out.clear_output(wait=True)
-        if self.figure is not None and _in_kernel():
-            import json
-
-            from IPython.display import display
-
-            # the plotly mimetype itself (JupyterLab's plotly extension draws it): no renderer lookup,
-            # which in a kernel without a front end may pick the "browser" renderer and wait for a browser
+        # The figure goes into the Output widget's synced ``outputs`` directly, as the plotly mimetype
+        # (JupyterLab's plotly extension draws it): no output capture, no clear_output, no renderer lookup.
+        outputs = ()
+        if self.figure is not None:
             bundle = {"application/vnd.plotly.v1+json": json.loads(self.figure.to_json()),
                       "text/plain": f"<{label('report.explore.figure_placeholder')}>"}
-            with self._figure_out:
-                display(bundle, raw=True)
+            outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+        self._figure_out.outputs = outputs
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def _in_kernel() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover
-        return False
-    return get_ipython() is not None
 
 
 def _esc(text: str) -> str:
