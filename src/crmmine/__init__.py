@@ -13,9 +13,24 @@ from .parameters import check_parameters
 from .schema import validate_transactions
 
 # --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
+from .customers import customer_table
+from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segment_guide, rfm_segments, rfm_table
+from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
+from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
+from .segment import CustomerSegmenter, segment_summary
+from . import findings
 # (end of customer value imports)
 
 # --- clv imports ---
+from .clv import (
+    BetaGeoModel,
+    GammaGammaModel,
+    calibration_holdout_summary,
+    clv_summary,
+    customer_value,
+    summarise_calibration_holdout,
+    summarise_value,
+)
 # (end of clv imports)
 
 # --- cross-sell: baskets and rules imports ---
@@ -40,8 +55,33 @@ __all__ = [
     "validate_transactions",
     "write_table",
     # --- customer value names ---
+    "customer_table",
+    "RFM_SEGMENTS",
+    "rfm_scores",
+    "rfm_segment_guide",
+    "rfm_segments",
+    "rfm_table",
+    "LIFECYCLE_STATES",
+    "lifecycle_states",
+    "lifecycle_thresholds",
+    "state_transitions",
+    "cohort_table",
+    "gini",
+    "lorenz_curve",
+    "pareto_classes",
+    "value_ranking",
+    "CustomerSegmenter",
+    "findings",
+    "segment_summary",
     # (end of customer value names)
     # --- clv names ---
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "calibration_holdout_summary",
+    "clv_summary",
+    "customer_value",
+    "summarise_calibration_holdout",
+    "summarise_value",
     # (end of clv names)
     # --- rules names ---
     # (end of rules names)

@@ -7,12 +7,13 @@
 """
 
 from ._generating import DEFAULT_ITEMSETS, DEFAULT_SEGMENTS, SyntheticTruth, make_transactions
-from ._loaders import load_online_retail_sample, online_retail_sample_path, shared_data_dir
+from ._loaders import load_cdnow_sample, load_online_retail_sample, online_retail_sample_path, shared_data_dir
 
 __all__ = [
     "DEFAULT_ITEMSETS",
     "DEFAULT_SEGMENTS",
     "SyntheticTruth",
+    "load_cdnow_sample",
     "load_online_retail_sample",
     "make_transactions",
     "online_retail_sample_path",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import SourceNotFoundError
 
-__all__ = ["load_online_retail_sample", "online_retail_sample_path", "shared_data_dir"]
+__all__ = ["load_cdnow_sample", "load_online_retail_sample", "online_retail_sample_path", "shared_data_dir"]
 
 #: Environment variable naming the folder of the reference data sets.
 SHARED_DATA_ENV = "CRMMINE_SHARED_DATA"
@@ -63,3 +63,45 @@ def load_online_retail_sample() -> pd.DataFrame:
     from ..io import read_transactions
 
     return read_transactions(online_retail_sample_path(), schema="online_retail")
+
+
+def load_cdnow_sample(path=None) -> pd.DataFrame:
+    """Load the CDNOW 1/10 cohort sample (2,357 customers, 6,919 records) as a canonical table.
+
+    Source: P. S. Fader, B. G. S. Hardie, K. L. Lee (2005), "'Counting Your Customers' the
+    Easy Way: An Alternative to the Pareto/NBD Model", Marketing Science 24(2), 275-284;
+    the file ``CDNOW_sample.txt`` as shipped (MIT) with the ``lifetimes`` package. It is the
+    sample on which the published BG/NBD and Gamma-Gamma estimates were made (39-week
+    calibration ending 1997-09-30). It is not bundled: it is read from the reference data
+    folder (:func:`shared_data_dir`, ``$CRMMINE_SHARED_DATA``).
+
+    Each record becomes one order (``order_id`` = customer-date-sequence) of the single
+    product ``"CD"``; ``customer_id`` is the master id (zero-padded, as in the file),
+    ``quantity`` the number of CDs and ``amount`` the dollar value (8 records are $0).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path or None, default=None
+        The file; ``None``: ``<shared data>/cdnow/CDNOW_sample.txt``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical columns customer_id, order_id, order_date, product_id, quantity,
+        unit_price, amount, source_line.
+
+    Raises
+    ------
+    SourceNotFoundError
+        The file is absent (set ``CRMMINE_SHARED_DATA`` to the folder holding ``cdnow/``).
+    """
+    from ..io import read_transactions
+
+    if path is None:
+        path = shared_data_dir() / "cdnow" / "CDNOW_sample.txt"
+        if not path.exists():
+            raise SourceNotFoundError(
+                f"The CDNOW sample {path} is missing. Set the {SHARED_DATA_ENV} environment variable to the folder "
+                "of the reference data (the one holding cdnow/CDNOW_sample.txt), or pass path=."
+            )
+    return read_transactions(path, schema="cdnow")

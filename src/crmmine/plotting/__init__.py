@@ -5,9 +5,21 @@ One module per area; none of them calls ``show()``. Titles and axis labels come 
 """
 
 # --- customer value / segments ---
+from .segments import (
+    plot_cluster_profiles,
+    plot_cluster_scatter,
+    plot_cohort_heatmap,
+    plot_k_selection,
+    plot_lifecycle_transitions,
+    plot_lorenz_curve,
+    plot_rfm_grid,
+    plot_rfm_treemap,
+    plot_segment_sizes,
+)
 # (end of segments)
 
 # --- clv ---
+from .clv import plot_calibration_holdout, plot_clv_distribution, plot_probability_alive
 # (end of clv)
 
 # --- cross-sell ---
@@ -18,8 +30,20 @@ One module per area; none of them calls ``show()``. Titles and axis labels come 
 
 __all__ = [
     # --- segments names ---
+    "plot_cluster_profiles",
+    "plot_cluster_scatter",
+    "plot_cohort_heatmap",
+    "plot_k_selection",
+    "plot_lifecycle_transitions",
+    "plot_lorenz_curve",
+    "plot_rfm_grid",
+    "plot_rfm_treemap",
+    "plot_segment_sizes",
     # (end of segments names)
     # --- clv names ---
+    "plot_calibration_holdout",
+    "plot_clv_distribution",
+    "plot_probability_alive",
     # (end of clv names)
     # --- cross-sell names ---
     # (end of cross-sell names)

@@ -1,0 +1,175 @@
+"""Figures of customer value: CLV distribution, calibration vs holdout purchases, P(alive) map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..errors import InputError, ParameterError
+from ..labels import LABELS, label
+
+__all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive"]
+
+
+def _values(value_or_series, column):
+    if isinstance(value_or_series, pd.DataFrame):
+        if column not in value_or_series.columns:
+            raise InputError(
+                f"The table has no column {column!r} (columns found: {', '.join(map(str, value_or_series.columns))}). "
+                "Pass crmmine.customer_value(...) or a Series of values."
+            )
+        s = value_or_series[column]
+    elif isinstance(value_or_series, pd.Series):
+        s = value_or_series
+    else:
+        raise ParameterError(
+            "The 'value' parameter must be a DataFrame from crmmine.customer_value or a pandas Series. "
+            f"Got {type(value_or_series).__name__} instead."
+        )
+    v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return v[np.isfinite(v)]
+
+
+def plot_clv_distribution(value, *, column: str = "predicted_value", bins: int = 40, log: bool = True) -> go.Figure:
+    """Histogram of customer value, with the mean and the median marked.
+
+    Parameters
+    ----------
+    value : pandas.DataFrame or pandas.Series
+        :func:`crmmine.customer_value` output (``column`` is plotted) or a Series of values
+        (e.g. :meth:`crmmine.GammaGammaModel.customer_lifetime_value`).
+    column : str, default="predicted_value"
+        Column of a DataFrame to plot.
+    bins : int, default=40
+        Number of bins.
+    log : bool, default=True
+        Log-spaced bins on a log axis (CLV is heavy-tailed); values <= 0 are left out.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar trace (customers per bin) and two vertical lines (mean, median).
+    """
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise ParameterError(f"The 'bins' parameter must be an integer >= 1. Got {bins!r} instead.")
+    v = _values(value, column)
+    if log:
+        v = v[v > 0]
+    if v.size == 0:
+        raise InputError("There are no values to plot (none is finite" + (" and > 0)." if log else ")."))
+    lo, hi = float(v.min()), float(v.max())
+    if hi <= lo:
+        hi = lo * 1.01 + 1e-9 if log else lo + 1.0
+    edges = np.geomspace(lo, hi, bins + 1) if log else np.linspace(lo, hi, bins + 1)
+    counts, edges = np.histogram(v, bins=edges)
+    centres = np.sqrt(edges[:-1] * edges[1:]) if log else (edges[:-1] + edges[1:]) / 2
+    name = label(f"clv.{column}") if f"clv.{column}" in LABELS else column
+    fig = go.Figure(go.Bar(x=centres, y=counts, width=np.diff(edges), name=label("clv.axis.customers"),
+                           customdata=np.c_[edges[:-1], edges[1:]],
+                           hovertemplate="%{customdata[0]:,.2f} – %{customdata[1]:,.2f}: %{y}<extra></extra>"))
+    for stat, key, dash in ((float(np.mean(v)), "clv.legend.mean", "solid"),
+                            (float(np.median(v)), "clv.legend.median", "dash")):
+        fig.add_vline(x=stat, line_dash=dash, annotation_text=f"{label(key)} {stat:,.0f}")
+    fig.update_layout(title=label("clv.title.distribution"), xaxis_title=name, yaxis_title=label("clv.axis.customers"),
+                      bargap=0.02, showlegend=False)
+    if log:
+        fig.update_xaxes(type="log")
+    return fig
+
+
+def plot_calibration_holdout(bg, cal: pd.DataFrame, *, max_frequency: int = 7) -> go.Figure:
+    """Mean holdout purchases, actual vs predicted, by calibration frequency (FHL 2005a, Figure 4).
+
+    Parameters
+    ----------
+    bg : BetaGeoModel
+        Fitted on the calibration columns of ``cal``.
+    cal : pandas.DataFrame
+        From :func:`crmmine.calibration_holdout_summary`.
+    max_frequency : int, default=7
+        Customers with more calibration repeat purchases are pooled into the last group ("7+").
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two traces, ``Actual`` and ``Predicted``; x = calibration frequency groups,
+        y = mean purchase days per customer in the holdout period.
+    """
+    if isinstance(max_frequency, bool) or not isinstance(max_frequency, (int, np.integer)) or max_frequency < 1:
+        raise ParameterError(f"The 'max_frequency' parameter must be an integer >= 1. Got {max_frequency!r} instead.")
+    need = ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]
+    if not isinstance(cal, pd.DataFrame) or any(c not in cal.columns for c in need):
+        raise InputError("The 'cal' parameter must be the table of crmmine.calibration_holdout_summary "
+                         f"(columns {', '.join(need)}).")
+    summary = cal[["frequency_cal", "recency_cal", "T_cal"]].rename(columns=lambda c: c.removesuffix("_cal"))
+    summary.attrs = dict(cal.attrs)
+    duration = float(cal["duration_holdout"].iloc[0])
+    predicted = bg.expected_purchases(duration, summary).to_numpy()
+    group = np.minimum(cal["frequency_cal"].to_numpy(dtype=np.int64), max_frequency)
+    counts = np.bincount(group, minlength=max_frequency + 1)
+    act = np.bincount(group, weights=cal["frequency_holdout"].to_numpy(dtype=float), minlength=max_frequency + 1)
+    pre = np.bincount(group, weights=predicted, minlength=max_frequency + 1)
+    keep = counts > 0
+    names = [str(i) for i in range(max_frequency)] + [f"{max_frequency}+"]
+    x = [n for n, k in zip(names, keep) if k]
+    n = counts[keep]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=act[keep] / n, mode="lines+markers", name=label("clv.legend.actual"),
+                             customdata=n, hovertemplate="%{x}: %{y:.2f} (n=%{customdata})<extra></extra>"))
+    fig.add_trace(go.Scatter(x=x, y=pre[keep] / n, mode="lines+markers", name=label("clv.legend.predicted"),
+                             line={"dash": "dash"}, customdata=n,
+                             hovertemplate="%{x}: %{y:.2f} (n=%{customdata})<extra></extra>"))
+    fig.update_layout(title=label("clv.title.calibration_holdout"), xaxis_title=label("clv.axis.frequency_cal"),
+                      yaxis_title=label("clv.axis.mean_holdout"))
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def plot_probability_alive(bg, summary: pd.DataFrame, *, max_frequency: int | None = None,
+                           n_recency: int = 50) -> go.Figure:
+    """Heat map of P(alive) by frequency and recency, for a customer observed as long as the longest (max T).
+
+    Uses :meth:`crmmine.BetaGeoModel.probability_alive` (Fader, Hardie & Lee 2008) on a
+    grid; a customer with many purchases long ago (high frequency, low recency) is the
+    likeliest to have left.
+
+    Parameters
+    ----------
+    bg : BetaGeoModel
+        A fitted model.
+    summary : pandas.DataFrame
+        From :func:`crmmine.clv_summary`; sets T (its maximum), the recency range and
+        the time unit.
+    max_frequency : int or None, default=None
+        Largest frequency shown; ``None``: the 99th percentile of ``summary.frequency`` (at least 5).
+    n_recency : int, default=50
+        Number of recency steps between 0 and T.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One heatmap trace: ``z[i, j]`` = P(alive) at frequency ``y[i]`` and recency ``x[j]``.
+    """
+    if not isinstance(summary, pd.DataFrame) or not {"frequency", "T"} <= set(summary.columns):
+        raise InputError("The 'summary' parameter must be the table of crmmine.clv_summary (frequency, recency, T).")
+    if max_frequency is None:
+        max_frequency = max(5, int(np.ceil(summary["frequency"].quantile(0.99))))
+    if isinstance(max_frequency, bool) or not isinstance(max_frequency, (int, np.integer)) or max_frequency < 1:
+        raise ParameterError(f"The 'max_frequency' parameter must be an integer >= 1 or None. Got {max_frequency!r} instead.")
+    if isinstance(n_recency, bool) or not isinstance(n_recency, (int, np.integer)) or n_recency < 2:
+        raise ParameterError(f"The 'n_recency' parameter must be an integer >= 2. Got {n_recency!r} instead.")
+    T = float(summary["T"].max())
+    freq = np.arange(0, max_frequency + 1)
+    rec = np.linspace(0.0, T, n_recency)
+    F, R = np.meshgrid(freq, rec, indexing="ij")
+    grid = pd.DataFrame({"frequency": F.ravel(), "recency": np.where(F.ravel() == 0, 0.0, R.ravel()),
+                         "T": np.full(F.size, T)})
+    z = bg.probability_alive(grid).to_numpy().reshape(F.shape)  # frequency 0: always 1 in BG/NBD
+    unit = summary.attrs.get("time_unit") or getattr(bg, "time_unit_", None) or "D"
+    fig = go.Figure(go.Heatmap(x=rec, y=freq, z=z, zmin=0.0, zmax=1.0, colorscale="Viridis",
+                               colorbar={"title": {"text": label("clv.probability_alive")}}))
+    fig.update_layout(title=label("clv.title.probability_alive"),
+                      xaxis_title=label("clv.axis.recency", unit=label(f"clv.unit.{unit}")),
+                      yaxis_title=label("clv.axis.frequency"))
+    return fig

@@ -1,0 +1,479 @@
+"""Customer segmentation by k-means on log-scaled, standardised customer features.
+
+:class:`CustomerSegmenter` follows the scikit-learn estimator contract. The steps of
+``fit``:
+
+1. each feature ``x`` is put on a log scale, ``sign(x) * log1p(|x|)`` (spend and order
+   counts are heavily right-skewed; the log keeps the few wholesale customers from
+   forming clusters of their own), then standardised to mean 0 and variance 1;
+2. k-means (``sklearn.cluster.KMeans``, k-means++ starts) is fitted on a random subsample
+   of at most ``fit_sample_size`` customers: for the given ``n_clusters``, or, when it is
+   None, for every ``k`` in ``k_range``, each scored by the mean silhouette
+   ``s(i) = (b(i) - a(i)) / max(a(i), b(i))``, ``a(i)`` being the mean distance of
+   customer ``i`` to its own cluster and ``b(i)`` to the nearest other one (Rousseeuw
+   1987, "Silhouettes: a graphical aid to the interpretation and validation of cluster
+   analysis", J. Comput. Appl. Math. 20, 53-65), computed on a smaller subsample of
+   ``sample_size`` customers; the ``k`` with the highest silhouette is chosen. The
+   silhouette costs O(sample_size^2), so it runs on a few thousand customers whatever the
+   size of the table. The inertia (within-cluster sum of squares) of each ``k`` is
+   reported as well, with the elbow ``k`` (the point of the inertia curve farthest from
+   the chord between its ends);
+3. the final model is fitted on all customers, started from the subsample's centres:
+   ``KMeans``, or ``MiniBatchKMeans`` for more than :data:`MINIBATCH_THRESHOLD`
+   customers with ``algorithm="auto"`` (started near the optimum, it stops after a few
+   mini-batches; on a table no larger than the subsample, the subsample's model is the
+   final model);
+4. clusters are numbered by decreasing mean ``monetary_total`` (if the table has it,
+   otherwise by the first feature), so cluster 0 is the most valuable, and named from
+   their profile (high/mid/low value, frequent/occasional/rare, recent/cooling/lapsed);
+5. stability: k-means is refitted with ``stability_runs`` other seeds on the fitting
+   subsample, and ``stability_`` is the mean adjusted Rand index (Hubert & Arabie 1985,
+   "Comparing partitions", J. Classification 2, 193-218) between each refit and the model.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, MissingColumnError, NotFittedError, ParameterError
+from .labels import label
+
+__all__ = ["CustomerSegmenter", "segment_summary", "MINIBATCH_THRESHOLD", "DEFAULT_FEATURES"]
+
+#: With ``algorithm="auto"``, tables with more customers than this use MiniBatchKMeans.
+MINIBATCH_THRESHOLD = 50_000
+#: The default clustering features (columns of :func:`crmmine.customer_table`).
+DEFAULT_FEATURES: tuple[str, ...] = ("recency_days", "frequency", "monetary_total")
+_ALGORITHMS = ("auto", "kmeans", "minibatch")
+# naming: the feature families and the z-score (of the cluster centre) that makes a level high/low
+_VALUE_FEATURES = ("monetary_total", "monetary_mean", "predicted_value", "total_value", "historical_value")
+_NAME_Z = 0.5
+_SINGLE_THREAD_ROWS = 100_000
+
+
+def _threads(n_rows: int):
+    """One thread for small fits: k-means and silhouette on a few thousand rows gain nothing
+    from OpenMP/BLAS threads, and on a busy machine the threads' spin-waiting makes them many
+    times slower. Scoped to the call (threadpoolctl), nothing global changes."""
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1) if n_rows < _SINGLE_THREAD_ROWS else nullcontext()
+
+
+def _log_scale(x: np.ndarray) -> np.ndarray:
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+def _check_int(name, v, lo, none_ok=False):
+    if v is None and none_ok:
+        return None
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+        extra = " or None" if none_ok else ""
+        raise ParameterError(f"The '{name}' parameter must be an integer >= {lo}{extra}. Got {v!r} instead.")
+    return int(v)
+
+
+class CustomerSegmenter:
+    """k-means segments of customers, with automatic k, cluster profiles and names.
+
+    Parameters
+    ----------
+    n_clusters : int or None, default=None
+        Number of segments; ``None`` chooses it by silhouette over ``k_range``.
+    features : tuple of str, default=("recency_days", "frequency", "monetary_total")
+        Columns of the customer table to cluster on (numeric, no missing values).
+    k_range : tuple of (int, int), default=(2, 10)
+        Smallest and largest ``k`` tried when ``n_clusters`` is None (inclusive).
+    sample_size : int, default=2000
+        Customers on which the silhouette of each ``k`` is computed (O(sample_size^2)).
+    fit_sample_size : int, default=50000
+        Customers on which the candidate ``k`` and the stability refits are fitted.
+    algorithm : {"auto", "kmeans", "minibatch"}, default="auto"
+        ``"auto"``: KMeans up to :data:`MINIBATCH_THRESHOLD` customers, MiniBatchKMeans above.
+    n_init : int, default=4
+        k-means++ initialisations per fit (the best inertia is kept).
+    stability_runs : int, default=3
+        Refits with other seeds for ``stability_`` (0 to skip).
+    random_state : int, numpy.random.RandomState or None, default=None
+        Seed of the subsamples and of k-means; stored as given, resolved in ``fit``.
+
+    Attributes
+    ----------
+    k_ : int
+        The number of clusters used.
+    labels_ : pandas.Series of shape (n_customers,)
+        Cluster (0 = highest mean ``monetary_total``) per customer, named ``cluster``.
+    profiles_ : pandas.DataFrame
+        One row per cluster: ``name``, ``size``, ``share`` (of customers),
+        ``revenue_share`` (of ``monetary_total``, NaN without it) and the mean of each
+        feature on its original scale.
+    names_ : pandas.Series
+        A readable name per cluster derived from its profile, in the current language.
+    k_scores_ : pandas.DataFrame
+        ``k``, ``silhouette``, ``inertia`` (on the fitting subsample) for each ``k`` tried.
+    elbow_k_ : int
+        The elbow of the inertia curve (equals ``k_`` when ``n_clusters`` is given).
+    stability_ : float
+        Mean adjusted Rand index between the model and refits with other seeds (1 = the
+        same partition every time); NaN when ``stability_runs=0``.
+    cluster_centers_ : numpy.ndarray of shape (k_, n_features)
+        Centres in the log-scaled, standardised feature space, in cluster order.
+    mean_, scale_ : numpy.ndarray of shape (n_features,)
+        Standardisation of the log-scaled features.
+    algorithm_ : str
+        ``"kmeans"`` or ``"minibatch"``.
+    feature_names_in_ : numpy.ndarray of str
+
+    Examples
+    --------
+    >>> import crmmine
+    >>> tx, truth = crmmine.datasets.make_transactions(600, random_state=0)
+    >>> seg = crmmine.CustomerSegmenter(3, random_state=0).fit(crmmine.customer_table(tx))
+    >>> seg.k_, int(seg.profiles_["size"].sum())
+    (3, 600)
+    """
+
+    def __init__(self, n_clusters=None, *, features=DEFAULT_FEATURES, k_range=(2, 10), sample_size=2000,
+                 fit_sample_size=50_000, algorithm="auto", n_init=4, stability_runs=3, random_state=None):
+        self.n_clusters = n_clusters
+        self.features = features
+        self.k_range = k_range
+        self.sample_size = sample_size
+        self.fit_sample_size = fit_sample_size
+        self.algorithm = algorithm
+        self.n_init = n_init
+        self.stability_runs = stability_runs
+        self.random_state = random_state
+
+    def __repr__(self) -> str:
+        return f"CustomerSegmenter(n_clusters={self.n_clusters!r}, features={tuple(self.features)!r})"
+
+    # --- scikit-learn style parameter access ---------------------------------------
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor parameters (scikit-learn convention)."""
+        return {k: getattr(self, k) for k in ("n_clusters", "features", "k_range", "sample_size",
+                                              "fit_sample_size", "algorithm", "n_init", "stability_runs",
+                                              "random_state")}
+
+    def set_params(self, **params) -> "CustomerSegmenter":
+        """Set constructor parameters (scikit-learn convention)."""
+        valid = self.get_params()
+        for k, v in params.items():
+            if k not in valid:
+                raise ParameterError(f"CustomerSegmenter has no parameter {k!r}; parameters: {', '.join(valid)}.")
+            setattr(self, k, v)
+        return self
+
+    # --- checks --------------------------------------------------------------------
+    def _check_params(self, n: int):
+        n_clusters = _check_int("n_clusters", self.n_clusters, 2, none_ok=True)
+        features = self.features
+        if isinstance(features, str):
+            features = (features,)
+        if not isinstance(features, (tuple, list)) or not features or not all(isinstance(f, str) for f in features):
+            raise ParameterError(
+                f"The 'features' parameter must be a non-empty tuple of column names. Got {self.features!r} instead."
+            )
+        kr = self.k_range
+        if (not isinstance(kr, (tuple, list)) or len(kr) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
+                                                                    for v in kr) or not 2 <= kr[0] <= kr[1]):
+            raise ParameterError(
+                f"The 'k_range' parameter must be a pair (low, high) of integers with 2 <= low <= high. Got {kr!r} instead."
+            )
+        sample_size = _check_int("sample_size", self.sample_size, 100)
+        fit_sample_size = _check_int("fit_sample_size", self.fit_sample_size, 100)
+        n_init = _check_int("n_init", self.n_init, 1)
+        stability_runs = _check_int("stability_runs", self.stability_runs, 0)
+        if self.algorithm not in _ALGORITHMS:
+            raise ParameterError(
+                f"The 'algorithm' parameter must be one of 'auto', 'kmeans', 'minibatch'. Got {self.algorithm!r} instead."
+            )
+        k_max = n_clusters if n_clusters is not None else int(kr[1])
+        if k_max >= n:
+            raise InputError(
+                f"Cannot make {k_max} clusters of {n} customers; give fewer clusters (n_clusters or k_range) "
+                "or more customers."
+            )
+        return n_clusters, tuple(features), (int(kr[0]), int(kr[1])), sample_size, fit_sample_size, n_init, stability_runs
+
+    def _matrix(self, customers: pd.DataFrame, features) -> np.ndarray:
+        if not isinstance(customers, pd.DataFrame):
+            raise ParameterError(
+                f"The 'customers' parameter must be a DataFrame from crmmine.customer_table. Got {type(customers).__name__} instead."
+            )
+        for f in features:
+            if f not in customers.columns:
+                raise MissingColumnError(
+                    f"The 'customers' table has no feature column {f!r} (columns: {', '.join(map(str, customers.columns))}). "
+                    "Make it with crmmine.customer_table(tx), or choose other features."
+                )
+            if not pd.api.types.is_numeric_dtype(customers[f]) or pd.api.types.is_bool_dtype(customers[f]):
+                raise InputError(f"The feature column {f!r} must be numeric. Got dtype {customers[f].dtype} instead.")
+        X = customers[list(features)].to_numpy(dtype=float, na_value=np.nan)
+        if not np.isfinite(X).all():
+            row, col = np.argwhere(~np.isfinite(X))[0]
+            raise InputError(
+                f"The feature column {features[col]!r} has a missing or infinite value (customer "
+                f"{customers.index[row]!r}); fill or drop it, or choose other features (mean_interpurchase_days "
+                "is NaN for one-order customers)."
+            )
+        return _log_scale(X)
+
+    @staticmethod
+    def _kmeans(k: int, algorithm: str, seed: int, n_init: int, init=None):
+        from sklearn.cluster import KMeans, MiniBatchKMeans
+
+        start = "k-means++" if init is None else init
+        if algorithm == "minibatch":
+            return MiniBatchKMeans(n_clusters=k, init=start, n_init=n_init, random_state=seed, batch_size=4096)
+        return KMeans(n_clusters=k, init=start, n_init=n_init, random_state=seed)
+
+    # --- fit -----------------------------------------------------------------------
+    def fit(self, customers: pd.DataFrame, y=None) -> "CustomerSegmenter":
+        """Fit the segments on a customer table.
+
+        Parameters
+        ----------
+        customers : pandas.DataFrame
+            A customer table (:func:`crmmine.customer_table`), one row per customer.
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        from sklearn.metrics import adjusted_rand_score
+        from sklearn.utils import check_random_state
+
+        n = len(customers) if isinstance(customers, pd.DataFrame) else 0
+        if isinstance(customers, pd.DataFrame) and n < 3:
+            raise InputError(f"The 'customers' table has {n} rows; clustering needs at least 3 customers.")
+        n_clusters, features, k_range, sample_size, fit_sample_size, n_init, stability_runs = self._check_params(
+            max(n, 3))
+        L = self._matrix(customers, features)
+        rng = check_random_state(self.random_state)
+        mean = L.mean(axis=0)
+        scale = L.std(axis=0)
+        scale[scale == 0] = 1.0
+        X = (L - mean) / scale
+        algorithm = self.algorithm
+        if algorithm == "auto":
+            algorithm = "minibatch" if n > MINIBATCH_THRESHOLD else "kmeans"
+
+        fit_idx = np.sort(rng.choice(n, size=fit_sample_size, replace=False)) if n > fit_sample_size else np.arange(n)
+        Xf = X[fit_idx]
+        sil_pos = (np.sort(rng.choice(len(fit_idx), size=sample_size, replace=False)) if len(fit_idx) > sample_size
+                   else np.arange(len(fit_idx)))
+        seed = int(rng.randint(0, 2**31 - 1))
+        with _threads(len(Xf)):  # k-means on the fitting subsample: candidates, or the given k
+            if n_clusters is None:
+                rows, models = [], {}
+                for k in range(k_range[0], min(k_range[1], n - 1) + 1):  # a loop over candidate k
+                    models[k] = self._kmeans(k, "kmeans", seed, n_init).fit(Xf)
+                    rows.append((k, _silhouette(Xf[sil_pos], models[k].labels_[sil_pos]), float(models[k].inertia_)))
+                k_scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"])
+                k = int(k_scores.loc[k_scores["silhouette"].fillna(-1).idxmax(), "k"])
+                elbow = _elbow(k_scores["k"].to_numpy(), k_scores["inertia"].to_numpy())
+                sample_model = models[k]
+            else:
+                k = elbow = n_clusters
+                sample_model = self._kmeans(k, "kmeans", seed, n_init).fit(Xf)
+                k_scores = pd.DataFrame({"k": [k], "silhouette": [_silhouette(Xf[sil_pos], sample_model.labels_[sil_pos])],
+                                         "inertia": [float(sample_model.inertia_)]})
+        # the final model on every customer, started from the subsample's centres
+        if algorithm == "kmeans" and len(fit_idx) == n:
+            model = sample_model
+        elif algorithm == "kmeans":
+            with _threads(len(X)):
+                model = self._kmeans(k, "kmeans", seed, 1, init=sample_model.cluster_centers_).fit(X)
+        else:
+            with _threads(0):  # mini-batches of 4,096 rows: threads only add overhead
+                model = self._kmeans(k, "minibatch", seed, 1, init=sample_model.cluster_centers_).fit(X)
+        raw = model.labels_
+        # number clusters by decreasing mean monetary_total (or first feature)
+        key_col = "monetary_total" if "monetary_total" in customers.columns else features[0]
+        key = customers[key_col].to_numpy(dtype=float, na_value=np.nan)
+        sizes = np.bincount(raw, minlength=k)
+        means = np.bincount(raw, weights=np.nan_to_num(key), minlength=k) / np.maximum(sizes, 1)
+        order = np.lexsort((np.arange(k), -means))  # old cluster ids, best first
+        relabel = np.empty(k, dtype=np.int64)
+        relabel[order] = np.arange(k)
+        labels = relabel[raw]
+        centers = model.cluster_centers_[order]
+
+        stability = np.nan
+        if stability_runs:
+            base = relabel[model.predict(Xf)]
+            aris = []
+            with _threads(len(Xf)):
+                for _ in range(stability_runs):
+                    other = self._kmeans(k, "kmeans", int(rng.randint(0, 2**31 - 1)), n_init).fit(Xf)
+                    aris.append(adjusted_rand_score(base, other.labels_))
+            stability = float(np.mean(aris))
+
+        self.feature_names_in_ = np.array(features, dtype=object)
+        self.n_features_in_ = len(features)
+        self.mean_, self.scale_ = mean, scale
+        self.algorithm_ = algorithm
+        self.k_ = int(k)
+        self.k_scores_ = k_scores
+        self.elbow_k_ = int(elbow)
+        self.cluster_centers_ = centers
+        self.model_ = model
+        self.labels_ = pd.Series(labels, index=customers.index, name="cluster")
+        self.profiles_ = self._profiles(customers, labels, features)
+        self.names_ = self.profiles_["name"].rename("name")
+        self.stability_ = stability
+        return self
+
+    def _profiles(self, customers, labels, features) -> pd.DataFrame:
+        k = self.k_
+        size = np.bincount(labels, minlength=k)
+        prof = pd.DataFrame({"size": size.astype(np.int64), "share": size / size.sum()},
+                            index=pd.RangeIndex(k, name="cluster"))
+        if "monetary_total" in customers.columns:
+            m = customers["monetary_total"].to_numpy(dtype=float)
+            prof["revenue_share"] = np.bincount(labels, weights=m, minlength=k) / m.sum()
+        else:
+            prof["revenue_share"] = np.nan
+        for f in features:
+            prof[f] = np.bincount(labels, weights=customers[f].to_numpy(dtype=float), minlength=k) / np.maximum(size, 1)
+        prof.insert(0, "name", pd.array(_cluster_names(self.cluster_centers_, list(features)), dtype="string"))
+        return prof
+
+    def _check_fitted(self):
+        if not hasattr(self, "model_"):
+            raise NotFittedError(
+                "This CustomerSegmenter is not fitted yet; call fit(customers) before predict or fit_predict."
+            )
+
+    def predict(self, customers: pd.DataFrame) -> pd.Series:
+        """The cluster of each customer of a (new) customer table.
+
+        Parameters
+        ----------
+        customers : pandas.DataFrame
+            With the columns ``feature_names_in_``.
+
+        Returns
+        -------
+        pandas.Series
+            Cluster per customer (same numbering as ``labels_``), named ``cluster``.
+        """
+        self._check_fitted()
+        X = (self._matrix(customers, tuple(self.feature_names_in_)) - self.mean_) / self.scale_
+        out = np.empty(len(X), dtype=np.int64)
+        step = 100_000  # chunks keep the distance matrix small on large tables
+        for s in range(0, len(X), step):
+            xs = X[s:s + step]
+            out[s:s + step] = ((xs[:, None, :] - self.cluster_centers_[None]) ** 2).sum(axis=2).argmin(axis=1)
+        return pd.Series(out.astype(np.int64), index=customers.index, name="cluster")
+
+    def fit_predict(self, customers: pd.DataFrame, y=None) -> pd.Series:
+        """``fit(customers).labels_``."""
+        return self.fit(customers).labels_
+
+
+def _silhouette(X: np.ndarray, labels: np.ndarray) -> float:
+    from sklearn.metrics import silhouette_score
+
+    return float(silhouette_score(X, labels)) if len(np.unique(labels)) > 1 else float("nan")
+
+
+def _elbow(k: np.ndarray, inertia: np.ndarray) -> int:
+    """The k of the point farthest from the chord between the ends of the (normalised) inertia curve."""
+    if len(k) < 3:
+        return int(k[0])
+    x = (k - k[0]) / (k[-1] - k[0])
+    span = inertia[0] - inertia[-1]
+    y = (inertia - inertia[-1]) / span if span > 0 else np.zeros_like(inertia)
+    # chord from (0, 1) to (1, 0): distance proportional to |x + y - 1|
+    return int(k[np.argmax(np.abs(x + y - 1))])
+
+
+def _level(z: float) -> str:
+    return "high" if z > _NAME_Z else ("low" if z < -_NAME_Z else "mid")
+
+
+def _cluster_names(centers: np.ndarray, features: list[str]) -> list[str]:
+    """A readable name per cluster from its standardised centre: value, frequency, recency levels."""
+    names = []
+    value_f = next((f for f in _VALUE_FEATURES if f in features), None)
+    for i, c in enumerate(centers):
+        parts = []
+        if value_f is not None:
+            parts.append(label(f"segment.value.{_level(c[features.index(value_f)])}"))
+        if "frequency" in features:
+            parts.append(label(f"segment.frequency.{_level(c[features.index('frequency')])}"))
+        if "recency_days" in features:
+            parts.append(label(f"segment.recency.{_level(c[features.index('recency_days')])}"))
+        names.append(label("segment.join").join(parts) if parts else label("segment.cluster", i=i))
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    return [f"{n} ({i})" if seen[n] > 1 else n for i, n in enumerate(names)]
+
+
+def segment_summary(customers: pd.DataFrame, *, by: str = "rfm_segment") -> pd.DataFrame:
+    """One row per segment: size, revenue and mean behaviour (and value, when present).
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        A customer table with ``monetary_total`` and the segment column ``by`` (e.g. from
+        :func:`crmmine.rfm_table`, with ``lifecycle_state`` or ``cluster`` added).
+    by : str, default="rfm_segment"
+        The segment column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the segments (in category order for a categorical column, else by size).
+        Columns ``customers``, ``customer_share``, ``revenue``, ``revenue_share``, the means
+        ``recency_days``, ``frequency``, ``monetary_total`` (those present), and, when the
+        table has them, ``predicted_value`` (sum), ``predicted_value_share`` and
+        ``probability_alive`` (mean).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmmine import segment_summary
+    >>> c = pd.DataFrame({"seg": ["a", "a", "b"], "monetary_total": [10.0, 30.0, 60.0]})
+    >>> segment_summary(c, by="seg")[["customers", "revenue_share"]].to_dict("list")
+    {'customers': [2, 1], 'revenue_share': [0.4, 0.6]}
+    """
+    if not isinstance(customers, pd.DataFrame):
+        raise ParameterError(
+            f"The 'customers' parameter must be a DataFrame. Got {type(customers).__name__} instead."
+        )
+    for col in (by, "monetary_total"):
+        if col not in customers.columns:
+            raise MissingColumnError(
+                f"The 'customers' table has no column {col!r}; add the segment column (e.g. "
+                "crmmine.rfm_table(tx) has 'rfm_segment') or name it with by='<column>'."
+            )
+    key = customers[by]
+    categorical = isinstance(key.dtype, pd.CategoricalDtype)
+    g = customers.groupby(key, observed=True, sort=categorical)
+    out = pd.DataFrame({"customers": g.size().astype(np.int64)})
+    out["customer_share"] = out["customers"] / len(customers)
+    out["revenue"] = g["monetary_total"].sum()
+    out["revenue_share"] = out["revenue"] / customers["monetary_total"].sum()
+    for col in ("recency_days", "frequency", "monetary_total"):
+        if col in customers.columns:
+            out[col] = g[col].mean()
+    if "predicted_value" in customers.columns:
+        out["predicted_value"] = g["predicted_value"].sum()
+        total = customers["predicted_value"].sum()
+        out["predicted_value_share"] = out["predicted_value"] / total if total else np.nan
+    if "probability_alive" in customers.columns:
+        out["probability_alive"] = g["probability_alive"].mean()
+    if not categorical:
+        out = out.sort_values("customers", ascending=False, kind="stable")
+    out.index.name = by
+    return out
