@@ -34,9 +34,23 @@ from .clv import (
 # (end of clv imports)
 
 # --- cross-sell: baskets and rules imports ---
+from .basket import Baskets, make_baskets
+from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules, rule_labels, summarise_rules
 # (end of rules imports)
 
 # --- cross-sell: recommendations imports ---
+from .evaluate import RecommendationEvaluation, evaluate_recommendations, recommend_popular, summarise_evaluation
+from .recommend import (
+    bought_together,
+    item_frequency,
+    potential_value,
+    recommend,
+    rule_text,
+    sets_to_text,
+    summarise_bought_together,
+    summarise_item_frequency,
+    summarise_recommendations,
+)
 # (end of recommend imports)
 
 # --- churn imports ---
@@ -84,8 +98,29 @@ __all__ = [
     "summarise_value",
     # (end of clv names)
     # --- rules names ---
+    "Baskets",
+    "filter_rules",
+    "frequent_itemsets",
+    "make_baskets",
+    "mine_rules",
+    "prune_redundant_rules",
+    "rule_labels",
+    "summarise_rules",
     # (end of rules names)
     # --- recommend names ---
+    "RecommendationEvaluation",
+    "bought_together",
+    "evaluate_recommendations",
+    "potential_value",
+    "recommend",
+    "recommend_popular",
+    "rule_text",
+    "sets_to_text",
+    "summarise_evaluation",
+    "summarise_recommendations",
+    "item_frequency",
+    "summarise_bought_together",
+    "summarise_item_frequency",
     # (end of recommend names)
     # --- churn names ---
     # (end of churn names)

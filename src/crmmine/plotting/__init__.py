@@ -23,6 +23,7 @@ from .clv import plot_calibration_holdout, plot_clv_distribution, plot_probabili
 # (end of clv)
 
 # --- cross-sell ---
+from .crosssell import plot_evaluation, plot_item_frequency, plot_rule_matrix, plot_rule_network, plot_rules_scatter
 # (end of cross-sell)
 
 # --- churn ---
@@ -46,6 +47,11 @@ __all__ = [
     "plot_probability_alive",
     # (end of clv names)
     # --- cross-sell names ---
+    "plot_evaluation",
+    "plot_item_frequency",
+    "plot_rule_matrix",
+    "plot_rule_network",
+    "plot_rules_scatter",
     # (end of cross-sell names)
     # --- churn names ---
     # (end of churn names)
