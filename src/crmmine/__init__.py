@@ -54,6 +54,18 @@ from .recommend import (
 # (end of recommend imports)
 
 # --- churn imports ---
+from .churn import (
+    ChurnBacktest,
+    ChurnEvaluation,
+    ChurnModel,
+    churn_backtest,
+    churn_cutoffs,
+    churn_features,
+    churn_finding,
+    churn_labels,
+    evaluate_churn,
+)
+from .winback import winback_list
 # (end of churn imports)
 
 __version__ = "0.1.0"
@@ -123,5 +135,15 @@ __all__ = [
     "summarise_item_frequency",
     # (end of recommend names)
     # --- churn names ---
+    "ChurnBacktest",
+    "ChurnEvaluation",
+    "ChurnModel",
+    "churn_backtest",
+    "churn_cutoffs",
+    "churn_features",
+    "churn_finding",
+    "churn_labels",
+    "evaluate_churn",
+    "winback_list",
     # (end of churn names)
 ]

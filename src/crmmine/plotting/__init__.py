@@ -27,6 +27,14 @@ from .crosssell import plot_evaluation, plot_item_frequency, plot_rule_matrix, p
 # (end of cross-sell)
 
 # --- churn ---
+from .churn import (
+    plot_churn_calibration,
+    plot_churn_gains,
+    plot_churn_importance,
+    plot_churn_pr,
+    plot_churn_roc,
+    plot_value_at_risk,
+)
 # (end of churn)
 
 __all__ = [
@@ -54,5 +62,11 @@ __all__ = [
     "plot_rules_scatter",
     # (end of cross-sell names)
     # --- churn names ---
+    "plot_churn_calibration",
+    "plot_churn_gains",
+    "plot_churn_importance",
+    "plot_churn_pr",
+    "plot_churn_roc",
+    "plot_value_at_risk",
     # (end of churn names)
 ]

@@ -1,0 +1,190 @@
+"""The win-back list: customers ranked by value at risk, with an action tier and readable reasons.
+
+Value at risk = P(churn) x predicted customer value (the ``predicted_value`` of
+:func:`crmmine.customer_value`, or any per-customer value). A campaign with a limited budget works down
+the list: the "win back now" tier holds valuable customers at high risk.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+
+import numpy as np
+import pandas as pd
+
+from .churn import ChurnModel
+from .errors import InputError, MissingColumnError, ParameterError
+from .labels import label
+
+__all__ = ["winback_list", "DEFAULT_TIERS", "reason_text", "summarise_winback"]
+
+#: Action tiers, checked in order (first match wins); a customer matching none is in "other".
+#: Bounds: ``min_*`` inclusive, ``max_*`` exclusive; ``p_churn`` is the model's probability,
+#: ``value_pct`` the customer's percentile rank (0-1] of predicted value within the list.
+DEFAULT_TIERS: dict[str, dict[str, float]] = {
+    "win_back_now": {"min_p_churn": 0.5, "min_value_pct": 0.8},
+    "keep_close": {"max_p_churn": 0.5, "min_value_pct": 0.8},
+    "low_cost_reactivation": {"min_p_churn": 0.5},
+}
+_BOUNDS = {"min_p_churn", "max_p_churn", "min_value_pct", "max_value_pct"}
+_WINDOWED = re.compile(r"^(orders|spend|orders_trend|spend_trend)_(\d+)d$")
+_NEEDS_REPEAT = {"ipt_mean_days", "ipt_std_days", "last_gap_ratio", "recency_ratio"}
+
+
+def _series(obj, col, name):
+    if isinstance(obj, pd.DataFrame):
+        if col not in obj.columns:
+            raise MissingColumnError(f"The '{name}' table has no column {col!r}; pass a Series or a table with {col!r}.")
+        obj = obj[col]
+    if not isinstance(obj, pd.Series):
+        raise InputError(f"The '{name}' parameter must be a pandas Series indexed by customer_id. Got {type(obj).__name__} instead.")
+    if not pd.api.types.is_numeric_dtype(obj):
+        raise InputError(f"The '{name}' values must be numbers. Got dtype {obj.dtype} instead.")
+    return obj.astype("float64")
+
+
+def _check_tiers(tiers):
+    if not isinstance(tiers, dict) or not tiers:
+        raise ParameterError(f"The 'tiers' parameter must be a non-empty dict name -> bounds. Got {tiers!r} instead.")
+    for name, rule in tiers.items():
+        if name == "other":
+            raise ParameterError("The 'tiers' parameter must not define 'other': it is the fallback for customers no tier matches.")
+        if not isinstance(rule, dict) or not set(rule) <= _BOUNDS:
+            raise ParameterError(
+                f"The 'tiers' rule for {name!r} must be a dict with keys among {', '.join(sorted(_BOUNDS))}. Got {rule!r} instead.")
+
+
+def reason_text(feature: str, value: float, lang: str | None = None) -> str:
+    """A readable reason for one feature value, e.g. ``"120 days since last purchase"`` (via labels)."""
+    m = _WINDOWED.match(feature)
+    if feature in _NEEDS_REPEAT and (value is None or np.isnan(value)):
+        return label("churn.reason.single_purchase", lang)
+    if m:
+        return label(f"churn.reason.{m.group(1)}_window", lang, value=value, window=m.group(2))
+    key = f"churn.reason.{feature}"
+    try:
+        return label(key, lang, value=value)
+    except ParameterError:
+        return label("churn.reason.other", lang, feature=feature, value=value)
+
+
+def winback_list(scores, value, *, value_column="predicted_value", model=None, features=None, tiers=None, top_reasons=3,
+                 lang=None) -> pd.DataFrame:
+    """Customers ranked by value at risk = P(churn) x predicted value, with action tiers and top reasons.
+
+    Parameters
+    ----------
+    scores : pandas.Series or pandas.DataFrame
+        P(churn) per customer (index ``customer_id``), e.g. ``ChurnModel.predict_proba`` or a table with a
+        ``p_churn`` column.
+    value : pandas.Series or pandas.DataFrame
+        Predicted customer value (index ``customer_id``), e.g. :func:`crmmine.customer_value`'s table (its
+        ``value_column`` is used). Customers present in both ``scores`` and ``value`` are listed;
+        a missing or negative value counts as 0.
+    value_column : str, default="predicted_value"
+        Column of a ``value`` table. Note that BG/NBD's predicted value already discounts customers who
+        look inactive, so P(churn) x predicted value ranks the valuable customers who are still likely to
+        buy; ``"historical_value"`` ranks by what a customer has brought so far instead.
+    model : ChurnModel or None, default=None
+        With ``features``: the fitted model whose :meth:`ChurnModel.reason_contributions` give the reasons.
+    features : pandas.DataFrame or None, default=None
+        :func:`crmmine.churn_features` of the listed customers (the same cutoff as ``scores``).
+    tiers : dict or None, default=None
+        ``name -> {min_p_churn, max_p_churn, min_value_pct, max_value_pct}`` checked in order; customers
+        matching none get ``"other"``. None: :data:`DEFAULT_TIERS`. Tier names are shown through the label
+        ``churn.tier.<name>`` when it exists.
+    top_reasons : int, default=3
+        Reasons per customer: the features that raise this customer's P(churn) most (positive
+        contributions only).
+    lang : {"en", "zh"} or None, default=None
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer, highest value at risk first (ties by ``customer_id``), columns
+        ``rank, customer_id, p_churn, predicted_value, value_at_risk, value_pct, tier, tier_label,
+        top_reasons, reason_features`` (reasons joined by ``"; "`` and ``","``; empty without a model).
+    """
+    p = _series(scores, "p_churn", "scores")
+    if not isinstance(value_column, str):
+        raise ParameterError(f"The 'value_column' parameter must be a column name. Got {value_column!r} instead.")
+    v = _series(value, value_column, "value")
+    if tiers is None:
+        tiers = DEFAULT_TIERS
+    _check_tiers(tiers)
+    if isinstance(top_reasons, bool) or not isinstance(top_reasons, numbers.Integral) or top_reasons < 0:
+        raise ParameterError(f"The 'top_reasons' parameter must be an integer >= 0. Got {top_reasons!r} instead.")
+    if (model is None) != (features is None):
+        raise ParameterError("The 'model' and 'features' parameters go together: give both (for reasons) or neither.")
+    if model is not None and not isinstance(model, ChurnModel):
+        raise ParameterError(f"The 'model' parameter must be a fitted ChurnModel. Got {type(model).__name__} instead.")
+    if p.isna().any() or ((p < 0) | (p > 1)).any():
+        bad = float(p[p.isna() | (p < 0) | (p > 1)].iloc[0])
+        raise InputError(f"The 'scores' must be probabilities in [0, 1]. Got {bad!r} instead.")
+    ids = p.index.intersection(v.index, sort=False).sort_values()
+    if len(ids) == 0:
+        raise InputError("The 'scores' and 'value' share no customer_id; score and value the same customers.")
+    out = pd.DataFrame({"customer_id": ids.astype(str), "p_churn": p.loc[ids].to_numpy(),
+                        "predicted_value": v.loc[ids].fillna(0.0).clip(lower=0.0).to_numpy()})
+    out["value_at_risk"] = out["p_churn"] * out["predicted_value"]
+    out["value_pct"] = out["predicted_value"].rank(pct=True, method="max")
+    conds = []
+    for rule in tiers.values():
+        c = np.ones(len(out), dtype=bool)
+        c &= out["p_churn"].to_numpy() >= rule.get("min_p_churn", -np.inf)
+        c &= out["p_churn"].to_numpy() < rule.get("max_p_churn", np.inf)
+        c &= out["value_pct"].to_numpy() >= rule.get("min_value_pct", -np.inf)
+        c &= out["value_pct"].to_numpy() < rule.get("max_value_pct", np.inf)
+        conds.append(c)
+    out["tier"] = np.select(conds, list(tiers), default="other")
+    names = {t: _tier_label(t, lang) for t in [*tiers, "other"]}
+    out["tier_label"] = out["tier"].map(names)
+    out["top_reasons"], out["reason_features"] = "", ""
+    if model is not None and top_reasons > 0:
+        missing = ids.difference(features.index)
+        if len(missing):
+            raise InputError(f"The 'features' table lacks customer {missing[0]!r} of 'scores'; compute features at the same cutoff.")
+        out["top_reasons"], out["reason_features"] = _reasons(model, features.loc[ids], top_reasons, lang)
+    out = out.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], ignore_index=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
+
+
+def _tier_label(tier, lang):
+    try:
+        return label(f"churn.tier.{tier}", lang)
+    except ParameterError:
+        return tier
+
+
+def _reasons(model, features, k, lang):
+    contrib = model.reason_contributions(features)
+    names = np.asarray(contrib.columns)
+    C = contrib.to_numpy()
+    k = min(k, C.shape[1])
+    top = np.argsort(-C, axis=1, kind="stable")[:, :k]
+    vals = features.loc[:, list(names)].to_numpy(dtype="float64")
+    rows = np.arange(len(C))[:, None]
+    positive = C[rows, top] > 0
+    # one text per (customer, reason): formatting is per value; tens of thousands at most
+    texts = np.array([[reason_text(names[j], vals[i, j], lang) if ok else "" for j, ok in zip(tr, pr)]
+                      for i, (tr, pr) in enumerate(zip(top, positive))], dtype=object).reshape(len(C), k)
+    feats = np.where(positive, names[top], "")
+    joined = ["; ".join(t for t in row if t) for row in texts]
+    joined_f = [",".join(f for f in row if f) for row in feats]
+    return joined, joined_f
+
+
+def summarise_winback(winback, *, tier="win_back_now", lang=None) -> str:
+    """One sentence: customers and value at risk in ``tier``, and its share of all value at risk."""
+    if not isinstance(winback, pd.DataFrame):
+        raise ParameterError(f"The 'winback' parameter must be the DataFrame of winback_list. Got {type(winback).__name__} instead.")
+    for col in ("tier", "value_at_risk"):
+        if col not in winback.columns:
+            raise MissingColumnError(f"The 'winback' table has no column {col!r}; pass the result of winback_list.")
+    sel = winback["tier"] == tier
+    total = float(winback["value_at_risk"].sum())
+    part = float(winback.loc[sel, "value_at_risk"].sum())
+    return label("churn.summary.winback", lang, n=f"{int(sel.sum()):,}", tier=_tier_label(tier, lang),
+                 value=f"{part:,.0f}", share=f"{part / total:.0%}" if total > 0 else "0%", total=f"{total:,.0f}")
