@@ -223,8 +223,6 @@ def test_bad_model_parameters(model):
         model(penalizer=-1).fit(s)
     with pytest.raises(ParameterError, match=r"'max_iter' parameter must be an integer >= 1\. Got 0 instead"):
         model(max_iter=0).fit(s)
-    with pytest.raises(NotFittedError, match=rf"This {model.__name__} instance is not fitted yet"):
-        model().params_ if False else model()._check_fitted()
 
 
 def test_not_fitted_errors_on_predictions():
@@ -233,8 +231,10 @@ def test_not_fitted_errors_on_predictions():
         crmmine.BetaGeoModel().probability_alive(s)
     with pytest.raises(NotFittedError, match="not fitted yet"):
         crmmine.BetaGeoModel().expected_purchases_new(10)
-    with pytest.raises(NotFittedError, match="not fitted yet"):
+    with pytest.raises(NotFittedError, match="This GammaGammaModel instance is not fitted yet"):
         crmmine.GammaGammaModel().expected_spend(s)
+    with pytest.raises(NotFittedError, match="This GammaGammaModel instance is not fitted yet"):
+        crmmine.GammaGammaModel().customer_lifetime_value(crmmine.BetaGeoModel(), s)
 
 
 def test_initial_params_checked():
@@ -660,6 +660,15 @@ def test_online_retail_fits(online_retail_path):
     assert gg.params_["q"] == pytest.approx(3.49, abs=0.05)
     value = crmmine.customer_value(r.transactions, returns=r.returns)
     assert np.isfinite(value.to_numpy()).all()
+    # cut at other dates the likelihood runs along its no-dropout ridge (b -> 10^6): a meaningful answer,
+    # no warning, finite predictions
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CrmmineWarning)
+        for as_of in ("2011-07-01", "2011-10-01", "2011-12-01"):
+            v, bg_cut, _ = crmmine.customer_value(r.transactions, as_of=as_of, return_models=True)
+            assert np.isfinite(v.to_numpy()).all() and v["probability_alive"].min() > 0.99, as_of
     # predicted purchases in the next year vs the year's purchase days: same order of magnitude
     assert 0.5 < value["expected_purchases"].sum() / (s["frequency"].sum() + len(s)) < 2.0
 

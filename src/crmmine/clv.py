@@ -555,10 +555,13 @@ class BetaGeoModel(_Model):
 
     Notes
     -----
-    An estimate of ``a`` near 0 means the data show (almost) no dropout: the mean dropout
-    probability ``a / (a + b)`` is about 0 and P(alive) about 1 for everyone (the full
-    Online Retail year gives ``a`` = 0.004). A :class:`~crmmine.errors.CrmmineWarning` is
-    issued when another parameter runs to the edge of the parameter space (e.g. no repeat
+    An estimate of ``a`` near 0 or of ``b`` very large means the data show (almost) no
+    dropout: the mean dropout probability ``a / (a + b)`` is about 0 and P(alive) about 1
+    for everyone; the likelihood is then flat along a ridge, so ``a`` and ``b`` themselves
+    are poorly determined (the full Online Retail year gives ``a`` = 0.004, ``b`` = 7.2
+    with a standard error of 24; cut at other dates, ``b`` runs to 10^4-10^6). A
+    :class:`~crmmine.errors.CrmmineWarning` is issued when ``r`` or ``alpha`` (or ``a``
+    upwards, ``b`` downwards) runs to the edge of the parameter space (e.g. no repeat
     purchases at all), where predictions are unreliable.
 
     References
@@ -644,8 +647,9 @@ class BetaGeoModel(_Model):
         return self
 
     def _benign_edge(self, logp):
-        # a -> 0 (with b finite): the data show no dropout; P(alive) -> 1, predictions are fine
-        return np.array([False, False, logp[2] < 0, False])
+        # a -> 0 or b -> infinity: the mean dropout probability a / (a + b) -> 0, i.e. the data
+        # show no dropout; P(alive) -> 1 and predictions stay finite
+        return np.array([False, False, logp[2] < 0, logp[3] > 0])
 
     @staticmethod
     def _check_initial(ip):
