@@ -12,7 +12,9 @@ CI (``CRMMINE_REQUIRE_SHARED_DATA=1``), where they fail.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import os
 import shutil
@@ -233,3 +235,25 @@ def test_every_report_renders_in_chromium(chromium, tmp_path):
     results = run_reports(REAL, out=tmp_path / "reports")
     for run in results:
         _check_page(chromium, run)
+
+
+@pytest.mark.skipif("crosssell" not in REAL, reason="the cross-sell report notebook is not in notebooks/ yet")
+def test_real_report_keeps_script_names_as_text(chromium, evil_data, tmp_path):
+    # product names are shown by the cross-sell report (item frequency, rules, recommendations)
+    run = run_report("crosssell", parameters={"data_path": str(evil_data)}, out=tmp_path / "reports")
+    _check_page(chromium, run)  # no dialog: the script in the data did not run
+    html = run.html.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    cells = [cell for p in sorted(run.artifacts.glob("*.csv"))
+             for row in csv.reader(io.StringIO(p.read_text(encoding="utf-8"))) for cell in row]
+    assert "alert(1)" in html  # the name did reach the report, as text
+    bad = [c for c in cells if c.startswith(("=", "@", "+")) or (c.startswith("-") and not _is_number(c))]
+    assert bad == [], f"formulas reached a CSV artefact: {bad[:3]}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
