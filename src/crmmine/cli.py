@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="preset name, 'auto' (default) or a mapping .json file {canonical column: your column}")
     r.add_argument("--as-of", metavar="DATE", default=None,
                    help="analysis date, e.g. 2011-09-01: the notebook's as_of parameter, or cutoff when it has none "
-                        "(churn)")
+                        "(the churn and cross-sell reports)")
     r.add_argument("--out", metavar="DIR", default="reports", help="output folder (default: reports)")
     r.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append",
                    help="set a notebook parameter (repeatable); the value is read like papermill's -p and must "
