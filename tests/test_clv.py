@@ -270,7 +270,9 @@ def _gg_ll_direct(p, q, v, x, m):
     out = []
     for xi, mi in zip(x, m):
         # x * mean ~ Gamma(p x, nu)  =>  mean ~ Gamma(p x, rate x nu)
-        f = lambda nu: stats.gamma.pdf(mi, p * xi, scale=1 / (xi * nu)) * stats.gamma.pdf(nu, q, scale=1 / v)  # noqa: E731
+        def f(nu, xi=xi, mi=mi):
+            return stats.gamma.pdf(mi, p * xi, scale=1 / (xi * nu)) * stats.gamma.pdf(nu, q, scale=1 / v)
+
         val, _ = integrate.quad(f, 0, np.inf, limit=200)
         out.append(math.log(val))
     return np.array(out)

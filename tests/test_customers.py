@@ -177,3 +177,12 @@ def test_orders_shared_by_customers_count_for_each():
     tx = make([("a", "o1", "2011-01-01", "P1", 1, 1.0, "UK"), ("b", "o1", "2011-01-02", "P1", 1, 1.0, "UK"),
                ("b", "o2", "2011-01-03", "P1", 1, 1.0, "UK")])
     assert crmmine.customer_table(tx)["frequency"].tolist() == [1, 2]
+
+
+def test_hand_made_table_with_integer_ids_and_no_country():
+    tx = pd.DataFrame({"customer_id": [1, 1, 2], "order_id": ["a", "b", "c"],
+                       "order_date": pd.to_datetime(["2011-01-01", "2011-01-05", "2011-01-03"]),
+                       "product_id": ["p", "q", "p"], "quantity": [1.0, 1.0, 1.0], "amount": [1.0, 2.0, 3.0]})
+    t = crmmine.customer_table(tx)
+    assert t.index.tolist() == [1, 2] and t["frequency"].tolist() == [2, 1]
+    assert t["country"].isna().all()

@@ -101,3 +101,26 @@ def test_figures_follow_the_language(shop):
         assert plot_probability_alive(bg, s).layout.title.text == "客户仍然活跃的概率"
     finally:
         set_language(before)
+
+
+def test_value_decomposition_by_hand():
+    from crmmine.plotting import plot_value_decomposition
+
+    value = pd.DataFrame(
+        {"historical_value": [10.0, 1.0, 5.0, 0.0], "predicted_value": [20.0, 1.0, 5.0, 1.0],
+         "potential_value": [0.0, 0.0, 3.0, 0.0]},
+        index=pd.Index(list("abcd"), name="customer_id"))
+    value["total_value"] = value.sum(axis=1)  # a 30, b 2, c 13, d 1 -> groups {a, c}, {b, d}
+    fig = plot_value_decomposition(value, n_groups=2)
+    hist, pred, pot = fig.data
+    assert list(hist.x) == ["1", "2"]
+    assert list(hist.y) == [15.0, 1.0] and list(pred.y) == [25.0, 2.0] and list(pot.y) == [3.0, 0.0]
+    assert [t.name for t in fig.data] == [label("clv.historical_value"), label("clv.predicted_value"),
+                                          label("clv.potential_value")]
+    assert fig.layout.barmode == "stack" and fig.layout.title.text == label("clv.title.decomposition")
+    assert fig.layout.xaxis.title.text == label("clv.axis.value_group", n=2)
+    assert len(plot_value_decomposition(value, n_groups=10).data[0].x) == 4  # no more groups than customers
+    with pytest.raises(ParameterError, match=r"'n_groups' parameter must be an integer >= 1\. Got 0"):
+        plot_value_decomposition(value, n_groups=0)
+    with pytest.raises(InputError, match=r"table of crmmine.customer_value"):
+        plot_value_decomposition(value.drop(columns="total_value"))

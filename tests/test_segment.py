@@ -180,6 +180,7 @@ def test_findings_by_hand():
     c = pd.DataFrame({"monetary_total": [1.0, 1.0, 1.0, 1.0, 6.0],
                       "lifecycle_state": ["loyal", "loyal", "lost", "at_risk", "new"]})
     assert findings.finding_concentration(c) == "The top 20% of customers bring 60% of revenue (Gini 0.40)."
+    assert findings.note("cohorts").startswith("Each row is the customers first acquired in a month")
     assert findings.finding_lifecycle(c) == (
         "Of 5 customers, 2 (40%) are loyal and 2 (40%) are at risk or lost; those brought 20% of past revenue.")
     m = pd.DataFrame([[3, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 6, 3, 1], [0] * 5, [0] * 5],
@@ -200,6 +201,7 @@ def test_findings_by_hand():
     try:
         assert findings.finding_concentration(c) == "前 20% 的客户贡献了 60% 的收入（基尼系数 0.40）。"
         assert findings.heading("rfm") == "RFM 细分"
+        assert findings.note("cohorts").startswith("每行")
     finally:
         set_language("en")
 
@@ -216,3 +218,10 @@ def test_finding_clusters_uses_the_fit(planted):
     assert f"“{seg.names_.iloc[0]}”" in text
     with pytest.raises(ParameterError, match=r"must be a fitted crmmine.CustomerSegmenter"):
         findings.finding_clusters(None)
+
+
+def test_default_rfm_features_do_not_recover_the_planted_segments(planted):
+    # documented in CustomerSegmenter's Notes: recency reflects arrival, so RFM alone mixes the planted groups
+    customers, truth = planted
+    seg = crmmine.CustomerSegmenter(3, stability_runs=0, random_state=0).fit(customers)
+    assert adjusted_rand_score(truth, seg.labels_) < 0.6

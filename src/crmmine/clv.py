@@ -434,7 +434,9 @@ def _check_max_iter(value):
 def _check_horizon(name, t):
     arr = np.asarray(t, dtype=float) if not isinstance(t, (str, bytes)) else np.array(np.nan)
     if arr.ndim > 1 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ParameterError(f"The '{name}' parameter must be a number >= 0 (or a 1-d array of them). Got {t!r} instead.")
+        raise ParameterError(
+            f"The '{name}' parameter must be a number >= 0 (or a 1-d array of them). Got {t!r} instead."
+        )
     return arr
 
 
@@ -451,7 +453,9 @@ class _Model:
         """Set constructor parameters (scikit-learn convention); returns self."""
         for k, v in params.items():
             if k not in self._init_names:
-                raise ParameterError(f"{type(self).__name__} has no parameter {k!r}. Valid: {', '.join(self._init_names)}.")
+                raise ParameterError(
+                    f"{type(self).__name__} has no parameter {k!r}. Valid: {', '.join(self._init_names)}."
+                )
             setattr(self, k, v)
         return self
 
@@ -486,9 +490,10 @@ class _Model:
         edge = (np.abs(best.x) > _EDGE) & ~self._benign_edge(best.x)
         if edge.any():
             names = [n for n, e in zip(self._param_names, edge) if e]
+            values = ", ".join(f"{n}={v:.3g}" for n, v in zip(self._param_names, np.exp(best.x)) if n in names)
             warnings.warn(
                 f"{type(self).__name__}: the estimate of {', '.join(map(repr, names))} ran to the edge of the "
-                f"parameter space ({', '.join(f'{n}={v:.3g}' for n, v in zip(self._param_names, np.exp(best.x)) if n in names)}"
+                f"parameter space ({values}"
                 " in internal units): the data hardly identify it (e.g. almost no repeat purchases, or all customers "
                 "alike) and predictions may be unreliable. Check the time unit and observation period, or try a small "
                 "'penalizer' (e.g. 0.001).",
@@ -678,7 +683,8 @@ class BetaGeoModel(_Model):
         """log of the second term of the P(alive) denominator; -inf for x == 0."""
         r, al, a, b = self._p()
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) + (r + x) * (np.log(al + T) - np.log(al + tx)), -np.inf)
+            z = np.log(a) - np.log(b + np.maximum(x, 1) - 1) + (r + x) * (np.log(al + T) - np.log(al + tx))
+            return np.where(x > 0, z, -np.inf)
 
     def probability_alive(self, summary: pd.DataFrame) -> pd.Series:
         """P(active at T | x, t_x, T) (Fader, Hardie & Lee 2008, "Computing P(alive) Using the BG/NBD Model").
@@ -1156,7 +1162,9 @@ def summarise_value(
 
     need = ["historical_value", "frequency", "probability_alive", "predicted_value"]
     if not isinstance(value, pd.DataFrame) or any(c not in value.columns for c in need):
-        raise InputError(f"The 'value' parameter must be the table of crmmine.customer_value (columns {', '.join(need)}).")
+        raise InputError(
+            f"The 'value' parameter must be the table of crmmine.customer_value (columns {', '.join(need)})."
+        )
     if isinstance(top, bool) or not isinstance(top, numbers.Real) or not 0 < top < 1:
         raise ParameterError(f"The 'top' parameter must be in (0, 1). Got {top!r} instead.")
     if len(value) == 0:

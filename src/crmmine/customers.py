@@ -264,7 +264,10 @@ def customer_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None
     else:
         country = pd.array([None] * n, dtype=STRING_DTYPE)
 
-    index = pd.Index(pd.array(np.asarray(ids, dtype=object), dtype=STRING_DTYPE), name="customer_id")
+    if pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
+        index = pd.Index(pd.array(np.asarray(ids, dtype=object), dtype=STRING_DTYPE), name="customer_id")
+    else:  # ids of another type (e.g. integers in a hand-made table) keep their type
+        index = pd.Index(ids, name="customer_id")
     table = pd.DataFrame(
         {
             "first_purchase": first.view("datetime64[ns]"),

@@ -25,12 +25,18 @@ __all__ = [
     "finding_value",
     "finding_returns",
     "heading",
+    "note",
 ]
 
 
 def heading(name: str) -> str:
     """A section heading of the segment report, e.g. ``heading("rfm")``."""
     return label(f"segment_report.h.{name}")
+
+
+def note(name: str) -> str:
+    """A short "how to read" note of the segment report, e.g. ``note("cohorts")``."""
+    return label(f"segment_report.note.{name}")
 
 
 def _money(amount: float, currency: str) -> str:

@@ -150,6 +150,34 @@ LABELS: dict[str, dict[str, str]] = {
     "segment_report.h.value": {"en": "Customer lifetime value", "zh": "客户终身价值"},
     "segment_report.h.returns": {"en": "Value net of returns", "zh": "扣除退货后的价值"},
     "segment_report.h.outputs": {"en": "Files written", "zh": "输出文件"},
+    "segment_report.note.lorenz": {
+        "en": "How to read: the further the curve sags below the diagonal, the more revenue rests on few customers.",
+        "zh": "阅读提示：曲线越低于对角线，收入越集中在少数客户身上。"},
+    "segment_report.note.abc": {
+        "en": "ABC classes: A customers together bring the first 80% of revenue, B the next 15%, C the last 5%.",
+        "zh": "ABC 分类：A 类客户合计贡献前 80% 的收入，B 类贡献其后 15%，C 类贡献最后 5%。"},
+    "segment_report.note.rfm": {
+        "en": "Each customer gets 1-5 scores for recency, frequency and spend (5 = best; customers with equal "
+              "values always share a score); the segment follows from the rules below, each with a suggested action.",
+        "zh": "每位客户在近度、频度和消费金额上各得 1-5 分（5 为最好；数值相同的客户得分相同）；细分由下表规则决定，并附建议行动。"},
+    "segment_report.note.lifecycle": {
+        "en": "States follow the customer's own behaviour: new (one order), active (repeat), loyal (many orders), "
+              "at risk and lost (no order for longer than the thresholds below, derived from how long repeat "
+              "buyers usually wait between orders).",
+        "zh": "状态依据客户自身行为：新客户（一笔订单）、活跃（重复购买）、忠诚（订单多），有流失风险与已流失"
+              "（超过下表阈值未购买；阈值由重复购买客户的常见购买间隔得出）。"},
+    "segment_report.note.cohorts": {
+        "en": "Each row is the customers first acquired in a month; each cell the share of them who bought again "
+              "that many months later.",
+        "zh": "每行是某月首次购买的客户；每格是其中在若干月后再次购买的比例。"},
+    "segment_report.note.clusters": {
+        "en": "Clusters group customers with similar recency, frequency and spend (k-means on log scales); "
+              "the number of clusters is chosen where groups are most clearly separated (silhouette).",
+        "zh": "聚类把近度、频度和消费相近的客户归为一组（对数尺度上的 k 均值）；聚类数取各组区分最清晰处（轮廓系数）。"},
+    "segment_report.note.value": {
+        "en": "Predicted value is what each customer is expected to spend over the horizon, discounted, from the "
+              "BG/NBD and Gamma-Gamma models fitted on the whole history.",
+        "zh": "预测价值是每位客户在预测期内的预计消费（已折现），来自基于全部历史拟合的 BG/NBD 与 Gamma-Gamma 模型。"},
     "segment_report.finding.overview": {
         "en": "{n:,} customers placed {orders:,} orders worth {revenue} between {start} and {end}.",
         "zh": "{start} 至 {end} 期间，{n:,} 位客户下了 {orders:,} 笔订单，金额 {revenue}。"},
@@ -202,6 +230,11 @@ LABELS: dict[str, dict[str, str]] = {
                                       "zh": "验证期购买次数：实际与预测（BG/NBD）"},
     "clv.title.probability_alive": {"en": "Probability that a customer is still active",
                                     "zh": "客户仍然活跃的概率"},
+    "clv.title.decomposition": {"en": "Customer value: realised, predicted and potential",
+                                "zh": "客户价值：已实现、预测与潜在"},
+    "clv.axis.value_group": {"en": "Customers ranked by total value, in {n} equal groups (1 = top)",
+                             "zh": "按总价值排序的客户，分为 {n} 个等量组（1 = 最高）"},
+    "clv.axis.value": {"en": "Value", "zh": "价值"},
     "clv.axis.customers": {"en": "Customers", "zh": "客户数"},
     "clv.axis.frequency_cal": {"en": "Repeat purchase days in the calibration period",
                                "zh": "校准期内的重复购买天数"},

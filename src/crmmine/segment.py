@@ -129,6 +129,16 @@ class CustomerSegmenter:
         ``"kmeans"`` or ``"minibatch"``.
     feature_names_in_ : numpy.ndarray of str
 
+    Notes
+    -----
+    Choose features that carry the differences you want segments for. The planted segments
+    of :func:`crmmine.datasets.make_transactions` differ in order value and purchase rate:
+    ``features=("monetary_total", "monetary_mean")`` recovers them (adjusted Rand index
+    0.96, automatic k = 3, on 3,000 customers; ``tests/test_segment.py``), while the
+    default recency/frequency/monetary features reach only about 0.42 at k = 3, because
+    there recency mostly reflects when a customer arrived and frequency overlaps between
+    segments.
+
     Examples
     --------
     >>> import crmmine

@@ -19,7 +19,12 @@ from .segments import (
 # (end of segments)
 
 # --- clv ---
-from .clv import plot_calibration_holdout, plot_clv_distribution, plot_probability_alive
+from .clv import (
+    plot_calibration_holdout,
+    plot_clv_distribution,
+    plot_probability_alive,
+    plot_value_decomposition,
+)
 # (end of clv)
 
 # --- cross-sell ---
@@ -53,6 +58,7 @@ __all__ = [
     "plot_calibration_holdout",
     "plot_clv_distribution",
     "plot_probability_alive",
+    "plot_value_decomposition",
     # (end of clv names)
     # --- cross-sell names ---
     "plot_evaluation",

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from ..errors import InputError, ParameterError
 from ..labels import LABELS, label
 
-__all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive"]
+__all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive", "plot_value_decomposition"]
 
 
 def _values(value_or_series, column):
@@ -156,7 +156,9 @@ def plot_probability_alive(bg, summary: pd.DataFrame, *, max_frequency: int | No
     if max_frequency is None:
         max_frequency = max(5, int(np.ceil(summary["frequency"].quantile(0.99))))
     if isinstance(max_frequency, bool) or not isinstance(max_frequency, (int, np.integer)) or max_frequency < 1:
-        raise ParameterError(f"The 'max_frequency' parameter must be an integer >= 1 or None. Got {max_frequency!r} instead.")
+        raise ParameterError(
+            f"The 'max_frequency' parameter must be an integer >= 1 or None. Got {max_frequency!r} instead."
+        )
     if isinstance(n_recency, bool) or not isinstance(n_recency, (int, np.integer)) or n_recency < 2:
         raise ParameterError(f"The 'n_recency' parameter must be an integer >= 2. Got {n_recency!r} instead.")
     T = float(summary["T"].max())
@@ -172,4 +174,50 @@ def plot_probability_alive(bg, summary: pd.DataFrame, *, max_frequency: int | No
     fig.update_layout(title=label("clv.title.probability_alive"),
                       xaxis_title=label("clv.axis.recency", unit=label(f"clv.unit.{unit}")),
                       yaxis_title=label("clv.axis.frequency"))
+    return fig
+
+
+def plot_value_decomposition(value: pd.DataFrame, *, n_groups: int = 10) -> go.Figure:
+    """Historical, predicted and potential value by customer group ranked on total value (stacked bars).
+
+    Customers are sorted by ``total_value`` (highest first) and cut into ``n_groups`` groups
+    of equal size (deciles by default); each bar stacks the groups' summed historical,
+    predicted and potential value, so the chart shows both the concentration of value
+    and how much of it is still to come.
+
+    Parameters
+    ----------
+    value : pandas.DataFrame
+        From :func:`crmmine.customer_value`.
+    n_groups : int, default=10
+        Number of groups (at most the number of customers).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three bar traces (historical, predicted, potential); x = group "1" (top) ... "n".
+    """
+    need = ["historical_value", "predicted_value", "potential_value", "total_value"]
+    if not isinstance(value, pd.DataFrame) or any(c not in value.columns for c in need):
+        raise InputError(
+            f"The 'value' parameter must be the table of crmmine.customer_value (columns {', '.join(need)})."
+        )
+    if isinstance(n_groups, bool) or not isinstance(n_groups, (int, np.integer)) or n_groups < 1:
+        raise ParameterError(f"The 'n_groups' parameter must be an integer >= 1. Got {n_groups!r} instead.")
+    if len(value) == 0:
+        raise InputError("The 'value' table has no customers.")
+    k = min(int(n_groups), len(value))
+    order = np.argsort(-value["total_value"].to_numpy(dtype=float), kind="stable")
+    group = np.empty(len(value), dtype=np.int64)
+    group[order] = np.arange(len(value)) * k // len(value)
+    names = [str(i + 1) for i in range(k)]
+    counts = np.bincount(group, minlength=k)
+    fig = go.Figure()
+    for col in ("historical_value", "predicted_value", "potential_value"):
+        sums = np.bincount(group, weights=value[col].to_numpy(dtype=float), minlength=k)
+        fig.add_trace(go.Bar(x=names, y=sums, name=label(f"clv.{col}"), customdata=counts,
+                             hovertemplate="%{x}: %{y:,.0f} (n=%{customdata})<extra></extra>"))
+    fig.update_layout(barmode="stack", title=label("clv.title.decomposition"),
+                      xaxis_title=label("clv.axis.value_group", n=k), yaxis_title=label("clv.axis.value"))
+    fig.update_xaxes(type="category")
     return fig

@@ -251,7 +251,8 @@ def plot_k_selection(segmenter) -> go.Figure:
     fig.add_vline(x=segmenter.k_, line_dash="dash", annotation_text=label("segment.k_chosen", k=segmenter.k_))
     fig.update_layout(title=label("segment.k.title"), xaxis_title="k",
                       yaxis={"title": label("segment.axis.silhouette")},
-                      yaxis2={"title": label("segment.axis.inertia"), "overlaying": "y", "side": "right"})
+                      yaxis2={"title": label("segment.axis.inertia"), "overlaying": "y", "side": "right"},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0})
     return fig
 
 
