@@ -114,3 +114,17 @@ def test_bad_inputs(rules):
         plot_rule_matrix(rules, top_n=0)
     with pytest.raises(crmmine.errors.MissingColumnError, match=r"The rules table lacks the column 'support'"):
         plot_rules_scatter(rules.drop(columns="support"))
+
+
+def test_rule_network_on_real_rules_with_basket_names():
+    tx = crmmine.load_clean("sample").transactions
+    baskets = crmmine.make_baskets(tx)
+    rules = crmmine.mine_rules(baskets, min_support=0.02, min_confidence=0.3)
+    fig = plot_rule_network(rules, top_n=10, names=baskets.item_names)
+    edges, rule_nodes, item_nodes = fig.data
+    assert len(rule_nodes.x) == 10
+    # the items drawn are exactly the items of the 10 rules drawn (read back from the hover text)
+    drawn = {it for h in rule_nodes.text for side in h.split("<br>")[0].split(" -> ") for it in side.split(" + ")}
+    assert set(item_nodes.text) == drawn
+    assert min(float(h.split("<br>")[3].split(": ")[1]) for h in rule_nodes.text) >= rules["lift"].nlargest(10).min() - 0.01
+    assert any("<br>" in h and h.split("<br>")[1] for h in item_nodes.hovertext)  # product names shown

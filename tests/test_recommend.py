@@ -374,3 +374,11 @@ def test_recommend_agrees_with_a_plain_loop_on_many_rules(score, sample_many_rul
     customers = sorted(tx["customer_id"].astype(str).unique())[::5]
     recs = crmmine.recommend(tx, rules, top_n=7, customers=customers, score=score)
     assert _triples(recs) == _reference(tx, rules, customers, 7, score)
+
+
+def test_recommend_accepts_numeric_customer_ids_and_object_columns(tx, rules):
+    plain = tx.assign(customer_id=tx["customer_id"].str[1:].astype(int), product_id=tx["product_id"].astype(object))
+    recs = crmmine.recommend(plain, rules, customers=[3])
+    assert list(zip(recs["customer_id"], recs["product_id"])) == [("3", "D"), ("3", "B")]
+    value = crmmine.potential_value(crmmine.recommend(plain, rules), plain)
+    assert list(value.index) == ["1", "2", "3", "4"]

@@ -575,3 +575,12 @@ def test_category_level_rules():
     assert b.n_items == tx["category"].nunique() and b.level == "category"
     r = crmmine.mine_rules(b, min_support=0.01, min_confidence=0.0)
     assert len(r) > 0 and all(x.startswith("Category") for s in r["antecedents"] for x in s)
+
+
+def test_report_parameters_of_rules_are_checked():
+    assert crmmine.check_parameters(min_len=2, max_rules=None, max_basket_size=50.0) == {
+        "min_len": 2, "max_rules": None, "max_basket_size": 50}
+    with pytest.raises(ParameterError, match=r"The 'min_len' parameter must be at least 1. Got 0 instead."):
+        crmmine.check_parameters(min_len=0)
+    with pytest.raises(ParameterError, match=r"The 'max_rules' parameter must be an integer or None. Got 'ten'"):
+        crmmine.check_parameters(max_rules="ten")

@@ -127,6 +127,10 @@ PARAMETER_RULES = {
     "model": lambda n, v: _choice(n, v, ("logistic", "hgb")),
     "output_dir": _str,
     "lang": _lang,
+    # --- cross-sell: baskets and rules ---
+    "min_len": lambda n, v: _int(n, v, lo=1),
+    "max_rules": lambda n, v: _int(n, v, lo=1, none_ok=True),
+    "max_basket_size": lambda n, v: _int(n, v, lo=1, none_ok=True),
 }
 
 

@@ -178,7 +178,7 @@ def sets_to_text(df: pd.DataFrame, *, sep: str = "|") -> pd.DataFrame:
 
 
 def _history(tx: pd.DataFrame, item_col: str, *, as_of=None, customers=None) -> pd.DataFrame:
-    """Distinct (customer_id, item) pairs bought before ``as_of`` (quantity > 0)."""
+    """(customer_id, item) purchase lines (quantity > 0) before ``as_of``, for ``customers`` if given."""
     for col in ("customer_id", item_col, "order_date"):
         if col not in tx.columns:
             raise MissingColumnError(
@@ -192,7 +192,8 @@ def _history(tx: pd.DataFrame, item_col: str, *, as_of=None, customers=None) -> 
         mask = mask & (tx["order_date"] < pd.Timestamp(as_of)).to_numpy()
     h = tx.loc[mask, ["customer_id", item_col]]
     if customers is not None:
-        h = h[h["customer_id"].isin(pd.Index(_check_customers(customers), dtype=STRING_DTYPE))]
+        wanted = pd.Index(_check_customers(customers), dtype=STRING_DTYPE)
+        h = h[h["customer_id"].astype(STRING_DTYPE).isin(wanted).to_numpy(dtype=bool)]
     return h  # repeated (customer, item) pairs are merged when the sparse history is built
 
 

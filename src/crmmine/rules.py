@@ -2,7 +2,7 @@
 
 :func:`frequent_itemsets` mines all, closed or maximal frequent itemsets through mlxtend
 (on sparse input) or crmmine's own vertical engine; :func:`mine_rules` turns them into
-rules with 18 interest measures computed from counts, vectorised over all rules;
+rules with their counts and 15 measures (support to improvement), vectorised over all rules;
 :func:`filter_rules` narrows a mined table without mining again (for classroom sliders);
 :func:`prune_redundant_rules` removes rules a more general rule already explains.
 
@@ -15,15 +15,16 @@ References
 .. [1] Agrawal, R., Imielinski, T., Swami, A. (1993). Mining association rules between
    sets of items in large databases. SIGMOD '93, 207-216.
 .. [2] Tan, P.-N., Kumar, V., Srivastava, J. (2004). Selecting the right objective measure
-   for association analysis. Information Systems 29(4), 293-313 (Table 5).
+   for association analysis. Information Systems 29(4), 293-313.
 .. [3] Hahsler, M. (2015). A probabilistic comparison of commonly used interest measures for
    association rules. https://mhahsler.github.io/arules/docs/measures
 .. [4] Bayardo, R. J., Agrawal, R., Gunopulos, D. (2000). Constraint-based rule mining in
-   large, dense databases. Data Mining and Knowledge Discovery 4, 217-240 (section 4,
-   minimum improvement).
+   large, dense databases. Data Mining and Knowledge Discovery 4, 217-240 (minimum
+   improvement).
 .. [5] Brin, S., Motwani, R., Ullman, J. D., Tsur, S. (1997). Dynamic itemset counting and
    implication rules for market basket data. SIGMOD '97 (conviction).
-.. [6] Zhang, T. (2000). Association rules. PAKDD 2000, LNAI 1805, 245-256 (Zhang's metric).
+.. [6] Zhang, T. (2000). Association rules. PAKDD 2000, Lecture Notes in Computer Science 1805
+   (Zhang's metric).
 .. [7] Berzal, F., Blanco, I., Sanchez, D., Vila, M.-A. (2002). Measuring the accuracy and
    interest of association rules: a new framework. Intelligent Data Analysis 6(3),
    221-235 (certainty factor).
@@ -360,7 +361,7 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
 def _improvement(tab: ItemsetTable, cand: dict, conf: np.ndarray):
     """(improvement, best confidence of a non-empty proper sub-rule) for every candidate rule.
 
-    Bayardo et al. (2000, sec. 4): imp(A => C) = conf(A => C) - max over proper subsets
+    Bayardo et al. (2000), minimum improvement: imp(A => C) = conf(A => C) - max over proper subsets
     A' of A (the empty set included, conf({} => C) = supp(C)) of conf(A' => C). Computed by
     induction on |A|: the best sub-rule of A => C is the best of its immediate sub-rules
     A \\ {x} => C and of their own best sub-rules, all found in the candidate set.
@@ -490,7 +491,7 @@ def mine_rules(
         - ``antecedents``, ``consequents``: frozenset of str.
         - ``antecedent_count`` n_A, ``consequent_count`` n_C, ``count`` n_AC.
         - ``antecedent_support``, ``consequent_support``, ``support`` = n_AC / N [1].
-        - ``confidence`` = n_AC / n_A [1]; ``lift`` = conf / s_C [2, Table 5].
+        - ``confidence`` = n_AC / n_A [1]; ``lift`` = conf / s_C [2].
         - ``leverage`` = s_AC - s_A s_C (Piatetsky-Shapiro) [2].
         - ``conviction`` = (1 - s_C) / (1 - conf) [5]; ``inf`` when conf = 1.
         - ``zhangs_metric`` = (s_AC - s_A s_C) / max(s_AC (1 - s_A), s_A (s_C - s_AC)) [6];
@@ -510,6 +511,8 @@ def mine_rules(
           the empty set included (conf({} => C) = s_C) [4]; computed from counts, so it does not
           depend on which rules passed the thresholds (arules compares only with the rules in
           the set; the two agree when the set holds all sub-rules). ``nan`` for ``{} => C``.
+
+        Non-finite values stay ``inf`` / ``nan`` (R arules reports them as NA).
 
         ``attrs``: ``n_transactions``, ``min_support``, ``min_count``, ``min_confidence``,
         ``min_lift``, ``max_len``, ``min_len``, ``n_itemsets``, ``n_rules_tested``,
