@@ -282,7 +282,7 @@ def _candidates(tab: ItemsetTable, single_consequent: bool, min_len: int):
         gid = np.arange(len(cnt), dtype=np.int64) + tab.offsets[k - 1]
         if min_len <= 1 and (k == 1 or not single_consequent):  # {} => Z, arules' minlen = 1
             parts.append((Z[:, :0], Z, np.full(len(cnt), tab.n, np.int64), cnt, cnt, gid,
-                          np.full(len(cnt), -2, np.int64)))
+                          np.full(len(cnt), -2, np.int64), gid))
         if k < 2:
             continue
         full = 2**k - 1
@@ -295,21 +295,21 @@ def _candidates(tab: ItemsetTable, single_consequent: bool, min_len: int):
         for m in masks:
             (ia, ja), (ic, jc) = idx[m], idx[full ^ m]
             parts.append((Z[:, bits[m]], Z[:, bits[full ^ m]], tab.counts[ja - 1][ia], tab.counts[jc - 1][ic], cnt,
-                          gid, ia + tab.offsets[ja - 1]))
+                          gid, ia + tab.offsets[ja - 1], ic + tab.offsets[jc - 1]))
     total = sum(len(p[4]) for p in parts)
     A = np.full((total, L), -1, dtype=np.int64)
     C = np.full((total, L), -1, dtype=np.int64)
-    alen, clen, na, nc, nac, zg, ag = (np.empty(total, np.int64) for _ in range(7))
+    alen, clen, na, nc, nac, zg, ag, cg = (np.empty(total, np.int64) for _ in range(8))
     at = 0
-    for a_codes, c_codes, n_a, n_c, n_ac, z_gid, a_gid in parts:
+    for a_codes, c_codes, n_a, n_c, n_ac, z_gid, a_gid, c_gid in parts:
         m = len(n_ac)
         sl = slice(at, at + m)
         A[sl, : a_codes.shape[1]] = a_codes
         C[sl, : c_codes.shape[1]] = c_codes
         alen[sl], clen[sl] = a_codes.shape[1], c_codes.shape[1]
-        na[sl], nc[sl], nac[sl], zg[sl], ag[sl] = n_a, n_c, n_ac, z_gid, a_gid
+        na[sl], nc[sl], nac[sl], zg[sl], ag[sl], cg[sl] = n_a, n_c, n_ac, z_gid, a_gid, c_gid
         at += m
-    return dict(A=A, C=C, alen=alen, clen=clen, na=na, nc=nc, nac=nac, zg=zg, ag=ag)
+    return dict(A=A, C=C, alen=alen, clen=clen, na=na, nc=nc, nac=nac, zg=zg, ag=ag, cg=cg)
 
 
 def _measures(n_a, n_c, n_ac, N) -> dict:
@@ -595,7 +595,7 @@ def mine_rules(
     if max_rules is not None:
         order = order[:max_rules]
     sel = sel[order]
-    out = _rule_frame(np.asarray(items, dtype=object), cand, sel, {k: v[order] for k, v in cols_sel.items()})
+    out = _rule_frame(tab, np.asarray(items, dtype=object), cand, sel, {k: v[order] for k, v in cols_sel.items()})
     out.attrs.update(
         n_transactions=int(N), min_support=min_support, min_count=int(minc), min_confidence=min_confidence,
         min_lift=min_lift, max_len=max_len, min_len=min_len, n_itemsets=len(tab),
@@ -604,19 +604,26 @@ def mine_rules(
     return out
 
 
-def _frozensets(items: np.ndarray, codes: np.ndarray, lens: np.ndarray) -> list:
-    """frozensets of labels from padded code rows (one list comprehension per length)."""
-    out = np.empty(len(lens), dtype=object)
-    for k in np.unique(lens):
-        idx = np.flatnonzero(lens == k)
-        out[idx] = [frozenset(r) for r in items[codes[idx, :k]].tolist()] if k else [frozenset()] * len(idx)
+def _frozensets(tab: ItemsetTable, items: np.ndarray, gids: np.ndarray) -> np.ndarray:
+    """frozensets of labels for itemset global ids (-2: the empty set), each distinct itemset built once."""
+    out = np.empty(len(gids), dtype=object)
+    empty = gids < 0
+    out[empty] = [frozenset()] * int(empty.sum())
+    uniq, inv = np.unique(gids[~empty], return_inverse=True)
+    sets = np.empty(len(uniq), dtype=object)
+    for k in range(1, tab.max_len + 1):
+        lo, hi = np.searchsorted(uniq, [tab.offsets[k - 1], tab.offsets[k]])
+        if hi > lo:
+            rows = uniq[lo:hi] - tab.offsets[k - 1]
+            sets[lo:hi] = [frozenset(r) for r in items[tab.codes[k - 1][rows]].tolist()]
+    out[~empty] = sets[inv.reshape(-1)]
     return out
 
 
-def _rule_frame(items, cand, sel, cols) -> pd.DataFrame:
+def _rule_frame(tab, items, cand, sel, cols) -> pd.DataFrame:
     data = {
-        "antecedents": _frozensets(items, cand["A"][sel], cand["alen"][sel]),
-        "consequents": _frozensets(items, cand["C"][sel], cand["clen"][sel]),
+        "antecedents": _frozensets(tab, items, cand["ag"][sel]),
+        "consequents": _frozensets(tab, items, cand["cg"][sel]),
         "antecedent_count": cand["na"][sel].astype(np.int64),
         "consequent_count": cand["nc"][sel].astype(np.int64),
         "count": cand["nac"][sel].astype(np.int64),
@@ -657,15 +664,23 @@ def _padded_codes(sets: pd.Series, vocab: pd.Index):
 
 
 def _row_lookup(table: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Index of each row of ``query`` in ``table`` (rows unique), -1 when absent."""
+    """Index of each row of ``query`` in ``table`` (rows unique, small non-negative ints or -1), -1 when absent.
+
+    Rows are numbered column by column: the number of a row's first j + 1 entries is the rank
+    of (number of its first j entries, entry j) among all rows, so every step is a 1-D
+    ``numpy.unique`` of int64 keys (no overflow, whatever the width).
+    """
     if not len(query) or not len(table):
         return np.full(len(query), -1, dtype=np.int64)
-    both = np.vstack([table, query])
-    _, inv = np.unique(both, axis=0, return_inverse=True)
-    inv = inv.reshape(-1)
-    pos = np.full(inv.max() + 1, -1, dtype=np.int64)
-    pos[inv[: len(table)]] = np.arange(len(table))
-    return pos[inv[len(table):]]
+    both = np.vstack([table, query]).astype(np.int64) + 1  # -1 padding -> 0
+    width = int(both.max()) + 1
+    ids = np.zeros(len(both), dtype=np.int64)
+    for j in range(both.shape[1]):
+        _, ids = np.unique(ids * width + both[:, j], return_inverse=True)
+        ids = ids.reshape(-1)
+    pos = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+    pos[ids[: len(table)]] = np.arange(len(table))
+    return pos[ids[len(table):]]
 
 
 def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
@@ -707,14 +722,18 @@ def prune_redundant_rules(rules: pd.DataFrame) -> pd.DataFrame:
     redundant = np.zeros(len(rules), bool)
     for a in range(2, int(alen.max(initial=0)) + 1):
         sel = np.flatnonzero(alen == a)
-        for mask in range(1, 2**a - 1):
+        queries, owners = [], []
+        for mask in range(1, 2**a - 1):  # every proper, non-empty subset of the antecedent, all masks at once
             bits = np.array([(mask >> j) & 1 for j in range(a)], dtype=bool)
             sub = np.full((len(sel), La), -1, dtype=np.int64)
             sub[:, : bits.sum()] = A[sel][:, :a][:, bits]
-            q = np.hstack([C[sel], sub])
-            idx = _row_lookup(table, q)
-            found = idx >= 0
-            redundant[sel[found]] |= conf[idx[found]] >= conf[sel[found]]
+            queries.append(np.hstack([C[sel], sub]))
+            owners.append(sel)
+        owner = np.concatenate(owners)
+        idx = _row_lookup(table, np.vstack(queries))
+        found = idx >= 0
+        hit = owner[found][conf[idx[found]] >= conf[owner[found]]]
+        redundant[hit] = True
     out = rules.loc[~redundant].copy()
     out.attrs.update(rules.attrs)
     return out
