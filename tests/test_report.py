@@ -479,3 +479,20 @@ def test_explorer_rejects_a_table():
     with pytest.raises(ParameterError, match=r"The 'result' parameter must be a CleanResult from crmmine\.load_clean"
                                              r" or crmmine\.clean\. Got DataFrame instead\."):
         explorer.segment_panel(crmmine.load_clean("sample").transactions)
+
+
+def test_latest_is_a_small_file_where_symlinks_fail(tmp_path, monkeypatch):
+    from crmmine.report import runner
+
+    (tmp_path / "r" / "20260101T000000Z-aaaa").mkdir(parents=True)
+
+    def no_symlinks(*args, **kwargs):
+        raise OSError("symlinks are not supported here")
+
+    monkeypatch.setattr(runner.os, "symlink", no_symlinks)
+    runner._point_latest(tmp_path / "r", "20260101T000000Z-aaaa")
+    latest = tmp_path / "r" / "latest"
+    assert latest.is_file() and not latest.is_symlink()
+    assert latest.read_text() == "20260101T000000Z-aaaa\n"
+    assert latest_run(tmp_path, "r") == (tmp_path / "r" / "20260101T000000Z-aaaa").resolve()
+    assert latest_run(tmp_path, "nothing") is None
