@@ -199,7 +199,7 @@ def rules_panel(result, *, min_support: float = 0.01, min_confidence: float = 0.
     """
     import ipywidgets as w
 
-    from .. import filter_rules, mine_rules
+    from .. import filter_rules, make_baskets, mine_rules
     from ..plotting import plot_rules_scatter
 
     result = _check_result(result)
@@ -208,7 +208,8 @@ def rules_panel(result, *, min_support: float = 0.01, min_confidence: float = 0.
         raise ParameterError(f"The 'lowest_support' parameter must be at most min_support ({min_support}). "
                              f"Got {lowest} instead.")
     tx = result.transactions
-    all_rules = mine_rules(tx, min_support=lowest, min_confidence=min(lowest_confidence, min_confidence),
+    data = tx if level == "product" else make_baskets(tx, level=level)
+    all_rules = mine_rules(data, min_support=lowest, min_confidence=min(lowest_confidence, min_confidence),
                            max_len=max_len, sort_by="lift")
     names = _product_names(tx)
     n_orders = tx["order_id"].nunique()
@@ -381,7 +382,7 @@ def customer_lookup(result, *, segments: ExplorerPanel, rules: ExplorerPanel, ch
             return None, pd.DataFrame(), label("report.explore.unknown_customer", customer=cid)
         row = overview()
         row = row[row["customer_id"].astype(str) == cid].reset_index(drop=True)
-        recs = recommend(tx, rules.rules, top_n=top_n, customers=[mine["customer_id"].iloc[0]]) \
+        recs = recommend(tx, rules.rules, top_n=top_n, customers=[mine["customer_id"].iloc[0]], level=rules.level) \
             if not rules.rules.empty else pd.DataFrame(columns=["product_id"])
         recs = recs.assign(product_name=recs["product_id"].astype(str).map(rules.names)) if len(recs) else recs
         panel.recommendations = recs
