@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from .errors import CrmmineError, InputError, ParameterError
+from .errors import CrmmineError, InputError, ParameterError, ReportError
 
 __all__ = ["main", "build_parser"]
 
@@ -37,6 +37,34 @@ def _profile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .report import REPORTS, run_reports, write_index
+
+    parameters = {}
+    for item in args.parameter or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"The -p option must look like name=value, e.g. -p top_n=10. Got {item!r} instead.")
+        parameters[name.strip()] = value
+    for name, value in (("data_path", args.data), ("schema", args.schema)):
+        if value is not None:
+            parameters[name] = value
+    reports = list(REPORTS) if args.report == "all" else [args.report]
+    try:
+        results = run_reports(reports, parameters=parameters, as_of=args.as_of, out=args.out)
+    except ReportError as err:
+        for result in getattr(err, "results", []):
+            if result is not None and result.status == "ok":
+                print(f"{result.report}: ok -> {result.html}")
+        for line in str(err).split(" | "):
+            print(f"crmmine: error: {_one_line(line)}", file=sys.stderr)
+        return EXIT_FAILED
+    for result in results:
+        print(f"{result.report}: ok in {result.manifest['duration_s']:.1f} s -> {result.html}")
+    print(f"index: {write_index(args.out)}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(
         prog="crmmine",
@@ -57,6 +85,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="day/month order of dates like 03/04/2011 when the data cannot tell")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_profile)
+
+    r = sub.add_parser(
+        "report", help="run report notebooks into HTML + CSV/Parquet artefacts + manifest (default: all, sample)",
+        description="Run report notebooks with papermill. Each run writes OUT/<report>/<run-id>/ (report.html, the "
+                    "executed notebook, artifacts/, manifest.json), built in a temporary folder and renamed into "
+                    "place when complete; OUT/<report>/latest points to the newest good run; OUT/index.html lists "
+                    "every run. Exit status: 0 all reports ran, 1 a report failed (its executed notebook and "
+                    "manifest are kept in OUT/<report>/<run-id>.failed/), 2 bad parameters (nothing ran).")
+    r.add_argument("report", nargs="?", default="all",
+                   help="segments, crosssell, churn, all (default) or the path of a parameterised notebook")
+    r.add_argument("--data", metavar="PATH", default=None,
+                   help="transaction file (CSV, CSV.gz, XLSX, Parquet, text); default: the bundled sample")
+    r.add_argument("--schema", metavar="NAME|mapping.json", default=None,
+                   help="preset name, 'auto' (default) or a mapping .json file {canonical column: your column}")
+    r.add_argument("--as-of", metavar="DATE", default=None,
+                   help="analysis date, e.g. 2011-09-01: the notebook's as_of parameter, or cutoff when it has none "
+                        "(the churn and cross-sell reports)")
+    r.add_argument("--out", metavar="DIR", default="reports", help="output folder (default: reports)")
+    r.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append",
+                   help="set a notebook parameter (repeatable); the value is read like papermill's -p and must "
+                        "have the type of the parameter's default")
+    r.set_defaults(func=_report)
     return parser
 
 

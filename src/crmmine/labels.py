@@ -451,6 +451,52 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.report.winback": {"en": "The win-back list", "zh": "挽回名单"},
     # (end of section: churn)
     # --- reports (runner, html, explore) -----------------------------
+    "report.index.title": {"en": "crmmine report runs", "zh": "crmmine 报告运行记录"},
+    "report.index.report": {"en": "Report", "zh": "报告"},
+    "report.index.run_id": {"en": "Run", "zh": "运行编号"},
+    "report.index.status": {"en": "Status", "zh": "状态"},
+    "report.index.started": {"en": "Started (UTC)", "zh": "开始时间（UTC）"},
+    "report.index.duration": {"en": "Duration (s)", "zh": "耗时（秒）"},
+    "report.index.data": {"en": "Data", "zh": "数据"},
+    "report.index.page": {"en": "Page", "zh": "页面"},
+    "report.index.open": {"en": "open", "zh": "打开"},
+    "report.status.ok": {"en": "ok", "zh": "成功"},
+    "report.status.failed": {"en": "failed", "zh": "失败"},
+    "report.status.killed": {"en": "killed (incomplete)", "zh": "被终止（不完整）"},
+    "report.status.running": {"en": "running", "zh": "运行中"},
+    "report.status.interrupted": {"en": "interrupted", "zh": "已中断"},
+    "report.explore.features": {"en": "Features", "zh": "特征"},
+    "report.explore.k": {"en": "Segments (k)", "zh": "细分数（k）"},
+    "report.explore.need_two_features": {"en": "Choose at least two features.", "zh": "请至少选择两个特征。"},
+    "report.explore.segments_title": {"en": "Customer segments", "zh": "客户细分"},
+    "report.explore.segments_finding": {
+        "en": "{k} segments; the largest, {name}, holds {share} of the customers.",
+        "zh": "共 {k} 个细分；最大的细分“{name}”占客户的 {share}。"},
+    "report.explore.rules_title": {"en": "Cross-sell rules", "zh": "交叉销售规则"},
+    "report.explore.min_support": {"en": "Min support", "zh": "最小支持度"},
+    "report.explore.min_confidence": {"en": "Min confidence", "zh": "最小置信度"},
+    "report.explore.min_lift": {"en": "Min lift", "zh": "最小提升度"},
+    "report.explore.no_rules": {"en": "No rule passes these thresholds (of {n} mined).",
+                                "zh": "在已挖掘的 {n} 条规则中，没有规则满足这些阈值。"},
+    "report.explore.rules_finding": {"en": "{n} of {total} mined rules pass the thresholds ({orders} orders).",
+                                     "zh": "已挖掘的 {total} 条规则中有 {n} 条满足阈值（{orders} 个订单）。"},
+    "report.explore.churn_title": {"en": "Churn risk", "zh": "流失风险"},
+    "report.explore.horizon": {"en": "Horizon (days)", "zh": "预测期（天）"},
+    "report.explore.threshold": {"en": "Risk threshold", "zh": "风险阈值"},
+    "report.explore.p_churn": {"en": "P(churn)", "zh": "流失概率"},
+    "report.explore.churn_figure": {"en": "P(no purchase in the next {h} days)", "zh": "未来 {h} 天不再购买的概率"},
+    "report.explore.churn_finding": {
+        "en": "{n} customers ({share}) have a churn risk of at least {threshold} over the next {h} days.",
+        "zh": "{n} 位客户（{share}）在未来 {h} 天的流失风险不低于 {threshold}。"},
+    "report.explore.customer_title": {"en": "One customer", "zh": "单个客户"},
+    "report.explore.customer": {"en": "Customer", "zh": "客户"},
+    "report.explore.unknown_customer": {"en": "No customer {customer} in the data.", "zh": "数据中没有客户 {customer}。"},
+    "report.explore.customer_figure": {"en": "Monthly spend of customer {customer}", "zh": "客户 {customer} 的月度消费"},
+    "report.explore.customer_finding": {
+        "en": "Customer {customer}: {state}, predicted value {clv}, segment {segment}, churn risk {risk}; "
+              "{n} recommendations.",
+        "zh": "客户 {customer}：{state}，预测价值 {clv}，细分 {segment}，流失风险 {risk}；{n} 条推荐。"},
+    "report.explore.figure_placeholder": {"en": "plotly figure", "zh": "plotly 图表"},
     # (end of section: reports)
 }
 

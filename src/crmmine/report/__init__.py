@@ -1,17 +1,56 @@
 """Report notebooks and the runner behind ``crmmine report``.
 
 Report notebooks call :func:`init_notebook` in their first cell after the parameters, so
-that plotly figures are embedded as HTML (they survive nbconvert's HTML export, offline)
-and labels come in the report's language. Nothing happens on import.
+that plotly figures are embedded as HTML (they survive nbconvert's HTML export, offline, with
+plotly.js embedded once) and labels come in the report's language. :func:`run_report` executes
+a notebook with papermill into ``OUT/<report>/<run-id>/`` (HTML, executed notebook, artefacts,
+manifest), atomically. Nothing happens on import.
 """
 
 from __future__ import annotations
 
-__all__ = ["init_notebook"]
+from .html import export_html
+from .runner import (
+    REPORTS,
+    RunResult,
+    latest_run,
+    list_runs,
+    notebook_dir,
+    notebook_parameters,
+    parse_parameter_value,
+    prepare_parameters,
+    resolve_notebook,
+    run_report,
+    run_reports,
+    write_index,
+)
+
+__all__ = [
+    "REPORTS",
+    "RunResult",
+    "export_html",
+    "init_notebook",
+    "latest_run",
+    "list_runs",
+    "notebook_dir",
+    "notebook_parameters",
+    "parse_parameter_value",
+    "prepare_parameters",
+    "resolve_notebook",
+    "run_report",
+    "run_reports",
+    "write_index",
+]
 
 
 def init_notebook(lang: str = "en") -> None:
-    """Prepare a report notebook: plotly figures rendered as embedded HTML, labels in ``lang``.
+    """Prepare a report notebook: plotly figures rendered as offline HTML, labels in ``lang``.
+
+    Registers the renderer :class:`crmmine.report._plotly.OfflineHtmlRenderer` as plotly's
+    default: every figure becomes a ``text/html`` output (which nbconvert keeps; plotly >= 6's
+    default mimetype output is dropped from nbconvert's HTML), and plotly.js itself is
+    displayed once, before the first figure, so an exported report works offline and carries
+    plotly.js once however many figures it has.
 
     Parameters
     ----------
@@ -21,8 +60,9 @@ def init_notebook(lang: str = "en") -> None:
     import plotly.io as pio
 
     from ..labels import set_language
+    from ._plotly import RENDERER_NAME, OfflineHtmlRenderer
 
     set_language(lang)
-    # "notebook" emits text/html carrying plotly.js once (offline), which nbconvert keeps;
-    # the plotly mimetype alone is dropped from nbconvert's HTML with plotly >= 6.
-    pio.renderers.default = "notebook"
+    if pio.renderers.default != RENDERER_NAME:
+        pio.renderers[RENDERER_NAME] = OfflineHtmlRenderer()
+        pio.renderers.default = RENDERER_NAME

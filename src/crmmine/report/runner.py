@@ -1,0 +1,688 @@
+"""Run a report notebook into ``OUT/<report>/<run-id>/``, atomically, with a manifest.
+
+A run is built in ``OUT/<report>/.tmp-<run-id>/`` and renamed into place when complete:
+
+``OUT/<report>/<run-id>/``
+    ``report.html`` (code hidden, offline), the executed notebook, ``artifacts/`` (CSV and
+    Parquet written by the notebook through :func:`crmmine.write_table`) and ``manifest.json``.
+``OUT/<report>/<run-id>.failed/``
+    A run whose notebook raised: the executed notebook with the error, its HTML and a manifest
+    with ``"status": "failed"``.
+``OUT/<report>/<run-id>.killed/``
+    A run whose process died (killed, power cut): found by the next run, which renames it and
+    marks its manifest ``"killed"``.
+``OUT/<report>/latest``
+    A symbolic link to the newest good run (replaced atomically); where symbolic links cannot be
+    made, a small text file holding the run id.
+``OUT/index.html``
+    Every run of every report with its status.
+
+Earlier runs are never modified by a later one.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import datetime as _dt
+import hashlib
+import html
+import json
+import os
+import secrets
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ParameterError, ReportError
+
+__all__ = [
+    "REPORTS",
+    "RunResult",
+    "notebook_dir",
+    "resolve_notebook",
+    "notebook_parameters",
+    "parse_parameter_value",
+    "prepare_parameters",
+    "run_report",
+    "run_reports",
+    "latest_run",
+    "list_runs",
+    "write_index",
+]
+
+#: Report name -> notebook file in ``notebooks/``.
+REPORTS: dict[str, str] = {
+    "segments": "segment_report.ipynb",
+    "crosssell": "crosssell_report.ipynb",
+    "churn": "churn_report.ipynb",
+}
+
+_PACKAGES = ("crmmine", "pandas", "numpy", "scipy", "scikit-learn", "mlxtend", "plotly", "pyarrow", "papermill",
+             "nbconvert", "nbformat", "ipykernel", "jupyter_client")
+_TMP_PREFIX = ".tmp-"
+_OWNER_FILE = ".owner.json"
+_RUNNER_PARAMETERS = ("output_dir",)
+
+
+@dataclass
+class RunResult:
+    """What one report run produced.
+
+    Attributes
+    ----------
+    report : str
+        Report name (``"segments"``, or a notebook's stem without ``_report``).
+    run_id : str
+        Sortable id, e.g. ``"20261123T110512Z-3f9a"``.
+    status : {"ok", "failed"}
+    path : pathlib.Path
+        The run's folder (``<run-id>`` or ``<run-id>.failed``).
+    manifest : dict
+        The content of ``manifest.json``.
+    """
+
+    report: str
+    run_id: str
+    status: str
+    path: Path
+    manifest: dict = field(repr=False)
+
+    @property
+    def html(self) -> Path:
+        """The report page."""
+        return self.path / "report.html"
+
+    @property
+    def notebook(self) -> Path:
+        """The executed notebook."""
+        return self.path / self.manifest["notebook"]
+
+    @property
+    def artifacts(self) -> Path:
+        """The folder of CSV and Parquet artefacts."""
+        return self.path / "artifacts"
+
+
+# --------------------------------------------------------------------------- notebooks and parameters
+def notebook_dir() -> Path:
+    """The repository's ``notebooks/`` folder (crmmine installed in editable mode from a clone).
+
+    Raises
+    ------
+    ReportError
+        When the folder does not exist (e.g. crmmine installed from a wheel).
+    """
+    path = Path(__file__).resolve().parents[3] / "notebooks"
+    if not path.is_dir():
+        raise ReportError(
+            f"The report notebooks folder {path} does not exist. Install crmmine from a clone of its repository "
+            "('pip install -e .') or give the notebook's path: 'crmmine report path/to/report.ipynb'."
+        )
+    return path
+
+
+def resolve_notebook(report: str | os.PathLike) -> tuple[str, Path]:
+    """``(report name, notebook path)`` for a report name in :data:`REPORTS` or a notebook path."""
+    text = str(report)
+    if text in REPORTS:
+        path = notebook_dir() / REPORTS[text]
+        if not path.exists():
+            raise ReportError(f"The {text} report's notebook {path} does not exist; the '{text}' report is not "
+                              f"available in this checkout.")
+        return text, path
+    if text.endswith(".ipynb"):
+        path = Path(text).expanduser().resolve()
+        if not path.exists():
+            raise ParameterError(f"The notebook {text!r} does not exist. Give the path of a parameterised notebook "
+                                 f"or one of the reports: {', '.join(REPORTS)}.")
+        known = {nb: name for name, nb in REPORTS.items()}
+        if path.name in known:
+            return known[path.name], path
+        stem = path.stem
+        return (stem[: -len("_report")] if stem.endswith("_report") else stem), path
+    raise ParameterError(f"The 'report' parameter must be one of {', '.join(map(repr, REPORTS))}, 'all' or the path "
+                         f"of a .ipynb notebook. Got {text!r} instead.")
+
+
+def notebook_parameters(notebook) -> dict[str, dict]:
+    """The parameters of a notebook's cell tagged ``parameters``: ``{name: {"default", "help"}}``.
+
+    The cell is parsed with :mod:`ast` (every top-level assignment counts, whatever its
+    comment holds; papermill's own inspector skips lines with two ``=``). A default that is
+    not a literal is recorded as its source text with ``"literal": False``.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    if not cells:
+        raise ReportError(f"The notebook {notebook} has no cell tagged 'parameters'; papermill cannot inject "
+                          "parameters into it. Tag the cell of defaults 'parameters'.")
+    src = cells[0].source
+    lines = src.splitlines()
+    out: dict[str, dict] = {}
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        line = lines[node.lineno - 1]
+        comment = line.split("#", 1)[1].strip() if "#" in line else ""
+        try:
+            default, literal = ast.literal_eval(value), True
+        except ValueError:
+            default, literal = ast.get_source_segment(src, value), False
+        out[target.id] = {"default": default, "literal": literal, "help": comment}
+    return out
+
+
+def _resolve_text(text: str):
+    # papermill's command-line rule (papermill/cli.py, _resolve_type)
+    if text in ("True", "False"):
+        return text == "True"
+    if text == "None":
+        return None
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _type_name(value) -> str:
+    return {bool: "True or False", int: "an integer", float: "a number", str: "text", list: "a list",
+            dict: "a dict", tuple: "a tuple"}.get(type(value), type(value).__name__)
+
+
+def parse_parameter_value(name: str, value, default, *, where: str = "the notebook"):
+    """A parameter value given as text (``-p name=value``) converted to the type of its default.
+
+    Text is read as papermill's command line reads it (``True``/``False``/``None``, integers,
+    numbers, else text), then compared with the default's type: a text default takes the text as
+    given (``-p customer_id=12345`` stays ``"12345"``), a float default accepts an integer, a
+    list or dict default takes a Python literal. ``None`` is accepted for a default of ``None``
+    or for a parameter :func:`crmmine.check_parameters` knows (it checks it next).
+
+    Raises
+    ------
+    ParameterError
+        When the value does not have the default's type.
+    """
+    from ..parameters import PARAMETER_RULES
+
+    raw = value
+    value = _resolve_text(raw) if isinstance(raw, str) else raw
+    if default is None:
+        return value
+    if value is None:
+        if name in PARAMETER_RULES:
+            return None
+    elif isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+    elif isinstance(default, str):
+        return raw if isinstance(raw, str) else value if isinstance(value, str) else _bad(name, raw, default, where)
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(default, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif isinstance(default, (list, tuple, dict)):
+        if isinstance(raw, str):
+            with contextlib.suppress(ValueError, SyntaxError):
+                value = ast.literal_eval(raw)
+        if isinstance(value, type(default)):
+            return value
+    else:
+        return value
+    return _bad(name, raw, default, where)
+
+
+def _bad(name, raw, default, where):
+    raise ParameterError(f"The '{name}' parameter of {where} must be {_type_name(default)} like its default "
+                         f"{default!r}. Got {raw!r} instead.")
+
+
+def prepare_parameters(notebook, overrides: dict | None = None) -> dict:
+    """The parameters a run injects: the notebook's defaults updated by ``overrides``, checked.
+
+    Each override must be a parameter of the notebook, of its default's type
+    (:func:`parse_parameter_value`); then :func:`crmmine.check_parameters` checks the values it
+    knows. ``output_dir`` is set by the runner and cannot be overridden.
+
+    Raises
+    ------
+    ParameterError
+        An unknown name, a wrong type, or a value :func:`crmmine.check_parameters` rejects.
+    """
+    from ..parameters import check_parameters
+
+    declared = notebook_parameters(notebook)
+    where = Path(notebook).name
+    values = {n: d["default"] for n, d in declared.items() if d["literal"]}
+    for name, value in (overrides or {}).items():
+        if name in _RUNNER_PARAMETERS:
+            raise ParameterError(f"The '{name}' parameter is set by the runner (artefacts go into the run's "
+                                 f"artifacts/ folder); use --out to choose where runs are written.")
+        if name not in declared:
+            raise ParameterError(f"The '{name}' parameter is not a parameter of {where}. Its parameters are: "
+                                 f"{', '.join(sorted(declared))}.")
+        values[name] = parse_parameter_value(name, value, declared[name]["default"], where=where)
+    check_parameters(**values)  # raises on a bad value; keep the plain values for injection
+    return {n: v for n, v in values.items() if n in (overrides or {}) or n in declared}
+
+
+# --------------------------------------------------------------------------- manifest material
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+def _iso(t: _dt.datetime) -> str:
+    return t.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _new_run_id(t: _dt.datetime) -> str:
+    return f"{t:%Y%m%dT%H%M%S}Z-{secrets.token_hex(2)}"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in _PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _input_summary(data_path, schema) -> dict:
+    """Input file, its sha256, line counts and cleaning audit (read and cleaned here: it is fast)."""
+    from ..clean import load_clean
+    from ..datasets import online_retail_sample_path
+
+    path = online_retail_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
+    result = load_clean(data_path, schema=schema)
+    audit = result.audit.astype(object).where(result.audit.notna(), None)
+    return {
+        "data_path": str(data_path),
+        "file": str(path),
+        "sha256": _sha256(path),
+        "bytes": path.stat().st_size,
+        "schema": schema if isinstance(schema, str) else dict(schema),
+        "lines": {"input": int(result.audit["lines"].iloc[0]), "clean": len(result.transactions),
+                  "returns": len(result.returns), "rejected": len(result.rejected)},
+        "customers": int(result.transactions["customer_id"].nunique()),
+        "orders": int(result.transactions["order_id"].nunique()),
+        "audit": audit.to_dict(orient="records"),
+    }
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _artefacts(folder: Path) -> list[dict]:
+    if not folder.is_dir():
+        return []
+    return [{"file": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)}
+            for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+
+
+# --------------------------------------------------------------------------- stale runs, latest, index
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_stale(report_dir: Path) -> list[Path]:
+    """Rename the temporary folders of dead runs to ``<run-id>.killed`` (their manifest says so)."""
+    swept = []
+    for tmp in sorted(report_dir.glob(f"{_TMP_PREFIX}*")):
+        owner_file = tmp / _OWNER_FILE
+        try:
+            owner = json.loads(owner_file.read_text())
+        except (OSError, ValueError):
+            owner = {}
+        if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) \
+                and _pid_alive(owner["pid"]):
+            continue  # a run in progress
+        if not owner and time.time() - tmp.stat().st_mtime < 60:
+            continue  # just created, owner file not written yet
+        run_id = tmp.name[len(_TMP_PREFIX):]
+        manifest_path = tmp / "manifest.json"
+        with contextlib.suppress(OSError, ValueError):
+            manifest = json.loads(manifest_path.read_text())
+            manifest.update(status="killed", error="The run's process ended before the run completed "
+                                                   f"(found by a later run at {_iso(_now())}).")
+            _write_json(manifest_path, manifest)
+        dest = report_dir / f"{run_id}.killed"
+        with contextlib.suppress(OSError):
+            os.rename(tmp, dest)
+            swept.append(dest)
+    return swept
+
+
+def _point_latest(report_dir: Path, run_id: str) -> None:
+    link = report_dir / "latest"
+    tmp = report_dir / f".latest-{run_id}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    try:
+        os.symlink(run_id, tmp, target_is_directory=True)
+    except (OSError, NotImplementedError):  # no symlinks here: a small file naming the run
+        tmp.write_text(run_id + "\n", encoding="utf-8")
+    os.replace(tmp, link)
+
+
+def latest_run(out, report: str) -> Path | None:
+    """The folder of the newest good run of ``report`` under ``out`` (``None`` if there is none)."""
+    link = Path(out) / report / "latest"
+    if link.is_symlink() or link.is_dir():
+        return link.resolve()
+    if link.is_file():
+        return (link.parent / link.read_text(encoding="utf-8").strip()).resolve()
+    return None
+
+
+def list_runs(out) -> list[dict]:
+    """Every run under ``out``: one dict per run folder, from its manifest (newest first per report)."""
+    out = Path(out)
+    runs = []
+    if not out.is_dir():
+        return runs
+    for report_dir in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
+        for run_dir in report_dir.iterdir():
+            if run_dir.is_symlink() or not run_dir.is_dir():
+                continue
+            try:
+                manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            status = manifest.get("status", "?")
+            if run_dir.name.startswith(_TMP_PREFIX):
+                status = "running"
+            runs.append({"report": manifest.get("report", report_dir.name), "run_id": manifest.get("run_id"),
+                         "status": status, "started": manifest.get("started"),
+                         "duration_s": manifest.get("duration_s"), "data_path": manifest.get("parameters", {})
+                         .get("data_path"), "path": run_dir.relative_to(out).as_posix(),
+                         "has_html": (run_dir / "report.html").exists()})
+    runs.sort(key=lambda r: (r["report"], str(r["run_id"])), reverse=True)
+    runs.sort(key=lambda r: r["report"])
+    return runs
+
+
+def write_index(out) -> Path:
+    """Write ``out/index.html``: every run of every report, its status and a link to its page."""
+    from ..labels import get_language, label
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    e = html.escape
+    rows = []
+    for r in list_runs(out):
+        link = f'<a href="{e(r["path"])}/report.html">{e(label("report.index.open"))}</a>' if r["has_html"] else ""
+        duration = "" if r["duration_s"] is None else f"{r['duration_s']:.1f}"
+        rows.append(f'<tr class="{e(r["status"])}"><td>{e(r["report"])}</td><td>{e(str(r["run_id"]))}</td>'
+                    f'<td>{e(label("report.status." + r["status"]) if r["status"] in _STATUSES else r["status"])}'
+                    f'</td><td>{e(str(r["started"] or ""))}</td><td>{duration}</td>'
+                    f'<td>{e(str(r["data_path"] or ""))}</td><td>{link}</td></tr>')
+    heads = "".join(f"<th>{e(label('report.index.' + k))}</th>"
+                    for k in ("report", "run_id", "status", "started", "duration", "data", "page"))
+    title = e(label("report.index.title"))
+    page = (f'<!DOCTYPE html>\n<html lang="{e(get_language())}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n<style>body{{font-family:sans-serif;margin:2em}}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+            "tr.failed td,tr.killed td{background:#fde8e8}tr.running td{background:#fff6d5}</style>\n"
+            f"</head>\n<body>\n<h1>{title}</h1>\n<table>\n<tr>{heads}</tr>\n" + "\n".join(rows) +
+            "\n</table>\n</body>\n</html>\n")
+    path = out / "index.html"
+    tmp = out / ".index.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+_STATUSES = ("ok", "failed", "killed", "running", "interrupted")
+
+
+# --------------------------------------------------------------------------- running
+@contextlib.contextmanager
+def _kernel_can_import_crmmine():
+    """Make the kernel (a child process) import this crmmine, whether installed or on the path."""
+    src = str(Path(__file__).resolve().parents[2])
+    old = os.environ.get("PYTHONPATH")
+    parts = old.split(os.pathsep) if old else []
+    if src in parts:
+        yield
+        return
+    os.environ["PYTHONPATH"] = os.pathsep.join([src, *parts])
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+
+
+def _kernel_manager_class():
+    """A kernel manager talking to the kernel over local sockets (ipc) instead of TCP.
+
+    Nothing listens on a network port during a run, and ipykernel's warning about unencrypted
+    TCP does not reach the user's terminal. The socket files live in the system's temp folder.
+    """
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            if sys.platform != "win32":
+                kwargs.setdefault("transport", "ipc")
+                kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"crmmine-kernel-{secrets.token_hex(4)}"))
+            super().__init__(**kwargs)
+
+    return IpcKernelManager
+
+
+def _execution_error(exc: BaseException) -> str:
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        cell = getattr(exc, "exec_count", None)
+        where = f" in cell [{cell}]" if cell else ""
+        return f"{ename}{where}: {evalue}"
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+def run_report(report, *, parameters: dict | None = None, out="reports", run_id: str | None = None,
+               _prepared: dict | None = None, _input: dict | None = None) -> RunResult:
+    """Run one report notebook with papermill and keep the outcome in ``out/<report>/<run-id>/``.
+
+    Parameters
+    ----------
+    report : str or path-like
+        A report name (``"segments"``, ``"crosssell"``, ``"churn"``; see :data:`REPORTS`) or the
+        path of any notebook with a cell tagged ``parameters``.
+    parameters : dict, optional
+        Parameter values overriding the notebook's defaults; text values are converted to the
+        default's type (:func:`prepare_parameters`). ``data_path`` defaults to the bundled sample.
+    out : str or path-like, default="reports"
+        The output folder.
+    run_id : str, optional
+        The run's id (default: UTC start time plus 4 random hex digits, sortable).
+
+    Returns
+    -------
+    RunResult
+        For a good run (``status == "ok"``).
+
+    Raises
+    ------
+    ParameterError
+        A parameter is unknown or invalid (nothing has run).
+    ReportError
+        The notebook failed; the message gives the error and where the executed notebook and the
+        manifest are (the run's ``.failed`` folder). ``err.result`` holds the :class:`RunResult`.
+    """
+    import papermill
+
+    name, nb_path = resolve_notebook(report)
+    values = _prepared if _prepared is not None else prepare_parameters(nb_path, parameters)
+    declared = notebook_parameters(nb_path)
+    data_path = values.get("data_path", "sample")
+    schema = values.get("schema", "auto")
+    if isinstance(data_path, str) and data_path != "sample":
+        data_path = values["data_path"] = str(Path(data_path).expanduser().resolve())
+    if isinstance(schema, str) and schema.lower().endswith(".json"):
+        schema = values["schema"] = str(Path(schema).expanduser().resolve())
+    input_summary = _input if _input is not None else _input_summary(data_path, schema)
+
+    out = Path(out).expanduser().resolve()
+    report_dir = out / name
+    report_dir.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(report_dir)
+    started = _now()
+    run_id = run_id or _new_run_id(started)
+    tmp = report_dir / f"{_TMP_PREFIX}{run_id}"
+    tmp.mkdir()
+    _write_json(tmp / _OWNER_FILE, {"pid": os.getpid(), "host": socket.gethostname(), "started": _iso(started)})
+    injected = dict(values)
+    if "output_dir" in declared:
+        injected["output_dir"] = "artifacts"  # relative to the run folder (papermill's cwd)
+    manifest = {
+        "report": name, "run_id": run_id, "status": "running", "notebook": nb_path.name,
+        "source_notebook": str(nb_path), "source_notebook_sha256": _sha256(nb_path),
+        "parameters": {k: injected[k] for k in sorted(injected)}, "input": input_summary,
+        "versions": _versions(), "host": socket.gethostname(), "pid": os.getpid(),
+        "started": _iso(started), "finished": None, "duration_s": None, "error": None, "artifacts": [],
+    }
+    _write_json(tmp / "manifest.json", manifest)
+    write_index(out)
+    t0 = time.perf_counter()
+    status, error = "ok", None
+    try:
+        with _kernel_can_import_crmmine():
+            papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
+                                       kernel_name="python3", cwd=str(tmp), progress_bar=False,
+                                       log_output=False, report_mode=False,
+                                       kernel_manager_class=_kernel_manager_class())
+    except KeyboardInterrupt:
+        status, error = "interrupted", "Interrupted (Ctrl-C) while the notebook ran."
+    except Exception as exc:  # noqa: BLE001 - any failure of the notebook or the kernel is a failed run
+        status, error = "failed", _execution_error(exc)
+    html_error = None
+    if (tmp / nb_path.name).exists():
+        try:
+            from .html import export_html
+
+            export_html(tmp / nb_path.name, tmp / "report.html", title=f"crmmine - {name}")
+        except Exception as exc:  # noqa: BLE001
+            html_error = f"HTML export failed: {type(exc).__name__}: {exc}"
+            if status == "ok":
+                status, error = "failed", html_error
+    finished = _now()
+    manifest.update(status=status, error=error, finished=_iso(finished),
+                    duration_s=round(time.perf_counter() - t0, 3), artifacts=_artefacts(tmp / "artifacts"))
+    if (tmp / "report.html").exists():
+        manifest["html_bytes"] = (tmp / "report.html").stat().st_size
+    _write_json(tmp / "manifest.json", manifest)
+    (tmp / _OWNER_FILE).unlink()
+    final = report_dir / (run_id if status == "ok" else f"{run_id}.{status}")
+    os.rename(tmp, final)
+    if status == "ok":
+        _point_latest(report_dir, run_id)
+    write_index(out)
+    result = RunResult(report=name, run_id=run_id, status=status, path=final, manifest=manifest)
+    if status == "interrupted":
+        raise KeyboardInterrupt
+    if status != "ok":
+        err = ReportError(f"The {name} report failed: {error.rstrip('.')}. The executed notebook is "
+                          f"{final / nb_path.name} and the manifest {final / 'manifest.json'}; earlier runs "
+                          "are untouched.")
+        err.result = result
+        raise err
+    return result
+
+
+def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="reports") -> list[RunResult]:
+    """Run several reports one after the other, after checking every report's parameters first.
+
+    A parameter given in ``parameters`` goes to every notebook that declares it, and must be
+    declared by at least one. ``data_path`` and ``schema`` are read and cleaned once, for the
+    manifests. ``as_of`` goes to each notebook's ``as_of`` parameter, or to its ``cutoff`` when it
+    has no ``as_of`` (the churn report's time split), and is an error for a notebook with neither.
+    A failing report does not stop the others.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs, as :func:`prepare_parameters`.
+    ReportError
+        After all reports ran, when at least one failed (``err.results`` holds every result,
+        ``None`` for a failed one).
+    """
+    parameters = dict(parameters or {})
+    reports = list(reports)
+    plan = []
+    for report in reports:
+        name, nb_path = resolve_notebook(report)
+        declared = notebook_parameters(nb_path)
+        mine = {k: v for k, v in parameters.items() if k in declared or len(reports) == 1 or k in _RUNNER_PARAMETERS}
+        if as_of is not None:
+            date_name = next((n for n in ("as_of", "cutoff") if n in declared), None)
+            if date_name is None:
+                raise ParameterError(f"The --as-of option needs an 'as_of' or 'cutoff' parameter, and {nb_path.name} "
+                                     f"has neither. Its parameters are: {', '.join(sorted(declared))}.")
+            mine.setdefault(date_name, as_of)
+        plan.append((name, nb_path, prepare_parameters(nb_path, mine)))
+    unused = [k for k in parameters if not any(k in notebook_parameters(p) for _, p, _ in plan)]
+    if unused:
+        raise ParameterError(f"The '{unused[0]}' parameter is not a parameter of any of the reports "
+                             f"({', '.join(n for n, _, _ in plan)}).")
+    inputs: dict = {}
+    results, failures = [], []
+    for name, nb_path, values in plan:
+        key = (str(values.get("data_path", "sample")), json.dumps(values.get("schema", "auto"), default=str))
+        if key not in inputs:
+            inputs[key] = _input_summary(_abs(values.get("data_path", "sample")), _abs(values.get("schema", "auto")))
+        try:
+            results.append(run_report(nb_path, out=out, _prepared=values, _input=inputs[key]))
+        except ReportError as err:
+            results.append(err.result if hasattr(err, "result") else None)
+            failures.append(str(err))
+    if failures:
+        err = ReportError(" | ".join(failures))
+        err.results = results
+        raise err
+    return results
+
+
+def _abs(value):
+    if isinstance(value, str) and value != "sample" and value != "auto" and (os.sep in value or "." in value):
+        p = Path(value).expanduser()
+        return str(p.resolve()) if p.exists() else value
+    return value
