@@ -18,7 +18,7 @@ ONLINE_RETAIL = SHARED_DATA / "online_retail" / "online_retail.csv.gz"
 
 
 def describe_machine(*modules: str) -> str:
-    """CPU model, cores, RAM, Python and the versions of ``modules`` (import names), as one line."""
+    """CPU model, cores, RAM, Python, the versions of ``modules`` (import names) and the load, as one line."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -30,4 +30,5 @@ def describe_machine(*modules: str) -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     names = {"sklearn": "scikit-learn"}
     versions = ", ".join(f"{names.get(m, m)} {importlib.import_module(m).__version__}" for m in modules)
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, {versions}"
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, {versions}; "
+            f"load average at start {os.getloadavg()[0]:.1f}")

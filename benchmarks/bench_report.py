@@ -15,19 +15,18 @@ to stdout as a Markdown table; copy them with the machine line into benchmarks/R
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _common import ONLINE_RETAIL, ROOT, describe_machine
+
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-FULL = Path(os.environ.get("CRMMINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "online_retail" / "online_retail.csv.gz"
+FULL = ONLINE_RETAIL
 
 
 def _measure(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
@@ -49,20 +48,7 @@ def _measure(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
 
 
 def machine() -> str:
-    import nbconvert
-    import pandas
-    import papermill
-    import plotly
-
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, pandas "
-            f"{pandas.__version__}, papermill {papermill.__version__}, nbconvert {nbconvert.__version__}, plotly "
-            f"{plotly.__version__}; load average at start {os.getloadavg()[0]:.1f}")
+    return describe_machine("pandas", "papermill", "nbconvert", "plotly")
 
 
 def main() -> int:
