@@ -154,7 +154,7 @@ def test_default_cutoff(split):
     [
         ({"cutoff": "2030-01-01"}, ParameterError,
          r"The 'cutoff' parameter must fall inside the data \(2024-01-01 to 2024-03-15\).*Got 2030-01-01 instead"),
-        ({"cutoff": "soon"}, ParameterError, r"The 'cutoff' parameter must be a date like '2011-09-01' or None. Got 'soon'"),
+        ({"cutoff": "soon"}, ParameterError, r"The 'cutoff' parameter must be a date like '2011-06-01' or None. Got 'soon'"),
         ({"horizon_days": 0}, ParameterError, r"The 'horizon_days' parameter must be a positive integer or None. Got 0"),
         ({"top_n": 0}, ParameterError, r"The 'top_n' parameter must be a positive integer. Got 0 instead"),
         ({"min_support": 5}, ParameterError, r"The 'min_support' parameter must be a number in \(0, 1\].*Got 5 instead"),

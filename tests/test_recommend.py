@@ -146,7 +146,7 @@ def test_recommend_empty_results_keep_columns(tx, rules):
          r"The 'customers' parameter must be a list of customer ids or None. Got 'c1'; wrap a single id in a list."),
         ({"customers": 7}, ParameterError, r"The 'customers' parameter must be a list of customer ids or None. Got 7"),
         ({"as_of": "not a date"}, ParameterError,
-         r"The 'as_of' parameter must be a date like '2011-09-01' or None. Got 'not a date' instead."),
+         r"The 'as_of' parameter must be a date like '2011-06-01' or None. Got 'not a date' instead."),
         ({"exclude_purchased": "yes"}, ParameterError, r"The 'exclude_purchased' parameter must be True or False"),
     ],
 )

@@ -54,3 +54,15 @@ def test_write_table_is_atomic_deterministic_and_neutralises_formulas(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["t.csv", "t.parquet"]  # no temp files left
     with pytest.raises(ParameterError, match=r"'name' parameter must be a plain file stem"):
         crmmine.write_table(df, tmp_path, "../x")
+
+
+def test_check_date_is_the_one_date_rule():
+    from crmmine.parameters import check_date
+
+    assert check_date("as_of", None) is None
+    assert check_date("as_of", "2011-06-01 13:45", normalize=True) == pd.Timestamp("2011-06-01")
+    assert check_date("as_of", pd.Timestamp("2011-06-01 02:00", tz="Asia/Shanghai")) == pd.Timestamp("2011-05-31 18:00")
+    with pytest.raises(ParameterError, match=r"^The 'cutoff' parameter must be a date like '2011-06-01'. Got None instead."):
+        check_date("cutoff", None, none_ok=False)
+    with pytest.raises(ParameterError, match=r"^The 'as_of' parameter must be a date like '2011-06-01' or None. Got 'soon'"):
+        check_date("as_of", "soon")

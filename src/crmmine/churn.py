@@ -22,6 +22,7 @@ import pandas as pd
 
 from .errors import InputError, MissingColumnError, NotFittedError, ParameterError
 from .labels import label
+from .parameters import check_date
 
 __all__ = [
     "churn_labels",
@@ -61,13 +62,7 @@ def _check_tx(tx, name="tx") -> None:
 
 
 def _check_cutoff(cutoff, name="cutoff") -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(cutoff) if cutoff is not None else pd.NaT
-    except (ValueError, TypeError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        raise ParameterError(f"The '{name}' parameter must be a date like '2011-06-01'. Got {cutoff!r} instead.")
-    return ts
+    return check_date(name, cutoff, none_ok=False)
 
 
 def _check_int(name, v, lo) -> int:
@@ -631,7 +626,13 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
     """
     from sklearn.calibration import calibration_curve
     from sklearn.inspection import permutation_importance
-    from sklearn.metrics import average_precision_score, brier_score_loss, precision_recall_curve, roc_auc_score, roc_curve
+    from sklearn.metrics import (
+        average_precision_score,
+        brier_score_loss,
+        precision_recall_curve,
+        roc_auc_score,
+        roc_curve,
+    )
 
     if not isinstance(model, ChurnModel):
         raise ParameterError(f"The 'model' parameter must be a fitted ChurnModel. Got {type(model).__name__} instead.")

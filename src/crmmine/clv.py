@@ -37,7 +37,15 @@ from scipy.optimize import minimize
 from scipy.special import hyp2f1
 
 from . import _clv_kernels as K
-from .errors import ConvergenceError, CrmmineWarning, InputError, MissingColumnError, NotFittedError, ParameterError
+from .errors import (
+    ConvergenceError,
+    CrmmineWarning,
+    InputError,
+    MissingColumnError,
+    NotFittedError,
+    ParameterError,
+)
+from .parameters import check_date
 
 __all__ = [
     "TIME_UNITS",
@@ -72,18 +80,7 @@ def _check_time_unit(time_unit) -> float:
 
 
 def _check_date(name, value, *, none_ok=True):
-    if value is None and none_ok:
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        raise ParameterError(f"The '{name}' parameter must be a date like '2011-06-01'{' or None' if none_ok else ''}. "
-                             f"Got {value!r} instead.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(None)
-    return ts.normalize()
+    return check_date(name, value, none_ok=none_ok, normalize=True)
 
 
 def _purchase_days(tx: pd.DataFrame, name: str = "tx"):

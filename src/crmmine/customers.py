@@ -37,7 +37,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .errors import CrmmineWarning, InputError, ParameterError
+from .errors import CrmmineWarning, InputError
+from .parameters import check_date
 from .schema import STRING_DTYPE, validate_transactions
 
 __all__ = ["customer_table", "CUSTOMER_COLUMNS"]
@@ -69,15 +70,7 @@ def _resolve_as_of(tx: pd.DataFrame, as_of, name: str = "as_of") -> pd.Timestamp
         if pd.isna(last):
             raise InputError("The 'tx' table has no dated transactions; give a table with at least one line.")
         return pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        raise ParameterError(f"The '{name}' parameter must be a date like '2011-06-01' or None. Got {as_of!r} instead.")
-    if ts.tzinfo is not None and getattr(tx["order_date"].dt, "tz", None) is None:
-        ts = ts.tz_localize(None)
-    return ts
+    return check_date(name, as_of)
 
 
 def _pair_counts(group: np.ndarray, item: np.ndarray, n_groups: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import ParameterError
 
-__all__ = ["check_parameters", "PARAMETER_RULES"]
+__all__ = ["check_parameters", "check_date", "PARAMETER_RULES"]
 
 
 def _int(name, v, lo=None, none_ok=False):
@@ -45,16 +45,32 @@ def _float(name, v, lo, hi, *, lo_open=False, hi_open=False, none_ok=False):
     return v
 
 
-def _date(name, v):
-    if v is None or (isinstance(v, str) and v.strip().lower() in ("", "none", "auto")):
+def check_date(name: str, value, *, none_ok: bool = True, normalize: bool = False) -> pd.Timestamp | None:
+    """``value`` as a tz-naive ``pandas.Timestamp`` (or None when ``none_ok``), else a ParameterError.
+
+    The one date check every crmmine function uses for ``as_of``, ``cutoff`` and the like:
+    "The 'cutoff' parameter must be a date like '2011-06-01'. Got 'soon' instead."
+    A time-zone-aware value is converted to UTC and made naive (transactions are naive);
+    ``normalize=True`` drops the time of day.
+    """
+    if value is None and none_ok:
         return None
     try:
-        ts = pd.Timestamp(v)
+        ts = pd.Timestamp(value) if value is not None else pd.NaT
     except (ValueError, TypeError):
         ts = pd.NaT
     if pd.isna(ts):
-        raise ParameterError(f"The '{name}' parameter must be a date like '2011-06-01' or None. Got {v!r} instead.")
-    return ts
+        raise ParameterError(f"The '{name}' parameter must be a date like '2011-06-01'{' or None' if none_ok else ''}. "
+                             f"Got {value!r} instead.")
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(None)
+    return ts.normalize() if normalize else ts
+
+
+def _date(name, v):
+    if isinstance(v, str) and v.strip().lower() in ("", "none", "auto"):
+        return None
+    return check_date(name, v)
 
 
 def _choice(name, v, choices):

@@ -35,6 +35,7 @@ import scipy.sparse as sp
 
 from .errors import CrmmineWarning, InputError, MissingColumnError, ParameterError
 from .labels import label
+from .parameters import check_date
 from .schema import STRING_DTYPE
 
 __all__ = [
@@ -84,15 +85,7 @@ def _check_choice(name: str, value, choices: tuple[str, ...]) -> str:
 
 
 def _check_date(name: str, value) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        raise ParameterError(f"The '{name}' parameter must be a date like '2011-09-01' or None. Got {value!r} instead.")
-    return ts
+    return check_date(name, value)
 
 
 def _check_customers(customers) -> np.ndarray:
