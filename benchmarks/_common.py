@@ -32,3 +32,16 @@ def describe_machine(*modules: str) -> str:
     versions = ", ".join(f"{names.get(m, m)} {importlib.import_module(m).__version__}" for m in modules)
     return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, {versions}; "
             f"load average at start {os.getloadavg()[0]:.1f}")
+
+
+def run_fresh(code: str, *args: object) -> dict:
+    """Run ``python -c code args...`` in a fresh process (so its peak memory is its own).
+
+    The script prints one JSON object as its last line of standard output; that object is returned.
+    """
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -11,11 +11,9 @@ Figures go to stdout as a Markdown table; copy them with the machine line into b
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
-from _common import ONLINE_RETAIL, describe_machine
+from _common import ONLINE_RETAIL, describe_machine, run_fresh
 
 DATA = ONLINE_RETAIL
 
@@ -102,9 +100,7 @@ def main() -> int:
     for name, code in CODE.items():
         runs = []
         for _ in range(args.repeat):
-            out = subprocess.run([sys.executable, "-c", RUNNER.format(code=code), str(DATA)], check=True,
-                                 capture_output=True, text=True)
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            runs.append(run_fresh(RUNNER.format(code=code), DATA))
         steps = {s: statistics.median(r["steps"][s] for r in runs) for s in STEPS if s in runs[0]["steps"]}
         results[name] = {"steps": steps, "total": statistics.median(sum(r["steps"].values()) for r in runs),
                          "peak_mb": max(r["peak_mb"] for r in runs), "auc": runs[0]["auc"], "n": runs[0]["n"]}

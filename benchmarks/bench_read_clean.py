@@ -9,11 +9,9 @@ machine line into benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
-from _common import ONLINE_RETAIL, describe_machine
+from _common import ONLINE_RETAIL, describe_machine, run_fresh
 
 DATA = ONLINE_RETAIL
 
@@ -48,9 +46,7 @@ def main() -> int:
     for name, code in CODE.items():
         runs = []
         for _ in range(args.repeat):
-            out = subprocess.run([sys.executable, "-c", RUNNER.format(code=code), str(DATA)], check=True,
-                                 capture_output=True, text=True)
-            runs.append(json.loads(out.stdout))
+            runs.append(run_fresh(RUNNER.format(code=code), DATA))
         results[name] = {"seconds": statistics.median(r["seconds"] for r in runs),
                          "peak_mb": max(r["peak_mb"] for r in runs), "rows": runs[0]["rows"]}
     base = results["bare pandas.read_csv"]["seconds"]
