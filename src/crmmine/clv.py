@@ -79,10 +79,6 @@ def _check_time_unit(time_unit) -> float:
     return TIME_UNITS[time_unit]
 
 
-def _check_date(name, value, *, none_ok=True):
-    return check_date(name, value, none_ok=none_ok, normalize=True)
-
-
 def _purchase_days(tx: pd.DataFrame, name: str = "tx"):
     """Check ``tx`` once and extract the usable lines as arrays.
 
@@ -219,7 +215,7 @@ def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D")
     b                    0      0.0   8.0             0.0
     """
     unit = _check_time_unit(time_unit)
-    end = _check_date("observation_end", observation_end)
+    end = check_date("observation_end", observation_end, normalize=True)
     ids, codes, day, amount = _purchase_days(tx)
     if end is None:
         end_day = int(day.max()) + 1 if day.size else None
@@ -303,8 +299,8 @@ def calibration_holdout_summary(
     a                        1    9.0                  1              21.0
     """
     unit = _check_time_unit(time_unit)
-    cal_end = _check_date("calibration_end", calibration_end, none_ok=False)
-    end = _check_date("observation_end", observation_end)
+    cal_end = check_date("calibration_end", calibration_end, none_ok=False, normalize=True)
+    end = check_date("observation_end", observation_end, normalize=True)
     ids, codes, day, amount = _purchase_days(tx)
     cal_day = int(cal_end.to_datetime64().astype("datetime64[D]").view("int64"))
     if end is None:
@@ -1059,7 +1055,7 @@ def customer_value(
     checked = check_parameters(horizon_days=horizon_days, discount_rate=discount_rate)
     horizon = checked["horizon_days"]
     rate = checked["discount_rate"]
-    as_of_ts = _check_date("as_of", as_of)
+    as_of_ts = check_date("as_of", as_of, normalize=True)
     if potential_value is not None and (
         not isinstance(potential_value, pd.Series) or not pd.api.types.is_numeric_dtype(potential_value)
     ):

@@ -37,7 +37,14 @@ import scipy.sparse as sp
 
 from .errors import InputError, MissingColumnError, ParameterError
 from .labels import label
-from .recommend import _check_choice, _check_customers, _check_date, _check_top_n, _level_column, recommend
+from .parameters import check_date
+from .recommend import (
+    _check_choice,
+    _check_customers,
+    _check_top_n,
+    _level_column,
+    recommend,
+)
 from .schema import STRING_DTYPE
 
 __all__ = [
@@ -155,7 +162,7 @@ def recommend_popular(
         ``score`` (the item's order count), sorted by customer then rank.
     """
     top_n = _check_top_n(top_n)
-    as_of = _check_date("as_of", as_of)
+    as_of = check_date("as_of", as_of)
     item_col = _level_column(level, tx)
     p = _purchases(tx, item_col)
     if as_of is not None:
@@ -312,7 +319,7 @@ def evaluate_recommendations(
     if cutoff is None:
         cutoff = default_cutoff(p)
     else:
-        cutoff = _check_date("cutoff", cutoff)
+        cutoff = check_date("cutoff", cutoff)
     first, last = p["order_date"].min(), p["order_date"].max()
     if not first < cutoff <= last:
         raise ParameterError(

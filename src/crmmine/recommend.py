@@ -84,10 +84,6 @@ def _check_choice(name: str, value, choices: tuple[str, ...]) -> str:
     return value
 
 
-def _check_date(name: str, value) -> pd.Timestamp | None:
-    return check_date(name, value)
-
-
 def _check_customers(customers) -> np.ndarray:
     """Customer ids as a sorted array of distinct str (``customers`` not None)."""
     if isinstance(customers, (str, bytes)) or not isinstance(customers, Iterable):
@@ -439,7 +435,7 @@ def recommend(
     if not isinstance(tx, pd.DataFrame):
         raise ParameterError(f"The 'tx' parameter must be a pandas DataFrame. Got {type(tx).__name__} instead.")
     item_col = _level_column(level, tx)
-    as_of = _check_date("as_of", as_of)
+    as_of = check_date("as_of", as_of)
     ante = _item_lists(rules["antecedents"], "antecedents")
     cons = _item_lists(rules["consequents"], "consequents")
     if not len(rules):
@@ -568,7 +564,7 @@ def potential_value(
             f"Got {type(recommendations).__name__} instead."
         )
     statistic = _check_choice("statistic", statistic, ("median", "mean"))
-    as_of = _check_date("as_of", as_of)
+    as_of = check_date("as_of", as_of)
     item_col = _level_column(level, tx)
     for col in ("customer_id", item_col, "confidence"):
         if col not in recommendations.columns:
