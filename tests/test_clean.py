@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import crmmine
-from crmmine.clean import CLEANING_RULES
+from crmmine.data.clean import CLEANING_RULES
 from crmmine.errors import ParameterError
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import crmmine
-from crmmine.cohorts import top_share
+from crmmine.customers.cohorts import top_share
 from crmmine.errors import InputError, MissingColumnError, ParameterError
 
 
@@ -123,7 +123,7 @@ def test_errors():
     c = pd.DataFrame({"monetary_total": [1.0, 2.0]})
     with pytest.raises(ParameterError, match=r"The 'a' parameter must be smaller than 'b'. Got a=0.9 and b=0.8"):
         crmmine.pareto_classes(c, a=0.9, b=0.8)
-    with pytest.raises(ParameterError, match=r"The 'b' parameter must be in \(0, 1\). Got 95"):
+    with pytest.raises(ParameterError, match=r"The 'b' parameter must be a number in \(0, 1\). Got 95"):
         crmmine.pareto_classes(c, b=95)
     with pytest.raises(MissingColumnError, match=r"no column 'revenue'.*value='<column>'"):
         crmmine.pareto_classes(c, value="revenue")

@@ -8,7 +8,7 @@ import pytest
 
 import crmmine
 from crmmine.errors import InputError, ParameterError
-from crmmine.evaluate import default_cutoff
+from crmmine.crosssell.evaluate import default_cutoff
 
 
 def _tx(rows):
@@ -156,7 +156,7 @@ def test_default_cutoff(split):
          r"The 'cutoff' parameter must fall inside the data \(2024-01-01 to 2024-03-15\).*Got 2030-01-01 instead"),
         ({"cutoff": "soon"}, ParameterError, r"The 'cutoff' parameter must be a date like '2011-06-01' or None. Got 'soon'"),
         ({"horizon_days": 0}, ParameterError, r"The 'horizon_days' parameter must be a positive integer or None. Got 0"),
-        ({"top_n": 0}, ParameterError, r"The 'top_n' parameter must be a positive integer. Got 0 instead"),
+        ({"top_n": 0}, ParameterError, r"The 'top_n' parameter must be an integer >= 1. Got 0 instead"),
         ({"min_support": 5}, ParameterError, r"The 'min_support' parameter must be a number in \(0, 1\].*Got 5 instead"),
         ({"min_confidence": 2}, ParameterError, r"The 'min_confidence' parameter must be a number in \[0, 1\]. Got 2"),
         ({"score": "gain"}, ParameterError, r"The 'score' parameter must be one of 'confidence', 'lift'. Got 'gain'"),

@@ -235,5 +235,5 @@ def test_cdnow_with_and_without_header(tmp_path):
 
 
 def test_validate_transactions_names_the_missing_column():
-    with pytest.raises(MissingColumnError, match=r"no column 'customer_id'"):
+    with pytest.raises(MissingColumnError, match=r"no columns? 'customer_id'"):
         crmmine.validate_transactions(pd.DataFrame({"x": [1]}))

@@ -10,7 +10,7 @@ import pytest
 import crmmine
 from crmmine.datasets import make_transactions
 from crmmine.errors import InputError, ParameterError
-from crmmine.labels import label
+from crmmine.text.labels import label
 from crmmine.plotting import plot_calibration_holdout, plot_clv_distribution, plot_probability_alive
 
 
@@ -92,7 +92,7 @@ def test_probability_alive_map(shop):
 
 def test_figures_follow_the_language(shop):
     _, cal, s, bg = shop
-    from crmmine.labels import get_language, set_language
+    from crmmine.text.labels import get_language, set_language
 
     before = get_language()
     try:

@@ -99,7 +99,7 @@ def test_evaluation_figure():
 
 
 def test_labels_follow_the_language(rules):
-    from crmmine.labels import get_language, set_language
+    from crmmine.text.labels import get_language, set_language
 
     before = get_language()
     try:
@@ -110,7 +110,7 @@ def test_labels_follow_the_language(rules):
 
 
 def test_bad_inputs(rules):
-    with pytest.raises(ParameterError, match=r"The 'top_n' parameter must be a positive integer. Got 0 instead"):
+    with pytest.raises(ParameterError, match=r"The 'top_n' parameter must be an integer >= 1. Got 0 instead"):
         plot_rule_matrix(rules, top_n=0)
     with pytest.raises(crmmine.errors.MissingColumnError, match=r"The rules table lacks the column 'support'"):
         plot_rules_scatter(rules.drop(columns="support"))

@@ -10,7 +10,7 @@ import pytest
 import crmmine
 from crmmine import plotting
 from crmmine.errors import MissingColumnError, ParameterError
-from crmmine.labels import set_language
+from crmmine.text.labels import set_language
 
 
 @pytest.fixture(scope="module")

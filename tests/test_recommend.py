@@ -8,7 +8,7 @@ import pytest
 
 import crmmine
 from crmmine.errors import CrmmineWarning, InputError, MissingColumnError, ParameterError
-from crmmine.recommend import RECOMMENDATION_COLUMNS
+from crmmine.crosssell.recommend import RECOMMENDATION_COLUMNS
 
 
 def _tx(rows):
@@ -138,7 +138,7 @@ def test_recommend_empty_results_keep_columns(tx, rules):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"top_n": 0}, ParameterError, r"The 'top_n' parameter must be a positive integer. Got 0 instead."),
+        ({"top_n": 0}, ParameterError, r"The 'top_n' parameter must be an integer >= 1. Got 0 instead."),
         ({"score": "gain"}, ParameterError, r"The 'score' parameter must be one of 'confidence', 'lift'. Got 'gain'"),
         ({"level": "brand"}, ParameterError, r"The 'level' parameter must be one of 'product', 'category'"),
         ({"level": "category"}, MissingColumnError, r"lack the column 'category' that level='category' needs"),
@@ -198,7 +198,7 @@ def test_bought_together_unknown_product_warns(rules):
     assert out.empty and list(out.columns)[:3] == ["product_id", "rank", "recommended"]
     with pytest.raises(ParameterError, match=r"The 'product' parameter must be a product id, a list of them, or None"):
         crmmine.bought_together(rules, 5)
-    with pytest.raises(ParameterError, match=r"The 'top_n' parameter must be a positive integer. Got -1"):
+    with pytest.raises(ParameterError, match=r"The 'top_n' parameter must be an integer >= 1. Got -1"):
         crmmine.bought_together(rules, top_n=-1)
 
 

@@ -122,7 +122,7 @@ def test_prepare_parameters():
     ({"nope": "1"}, r"The 'nope' parameter is not a parameter of ok_report\.ipynb\. Its parameters are: as_of, "
                     r"data_path, lang"),
     ({"top_n": "x"}, r"The 'top_n' parameter of ok_report\.ipynb must be an integer like its default 5\. Got 'x'"),
-    ({"top_n": "0"}, r"The 'top_n' parameter must be at least 1\. Got 0 instead\."),
+    ({"top_n": "0"}, r"The 'top_n' parameter must be an integer >= 1\. Got 0 instead\."),
     ({"lang": "fr"}, r"The 'lang' parameter must be one of 'en', 'zh'\. Got 'fr' instead\."),
     ({"as_of": "2011-13-45"}, r"The 'as_of' parameter must be a date like"),
     ({"data_path": "/no/such/file.csv"}, r"The 'data_path' parameter points to '/no/such/file\.csv', which does not"),
@@ -231,7 +231,7 @@ def test_index_lists_runs(good):
 
 
 def test_index_in_chinese(good, tmp_path):
-    from crmmine.labels import set_language
+    from crmmine.text.labels import set_language
 
     out, _ = good
     set_language("zh")

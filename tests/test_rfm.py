@@ -8,8 +8,8 @@ import pytest
 
 import crmmine
 from crmmine.errors import InputError, MissingColumnError, ParameterError
-from crmmine.labels import set_language
-from crmmine.rfm import tie_aware_scores
+from crmmine.text.labels import set_language
+from crmmine.customers.rfm import tie_aware_scores
 
 
 def test_no_ties_gives_quintiles():

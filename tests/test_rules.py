@@ -13,7 +13,7 @@ from scipy import stats
 
 import crmmine
 from crmmine.errors import InputError, ParameterError
-from crmmine.rules import RULE_COLUMNS
+from crmmine.crosssell.rules import RULE_COLUMNS
 
 # --------------------------------------------------------------------------------------
 # helpers: a brute-force oracle written from the definitions (R arules' apriori semantics)
@@ -442,7 +442,7 @@ def test_planted_itemsets_are_the_top_rules_by_lift():
          r"The 'algorithm' parameter must be one of 'fpgrowth', 'apriori', 'fpmax', 'vertical', 'auto'. Got 'eclat'"),
         ("frequent_itemsets", {"min_support": 0.1, "kind": "free"}, r"The 'kind' parameter must be one of.*'free'"),
         ("frequent_itemsets", {"min_support": 0.1, "algorithm": "fpmax"}, r"'fpmax' algorithm finds maximal.*kind='maximal'"),
-        ("frequent_itemsets", {"min_support": 0.1, "max_len": 0}, r"The 'max_len' parameter must be an integer of at least 1"),
+        ("frequent_itemsets", {"min_support": 0.1, "max_len": 0}, r"The 'max_len' parameter must be an integer >= 1"),
         ("mine_rules", {"min_support": -0.1}, r"'min_support'.*Got -0.1 instead"),
         ("mine_rules", {"min_support": 0.1, "min_confidence": 1.2}, r"The 'min_confidence' parameter must be a number in \[0, 1\]. Got 1.2"),
         ("mine_rules", {"min_support": 0.1, "min_lift": -1}, r"The 'min_lift' parameter must be a number >= 0"),
@@ -450,8 +450,8 @@ def test_planted_itemsets_are_the_top_rules_by_lift():
         ("mine_rules", {"min_support": 0.1, "algorithm": "magic"}, r"'algorithm' parameter must be one of.*Got 'magic'"),
         ("mine_rules", {"min_support": 0.1, "sort_by": "hype"}, r"The 'sort_by' parameter must be a measure column.*'hype'"),
         ("mine_rules", {"min_support": 0.1, "p_adjust": "sidak"}, r"The 'p_adjust' parameter must be one of.*'sidak'"),
-        ("mine_rules", {"min_support": 0.1, "min_len": 0}, r"The 'min_len' parameter must be an integer of at least 1"),
-        ("mine_rules", {"min_support": 0.1, "max_rules": 0}, r"The 'max_rules' parameter must be an integer of at least 1"),
+        ("mine_rules", {"min_support": 0.1, "min_len": 0}, r"The 'min_len' parameter must be an integer >= 1"),
+        ("mine_rules", {"min_support": 0.1, "max_rules": 0}, r"The 'max_rules' parameter must be an integer >= 1"),
         ("mine_rules", {"min_support": 0.1, "antecedent_contains": []}, r"'antecedent_contains' parameter must name at least one item"),
     ],
 )
@@ -580,7 +580,7 @@ def test_category_level_rules():
 def test_report_parameters_of_rules_are_checked():
     assert crmmine.check_parameters(min_len=2, max_rules=None, max_basket_size=50.0) == {
         "min_len": 2, "max_rules": None, "max_basket_size": 50}
-    with pytest.raises(ParameterError, match=r"The 'min_len' parameter must be at least 1. Got 0 instead."):
+    with pytest.raises(ParameterError, match=r"The 'min_len' parameter must be an integer >= 1. Got 0 instead."):
         crmmine.check_parameters(min_len=0)
     with pytest.raises(ParameterError, match=r"The 'max_rules' parameter must be an integer or None. Got 'ten'"):
         crmmine.check_parameters(max_rules="ten")

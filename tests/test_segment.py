@@ -11,7 +11,7 @@ from sklearn.metrics import adjusted_rand_score
 
 import crmmine
 from crmmine.errors import InputError, MissingColumnError, NotFittedError, ParameterError
-from crmmine.labels import set_language
+from crmmine.text.labels import set_language
 
 
 @pytest.fixture(scope="module")

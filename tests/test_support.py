@@ -7,7 +7,7 @@ import pytest
 
 import crmmine
 from crmmine.errors import ParameterError
-from crmmine.labels import LABELS, LANGUAGES, label
+from crmmine.text.labels import LABELS, LANGUAGES, label
 
 
 def test_every_label_has_every_language():
@@ -20,7 +20,7 @@ def test_label_lookup_and_errors():
     assert label("axis.revenue", lang="zh") == "收入"
     with pytest.raises(ParameterError, match=r"No label has the key 'nope'"):
         label("nope")
-    with pytest.raises(ParameterError, match=r"'lang' parameter must be one of en, zh. Got 'fr'"):
+    with pytest.raises(ParameterError, match=r"'lang' parameter must be one of 'en', 'zh'. Got 'fr'"):
         label("axis.revenue", lang="fr")
 
 
@@ -29,7 +29,7 @@ def test_check_parameters():
                                    max_len=None, custom="x")
     assert got == {"data_path": "sample", "as_of": pd.Timestamp("2011-06-01"), "min_support": 0.01, "top_n": 5,
                    "max_len": None, "custom": "x"}
-    for kw, msg in [({"min_support": 0}, r"'min_support' parameter must be in \(0.0, 1.0\]. Got 0"),
+    for kw, msg in [({"min_support": 0}, r"'min_support' parameter must be a number in \(0, 1\]. Got 0"),
                     ({"top_n": "5"}, r"'top_n' parameter must be an integer. Got '5'"),
                     ({"as_of": "yesterday-ish"}, r"'as_of' parameter must be a date"),
                     ({"level": "sku"}, r"'level' parameter must be one of 'product', 'category'. Got 'sku'"),
@@ -57,7 +57,7 @@ def test_write_table_is_atomic_deterministic_and_neutralises_formulas(tmp_path):
 
 
 def test_check_date_is_the_one_date_rule():
-    from crmmine.parameters import check_date
+    from crmmine.validation import check_date
 
     assert check_date("as_of", None) is None
     assert check_date("as_of", "2011-06-01 13:45", normalize=True) == pd.Timestamp("2011-06-01")

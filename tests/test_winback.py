@@ -10,7 +10,7 @@ import crmmine
 from crmmine import ChurnModel, churn_features, churn_labels, winback_list
 from crmmine.datasets import make_transactions
 from crmmine.errors import InputError, MissingColumnError, ParameterError
-from crmmine.winback import DEFAULT_TIERS, reason_text, summarise_winback
+from crmmine.churn.winback import DEFAULT_TIERS, reason_text, summarise_winback
 
 IDS = ["a", "b", "c", "d", "e"]
 

@@ -5,23 +5,36 @@ segments, cross-sell rules and churn risk. See the README for a tour.
 """
 
 from . import datasets
-from .artifacts import write_table
-from .clean import CleanResult, clean, load_clean
 from .errors import CrmmineError
-from .io import read_transactions
-from .parameters import check_parameters
-from .schema import validate_transactions
 
-# --- customer value (customers, rfm, lifecycle, cohorts, segment) imports ---
-from .customers import customer_table
-from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segment_guide, rfm_segments, rfm_table
-from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
-from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
-from .segment import CustomerSegmenter, segment_summary
-from . import findings
-# (end of customer value imports)
+# --- data: read, clean, write ---
+from .data import CleanResult, clean, read_transactions, validate_transactions, write_table
+from .datasets import load_clean
+from .report.parameters import check_parameters
 
-# --- clv imports ---
+# --- customers: customer table, RFM, lifecycle, cohorts, segments ---
+from .customers import (
+    LIFECYCLE_STATES,
+    RFM_SEGMENTS,
+    CustomerSegmenter,
+    cohort_table,
+    customer_table,
+    gini,
+    lifecycle_states,
+    lifecycle_thresholds,
+    lorenz_curve,
+    pareto_classes,
+    rfm_scores,
+    rfm_segment_guide,
+    rfm_segments,
+    rfm_table,
+    segment_summary,
+    state_transitions,
+    value_ranking,
+)
+from .text import findings
+
+# --- clv ---
 from .clv import (
     BetaGeoModel,
     GammaGammaModel,
@@ -31,29 +44,33 @@ from .clv import (
     summarise_calibration_holdout,
     summarise_value,
 )
-# (end of clv imports)
 
-# --- cross-sell: baskets and rules imports ---
-from .basket import Baskets, make_baskets
-from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules, rule_labels, summarise_rules
-# (end of rules imports)
-
-# --- cross-sell: recommendations imports ---
-from .evaluate import RecommendationEvaluation, evaluate_recommendations, recommend_popular, summarise_evaluation
-from .recommend import (
+# --- cross-sell: baskets, rules, recommendations, evaluation ---
+from .crosssell import (
+    Baskets,
+    RecommendationEvaluation,
     bought_together,
+    evaluate_recommendations,
+    filter_rules,
+    frequent_itemsets,
     item_frequency,
+    make_baskets,
+    mine_rules,
     potential_value,
+    prune_redundant_rules,
     recommend,
+    recommend_popular,
+    rule_labels,
     rule_text,
     sets_to_text,
     summarise_bought_together,
+    summarise_evaluation,
     summarise_item_frequency,
     summarise_recommendations,
+    summarise_rules,
 )
-# (end of recommend imports)
 
-# --- churn imports ---
+# --- churn and win-back ---
 from .churn import (
     ChurnBacktest,
     ChurnEvaluation,
@@ -64,9 +81,10 @@ from .churn import (
     churn_finding,
     churn_labels,
     evaluate_churn,
+    winback_list,
 )
-from .winback import winback_list
-# (end of churn imports)
+
+# --- new areas: add an import block per area below this line ---
 
 __version__ = "0.1.0"
 
@@ -146,4 +164,5 @@ __all__ = [
     "evaluate_churn",
     "winback_list",
     # (end of churn names)
+    # --- new areas: add a block of names per area below this line ---
 ]

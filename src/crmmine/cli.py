@@ -26,7 +26,7 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def _profile(args: argparse.Namespace) -> int:
-    from .profile import format_profile, profile
+    from .data.profile import format_profile, profile
 
     schema = args.schema
     summary = profile(args.path, schema=schema, encoding=args.encoding, dayfirst=args.dayfirst)

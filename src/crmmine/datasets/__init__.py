@@ -1,19 +1,21 @@
 """Bundled sample data and synthetic shops with planted truth.
 
 - :func:`load_online_retail_sample` - a real subset of the UCI Online Retail data (CC BY 4.0).
+- :func:`load_clean` - read and clean a file, or ``"sample"`` for the bundled sample.
 - :func:`load_cdnow_sample` - the CDNOW 1/10 cohort sample, when ``../shared/data`` is present.
 - :func:`make_transactions` - a synthetic shop whose truth (BG/NBD and Gamma-Gamma parameters,
   segments, planted itemsets, dropout dates) is known.
 """
 
 from ._generating import DEFAULT_ITEMSETS, DEFAULT_SEGMENTS, SyntheticTruth, make_transactions
-from ._loaders import load_cdnow_sample, load_online_retail_sample, online_retail_sample_path, shared_data_dir
+from ._loaders import load_cdnow_sample, load_clean, load_online_retail_sample, online_retail_sample_path, shared_data_dir
 
 __all__ = [
     "DEFAULT_ITEMSETS",
     "DEFAULT_SEGMENTS",
     "SyntheticTruth",
     "load_cdnow_sample",
+    "load_clean",
     "load_online_retail_sample",
     "make_transactions",
     "online_retail_sample_path",

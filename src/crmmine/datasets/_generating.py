@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..schema import STRING_DTYPE
+from ..data.schema import STRING_DTYPE
 
 __all__ = ["make_transactions", "SyntheticTruth", "DEFAULT_SEGMENTS", "DEFAULT_ITEMSETS"]
 
@@ -194,7 +194,7 @@ def make_transactions(
     Returns
     -------
     transactions : pandas.DataFrame
-        The canonical table (see :mod:`crmmine.schema`), sorted by date.
+        The canonical table (see :mod:`crmmine.data.schema`), sorted by date.
     truth : SyntheticTruth
         The planted parameters, segments, itemsets and dropout dates.
 

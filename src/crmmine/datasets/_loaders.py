@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import SourceNotFoundError
 
-__all__ = ["load_cdnow_sample", "load_online_retail_sample", "online_retail_sample_path", "shared_data_dir"]
+if TYPE_CHECKING:
+    from ..data.clean import CleanResult
+
+__all__ = ["load_clean", "load_cdnow_sample", "load_online_retail_sample", "online_retail_sample_path", "shared_data_dir"]
 
 #: Environment variable naming the folder of the reference data sets.
 SHARED_DATA_ENV = "CRMMINE_SHARED_DATA"
@@ -52,7 +56,7 @@ def load_online_retail_sample() -> pd.DataFrame:
     drawn at random, plus guest lines and cancellations, so cleaning has real work; see
     ``data/sample/README.md``.
 
-    Columns: those of :mod:`crmmine.schema` (customer_id, order_id, order_date,
+    Columns: those of :mod:`crmmine.data.schema` (customer_id, order_id, order_date,
     product_id, product_name, quantity, unit_price, amount, country, source_line).
 
     Returns
@@ -60,7 +64,7 @@ def load_online_retail_sample() -> pd.DataFrame:
     pandas.DataFrame
         The raw sample in canonical form; pass it to :func:`crmmine.clean`.
     """
-    from ..io import read_transactions
+    from ..data.io import read_transactions
 
     return read_transactions(online_retail_sample_path(), schema="online_retail")
 
@@ -95,7 +99,7 @@ def load_cdnow_sample(path=None) -> pd.DataFrame:
     SourceNotFoundError
         The file is absent (set ``CRMMINE_SHARED_DATA`` to the folder holding ``cdnow/``).
     """
-    from ..io import read_transactions
+    from ..data.io import read_transactions
 
     if path is None:
         path = shared_data_dir() / "cdnow" / "CDNOW_sample.txt"
@@ -105,3 +109,23 @@ def load_cdnow_sample(path=None) -> pd.DataFrame:
                 "of the reference data (the one holding cdnow/CDNOW_sample.txt), or pass path=."
             )
     return read_transactions(path, schema="cdnow")
+
+
+def load_clean(data_path="sample", *, schema="auto", **clean_options) -> CleanResult:
+    """Read a transaction file and clean it: :func:`read_transactions` then :func:`clean`.
+
+    Parameters
+    ----------
+    data_path : str or pathlib.Path, default="sample"
+        A file :func:`crmmine.read_transactions` reads, or ``"sample"`` for the bundled
+        Online Retail sample.
+    schema : str or dict, default="auto"
+        Passed to :func:`crmmine.read_transactions`.
+    **clean_options
+        Passed to :func:`crmmine.clean`.
+    """
+    from ..data.clean import clean
+    from ..data.io import read_transactions
+
+    path = online_retail_sample_path() if str(data_path) == "sample" else data_path
+    return clean(read_transactions(path, schema=schema), **clean_options)

@@ -1,7 +1,7 @@
 """Plotly figures: ``plot_*`` functions take a crmmine result and return a ``plotly.graph_objects.Figure``.
 
 One module per area; none of them calls ``show()``. Titles and axis labels come from
-:mod:`crmmine.labels`.
+:mod:`crmmine.text.labels`.
 """
 
 # --- customer value / segments ---

@@ -1,7 +1,7 @@
 """Figures of the churn report: model vs baselines, gains, calibration, importance, value at risk.
 
 Each ``plot_*`` takes a :class:`crmmine.ChurnEvaluation` (or a :class:`crmmine.ChurnBacktest`) or a win-back
-list and returns a ``plotly.graph_objects.Figure``; titles and axes come from :mod:`crmmine.labels`.
+list and returns a ``plotly.graph_objects.Figure``; titles and axes come from :mod:`crmmine.text.labels`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..churn import SCORERS, ChurnBacktest, ChurnEvaluation
 from ..errors import MissingColumnError, ParameterError
-from ..labels import label
+from ..text.labels import label
 
 __all__ = [
     "plot_churn_roc",

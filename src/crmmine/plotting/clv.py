@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import InputError, ParameterError
-from ..labels import LABELS, label
+from ..text.labels import LABELS, label
 
 __all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive", "plot_value_decomposition"]
 

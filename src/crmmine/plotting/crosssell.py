@@ -3,7 +3,7 @@
 Each ``plot_*`` function takes a crmmine result (a rules table from
 :func:`crmmine.mine_rules`, an :func:`crmmine.item_frequency` table, a
 :class:`crmmine.RecommendationEvaluation`) and returns a ``plotly.graph_objects.Figure``;
-none calls ``show()``. Titles and axes come from :mod:`crmmine.labels`. The figures follow
+none calls ``show()``. Titles and axes come from :mod:`crmmine.text.labels`. The figures follow
 the standard visualisations of association rules of Hahsler & Chelluboina (2011):
 scatter plot of support vs confidence shaded by lift, matrix of antecedents vs
 consequents, and a graph with items and rules as vertices.
@@ -21,8 +21,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import ParameterError
-from ..labels import label
-from ..recommend import _check_rules, _check_top_n, _item_lists, rule_text
+from ..validation import check_int
+from ..text.labels import label
+from ..crosssell.recommend import _check_rules, _item_lists, rule_text
 
 __all__ = [
     "plot_rules_scatter",
@@ -39,7 +40,7 @@ def _top_rules(rules: pd.DataFrame, top_n: int | None) -> pd.DataFrame:
     """Rules sorted by lift, then confidence, then support, then text (deterministic)."""
     rules = _check_rules(rules)
     if top_n is not None:
-        top_n = _check_top_n(top_n)
+        top_n = check_int("top_n", top_n, lo=1)
     ante = _item_lists(rules["antecedents"], "antecedents")
     cons = _item_lists(rules["consequents"], "consequents")
     out = pd.DataFrame(
@@ -211,7 +212,7 @@ def plot_item_frequency(frequency: pd.DataFrame, *, top_n: int = 20) -> go.Figur
             "The 'frequency' parameter must be the table crmmine.item_frequency returns "
             f"(columns item, item_name, support). Got {type(frequency).__name__} instead."
         )
-    top_n = _check_top_n(top_n)
+    top_n = check_int("top_n", top_n, lo=1)
     t = frequency.head(top_n).iloc[::-1]
     ylab = [f"{n} ({i})" if str(n) != str(i) else str(i) for i, n in zip(t["item"], t["item_name"])]
     fig = go.Figure(

@@ -1,7 +1,7 @@
 """Figures of customer value: RFM grid and treemap, segment sizes, cohorts, Lorenz curve, clusters, lifecycle.
 
 Every function takes a crmmine result and returns a ``plotly.graph_objects.Figure``;
-titles and axis labels come from :mod:`crmmine.labels` (the current language).
+titles and axis labels come from :mod:`crmmine.text.labels` (the current language).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import MissingColumnError, ParameterError
-from ..labels import label
+from ..text.labels import label
 
 __all__ = [
     "plot_rfm_grid",
@@ -151,7 +151,7 @@ def plot_lorenz_curve(values) -> go.Figure:
     values : array-like or pandas.Series
         Non-negative value per customer (e.g. ``monetary_total``).
     """
-    from ..cohorts import gini, lorenz_curve
+    from ..customers.cohorts import gini, lorenz_curve
 
     lc = lorenz_curve(values)
     g = gini(values)
@@ -171,7 +171,7 @@ def plot_lorenz_curve(values) -> go.Figure:
 
 
 def _check_segmenter(segmenter):
-    from ..segment import CustomerSegmenter
+    from ..customers.segment import CustomerSegmenter
 
     if not isinstance(segmenter, CustomerSegmenter):
         raise ParameterError(
@@ -212,7 +212,7 @@ def plot_cluster_scatter(customers: pd.DataFrame, segmenter, *, x: str = "freque
 
 
 def _has_label(key: str) -> bool:
-    from ..labels import LABELS
+    from ..text.labels import LABELS
 
     return key in LABELS
 

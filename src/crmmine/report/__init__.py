@@ -55,11 +55,11 @@ def init_notebook(lang: str = "en") -> None:
     Parameters
     ----------
     lang : {"en", "zh"}, default="en"
-        Language of every label (see :mod:`crmmine.labels`).
+        Language of every label (see :mod:`crmmine.text.labels`).
     """
     import plotly.io as pio
 
-    from ..labels import set_language
+    from ..text.labels import set_language
     from ._plotly import RENDERER_NAME, OfflineHtmlRenderer
 
     set_language(lang)

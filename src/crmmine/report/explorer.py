@@ -25,7 +25,7 @@ import json
 import pandas as pd
 
 from ..errors import ParameterError
-from ..labels import label
+from ..text.labels import label
 
 __all__ = ["ExplorerPanel", "segment_panel", "rules_panel", "churn_panel", "customer_lookup"]
 
@@ -106,7 +106,7 @@ def _named(items, names: pd.Series) -> str:
 
 
 def _check_result(result):
-    from ..clean import CleanResult
+    from ..data.clean import CleanResult
 
     if not isinstance(result, CleanResult):
         raise ParameterError(f"The 'result' parameter must be a CleanResult from crmmine.load_clean or crmmine.clean. "
@@ -135,7 +135,7 @@ def segment_panel(result, *, n_clusters: int = 4, features=("recency_days", "fre
     """
     import ipywidgets as w
 
-    from .. import CustomerSegmenter, customer_table
+    from ..customers import CustomerSegmenter, customer_table
     from ..plotting import plot_cluster_scatter
 
     result = _check_result(result)
@@ -199,7 +199,7 @@ def rules_panel(result, *, min_support: float = 0.01, min_confidence: float = 0.
     """
     import ipywidgets as w
 
-    from .. import filter_rules, make_baskets, mine_rules
+    from ..crosssell import filter_rules, make_baskets, mine_rules
     from ..plotting import plot_rules_scatter
 
     result = _check_result(result)
@@ -275,7 +275,7 @@ def churn_panel(result, *, horizon_days: int = 90, threshold: float = 0.5, as_of
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from .. import ChurnModel, churn_features, churn_labels
+    from ..churn import ChurnModel, churn_features, churn_labels
 
     result = _check_result(result)
     tx = result.transactions
@@ -352,7 +352,9 @@ def customer_lookup(result, *, segments: ExplorerPanel, rules: ExplorerPanel, ch
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from .. import customer_value, lifecycle_states, recommend
+    from ..clv import customer_value
+    from ..crosssell import recommend
+    from ..customers import lifecycle_states
 
     result = _check_result(result)
     tx = result.transactions

@@ -214,7 +214,7 @@ def parse_parameter_value(name: str, value, default, *, where: str = "the notebo
     ParameterError
         When the value does not have the default's type.
     """
-    from ..parameters import PARAMETER_RULES
+    from .parameters import PARAMETER_RULES
 
     raw = value
     value = _resolve_text(raw) if isinstance(raw, str) else raw
@@ -262,7 +262,7 @@ def prepare_parameters(notebook, overrides: dict | None = None) -> dict:
     ParameterError
         An unknown name, a wrong type, or a value :func:`crmmine.check_parameters` rejects.
     """
-    from ..parameters import check_parameters
+    from .parameters import check_parameters
 
     declared = notebook_parameters(notebook)
     where = Path(notebook).name
@@ -314,8 +314,7 @@ def _versions() -> dict:
 
 def _input_summary(data_path, schema) -> dict:
     """Input file, its sha256, line counts and cleaning audit (read and cleaned here: it is fast)."""
-    from ..clean import load_clean
-    from ..datasets import online_retail_sample_path
+    from ..datasets import load_clean, online_retail_sample_path
 
     path = online_retail_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
     result = load_clean(data_path, schema=schema)
@@ -437,7 +436,7 @@ def list_runs(out) -> list[dict]:
 
 def write_index(out) -> Path:
     """Write ``out/index.html``: every run of every report, its status and a link to its page."""
-    from ..labels import get_language, label
+    from ..text.labels import get_language, label
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,6 @@ References
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
@@ -50,8 +49,9 @@ from ._itemsets import (
     mine_vertical,
     min_count,
 )
-from .basket import Baskets, _check_support, as_baskets
-from .errors import InputError, ParameterError
+from .basket import Baskets, as_baskets
+from ..errors import InputError, ParameterError
+from ..validation import check_choice, check_fraction, check_int, check_number
 
 __all__ = [
     "ALGORITHMS",
@@ -106,40 +106,14 @@ _SORTABLE = tuple(c for c in RULE_COLUMNS if c not in ("antecedents", "consequen
 # --------------------------------------------------------------------------------------
 
 
-def _check_int(name, v, lo, none_ok=True):
-    if v is None and none_ok:
-        return None
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-        raise ParameterError(
-            f"The '{name}' parameter must be an integer of at least {lo}{' or None' if none_ok else ''}. "
-            f"Got {v!r} instead."
-        )
-    return int(v)
 
 
-def _check_fraction(name, v, none_ok=True):
-    if v is None and none_ok:
-        return None
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not 0 <= v <= 1:
-        raise ParameterError(f"The '{name}' parameter must be a number in [0, 1]. Got {v!r} instead.")
-    return float(v)
 
 
-def _check_lift(v):
-    if v is None:
-        return None
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not v >= 0:
-        raise ParameterError(f"The 'min_lift' parameter must be a number >= 0 (1 = independence) or None. "
-                             f"Got {v!r} instead.")
-    return float(v)
 
 
-def _check_algorithm(algorithm):
-    if algorithm not in ALGORITHMS:
-        raise ParameterError(
-            f"The 'algorithm' parameter must be one of {', '.join(map(repr, ALGORITHMS))}. Got {algorithm!r} instead."
-        )
-    return "vertical" if algorithm == "auto" else algorithm
+def _algorithm(algorithm):
+    return "vertical" if check_choice("algorithm", algorithm, ALGORITHMS) == "auto" else algorithm
 
 
 def _check_items(name, v):
@@ -204,7 +178,7 @@ def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind
         ``"fpgrowth"``, ``"apriori"``, ``"fpmax"``: mlxtend's miners on a sparse DataFrame
         (never a dense one-hot table), the reference. ``"fpmax"`` finds maximal itemsets only,
         so it needs ``kind="maximal"``. ``"vertical"``: crmmine's own engine (counts from
-        sparse tid-list products, see :mod:`crmmine._itemsets`), which finds exactly the
+        sparse tid-list products, see :mod:`crmmine.crosssell._itemsets`), which finds exactly the
         itemsets mlxtend finds (tested on random baskets and on the full Online Retail data)
         in a fraction of the time (``benchmarks/README.md``); ``"auto"`` (the default) picks it.
     max_len : int or None, default=None
@@ -234,9 +208,9 @@ def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind
     >>> [sorted(s) for s in fi["itemsets"]], fi["count"].tolist()
     ([['a'], ['b'], ['a', 'b']], [3, 2, 2])
     """
-    min_support = _check_support(min_support)
-    algo = _check_algorithm(algorithm)
-    max_len = _check_int("max_len", max_len, 1)
+    min_support = check_number("min_support", min_support, lo=0, hi=1, lo_open=True, hint="a share of orders, e.g. 0.01")
+    algo = _algorithm(algorithm)
+    max_len = check_int("max_len", max_len, lo=1, none_ok=True)
     if kind not in _KINDS:
         raise ParameterError(f"The 'kind' parameter must be one of 'all', 'closed', 'maximal'. Got {kind!r} instead.")
     if algo == "fpmax" and kind != "maximal":
@@ -537,13 +511,13 @@ def mine_rules(
     >>> r[["antecedents", "consequents", "count", "confidence"]].to_dict("records")[0]
     {'antecedents': frozenset({'butter'}), 'consequents': frozenset({'bread'}), 'count': 2, 'confidence': 1.0}
     """
-    min_support = _check_support(min_support)
-    min_confidence = _check_fraction("min_confidence", min_confidence, none_ok=False)
-    min_lift = _check_lift(min_lift)
-    max_len = _check_int("max_len", max_len, 1)
-    min_len = _check_int("min_len", min_len, 1, none_ok=False)
-    max_rules = _check_int("max_rules", max_rules, 1)
-    algo = _check_algorithm(algorithm)
+    min_support = check_number("min_support", min_support, lo=0, hi=1, lo_open=True, hint="a share of orders, e.g. 0.01")
+    min_confidence = check_fraction("min_confidence", min_confidence)
+    min_lift = check_number("min_lift", min_lift, lo=0, none_ok=True, hint="1 = independence")
+    max_len = check_int("max_len", max_len, lo=1, none_ok=True)
+    min_len = check_int("min_len", min_len, lo=1)
+    max_rules = check_int("max_rules", max_rules, lo=1, none_ok=True)
+    algo = _algorithm(algorithm)
     if algo == "fpmax":
         raise ParameterError(
             "The 'algorithm' parameter cannot be 'fpmax' for rules: rules need every frequent itemset, fpmax finds "
@@ -790,12 +764,12 @@ def filter_rules(
     (12, 4)
     """
     _check_rules(rules)
-    min_support = _check_support(min_support, none_ok=True)
-    min_confidence = _check_fraction("min_confidence", min_confidence)
-    min_lift = _check_lift(min_lift)
-    max_len = _check_int("max_len", max_len, 1)
-    min_len = _check_int("min_len", min_len, 1)
-    max_rules = _check_int("max_rules", max_rules, 1)
+    min_support = check_number("min_support", min_support, lo=0, hi=1, lo_open=True, none_ok=True, hint="a share of orders, e.g. 0.01")
+    min_confidence = check_fraction("min_confidence", min_confidence, none_ok=True)
+    min_lift = check_number("min_lift", min_lift, lo=0, none_ok=True, hint="1 = independence")
+    max_len = check_int("max_len", max_len, lo=1, none_ok=True)
+    min_len = check_int("min_len", min_len, lo=1, none_ok=True)
+    max_rules = check_int("max_rules", max_rules, lo=1, none_ok=True)
     if sort_by is not None and (sort_by not in _SORTABLE or sort_by not in rules):
         raise ParameterError(f"The 'sort_by' parameter must be a measure column ({', '.join(_SORTABLE)}) or None. "
                              f"Got {sort_by!r} instead.")
@@ -898,7 +872,7 @@ def summarise_rules(rules: pd.DataFrame, *, names=None, lang: str | None = None)
     names : pandas.Series, dict or None, default=None
         ``item -> display name`` for the rule quoted (e.g. ``Baskets.item_names``).
     lang : {"en", "zh"} or None, default=None
-        Language; ``None`` uses :func:`crmmine.labels.get_language`.
+        Language; ``None`` uses :func:`crmmine.text.labels.get_language`.
 
     Returns
     -------
@@ -912,7 +886,7 @@ def summarise_rules(rules: pd.DataFrame, *, names=None, lang: str | None = None)
     2 rules come from 3 frequent itemsets in 4 orders (support at least 50.0%, confidence at least 60%); the
     strongest by lift is {b} => {a}: lift 1.33, confidence 100%, in 2 orders.
     """
-    from .labels import label
+    from ..text.labels import label
 
     _check_rules(rules)
     a = rules.attrs

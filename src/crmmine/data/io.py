@@ -1,4 +1,4 @@
-"""Reading a shop's transaction file into the canonical table (see :mod:`crmmine.schema`).
+"""Reading a shop's transaction file into the canonical table (see :mod:`crmmine.data.schema`).
 
 One code path serves every source: the file is sniffed (CSV, gzip'd CSV, whitespace
 separated text, XLSX, Parquet), its encoding detected (UTF-8, UTF-8 with BOM, GBK/GB18030),
@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .dates import parse_dates
-from .errors import (
+from ..errors import (
     EmptySourceError,
     MappingError,
     MissingColumnError,
@@ -545,7 +545,7 @@ def read_transactions(
     Returns
     -------
     pandas.DataFrame
-        Canonical columns (see :mod:`crmmine.schema`), in canonical order, one row per
+        Canonical columns (see :mod:`crmmine.data.schema`), in canonical order, one row per
         source line, in source order; ``source_line`` is the line (CSV) or row (sheet)
         number in the source. ``attrs["crmmine_source"]`` records the source, format,
         encoding and schema.

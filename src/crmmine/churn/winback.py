@@ -13,9 +13,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from .churn import ChurnModel
-from .errors import InputError, MissingColumnError, ParameterError
-from .labels import label
+from .model import ChurnModel
+from ..errors import InputError, MissingColumnError, ParameterError
+from ..text.labels import label
 
 __all__ = ["winback_list", "DEFAULT_TIERS", "reason_text", "summarise_winback"]
 

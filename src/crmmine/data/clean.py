@@ -32,13 +32,12 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import CrmmineError, ParameterError
-from .labels import label
+from ..errors import CrmmineError, ParameterError
+from ..text.labels import label
 from .schema import validate_transactions
 
 __all__ = [
     "clean",
-    "load_clean",
     "CleanResult",
     "CLEANING_RULES",
     "SWITCHABLE_RULES",
@@ -275,23 +274,3 @@ def clean(
               "cancellation_prefix": cancellation_prefix, "extreme_z": float(extreme_z)}
     transactions.attrs = dict(tx.attrs)
     return CleanResult(transactions, rejected, returns, audit, params)
-
-
-def load_clean(data_path="sample", *, schema="auto", **clean_options) -> CleanResult:
-    """Read a transaction file and clean it: :func:`read_transactions` then :func:`clean`.
-
-    Parameters
-    ----------
-    data_path : str or pathlib.Path, default="sample"
-        A file :func:`crmmine.read_transactions` reads, or ``"sample"`` for the bundled
-        Online Retail sample.
-    schema : str or dict, default="auto"
-        Passed to :func:`crmmine.read_transactions`.
-    **clean_options
-        Passed to :func:`clean`.
-    """
-    from .datasets import online_retail_sample_path
-    from .io import read_transactions
-
-    path = online_retail_sample_path() if str(data_path) == "sample" else data_path
-    return clean(read_transactions(path, schema=schema), **clean_options)

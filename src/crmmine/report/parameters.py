@@ -8,63 +8,22 @@ Names this module knows are checked by their rule; other names pass through unch
 
 from __future__ import annotations
 
-import numbers
 from pathlib import Path
 
-import pandas as pd
 
-from .errors import ParameterError
+from ..errors import ParameterError
+from ..validation import check_choice, check_date, check_int, check_number, check_str
 
-__all__ = ["check_parameters", "check_date", "PARAMETER_RULES"]
+__all__ = ["check_parameters", "PARAMETER_RULES"]
 
 
 def _int(name, v, lo=None, none_ok=False):
-    if v is None and none_ok:
-        return None
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        else:
-            raise ParameterError(f"The '{name}' parameter must be an integer{' or None' if none_ok else ''}. Got {v!r} instead.")
-    if lo is not None and v < lo:
-        raise ParameterError(f"The '{name}' parameter must be at least {lo}. Got {v!r} instead.")
-    return int(v)
+    return check_int(name, v, lo=lo, none_ok=none_ok, allow_float=True)
 
 
 def _float(name, v, lo, hi, *, lo_open=False, hi_open=False, none_ok=False):
-    if v is None and none_ok:
-        return None
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise ParameterError(f"The '{name}' parameter must be a number{' or None' if none_ok else ''}. Got {v!r} instead.")
-    v = float(v)
-    ok_lo = v > lo if lo_open else v >= lo
-    ok_hi = v < hi if hi_open else v <= hi
-    if not (ok_lo and ok_hi):
-        interval = f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
-        raise ParameterError(f"The '{name}' parameter must be in {interval}. Got {v!r} instead.")
-    return v
-
-
-def check_date(name: str, value, *, none_ok: bool = True, normalize: bool = False) -> pd.Timestamp | None:
-    """``value`` as a tz-naive ``pandas.Timestamp`` (or None when ``none_ok``), else a ParameterError.
-
-    The one date check every crmmine function uses for ``as_of``, ``cutoff`` and the like:
-    "The 'cutoff' parameter must be a date like '2011-06-01'. Got 'soon' instead."
-    A time-zone-aware value is converted to UTC and made naive (transactions are naive);
-    ``normalize=True`` drops the time of day.
-    """
-    if value is None and none_ok:
-        return None
-    try:
-        ts = pd.Timestamp(value) if value is not None else pd.NaT
-    except (ValueError, TypeError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        raise ParameterError(f"The '{name}' parameter must be a date like '2011-06-01'{' or None' if none_ok else ''}. "
-                             f"Got {value!r} instead.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(None)
-    return ts.normalize() if normalize else ts
+    return check_number(name, v, lo=lo, hi=None if hi == float("inf") else hi, lo_open=lo_open, hi_open=hi_open,
+                        none_ok=none_ok)
 
 
 def _date(name, v):
@@ -73,16 +32,8 @@ def _date(name, v):
     return check_date(name, v)
 
 
-def _choice(name, v, choices):
-    if v not in choices:
-        raise ParameterError(f"The '{name}' parameter must be one of {', '.join(map(repr, choices))}. Got {v!r} instead.")
-    return v
-
-
-def _str(name, v):
-    if not isinstance(v, str) or not v:
-        raise ParameterError(f"The '{name}' parameter must be a non-empty string. Got {v!r} instead.")
-    return v
+_choice = check_choice
+_str = check_str
 
 
 def _data_path(name, v):
@@ -98,7 +49,7 @@ def _data_path(name, v):
 
 
 def _schema(name, v):
-    from .io import PRESETS
+    from ..data.io import PRESETS
 
     if isinstance(v, dict):
         return v
@@ -116,7 +67,7 @@ def _schema(name, v):
 
 
 def _lang(name, v):
-    from .labels import LANGUAGES
+    from ..text.labels import LANGUAGES
 
     return _choice(name, v, LANGUAGES)
 
@@ -161,6 +112,6 @@ def check_parameters(**values) -> dict:
     >>> check_parameters(min_support=5)
     Traceback (most recent call last):
     ...
-    crmmine.errors.ParameterError: The 'min_support' parameter must be in (0.0, 1.0]. Got 5.0 instead.
+    crmmine.errors.ParameterError: The 'min_support' parameter must be a number in (0, 1]. Got 5 instead.
     """
     return {name: PARAMETER_RULES[name](name, v) if name in PARAMETER_RULES else v for name, v in values.items()}

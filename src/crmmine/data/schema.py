@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import MissingColumnError
+from ..errors import MissingColumnError
+from ..validation import check_table
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -85,18 +86,12 @@ def validate_transactions(tx: pd.DataFrame, *, name: str = "tx") -> pd.DataFrame
     MissingColumnError
         A required column is missing, or ``order_date`` is not a datetime column.
     """
-    if not isinstance(tx, pd.DataFrame):
-        raise MissingColumnError(
-            f"The '{name}' parameter must be a pandas DataFrame of canonical transactions. "
-            f"Got {type(tx).__name__} instead; read a file with crmmine.read_transactions(path)."
-        )
-    missing = [c for c in REQUIRED_COLUMNS if c not in tx.columns]
-    if missing:
-        raise MissingColumnError(
-            f"The '{name}' table has no column {missing[0]!r} (columns found: "
-            f"{', '.join(map(str, tx.columns))}). Read the file with crmmine.read_transactions(path, "
-            f"schema={{'{missing[0]}': '<your column>', ...}}) to map it."
-        )
+    missing = [c for c in REQUIRED_COLUMNS if isinstance(tx, pd.DataFrame) and c not in tx.columns]
+    mapping = ", ".join(f"'{c}': '<your column>'" for c in missing)
+    check_table(tx, REQUIRED_COLUMNS, name=name, what="of canonical transactions",
+                hint=(f"Read the file with crmmine.read_transactions(path, schema={{{mapping}, ...}}) to map "
+                      f"{'them' if len(missing) > 1 else 'it'}." if missing else
+                      "Read a file with crmmine.read_transactions(path)."))
     if not pd.api.types.is_datetime64_any_dtype(tx["order_date"]):
         raise MissingColumnError(
             f"The '{name}' table's 'order_date' column must hold datetimes. Got dtype "

@@ -35,17 +35,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .errors import InputError, MissingColumnError, ParameterError
-from .labels import label
-from .parameters import check_date
+from ..errors import InputError, MissingColumnError, ParameterError
+from ..validation import check_choice, check_int
+from ..text.labels import label
+from ..validation import check_date
 from .recommend import (
-    _check_choice,
     _check_customers,
-    _check_top_n,
     _level_column,
     recommend,
 )
-from .schema import STRING_DTYPE
+from ..data.schema import STRING_DTYPE
 
 __all__ = [
     "evaluate_recommendations",
@@ -161,7 +160,7 @@ def recommend_popular(
         ``customer_id``, ``rank`` (1 = best), ``product_id`` (``category`` at that level) and
         ``score`` (the item's order count), sorted by customer then rank.
     """
-    top_n = _check_top_n(top_n)
+    top_n = check_int("top_n", top_n, lo=1)
     as_of = check_date("as_of", as_of)
     item_col = _level_column(level, tx)
     p = _purchases(tx, item_col)
@@ -260,7 +259,7 @@ def evaluate_recommendations(
     3. Measure both on the same customers: those who, in ``[cutoff, cutoff + horizon_days)``,
        bought at least one item they had not bought before (the only items either
        recommender may propose). A customer who got no rule recommendation counts with
-       zero hits. Metric definitions and sources are in :mod:`crmmine.evaluate`.
+       zero hits. Metric definitions and sources are in :mod:`crmmine.crosssell.evaluate`.
 
     Parameters
     ----------
@@ -300,8 +299,8 @@ def evaluate_recommendations(
     """
     if not isinstance(tx, pd.DataFrame):
         raise ParameterError(f"The 'tx' parameter must be a pandas DataFrame. Got {type(tx).__name__} instead.")
-    top_n = _check_top_n(top_n)
-    score = _check_choice("score", score, ("confidence", "lift"))
+    top_n = check_int("top_n", top_n, lo=1)
+    score = check_choice("score", score, ("confidence", "lift"))
     item_col = _level_column(level, tx)
     for col in ("customer_id", "order_id", "order_date"):
         if col not in tx.columns:

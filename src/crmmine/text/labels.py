@@ -3,7 +3,7 @@
 Reports can be produced in English (``"en"``) and Chinese (``"zh"``). Code never writes
 a user-facing string literal; it asks :func:`label` for it::
 
-    >>> from crmmine.labels import label
+    >>> from crmmine.text import label
     >>> label("axis.revenue")
     'Revenue'
     >>> label("axis.revenue", lang="zh")
@@ -15,7 +15,8 @@ A key missing in a language falls back to English; a key missing in English is a
 
 from __future__ import annotations
 
-from .errors import ParameterError
+from ..errors import ParameterError
+from ..validation import check_choice
 
 __all__ = ["LANGUAGES", "LABELS", "label", "set_language", "get_language"]
 
@@ -500,15 +501,29 @@ LABELS: dict[str, dict[str, str]] = {
     # (end of section: reports)
 }
 
+#: Further label modules of :mod:`crmmine.text`, one per area (``_<area>_labels.py``, each defining
+#: ``LABELS`` like the dict above); kept apart so that work on different areas merges cleanly.
+_AREA_MODULES: tuple[str, ...] = ()
+
+
+def _merge_area_labels() -> None:
+    import importlib
+
+    for name in _AREA_MODULES:
+        extra = importlib.import_module(f"{__package__}.{name}").LABELS
+        clash = sorted(set(extra) & set(LABELS))
+        if clash:
+            raise RuntimeError(f"Label keys defined twice (crmmine.text.{name} and crmmine.text.labels): {clash[:5]}")
+        LABELS.update(extra)
+
+
+_merge_area_labels()
+
 _state = {"lang": "en"}
 
 
 def _check_lang(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise ParameterError(
-            f"The 'lang' parameter must be one of {', '.join(LANGUAGES)}. Got {lang!r} instead."
-        )
-    return lang
+    return check_choice("lang", lang, LANGUAGES)
 
 
 def set_language(lang: str) -> None:
@@ -530,6 +545,6 @@ def label(key: str, lang: str | None = None, **fmt: object) -> str:
     try:
         entry = LABELS[key]
     except KeyError:
-        raise ParameterError(f"No label has the key {key!r}; add it to crmmine/labels.py.") from None
+        raise ParameterError(f"No label has the key {key!r}; add it to crmmine/text/labels.py (or an area module listed in _AREA_MODULES).") from None
     text = entry.get(lang) or entry["en"]
     return text.format(**fmt) if fmt else text

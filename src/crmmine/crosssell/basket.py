@@ -17,7 +17,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._itemsets import min_count
-from .errors import InputError, MissingColumnError, ParameterError
+from ..errors import InputError, MissingColumnError, ParameterError
+from ..validation import check_number
 
 __all__ = ["Baskets", "make_baskets"]
 
@@ -91,15 +92,6 @@ class Baskets:
         )
 
 
-def _check_support(min_support, name="min_support", none_ok=False):
-    if min_support is None and none_ok:
-        return None
-    if isinstance(min_support, bool) or not isinstance(min_support, numbers.Real) or not 0 < min_support <= 1:
-        raise ParameterError(
-            f"The '{name}' parameter must be a number in (0, 1] (a share of orders, e.g. 0.01). "
-            f"Got {min_support!r} instead."
-        )
-    return float(min_support)
 
 
 def _pairs_from_frame(df: pd.DataFrame, level: str):
@@ -204,7 +196,7 @@ def make_baskets(
     """
     if level not in _LEVEL_COLUMNS:
         raise ParameterError(f"The 'level' parameter must be 'product' or 'category'. Got {level!r} instead.")
-    min_support = _check_support(min_support, none_ok=True)
+    min_support = check_number("min_support", min_support, lo=0, hi=1, lo_open=True, none_ok=True, hint="a share of orders, e.g. 0.01")
     if max_basket_size is not None and (
         isinstance(max_basket_size, bool) or not isinstance(max_basket_size, numbers.Integral) or max_basket_size < 1
     ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, UnparseableValuesError
+from ..errors import ParameterError, UnparseableValuesError
 
 __all__ = ["parse_dates"]
 

@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .errors import CrmmineWarning, InputError, MissingColumnError, ParameterError
-from .labels import label
-from .parameters import check_date
-from .schema import STRING_DTYPE
+from ..errors import CrmmineWarning, InputError, MissingColumnError, ParameterError
+from ..validation import check_choice, check_int
+from ..text.labels import label
+from ..validation import check_date
+from ..data.schema import STRING_DTYPE
 
 __all__ = [
     "bought_together",
@@ -70,18 +71,8 @@ _LEVEL_COLUMN = {"product": "product_id", "category": "category"}
 # ---------------------------------------------------------------------------------------
 # checks and small helpers
 # ---------------------------------------------------------------------------------------
-def _check_top_n(top_n) -> int:
-    if isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1:
-        raise ParameterError(f"The 'top_n' parameter must be a positive integer. Got {top_n!r} instead.")
-    return int(top_n)
 
 
-def _check_choice(name: str, value, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ParameterError(
-            f"The '{name}' parameter must be one of {', '.join(map(repr, choices))}. Got {value!r} instead."
-        )
-    return value
 
 
 def _check_customers(customers) -> np.ndarray:
@@ -187,7 +178,7 @@ def _history(tx: pd.DataFrame, item_col: str, *, as_of=None, customers=None) -> 
 
 
 def _level_column(level: str, tx: pd.DataFrame) -> str:
-    col = _LEVEL_COLUMN[_check_choice("level", level, tuple(_LEVEL_COLUMN))]
+    col = _LEVEL_COLUMN[check_choice("level", level, tuple(_LEVEL_COLUMN))]
     if col not in tx.columns:
         raise MissingColumnError(
             f"The transactions lack the column {col!r} that level={level!r} needs; use level='product' or read "
@@ -253,7 +244,7 @@ def bought_together(rules: pd.DataFrame, product=None, *, top_n: int = 5) -> pd.
     1          A     2  A -> B         0.5
     """
     rules = _check_rules(rules)
-    top_n = _check_top_n(top_n)
+    top_n = check_int("top_n", top_n, lo=1)
     if product is None:
         wanted = None
     elif isinstance(product, str):
@@ -428,8 +419,8 @@ def recommend(
     0          c2     1          B  A -> B
     """
     rules = _check_rules(rules)
-    top_n = _check_top_n(top_n)
-    score = _check_choice("score", score, _SCORES)
+    top_n = check_int("top_n", top_n, lo=1)
+    score = check_choice("score", score, _SCORES)
     if not isinstance(exclude_purchased, (bool, np.bool_)):
         raise ParameterError(f"The 'exclude_purchased' parameter must be True or False. Got {exclude_purchased!r} instead.")
     if not isinstance(tx, pd.DataFrame):
@@ -563,7 +554,7 @@ def potential_value(
             f"The 'recommendations' parameter must be the DataFrame crmmine.recommend returns. "
             f"Got {type(recommendations).__name__} instead."
         )
-    statistic = _check_choice("statistic", statistic, ("median", "mean"))
+    statistic = check_choice("statistic", statistic, ("median", "mean"))
     as_of = check_date("as_of", as_of)
     item_col = _level_column(level, tx)
     for col in ("customer_id", item_col, "confidence"):
@@ -619,7 +610,7 @@ def item_frequency(tx: pd.DataFrame, *, level: str = "product", top_n: int | Non
         raise ParameterError(f"The 'tx' parameter must be a pandas DataFrame. Got {type(tx).__name__} instead.")
     item_col = _level_column(level, tx)
     if top_n is not None:
-        top_n = _check_top_n(top_n)
+        top_n = check_int("top_n", top_n, lo=1)
     for col in ("order_id",):
         if col not in tx.columns:
             raise MissingColumnError(f"The transactions lack the column {col!r}; pass the canonical table.")

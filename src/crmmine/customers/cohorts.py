@@ -7,8 +7,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, MissingColumnError, ParameterError
-from .schema import validate_transactions
+from ..errors import InputError, MissingColumnError, ParameterError
+from ..validation import check_number
+from ..data.schema import validate_transactions
 
 __all__ = ["cohort_table", "pareto_classes", "lorenz_curve", "gini", "value_ranking", "top_share",
            "COHORT_PERIODS"]
@@ -193,7 +194,7 @@ def top_share(values, fraction: float = 0.2) -> float:
 
     Examples
     --------
-    >>> from crmmine.cohorts import top_share
+    >>> from crmmine.customers.cohorts import top_share
     >>> top_share([1, 1, 1, 1, 6], 0.2)
     0.6
     """
@@ -204,10 +205,6 @@ def top_share(values, fraction: float = 0.2) -> float:
     return float(x[:k].sum() / x.sum())
 
 
-def _check_share(name, v):
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not 0 < v < 1:
-        raise ParameterError(f"The '{name}' parameter must be in (0, 1). Got {v!r} instead.")
-    return float(v)
 
 
 def _ranked(values: np.ndarray, index: pd.Index) -> np.ndarray:
@@ -250,7 +247,7 @@ def pareto_classes(customers: pd.DataFrame, *, value: str = "monetary_total", a:
     >>> pareto_classes(c)["abc_class"].tolist()
     ['A', 'A', 'B', 'C']
     """
-    a, b = _check_share("a", a), _check_share("b", b)
+    a, b = check_number("a", a, lo=0, hi=1, lo_open=True, hi_open=True), check_number("b", b, lo=0, hi=1, lo_open=True, hi_open=True)
     if not a < b:
         raise ParameterError(f"The 'a' parameter must be smaller than 'b'. Got a={a:g} and b={b:g} instead.")
     if not isinstance(customers, pd.DataFrame) or value not in customers.columns:

@@ -57,8 +57,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, MissingColumnError, ParameterError
-from .labels import label
+from ..errors import InputError, MissingColumnError, ParameterError
+from ..text.labels import label
 
 __all__ = ["rfm_scores", "rfm_segments", "rfm_table", "rfm_segment_guide", "RFM_SEGMENTS", "tie_aware_scores"]
 
@@ -99,7 +99,7 @@ def tie_aware_scores(values, n_bins: int = 5, *, higher_is_better: bool = True) 
 
     Examples
     --------
-    >>> from crmmine.rfm import tie_aware_scores
+    >>> from crmmine.customers.rfm import tie_aware_scores
     >>> tie_aware_scores([1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 5], 5).tolist()
     [1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 5]
     >>> tie_aware_scores([1, 1, 1, 1, 1, 1, 2, 2, 3, 4], 5).tolist()
@@ -233,7 +233,7 @@ def _check_segment_map(segment_map) -> dict:
 
 
 def _segment_name(key: str, lang: str | None = None) -> str:
-    from .labels import LABELS
+    from ..text.labels import LABELS
 
     return label(f"rfm.segment.{key}", lang) if f"rfm.segment.{key}" in LABELS else str(key)
 
@@ -255,7 +255,7 @@ def rfm_segments(scores: pd.DataFrame, *, segment_map: dict | None = None) -> pd
     pandas.DataFrame
         Same index; ``rfm_segment`` (categorical of the map's keys then ``"other"``, in
         map order) and ``rfm_segment_name`` (the segment's label in the current language,
-        see :func:`crmmine.labels.set_language`; custom keys without a label are shown as is).
+        see :func:`crmmine.text.labels.set_language`; custom keys without a label are shown as is).
 
     Examples
     --------
@@ -313,7 +313,7 @@ def rfm_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None = No
     >>> {"recency_days", "r_score", "rfm_cell", "rfm_segment"} <= set(t.columns)
     True
     """
-    from .customers import customer_table
+    from .table import customer_table
 
     customers = customer_table(tx, as_of=as_of, returns=returns)
     scores = rfm_scores(customers, n_bins=n_bins)
@@ -349,11 +349,11 @@ def rfm_segment_guide(segment_map: dict | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from crmmine.rfm import rfm_segment_guide
+    >>> from crmmine.customers.rfm import rfm_segment_guide
     >>> rfm_segment_guide().loc["champions", "rule"]
     'r 4-5, fm 4-5'
     """
-    from .labels import LABELS
+    from ..text.labels import LABELS
 
     segment_map = RFM_SEGMENTS if segment_map is None else _check_segment_map(segment_map)
     keys = list(segment_map) + ([] if "other" in segment_map else ["other"])

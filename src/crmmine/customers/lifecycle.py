@@ -45,8 +45,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, MissingColumnError, ParameterError
-from .labels import label
+from ..errors import InputError, ParameterError
+from ..text.labels import label
+from ..validation import check_table
 
 __all__ = ["lifecycle_states", "lifecycle_thresholds", "state_transitions", "LIFECYCLE_STATES",
            "THRESHOLD_NAMES"]
@@ -62,15 +63,8 @@ _AT_RISK_Q, _LOST_Q = 0.80, 0.95
 
 
 def _check_customers(customers, needed=("recency_days", "frequency", "mean_interpurchase_days")) -> None:
-    if not isinstance(customers, pd.DataFrame):
-        raise ParameterError(
-            f"The 'customers' parameter must be a DataFrame from crmmine.customer_table. Got {type(customers).__name__} instead."
-        )
-    for col in needed:
-        if col not in customers.columns:
-            raise MissingColumnError(
-                f"The 'customers' table has no column {col!r}. Make it with crmmine.customer_table(tx)."
-            )
+    check_table(customers, needed, name="customers", what="from crmmine.customer_table",
+                hint="Make it with crmmine.customer_table(tx).")
 
 
 def lifecycle_thresholds(customers: pd.DataFrame) -> pd.Series:
@@ -243,8 +237,8 @@ def state_transitions(tx: pd.DataFrame, *, from_date, to_date, thresholds: dict 
     >>> int(m.loc["prospect"].sum()) > 0
     True
     """
-    from .customers import _resolve_as_of, customer_table
-    from .schema import validate_transactions
+    from .table import _resolve_as_of, customer_table
+    from ..data.schema import validate_transactions
 
     validate_transactions(tx)
     start = _resolve_as_of(tx, from_date, "from_date") if from_date is not None else None

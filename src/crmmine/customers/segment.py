@@ -38,8 +38,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, MissingColumnError, NotFittedError, ParameterError
-from .labels import label
+from ..errors import InputError, MissingColumnError, NotFittedError, ParameterError
+from ..validation import check_int
+from ..text.labels import label
 
 __all__ = ["CustomerSegmenter", "segment_summary", "MINIBATCH_THRESHOLD", "DEFAULT_FEATURES"]
 
@@ -69,13 +70,6 @@ def _log_scale(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * np.log1p(np.abs(x))
 
 
-def _check_int(name, v, lo, none_ok=False):
-    if v is None and none_ok:
-        return None
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-        extra = " or None" if none_ok else ""
-        raise ParameterError(f"The '{name}' parameter must be an integer >= {lo}{extra}. Got {v!r} instead.")
-    return int(v)
 
 
 class CustomerSegmenter:
@@ -181,7 +175,7 @@ class CustomerSegmenter:
 
     # --- checks --------------------------------------------------------------------
     def _check_params(self, n: int):
-        n_clusters = _check_int("n_clusters", self.n_clusters, 2, none_ok=True)
+        n_clusters = check_int("n_clusters", self.n_clusters, lo=2, none_ok=True)
         features = self.features
         if isinstance(features, str):
             features = (features,)
@@ -195,10 +189,10 @@ class CustomerSegmenter:
             raise ParameterError(
                 f"The 'k_range' parameter must be a pair (low, high) of integers with 2 <= low <= high. Got {kr!r} instead."
             )
-        sample_size = _check_int("sample_size", self.sample_size, 100)
-        fit_sample_size = _check_int("fit_sample_size", self.fit_sample_size, 100)
-        n_init = _check_int("n_init", self.n_init, 1)
-        stability_runs = _check_int("stability_runs", self.stability_runs, 0)
+        sample_size = check_int("sample_size", self.sample_size, lo=100)
+        fit_sample_size = check_int("fit_sample_size", self.fit_sample_size, lo=100)
+        n_init = check_int("n_init", self.n_init, lo=1)
+        stability_runs = check_int("stability_runs", self.stability_runs, lo=0)
         if self.algorithm not in _ALGORITHMS:
             raise ParameterError(
                 f"The 'algorithm' parameter must be one of 'auto', 'kmeans', 'minibatch'. Got {self.algorithm!r} instead."

@@ -1,7 +1,7 @@
 """One-sentence findings computed from the data, for the segment report.
 
 Each function takes a crmmine result and returns one sentence in the current language
-(:func:`crmmine.labels.set_language`); the wording lives in :mod:`crmmine.labels`
+(:func:`crmmine.text.labels.set_language`); the wording lives in :mod:`crmmine.text.labels`
 (keys ``segment_report.finding.*``), the numbers come from the data. A report section
 opens with one of them.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import MissingColumnError, ParameterError
+from ..errors import MissingColumnError, ParameterError
 from .labels import label
 
 __all__ = [
@@ -57,7 +57,7 @@ def finding_overview(customers: pd.DataFrame, *, currency: str = "GBP") -> str:
     Examples
     --------
     >>> import pandas as pd
-    >>> from crmmine.findings import finding_overview
+    >>> from crmmine.text.findings import finding_overview
     >>> c = pd.DataFrame({"frequency": [2, 1], "monetary_total": [30.0, 20.0],
     ...                   "first_purchase": pd.to_datetime(["2011-01-03", "2011-02-01"]),
     ...                   "last_purchase": pd.to_datetime(["2011-03-01", "2011-02-01"])})
@@ -77,11 +77,11 @@ def finding_concentration(customers: pd.DataFrame, *, fraction: float = 0.2, val
     Examples
     --------
     >>> import pandas as pd
-    >>> from crmmine.findings import finding_concentration
+    >>> from crmmine.text.findings import finding_concentration
     >>> finding_concentration(pd.DataFrame({"monetary_total": [1.0, 1.0, 1.0, 1.0, 6.0]}))
     'The top 20% of customers bring 60% of revenue (Gini 0.40).'
     """
-    from .cohorts import gini, top_share
+    from ..customers.cohorts import gini, top_share
 
     _need(customers, [value], "customers", "crmmine.customer_table(tx)")
     x = customers[value].clip(lower=0)
@@ -95,7 +95,7 @@ def finding_rfm(rfm: pd.DataFrame) -> str:
     --------
     >>> import pandas as pd
     >>> from crmmine import rfm_segments
-    >>> from crmmine.findings import finding_rfm
+    >>> from crmmine.text.findings import finding_rfm
     >>> s = pd.DataFrame({"r_score": [5, 1, 1, 2], "f_score": [5, 1, 1, 1], "m_score": [5, 1, 1, 1],
     ...                   "monetary_total": [80.0, 5.0, 5.0, 10.0]})
     >>> finding_rfm(s.join(rfm_segments(s)))
@@ -157,7 +157,7 @@ def finding_cohorts(cohorts: pd.DataFrame) -> str:
     Examples
     --------
     >>> import crmmine
-    >>> from crmmine.findings import finding_cohorts
+    >>> from crmmine.text.findings import finding_cohorts
     >>> tx = crmmine.load_clean("sample").transactions
     >>> finding_cohorts(crmmine.cohort_table(tx)).startswith("On average")
     True
@@ -176,7 +176,7 @@ def finding_cohorts(cohorts: pd.DataFrame) -> str:
 
 def finding_clusters(segmenter) -> str:
     """How many clusters the data support (or were asked for) and what the most valuable one looks like."""
-    from .segment import CustomerSegmenter
+    from ..customers.segment import CustomerSegmenter
 
     if not isinstance(segmenter, CustomerSegmenter):
         raise ParameterError("The 'segmenter' parameter must be a fitted crmmine.CustomerSegmenter.")
@@ -191,7 +191,7 @@ def finding_clusters(segmenter) -> str:
 
 def finding_value(value: pd.DataFrame, *, currency: str = "GBP", fraction: float = 0.1) -> str:
     """Expected spend over the CLV horizon and its concentration (from :func:`crmmine.customer_value`)."""
-    from .cohorts import top_share
+    from ..customers.cohorts import top_share
 
     _need(value, ["predicted_value"], "value", "crmmine.customer_value(tx)")
     pv = value["predicted_value"].clip(lower=0)

@@ -37,9 +37,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .errors import CrmmineWarning, InputError
-from .parameters import check_date
-from .schema import STRING_DTYPE, validate_transactions
+from ..errors import CrmmineWarning, InputError
+from ..validation import check_date
+from ..data.schema import STRING_DTYPE, validate_transactions
 
 __all__ = ["customer_table", "CUSTOMER_COLUMNS"]
 

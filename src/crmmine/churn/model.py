@@ -1,0 +1,234 @@
+"""The churn model: a calibrated classifier on the churn features (logistic or gradient boosting)."""
+
+from __future__ import annotations
+
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, MissingColumnError, NotFittedError, ParameterError
+from ..validation import check_int
+
+__all__ = ['ChurnModel']
+
+# --------------------------------------------------------------------------- model
+def _signed_log1p(X):
+    """sign(x) log(1 + |x|): tames the long tails of spend and counts for the logistic model."""
+    return np.sign(X) * np.log1p(np.abs(X))
+
+
+def _clip5(X):
+    """Clip standardised features to [-5, 5]: a near-constant training column (e.g. P(alive) close to 1)
+    must not explode on customers scored at another cutoff."""
+    return np.clip(X, -5.0, 5.0)
+
+
+class ChurnModel:
+    """A calibrated churn classifier: P(churn) from :func:`churn_features`.
+
+    Parameters
+    ----------
+    model : {"logistic", "hgb"}, default="logistic"
+        ``"logistic"``: median imputation (with missing-value indicators), dropping near-constant columns
+        (variance < 1e-6, e.g. P(alive) when the BG/NBD dropout rate is ~0), signed ``log1p``, standard
+        scaling clipped to [-5, 5] and an L2 logistic regression. ``"hgb"``: scikit-learn's HistGradientBoostingClassifier
+        (missing values handled natively).
+    calibration : {"sigmoid", "isotonic"}, default="sigmoid"
+        Method of :class:`sklearn.calibration.CalibratedClassifierCV` (Platt 1999; Zadrozny & Elkan 2002).
+    cv : int, default=3
+        Folds of the calibration. All rows are customers at the *same* training cutoff with labels from the
+        same window, so the folds split customers, not time; no data after the training label window is used,
+        and evaluation is always at a later cutoff (:func:`churn_backtest`).
+    C : float, default=1.0
+        Inverse regularisation strength of the logistic model.
+    max_iter : int, default=100
+        Boosting iterations of ``"hgb"`` (and iterations of the logistic solver x 5).
+    learning_rate : float, default=0.1
+        Learning rate of ``"hgb"``.
+    n_threads : int or None, default=1
+        OpenMP threads of ``"hgb"`` while fitting and predicting (None: OpenMP's default). Churn tables have
+        thousands of rows, where threads save little, and on a busy machine OpenMP's busy-waiting made a
+        fit 40 times slower in our measurements (benchmarks/README.md).
+    random_state : int or None, default=None
+        Seed of the folds and of the boosting; stored as given, resolved in :meth:`fit`.
+
+    Attributes
+    ----------
+    estimator_ : sklearn.calibration.CalibratedClassifierCV
+    feature_names_in_ : numpy.ndarray of str
+    reference_ : pandas.Series
+        Training medians of the features (used by :meth:`reason_contributions`).
+    churn_rate_ : float
+        Share of churned customers in the training labels.
+    recency_baseline_ : sklearn.linear_model.LogisticRegression or None
+        The "days since last purchase" baseline turned into a probability at the training cutoff: a logistic
+        regression on ``log(1 + recency_days)`` (Platt 1999 scaling of one score); None without that column.
+        :func:`evaluate_churn` uses it for the baseline's Brier score and reliability curve.
+    """
+
+    def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, C=1.0, max_iter=100, learning_rate=0.1,
+                 n_threads=1, random_state=None):
+        self.model = model
+        self.calibration = calibration
+        self.cv = cv
+        self.C = C
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.n_threads = n_threads
+        self.random_state = random_state
+
+    def get_params(self, deep=True):
+        return {k: getattr(self, k) for k in ("model", "calibration", "cv", "C", "max_iter", "learning_rate", "n_threads",
+                                          "random_state")}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise ParameterError(f"ChurnModel has no parameter {k!r}. Valid: {', '.join(self.get_params())}.")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self):
+        return f"ChurnModel(model={self.model!r}, calibration={self.calibration!r}, random_state={self.random_state!r})"
+
+    def _pipeline(self, rs):
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.feature_selection import VarianceThreshold
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+        if self.model == "logistic":
+            return make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                                 VarianceThreshold(1e-6), FunctionTransformer(_signed_log1p), StandardScaler(), FunctionTransformer(_clip5),
+                                 LogisticRegression(C=self.C, max_iter=5 * self.max_iter))
+        return HistGradientBoostingClassifier(max_iter=self.max_iter, learning_rate=self.learning_rate,
+                                              early_stopping=False, random_state=rs)
+
+    def fit(self, features, labels):
+        """Fit on the features and labels of one cutoff (aligned on ``customer_id``).
+
+        Parameters
+        ----------
+        features : pandas.DataFrame
+            From :func:`churn_features`.
+        labels : pandas.DataFrame or pandas.Series
+            From :func:`churn_labels` (its ``churned`` column) or a boolean Series; customers present in both
+            are used.
+
+        Returns
+        -------
+        self
+        """
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.model_selection import StratifiedKFold
+        from sklearn.utils import check_random_state
+
+        if self.model not in ("logistic", "hgb"):
+            raise ParameterError(f"The 'model' parameter must be one of 'logistic', 'hgb'. Got {self.model!r} instead.")
+        if self.calibration not in ("sigmoid", "isotonic"):
+            raise ParameterError(
+                f"The 'calibration' parameter must be one of 'sigmoid', 'isotonic'. Got {self.calibration!r} instead.")
+        check_int("cv", self.cv, lo=2)
+        X, y = _align(features, labels)
+        counts = np.bincount(y, minlength=2)
+        if counts.min() < self.cv:
+            raise InputError(
+                f"The labels must hold at least cv={self.cv} churned and {self.cv} retained customers to fit a calibrated "
+                f"model. Got {counts[1]} churned and {counts[0]} retained; use more data or another cutoff."
+            )
+        rs = check_random_state(self.random_state)
+        seed = int(rs.randint(np.iinfo(np.int32).max))
+        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=seed)
+        if self.n_threads is not None:
+            check_int("n_threads", self.n_threads, lo=1)
+        est = CalibratedClassifierCV(self._pipeline(seed), method=self.calibration, cv=folds)
+        with self._threads():
+            est.fit(X.to_numpy(dtype="float64"), y)
+        self.estimator_ = est
+        self.recency_baseline_ = _fit_recency_baseline(X, y)
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.reference_ = X.median()
+        self.churn_rate_ = float(y.mean())
+        return self
+
+    def _threads(self):
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(limits=self.n_threads, user_api="openmp")
+
+    def _check_fitted(self):
+        if not hasattr(self, "estimator_"):
+            raise NotFittedError("This ChurnModel is not fitted yet. Call 'fit' with features and labels first.")
+
+    def _X(self, features):
+        self._check_fitted()
+        if not isinstance(features, pd.DataFrame):
+            raise InputError(f"The 'features' parameter must be a DataFrame from churn_features. Got {type(features).__name__} instead.")
+        missing = [c for c in self.feature_names_in_ if c not in features.columns]
+        if missing:
+            raise MissingColumnError(
+                f"The 'features' table has no column {missing[0]!r}, which the model was fitted with. "
+                "Compute the features with the same churn_features options as for fitting."
+            )
+        return features.loc[:, list(self.feature_names_in_)].astype("float64")
+
+    def predict_proba(self, features) -> pd.Series:
+        """P(churn) per customer: a Series named ``p_churn`` indexed like ``features``."""
+        X = self._X(features)
+        with self._threads():
+            p = self.estimator_.predict_proba(X.to_numpy())[:, 1]
+        return pd.Series(p, index=features.index, name="p_churn")
+
+    def reason_contributions(self, features) -> pd.DataFrame:
+        """How much each feature raises each customer's P(churn) above a typical value.
+
+        For each feature j: ``P(churn | x) - P(churn | x with x_j set to its training median)``, a
+        model-agnostic occlusion attribution (Zeiler & Fergus 2014, sec. 4.2; Robnik-Šikonja & Kononenko
+        2008). Positive values push this customer's risk up. One prediction of the whole table per feature.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Same index as ``features``, one column per model feature.
+        """
+        X = self._X(features)
+        arr = X.to_numpy()
+        out = np.empty_like(arr)
+        with self._threads():
+            base = self.estimator_.predict_proba(arr)[:, 1]
+            for j, name in enumerate(self.feature_names_in_):  # loop over features (tens), not customers
+                Z = arr.copy()
+                Z[:, j] = self.reference_[name]
+                out[:, j] = base - self.estimator_.predict_proba(Z)[:, 1]
+        return pd.DataFrame(out, index=features.index, columns=list(self.feature_names_in_))
+
+
+def _recency_input(X):
+    return np.log1p(X[["recency_days"]].to_numpy(dtype="float64").clip(min=0))
+
+
+def _fit_recency_baseline(X, y):
+    from sklearn.linear_model import LogisticRegression
+
+    if "recency_days" not in X.columns:
+        return None
+    return LogisticRegression().fit(_recency_input(X), y)
+
+
+def _align(features, labels):
+    if not isinstance(features, pd.DataFrame):
+        raise InputError(f"The 'features' parameter must be a DataFrame from churn_features. Got {type(features).__name__} instead.")
+    if isinstance(labels, pd.DataFrame):
+        if "churned" not in labels.columns:
+            raise MissingColumnError("The 'labels' table has no column 'churned'; pass the result of churn_labels.")
+        labels = labels["churned"]
+    if not isinstance(labels, pd.Series):
+        raise InputError(f"The 'labels' parameter must be the DataFrame of churn_labels or a boolean Series. Got {type(labels).__name__} instead.")
+    common = features.index.intersection(labels.index, sort=False)
+    if len(common) == 0:
+        raise InputError("The 'features' and 'labels' share no customer_id; compute both from the same transactions and cutoff.")
+    common = common.sort_values()
+    X = features.loc[common].select_dtypes(include=["number", "bool"])
+    return X, labels.loc[common].astype(bool).to_numpy().astype("int64")
