@@ -85,6 +85,20 @@ from .churn import (
 )
 
 # --- new areas: add an import block per area below this line ---
+# --- loyalty: loyalty types, satisfaction vs loyalty, the eight RFM classes ---
+from .customers import (
+    DICK_BASU_CELLS,
+    LOYALTY_TYPES,
+    RFM_CN8_CLASSES,
+    RFM_SCHEMES,
+    SatisfactionLoyalty,
+    loyalty_summary,
+    loyalty_types,
+    satisfaction_loyalty,
+    summarise_loyalty,
+    summarise_resources,
+)
+# (end of loyalty)
 
 __version__ = "0.1.0"
 
@@ -165,4 +179,16 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- loyalty names ---
+    "DICK_BASU_CELLS",
+    "LOYALTY_TYPES",
+    "RFM_CN8_CLASSES",
+    "RFM_SCHEMES",
+    "SatisfactionLoyalty",
+    "loyalty_summary",
+    "loyalty_types",
+    "satisfaction_loyalty",
+    "summarise_loyalty",
+    "summarise_resources",
+    # (end of loyalty names)
 ]

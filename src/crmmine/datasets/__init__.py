@@ -5,12 +5,28 @@
 - :func:`load_cdnow_sample` - the CDNOW 1/10 cohort sample, when ``../shared/data`` is present.
 - :func:`make_transactions` - a synthetic shop whose truth (BG/NBD and Gamma-Gamma parameters,
   segments, planted itemsets, dropout dates) is known.
+- :func:`make_loyalty_shop` - a synthetic shop with promotions, campaigns, deliveries and reviews whose
+  customers have planted loyalty types; :func:`load_olist` reads the Olist tables from a folder you
+  give (never shipped); :func:`load_shop` picks one for a report.
+- :func:`catalogue` - every data set above with its source, licence, size, columns and the concepts it
+  teaches.
 """
 
 from ._generating import DEFAULT_ITEMSETS, DEFAULT_SEGMENTS, SyntheticTruth, make_transactions
+from ._catalogue import catalogue
+from ._loyalty import LOYALTY_TYPE_SHARES, OLIST_FILES, ShopData, load_olist, load_shop, make_loyalty_shop
 from ._loaders import load_cdnow_sample, load_clean, load_online_retail_sample, online_retail_sample_path, shared_data_dir
 
 __all__ = [
+    # --- loyalty ---
+    "LOYALTY_TYPE_SHARES",
+    "OLIST_FILES",
+    "ShopData",
+    "catalogue",
+    "load_olist",
+    "load_shop",
+    "make_loyalty_shop",
+    # (end of loyalty)
     "DEFAULT_ITEMSETS",
     "DEFAULT_SEGMENTS",
     "SyntheticTruth",

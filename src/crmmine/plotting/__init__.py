@@ -42,6 +42,10 @@ from .churn import (
 )
 # (end of churn)
 
+# --- loyalty ---
+from .loyalty import plot_loyalty_map, plot_satisfaction_repeat
+# (end of loyalty)
+
 __all__ = [
     # --- segments names ---
     "plot_cluster_profiles",
@@ -75,4 +79,8 @@ __all__ = [
     "plot_churn_roc",
     "plot_value_at_risk",
     # (end of churn names)
+    # --- loyalty names ---
+    "plot_loyalty_map",
+    "plot_satisfaction_repeat",
+    # (end of loyalty names)
 ]

@@ -58,6 +58,7 @@ REPORTS: dict[str, str] = {
     "segments": "segment_report.ipynb",
     "crosssell": "crosssell_report.ipynb",
     "churn": "churn_report.ipynb",
+    "loyalty": "loyalty_report.ipynb",
 }
 
 _PACKAGES = ("crmmine", "pandas", "numpy", "scipy", "scikit-learn", "mlxtend", "plotly", "pyarrow", "papermill",
