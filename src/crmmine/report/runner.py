@@ -318,6 +318,10 @@ def _input_summary(data_path, schema) -> dict:
     from ..datasets import load_clean, online_retail_sample_path
 
     path = online_retail_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
+    if path.is_dir():  # a folder of tables (the loyalty report reads Olist's): each file's size and sha256
+        files = sorted(p for p in path.iterdir() if p.is_file())
+        return {"data_path": str(data_path), "folder": str(path),
+                "files": [{"file": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files]}
     result = load_clean(data_path, schema=schema)
     audit = result.audit.astype(object).where(result.audit.notna(), None)
     return {
