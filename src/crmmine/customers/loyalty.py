@@ -193,8 +193,8 @@ def _review_scores(reviews, orders: pd.DataFrame) -> pd.DataFrame:
     r = r[r["review_score"].notna() & r["customer_id"].notna()]
     bad = r["review_score"][(r["review_score"] < 1) | (r["review_score"] > 5)]
     if len(bad):
-        raise InputError(f"The 'reviews' table's review_score must be from 1 to 5. Got {bad.iloc[0]!r} "
-                         f"(row {bad.index[0]!r}).")
+        raise InputError(f"The 'reviews' table's review_score must be from 1 to 5. Got {float(bad.iloc[0]):g} "
+                         f"instead (row {bad.index[0]!r}).")
     r["customer_id"] = r["customer_id"].astype(str)
     return r
 

@@ -471,7 +471,7 @@ def load_shop(data_path="sample", *, schema="auto", synthetic_customers: int = 0
         return make_loyalty_shop(synthetic_customers, random_state=random_state)
     if str(data_path) != "sample" and Path(data_path).expanduser().is_dir():
         return load_olist(data_path)
-    from ..data.clean import load_clean
+    from ._loaders import load_clean
 
     result = load_clean(data_path, schema=schema)
     return ShopData(transactions=result.transactions, orders=None, reviews=None, campaigns=None, truth=None,
