@@ -225,3 +225,201 @@ LABELS.update({
     "satisfaction.column.driver": {"en": "Driver", "zh": "驱动因素"},
     "loyalty.column.loyalty_type": {"en": "Loyalty type (code)", "zh": "忠诚类型（代码）"},
 })
+
+# --- course worksheets (notebooks/course, scripts/make_course.py) ----------------------------------------------
+LABELS.update({
+    "course.goal": {"en": "Goal:", "zh": "目标："},
+    "course.step": {"en": "Step", "zh": "步骤"},
+    "course.questions": {"en": "Questions", "zh": "问题"},
+    "course.answers": {"en": "Answers (teacher's version, computed from the data above)",
+                       "zh": "参考答案（教师版，由上面的数据计算）"},
+    "course.answers_hidden": {
+        "en": "*Answer the questions from the tables above. The teacher's version (run with `answers=True`) "
+              "computes the answers.*",
+        "zh": "*请根据上面的表格回答问题。教师版（以 `answers=True` 运行）会计算出答案。*"},
+    "course.data.sample": {
+        "en": "Data: the bundled sample of the UCI Online Retail data (about 1,000 real customers of a UK gift shop, "
+              "CC BY 4.0).",
+        "zh": "数据：随包附带的 UCI Online Retail 样本（英国一家礼品网店约 1,000 位真实客户，CC BY 4.0）。"},
+    "course.data.loyalty_shop": {
+        "en": "Data: a synthetic shop (crmmine.datasets.make_loyalty_shop) with promotions, campaigns, deliveries "
+              "and reviews, whose customers were simulated with known loyalty types.",
+        "zh": "数据：一个模拟店铺（crmmine.datasets.make_loyalty_shop），包含促销、活动、配送和评价，"
+              "其客户按已知的忠诚类型模拟生成。"},
+    # 1 customer value
+    "course.value.title": {"en": "Worksheet 1 — Customer value: historical, predicted, potential",
+                           "zh": "练习 1——客户价值：历史价值、当前（预测）价值、潜在价值"},
+    "course.value.goal": {
+        "en": "Split each customer's value into the three parts of the course: what they have brought "
+              "(historical), what they will bring if they keep behaving the same (predicted, BG/NBD + Gamma-Gamma), "
+              "and what cross-selling could add (potential).",
+        "zh": "把每位客户的价值拆成课程中的三部分：已经带来的（历史价值）、保持现有行为将带来的（当前价值，"
+              "BG/NBD + Gamma-Gamma 预测）以及交叉销售可增加的（潜在价值）。"},
+    "course.value.step1": {"en": "Compute each customer's value over the next 365 days (potential: expected revenue of the top-5 "
+                                  "cross-sell recommendations).",
+                           "zh": "计算每位客户未来 365 天的价值（潜在价值：前 5 条交叉销售推荐的预期收入）。"},
+    "course.value.step2": {"en": "Add up the three parts over all customers.", "zh": "汇总全部客户的三部分价值。"},
+    "course.value.step3": {"en": "Look at the customers with the largest predicted value.",
+                           "zh": "查看预测价值最高的客户。"},
+    "course.value.q1": {"en": "What share of the total value is historical (already realised)?",
+                        "zh": "总价值中有多少比例是历史价值（已经实现的）？"},
+    "course.value.q2": {"en": "Which customer has the largest predicted value, and how likely are they still active?",
+                        "zh": "哪位客户的预测价值最高？他仍然活跃的概率是多少？"},
+    "course.value.q3": {"en": "How large is the potential (cross-sell) part, and why is it the least certain?",
+                        "zh": "潜在（交叉销售）价值有多大？为什么它最不确定？"},
+    "course.value.a1": {"en": "{share:.0%} of the total value is historical.", "zh": "总价值中 {share:.0%} 是历史价值。"},
+    "course.value.a2": {"en": "Customer {customer}, still active with probability {p:.0%}.",
+                        "zh": "客户 {customer}，仍然活跃的概率为 {p:.0%}。"},
+    "course.value.a3": {
+        "en": "{share:.1%} of the total: it assumes the customer accepts a recommendation, which has not happened yet.",
+        "zh": "占总价值的 {share:.1%}：它假设客户会接受推荐，而这尚未发生。"},
+    # 2 customer states
+    "course.states.title": {"en": "Worksheet 2 — Customer states", "zh": "练习 2——客户状态"},
+    "course.states.goal": {
+        "en": "Place every customer in a lifecycle state (new, active, loyal, at risk, lost) with thresholds taken "
+              "from the data, and see where the revenue sits.",
+        "zh": "用从数据中得出的阈值，把每位客户归入生命周期状态（新客、活跃、忠诚、有流失风险、已流失），"
+              "并观察收入分布在哪里。"},
+    "course.states.step1": {"en": "Build the customer table and assign the states.", "zh": "建立客户表并判定状态。"},
+    "course.states.step2": {"en": "Read the thresholds the data gave.", "zh": "查看由数据得出的阈值。"},
+    "course.states.step3": {"en": "Share of past revenue per state.", "zh": "各状态的历史收入占比。"},
+    "course.states.q1": {"en": "What share of customers is at risk or lost?", "zh": "有流失风险或已流失的客户占多少？"},
+    "course.states.q2": {"en": "After how many days without a purchase is a customer at risk?",
+                         "zh": "客户多少天未购买就被视为有流失风险？"},
+    "course.states.q3": {"en": "Which state holds the largest share of past revenue?", "zh": "哪个状态的历史收入占比最大？"},
+    "course.states.a1": {"en": "{share:.0%} of customers.", "zh": "占客户的 {share:.0%}。"},
+    "course.states.a2": {"en": "After {days} days.", "zh": "{days} 天。"},
+    "course.states.a3": {"en": "{state}, with {share:.0%} of past revenue.", "zh": "“{state}”，占历史收入的 {share:.0%}。"},
+    # 3 loyalty types
+    "course.loyalty.title": {"en": "Worksheet 3 — Loyalty types", "zh": "练习 3——忠诚类型"},
+    "course.loyalty.goal": {
+        "en": "Tell super-value, inertia, incentive and price loyalty apart from repeat purchase and attachment, "
+              "and see which loyalty a shop log cannot identify.",
+        "zh": "根据重复购买与情感依附区分超值忠诚、惰性忠诚、激励忠诚和价格忠诚，并看看哪种忠诚无法从店铺记录中识别。"},
+    "course.loyalty.step1": {"en": "Generate the shop and assign each customer a loyalty type.",
+                             "zh": "生成店铺数据并为每位客户判定忠诚类型。"},
+    "course.loyalty.step2": {"en": "Compare the types.", "zh": "比较各类型。"},
+    "course.loyalty.step3": {"en": "Read what the data cannot tell apart.", "zh": "查看数据无法区分的情况。"},
+    "course.loyalty.q1": {"en": "How many customers have super-value loyalty, and what share of revenue do they bring?",
+                          "zh": "有多少客户属于超值忠诚？他们贡献多少收入？"},
+    "course.loyalty.q2": {"en": "How dependent on promotions are the incentive-loyal customers?",
+                          "zh": "激励忠诚客户对促销的依赖程度有多高？"},
+    "course.loyalty.q3": {"en": "Why can monopoly loyalty not be identified here?", "zh": "为什么这里无法识别垄断忠诚？"},
+    "course.loyalty.a1": {"en": "{n} customers, bringing {share:.0%} of revenue.", "zh": "{n} 位客户，贡献 {share:.0%} 的收入。"},
+    "course.loyalty.a2": {"en": "On average {share:.0%} of their orders were on promotion.",
+                          "zh": "他们平均 {share:.0%} 的订单享受了促销。"},
+    "course.loyalty.a3": {
+        "en": "It depends on whether the customer had an alternative — market data no shop log holds; in the log it "
+              "looks exactly like inertia loyalty.",
+        "zh": "这取决于客户是否有其他选择——这是店铺记录中没有的市场数据；在记录中它与惰性忠诚完全一样。"},
+    # 4 satisfaction vs loyalty
+    "course.satisfaction.title": {"en": "Worksheet 4 — Satisfaction is not loyalty", "zh": "练习 4——满意不等于忠诚"},
+    "course.satisfaction.goal": {
+        "en": "Cross review scores with repeat purchase, measure what drives low scores, and find satisfied "
+              "customers who left and unhappy ones who stayed.",
+        "zh": "把评价分数与重复购买交叉分析，度量低分的驱动因素，找出满意却离开、不满意却留下的客户。"},
+    "course.satisfaction.step1": {"en": "Repeat purchase and value by review score.", "zh": "各评分的重复购买与价值。"},
+    "course.satisfaction.step2": {"en": "What drives low scores, with effect sizes.", "zh": "低分的驱动因素及效应量。"},
+    "course.satisfaction.step3": {"en": "The unhappy customers who keep buying.", "zh": "不满意却仍在购买的客户。"},
+    "course.satisfaction.q1": {"en": "Do satisfied reviewers buy again more often than unhappy ones?",
+                               "zh": "满意的评价者是否比不满意的更常再次购买？"},
+    "course.satisfaction.q2": {"en": "How much more likely is a low score when delivery is late?",
+                               "zh": "配送延迟时，给出低分的可能性高出多少？"},
+    "course.satisfaction.q3": {"en": "How many unhappy customers stayed, and why might they?",
+                               "zh": "有多少不满意的客户留了下来？他们为什么会留下？"},
+    "course.satisfaction.a1": {"en": "{satisfied:.0%} of satisfied against {unhappy:.0%} of unhappy reviewers bought again.",
+                               "zh": "满意者中 {satisfied:.0%} 再次购买，不满意者中为 {unhappy:.0%}。"},
+    "course.satisfaction.a2": {"en": "A risk ratio of {rr:.1f}.", "zh": "风险比为 {rr:.1f}。"},
+    "course.satisfaction.a3": {"en": "{n} customers: habit (inertia), no better alternative, or switching costs.",
+                               "zh": "{n} 位客户：出于习惯（惰性）、没有更好的选择或转换成本高。"},
+    # 5 RFM and the eight classes
+    "course.rfm.title": {"en": "Worksheet 5 — RFM and the eight customer classes", "zh": "练习 5——RFM 与八类客户"},
+    "course.rfm.goal": {
+        "en": "Score recency, frequency and money, then sort customers into the eight classes (important/general "
+              "value, development, retention, win-back) by whether each score is above its average.",
+        "zh": "为近度、频度和金额打分，再按各分数是否高于平均值，把客户分为八类（重要/一般 价值、发展、保持、挽留客户）。"},
+    "course.rfm.step1": {"en": "Score the customers and assign the eight classes.", "zh": "为客户打分并划分八类。"},
+    "course.rfm.step2": {"en": "The averages each score is compared with.", "zh": "各分数用来比较的平均值。"},
+    "course.rfm.step3": {"en": "Each class's rule, strategy, size and revenue.", "zh": "各类的规则、策略、人数与收入。"},
+    "course.rfm.q1": {"en": "Which class is the largest?", "zh": "哪一类人数最多？"},
+    "course.rfm.q2": {"en": "What are the average R, F and M scores?", "zh": "R、F、M 的平均分各是多少？"},
+    "course.rfm.q3": {"en": "What should the shop do for 'important to retain' customers?", "zh": "店铺应如何对待“重要保持客户”？"},
+    "course.rfm.a1": {"en": "{name}, {share:.0%} of customers.", "zh": "“{name}”，占客户的 {share:.0%}。"},
+    "course.rfm.a2": {"en": "R {r:.2f}, F {f:.2f}, M {m:.2f}.", "zh": "R {r:.2f}，F {f:.2f}，M {m:.2f}。"},
+    "course.rfm.a3": {"en": "{action}", "zh": "{action}"},
+    # 6 segmentation
+    "course.segments.title": {"en": "Worksheet 6 — Segmentation", "zh": "练习 6——客户细分"},
+    "course.segments.goal": {
+        "en": "Let k-means find groups of customers that behave alike, choose the number of groups by the "
+              "silhouette, and name the groups.",
+        "zh": "用 k-means 找出行为相似的客户群，按轮廓系数选择群数，并为各群命名。"},
+    "course.segments.step1": {"en": "Cluster the customers and compare the candidate numbers of groups.",
+                              "zh": "对客户聚类，并比较候选的群数。"},
+    "course.segments.step2": {"en": "The profile of each group.", "zh": "各群的画像。"},
+    "course.segments.step3": {"en": "Size and revenue of each group.", "zh": "各群的人数与收入。"},
+    "course.segments.q1": {"en": "How many groups were chosen, and with what silhouette?", "zh": "选出了几个群？轮廓系数是多少？"},
+    "course.segments.q2": {"en": "Which group is the largest?", "zh": "哪个群人数最多？"},
+    "course.segments.q3": {"en": "Why should the groups not all get the same treatment?", "zh": "为什么不应对所有群采取相同的策略？"},
+    "course.segments.a1": {"en": "{k} groups, silhouette {silhouette:.2f}.", "zh": "{k} 个群，轮廓系数 {silhouette:.2f}。"},
+    "course.segments.a2": {"en": "{name}, {share:.0%} of customers.", "zh": "“{name}”，占客户的 {share:.0%}。"},
+    "course.segments.a3": {
+        "en": "They bring very different value and respond to different offers: spend where the return is.",
+        "zh": "它们带来的价值差异很大，对不同优惠的反应也不同：资源应投向回报所在之处。"},
+    # 7 market baskets
+    "course.baskets.title": {"en": "Worksheet 7 — Market baskets and cross-selling", "zh": "练习 7——购物篮分析与交叉销售"},
+    "course.baskets.goal": {
+        "en": "Find products bought together (association rules: support, confidence, lift) and turn them into "
+              "'frequently bought together' offers.",
+        "zh": "找出经常一起购买的商品（关联规则：支持度、置信度、提升度），并把它们变成“经常一起购买”的推荐。"},
+    "course.baskets.step1": {"en": "Mine the rules (support at least 2%, confidence at least 30%).",
+                             "zh": "挖掘关联规则（支持度至少 2%，置信度至少 30%）。"},
+    "course.baskets.step2": {"en": "The rules with the highest lift.", "zh": "提升度最高的规则。"},
+    "course.baskets.step3": {"en": "What to offer beside a product.", "zh": "某个商品旁边该推荐什么。"},
+    "course.baskets.q1": {"en": "How many rules were found?", "zh": "找到了多少条规则？"},
+    "course.baskets.q2": {"en": "Which rule has the highest lift, and what do its confidence and lift mean?",
+                          "zh": "哪条规则的提升度最高？其置信度和提升度是什么意思？"},
+    "course.baskets.q3": {"en": "Why is a rule with high confidence but lift near 1 useless for cross-selling?",
+                          "zh": "为什么置信度高但提升度接近 1 的规则对交叉销售没有用？"},
+    "course.baskets.a1": {"en": "{n} rules.", "zh": "{n} 条规则。"},
+    "course.baskets.a2": {
+        "en": "{rule}: {confidence:.0%} of the orders with the left side also hold the right side, {lift:.1f} times "
+              "as often as in all orders.",
+        "zh": "{rule}：含左侧商品的订单中有 {confidence:.0%} 也含右侧商品，是全部订单中比例的 {lift:.1f} 倍。"},
+    "course.baskets.a3": {"en": "The right side sells that often anyway: the rule adds nothing to chance.",
+                          "zh": "右侧商品本来就卖得这么多：这条规则并不比随机更好。"},
+    # 8 churn and win-back
+    "course.churn.title": {"en": "Worksheet 8 — Churn and win-back", "zh": "练习 8——客户流失与挽回"},
+    "course.churn.goal": {
+        "en": "Predict who stops buying in the next 90 days, check the model against a plain baseline on a later "
+              "period, and list whom to win back first.",
+        "zh": "预测哪些客户会在未来 90 天内停止购买，在更晚的时期把模型与简单基准比较，并列出优先挽回的客户。"},
+    "course.churn.step1": {"en": "Train at one cutoff and test at a later one.", "zh": "在一个截止日训练，在更晚的截止日检验。"},
+    "course.churn.step2": {"en": "The model against the baselines.", "zh": "模型与基准的比较。"},
+    "course.churn.step3": {"en": "The win-back list today.", "zh": "当前的挽回名单。"},
+    "course.churn.q1": {"en": "What share of the test customers churned?", "zh": "测试客户中有多少流失了？"},
+    "course.churn.q2": {"en": "Does the model beat ranking by recency alone (ROC AUC)?", "zh": "模型是否优于仅按近度排序（ROC AUC）？"},
+    "course.churn.q3": {"en": "Who is first on the win-back list?", "zh": "挽回名单上排第一的是谁？"},
+    "course.churn.a1": {"en": "{share:.0%}.", "zh": "{share:.0%}。"},
+    "course.churn.a2": {"en": "Model {model:.3f} against recency {recency:.3f}.", "zh": "模型 {model:.3f}，近度基准 {recency:.3f}。"},
+    "course.churn.a3": {"en": "Customer {customer}.", "zh": "客户 {customer}。"},
+    # 9 prospects
+    "course.prospects.title": {"en": "Worksheet 9 — Prospects and first purchases", "zh": "练习 9——潜在客户与首次购买"},
+    "course.prospects.goal": {
+        "en": "Follow prospects into first-time buyers and see how many come back: the step from prospect to "
+              "repeat customer. (A shop log only shows prospects once they buy; behaviour events show them earlier.)",
+        "zh": "追踪潜在客户成为首次购买者，并看有多少人再次光顾：从潜在客户到重复购买客户的一步。"
+              "（交易记录只能在潜在客户购买后看到他们；行为事件能更早看到。）"},
+    "course.prospects.step1": {"en": "Where the customers acquired in the last three months are now.",
+                               "zh": "最近三个月获得的客户现在处于什么状态。"},
+    "course.prospects.step2": {"en": "Share of customers who bought only once.", "zh": "只购买过一次的客户占比。"},
+    "course.prospects.step3": {"en": "Monthly cohorts: share still buying 1, 2, 3 months after the first purchase.",
+                               "zh": "月度同期群：首次购买后第 1、2、3 个月仍在购买的比例。"},
+    "course.prospects.q1": {"en": "How many prospects became customers in the last three months?",
+                            "zh": "最近三个月有多少潜在客户成为了客户？"},
+    "course.prospects.q2": {"en": "What share of customers bought only once?", "zh": "只购买过一次的客户占多少？"},
+    "course.prospects.q3": {"en": "On average, what share of a cohort buys again in its second month?",
+                            "zh": "平均而言，一个同期群在第二个月再次购买的比例是多少？"},
+    "course.prospects.a1": {"en": "{n} customers.", "zh": "{n} 位客户。"},
+    "course.prospects.a2": {"en": "{share:.0%}.", "zh": "{share:.0%}。"},
+    "course.prospects.a3": {"en": "{share:.0%}.", "zh": "{share:.0%}。"},
+})
