@@ -251,7 +251,8 @@ def loyalty_types(
         (categorical of :data:`DICK_BASU_CELLS`), ``dick_basu_name`` and ``reason``.
         Measures the data cannot give are NaN. ``attrs`` (plain JSON values, so the table
         can be written to Parquet) holds ``repeat_threshold``, ``attachment_threshold``,
-        ``components`` (the attachment components used), ``as_of`` (ISO text) and ``notes``: sentences saying what the data cannot tell apart.
+        ``components`` (the attachment components used), ``as_of`` (ISO text) and ``notes``:
+        sentences saying what the data cannot tell apart.
 
     References
     ----------
@@ -747,7 +748,10 @@ def summarise_loyalty(types: pd.DataFrame, *, truth: pd.Series | None = None, la
 
 
 def summarise_resources(ranking: pd.DataFrame, *, fraction: float = 0.2, lang: str | None = None) -> str:
-    """One sentence on :func:`crmmine.value_ranking` with ``rank_by="value_per_resource"``: what the top customers bring and use."""
+    """One sentence on a ranking by value per resource: what the top customers bring and what they use.
+
+    ``ranking`` is :func:`crmmine.value_ranking` with cost columns or ``rank_by="value_per_resource"``.
+    """
     check_table(ranking, ["demand_value", "resources", "value_per_resource"], name="ranking",
                 what="crmmine.value_ranking(..., rank_by='value_per_resource')",
                 hint="Rank with crmmine.value_ranking(customers, cost_columns=[...], rank_by='value_per_resource').")

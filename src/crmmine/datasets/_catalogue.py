@@ -74,7 +74,8 @@ _ROWS = [
         "concepts": ("prospects",),
     },
     {
-        "name": "make_transactions", "kind": "generated", "loader": "crmmine.datasets.make_transactions(n, random_state=0)",
+        "name": "make_transactions", "kind": "generated",
+        "loader": "crmmine.datasets.make_transactions(n, random_state=0)",
         "source": "crmmine's generator: BG/NBD purchases, Gamma-Gamma spend, planted segments and itemsets",
         "licence": "MIT (crmmine)", "shipped": True, "size": "any number of customers (default 1,000)",
         "columns": "canonical transactions + SyntheticTruth (parameters, segments, itemsets, dropout dates)",

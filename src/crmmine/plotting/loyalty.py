@@ -66,7 +66,8 @@ def plot_satisfaction_repeat(result) -> go.Figure:
     """
     s = result.by_score
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=s.index.to_numpy(), y=s["repeat_rate"].to_numpy(), name=label("satisfaction.column.repeat_rate"),
+    fig.add_trace(go.Bar(x=s.index.to_numpy(), y=s["repeat_rate"].to_numpy(),
+                         name=label("satisfaction.column.repeat_rate"),
                          text=s["customers"].to_numpy(), hovertemplate="%{x}: %{y:.1%} (n=%{text})<extra></extra>"))
     fig.add_trace(go.Scatter(x=s.index.to_numpy(), y=s["mean_revenue"].to_numpy(), yaxis="y2", mode="lines+markers",
                              name=label("satisfaction.column.mean_revenue")))
