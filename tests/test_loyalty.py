@@ -408,3 +408,11 @@ def test_loyalty_report_runs(kind, tmp_path, shared_data):
     out = pd.read_csv(tmp_path / "artifacts" / "loyalty_types.csv")
     assert len(out) > 500
     assert (tmp_path / "artifacts" / "satisfaction_drivers.parquet").exists()
+
+
+def test_reviews_after_as_of_are_not_seen():
+    tx = _tiny()
+    reviews = pd.DataFrame({"order_id": ["o1", "o6"], "review_score": [5, 2]})
+    t = crmmine.loyalty_types(tx, reviews=reviews, as_of="2024-04-15", repeat_threshold=2)
+    assert np.isnan(t.loc["b", "satisfaction"]) and t.loc["b", "reviews"] == 0  # o6 is dated 2024-05-01
+    assert t.loc["a", "satisfaction"] == 1.0 and t.loc["a", "orders"] == 2

@@ -190,6 +190,8 @@ def _review_scores(reviews, orders: pd.DataFrame) -> pd.DataFrame:
                     hint="Give order_id (or customer_id) and review_score columns.")
         r = reviews[["order_id", "review_score"]].copy()
         r["customer_id"] = r["order_id"].astype(str).map(orders["customer_id"])
+    if "order_id" in r.columns:  # only reviews of orders the analysis sees (before as_of)
+        r = r[r["order_id"].astype(str).isin(orders.index)]
     r = r[r["review_score"].notna() & r["customer_id"].notna()]
     bad = r["review_score"][(r["review_score"] < 1) | (r["review_score"] > 5)]
     if len(bad):
