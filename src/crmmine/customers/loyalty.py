@@ -703,8 +703,9 @@ def satisfaction_loyalty(
 def readable(table: pd.DataFrame, area: str, *, lang: str | None = None, digits: int = 2) -> pd.DataFrame:
     """``table`` for a reader: columns renamed by their labels ``<area>.column.<name>``, numbers rounded.
 
-    Columns without a label keep their name. Use it on the few columns a reader needs; the
-    full table goes to the CSV artefact.
+    Shares and rates (columns ending in ``_share`` or ``_rate``, and ``promotion_dependence``)
+    are shown as percentages. Columns without a label keep their name. Use it on the few
+    columns a reader needs; the full table goes to the CSV artefact.
 
     Examples
     --------
@@ -716,7 +717,12 @@ def readable(table: pd.DataFrame, area: str, *, lang: str | None = None, digits:
     from ..text.labels import LABELS
 
     names = {c: label(f"{area}.column.{c}", lang) for c in table.columns if f"{area}.column.{c}" in LABELS}
-    out = table.rename(columns=names)
+    out = table.copy()
+    for c in out.columns:
+        if str(c).endswith(("_share", "_rate")) or c == "promotion_dependence":
+            x = pd.to_numeric(out[c], errors="coerce")
+            out[c] = _pct(x).where(x.notna(), "").to_numpy()
+    out = out.rename(columns=names)
     if out.index.name and f"{area}.column.{out.index.name}" in LABELS:
         out.index.name = label(f"{area}.column.{out.index.name}", lang)
     return out.round(digits)
