@@ -416,3 +416,15 @@ def test_reviews_after_as_of_are_not_seen():
     t = crmmine.loyalty_types(tx, reviews=reviews, as_of="2024-04-15", repeat_threshold=2)
     assert np.isnan(t.loc["b", "satisfaction"]) and t.loc["b", "reviews"] == 0  # o6 is dated 2024-05-01
     assert t.loc["a", "satisfaction"] == 1.0 and t.loc["a", "orders"] == 2
+
+
+@pytest.mark.slow
+def test_crmmine_report_loyalty_on_an_olist_folder(shared_data, tmp_path):
+    from crmmine.report import run_report
+
+    run = run_report("loyalty", parameters={"data_path": str(shared_data / "olist_sample"), "top_n": 3},
+                     out=tmp_path)
+    assert run.status == "ok"
+    files = {f["file"] for f in run.manifest["input"]["files"]}
+    assert "olist_orders_dataset.csv" in files and all(len(f["sha256"]) == 64 for f in run.manifest["input"]["files"])
+    assert (run.artifacts / "satisfaction_drivers.csv").exists()
