@@ -80,9 +80,9 @@ import numpy as np
 import pandas as pd
 
 from ..data.schema import validate_transactions
-from ..errors import InputError
-from ..text.labels import get_language, label
-from ..validation import check_date, check_fraction, check_int, check_number, check_table
+from ..errors import InputError, ParameterError
+from ..text.labels import LABELS, LANGUAGES, get_language, label
+from ..validation import check_choice, check_date, check_fraction, check_int, check_table
 
 __all__ = ["loyalty_types", "loyalty_summary", "summarise_loyalty", "satisfaction_loyalty", "SatisfactionLoyalty",
            "summarise_resources", "readable", "two_group_split", "LOYALTY_TYPES", "DICK_BASU_CELLS"]
@@ -157,8 +157,6 @@ def _promoted_ids(promoted_orders):
     if isinstance(promoted_orders, pd.Series) and promoted_orders.dtype == bool:
         return promoted_orders.index[promoted_orders.to_numpy()]
     if isinstance(promoted_orders, str) or not hasattr(promoted_orders, "__iter__"):
-        from ..errors import ParameterError
-
         raise ParameterError("The 'promoted_orders' parameter must be a collection of order ids (orders paid with "
                              f"a voucher or coupon) or a boolean Series indexed by order id. Got {promoted_orders!r} "
                              "instead.")
@@ -276,9 +274,6 @@ def loyalty_types(
     promotion_threshold = check_fraction("promotion_threshold", promotion_threshold, lo_open=True)
     price_threshold = check_fraction("price_threshold", price_threshold, hi_open=True)
     if lang is not None:
-        from ..validation import check_choice
-        from ..text.labels import LANGUAGES
-
         check_choice("lang", lang, LANGUAGES)
     lang = lang or get_language()
     if campaigns is not None:
@@ -599,8 +594,6 @@ def satisfaction_loyalty(
     satisfied_min = check_int("satisfied_min", satisfied_min, lo=1, hi=5)
     unhappy_max = check_int("unhappy_max", unhappy_max, lo=1, hi=5)
     if unhappy_max >= satisfied_min:
-        from ..errors import ParameterError
-
         raise ParameterError(f"The 'unhappy_max' parameter must be below satisfied_min={satisfied_min}. "
                              f"Got {unhappy_max!r} instead.")
     gone_days = check_int("gone_days", gone_days, lo=1, none_ok=True)
@@ -714,8 +707,6 @@ def readable(table: pd.DataFrame, area: str, *, lang: str | None = None, digits:
     >>> list(readable(pd.DataFrame({"orders": [1], "x": [0.123]}), "loyalty").columns)
     ['Orders', 'x']
     """
-    from ..text.labels import LABELS
-
     names = {c: label(f"{area}.column.{c}", lang) for c in table.columns if f"{area}.column.{c}" in LABELS}
     out = table.copy()
     for c in out.columns:
