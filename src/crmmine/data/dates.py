@@ -20,12 +20,29 @@ _DMY = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M:%S", 
         "%d.%m.%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
 _MDY = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M",
         "%m-%d-%Y", "%m/%d/%y %H:%M", "%m/%d/%y")
-_UNAMBIGUOUS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y",
+_UNAMBIGUOUS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y",
                 "%d-%b-%Y", "%d %B %Y", "%b %d %Y", "%B %d, %Y", "%d-%b-%y", "%Y年%m月%d日",
                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M")
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SAMPLE = 2000
+# the range datetime64[ns] holds; dates outside it (placeholders such as 9999-12-31) become NaT
+_NS_MIN = np.datetime64("1677-09-22", "s")
+_NS_MAX = np.datetime64("2262-04-11", "s")
+
+
+def _as_ns(out: pd.Series) -> tuple[pd.Series, int]:
+    """``out`` as naive datetime64[ns] (aware values converted to UTC first); values outside
+    the nanosecond range become NaT. Returns (series, number of values out of range)."""
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+    if out.dtype == "datetime64[ns]":
+        return out, 0
+    vals = out.to_numpy()
+    inside = (vals >= _NS_MIN) & (vals <= _NS_MAX)
+    n_out = int((~inside & ~np.isnat(vals)).sum())
+    vals = np.where(inside, vals, np.datetime64("NaT"))
+    return pd.Series(vals.astype("datetime64[ns]"), index=out.index), n_out
 
 
 def _from_numbers(num: pd.Series) -> tuple[pd.Series, str] | None:
@@ -41,15 +58,17 @@ def _from_numbers(num: pd.Series) -> tuple[pd.Series, str] | None:
         days = num.to_numpy(dtype=float)
         return pd.Series(_EXCEL_EPOCH + pd.to_timedelta(days, unit="D"), index=num.index), "Excel serial"
     if 1e8 <= lo and hi < 1e10:
-        return pd.to_datetime(num, unit="s", errors="coerce"), "Unix seconds"
+        return pd.Series(pd.to_datetime(num.to_numpy(dtype=float), unit="s", errors="coerce"), index=num.index), \
+            "Unix seconds"
     if 1e11 <= lo and hi < 1e13:
-        return pd.to_datetime(num, unit="ms", errors="coerce"), "Unix milliseconds"
+        return pd.Series(pd.to_datetime(num.to_numpy(dtype=float), unit="ms", errors="coerce"), index=num.index), \
+            "Unix milliseconds"
     return None
 
 
 def _try(text: pd.Series, fmt: str) -> pd.Series:
-    if fmt == "ISO8601":
-        return pd.to_datetime(text, format="ISO8601", errors="coerce")
+    if fmt == "ISO8601":  # offsets may differ from line to line: all go to UTC
+        return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     return pd.to_datetime(text, format=fmt, errors="coerce")
 
 
@@ -65,7 +84,7 @@ def _try_arrow(text: pd.Series, fmt: str) -> pd.Series | None:
         parsed = pc.strptime(pa.array(text.array), format=fmt, unit="s", error_is_null=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index)
 
 
 def parse_dates(
@@ -76,6 +95,7 @@ def parse_dates(
     line_numbers: np.ndarray | None = None,
     max_bad_fraction: float = 0.1,
     source: str = "the source",
+    problems: list | None = None,
 ) -> pd.Series:
     """Parse a column of dates; unreadable values become ``NaT``.
 
@@ -94,11 +114,15 @@ def parse_dates(
         More unreadable values than this fraction is an error, not a few rejected lines.
     source : str
         The file name, for messages.
+    problems : list or None
+        When given, a sentence is appended for values that were read as missing (a few
+        unreadable values, dates out of the supported range 1677-2262 such as the
+        placeholder ``9999-12-31``); their lines are rejected by :func:`crmmine.clean`.
 
     Returns
     -------
     pandas.Series of datetime64[ns]
-        Time zones are dropped after conversion to UTC.
+        Time zones are dropped after conversion to UTC (a column may mix offsets).
 
     Raises
     ------
@@ -108,11 +132,12 @@ def parse_dates(
     """
     if dayfirst not in (None, True, False):
         raise ParameterError(f"The 'dayfirst' parameter must be None, True or False. Got {dayfirst!r} instead.")
+    lines = np.arange(2, len(values) + 2) if line_numbers is None else np.asarray(line_numbers)
     if pd.api.types.is_datetime64_any_dtype(values):
-        out = values
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_convert("UTC").dt.tz_localize(None)
-        return out.astype("datetime64[ns]")
+        out, n_out = _as_ns(values)
+        if n_out and problems is not None:
+            problems.append(f"column {column!r}: {n_out} dates outside 1677-2262 read as missing")
+        return out
 
     missing = values.isna()
     out: pd.Series | None = None
@@ -128,6 +153,14 @@ def parse_dates(
             got = _from_numbers(pd.to_numeric(text.where(~missing), errors="coerce"))
             if got is not None:
                 out = got[0]
+            elif nonblank.str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).all():
+                pos = np.flatnonzero(~missing.to_numpy())[:3]
+                examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
+                raise UnparseableValuesError(
+                    f"Column {column!r} of {source} holds numbers that are not dates ({examples}). Numbers are read "
+                    "as dates when they are YYYYMMDD (8 digits), Excel serial days or Unix seconds/milliseconds; "
+                    "map the date column with schema={'order_date': '<column>'}."
+                )
         if out is None and len(nonblank):
             sample = nonblank.iloc[:: max(1, len(nonblank) // _SAMPLE)].iloc[:_SAMPLE]
             if dayfirst is None:
@@ -159,15 +192,12 @@ def parse_dates(
             out = _try_arrow(text, best) if best != "ISO8601" else None
             if out is None:
                 out = _try(text, best)
-            if getattr(out.dt, "tz", None) is not None:
-                out = out.dt.tz_convert("UTC").dt.tz_localize(None)
     if out is None:
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    out = out.astype("datetime64[ns]")
+    out, n_out = _as_ns(out)
     bad = out.isna() & ~missing
     n_filled = int((~missing).sum())
     if n_filled == 0 or bad.sum() > max_bad_fraction * n_filled:
-        lines = np.arange(2, len(values) + 2) if line_numbers is None else np.asarray(line_numbers)
         pos = np.flatnonzero(bad.to_numpy() if n_filled else (~out.notna()).to_numpy())[:3]
         examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
         raise UnparseableValuesError(
@@ -175,4 +205,9 @@ def parse_dates(
             f"unreadable; {examples}). Use ISO dates (YYYY-MM-DD), pass dayfirst=, or map another column "
             "with schema={'order_date': '<column>'}."
         )
+    if bad.any() and problems is not None:
+        pos = np.flatnonzero(bad.to_numpy())[:3]
+        examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
+        problems.append(f"column {column!r}: {int(bad.sum())} unreadable or out-of-range dates ({examples}); those "
+                        "lines are rejected as unparseable_date")
     return out
