@@ -880,8 +880,8 @@ def _check_required(mapping: dict[str, str], preset: Preset | None, columns: lis
     has = set(mapping)
     if preset and preset.derive:
         needed = ["customer_id", "order_date"]
-    else:
-        needed = ["customer_id", "order_id", "order_date", "product_id"]
+    else:  # without an order id, a customer's lines at one moment are one order
+        needed = ["customer_id", "order_date", "product_id"]
     missing = [c for c in needed if c not in has]
     if not ({"unit_price", "amount"} & has):
         missing.append("amount")
@@ -894,8 +894,10 @@ def _check_required(mapping: dict[str, str], preset: Preset | None, columns: lis
         wanted += ["unit_price", "quantity"] if price["unit_price"] != "<your column>" else ["amount", "quantity"]
     elif "quantity" not in mapping:
         wanted.append("quantity")
+    if "order_id" not in mapping and not (preset and preset.derive):
+        wanted.insert(1, "order_id")
     guess = {k: v for k, v in _suggest_mapping(wanted, columns, mapping).items()
-             if k in missing or v != "<your column>" and k != "quantity" or k == "quantity" and v != "<your column>"}
+             if k in missing or v != "<your column>"}
     full = {**{k: v for k, v in mapping.items() if k in needed or k in ("quantity", "unit_price", "amount")}, **guess}
     names = ", ".join(map(repr, missing))
     money = " ('amount' is the line's value; 'unit_price' with 'quantity' works too)" if "amount" in missing else ""
@@ -1021,6 +1023,8 @@ def _to_number(values: pd.Series, column: str, lines: np.ndarray, source_name: s
     blank = pc.is_null(arr).to_numpy(zero_copy_only=False)
     try:
         num = pc.cast(arr, pa.float64())
+        if sep == ";" and pc.any(pc.match_substring_regex(pc.unique(arr), _DOT_GROUPS)).as_py():
+            raise pa.ArrowInvalid("1.234 in a ';' file: decide the convention")  # European export: 1.500 = 1500
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         enc = pc.dictionary_encode(arr)
         u = pc.replace_substring_regex(enc.dictionary, _CURRENCY, "")
@@ -1103,7 +1107,8 @@ def read_transactions(
         Canonical columns (see :mod:`crmmine.data.schema`), in canonical order, one row per
         source line, in source order; ``source_line`` is the line (CSV) or row (sheet)
         number in the source. ``quantity`` is 1 on every line when the source has none
-        (a line's amount, or its unit price, is then the line's value). ``attrs
+        (a line's amount, or its unit price, is then the line's value); without an order
+        id, a customer's lines with the same date and time form one order. ``attrs
         ["crmmine_source"]`` records the source, format, encoding, separator, header,
         schema, the mapping used and ``notes`` (defaults taken, unreadable values).
 
@@ -1158,6 +1163,12 @@ def read_transactions(
     del frame
     tx = pd.DataFrame(out)
     tx.index = pd.RangeIndex(len(tx))
+    if "order_id" not in tx and not (preset and preset.derive):
+        stamp = pd.Series(tx["order_date"].dt.strftime("%Y%m%d%H%M%S").to_numpy(dtype=object), index=tx.index)
+        key = tx["customer_id"].astype(object).fillna("guest").astype(str) + "-" + stamp.fillna("NaT")
+        tx["order_id"] = pd.array(key.to_numpy(dtype=object), dtype=STRING_DTYPE)
+        notes.append("no order id column: a customer's lines with the same date and time form one order "
+                     "(order_id = customer_id-YYYYMMDDHHMMSS)")
     if "quantity" not in tx:
         tx["quantity"] = 1.0
         what = "amount" if "amount" in tx else "unit_price"
