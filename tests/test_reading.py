@@ -358,4 +358,4 @@ def test_cli_no_header_and_encoding(tmp_path, capsys):
         "--no-header)" in err
     latin = write(tmp_path / "l.csv", HEADER + line(0, country="España"), "utf-16-le")
     assert main(["profile", str(latin), "--encoding", "utf-16-le", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["encoding"] == "utf_16_le"
+    assert json.loads(capsys.readouterr().out)["encoding"] == "utf-16-le"
