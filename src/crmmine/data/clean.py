@@ -11,7 +11,9 @@ unparseable_number    no          its quantity or amount could not be read (NaN)
 implausible_date      yes         its date is outside ``date_range`` (default 1970-01-02 to
                                   2099-12-31): placeholders such as 1900-01-01 or the Unix epoch
 missing_customer_id   yes         it has no customer id (a guest line)
-duplicate             yes         it repeats an earlier line exactly (every column but the line number)
+duplicate             yes         it repeats an earlier line exactly (every column but the line number);
+                                  not applied when the source had no quantity column (each line is
+                                  one unit, so identical lines are several units)
 non_product_code      yes         its product code is not a product: postage, manual adjustments, bank
                                   charges, fees, discounts, samples, bad-debt adjustments
                                   (:data:`DEFAULT_NON_PRODUCT_CODES`, extendable)
@@ -360,7 +362,8 @@ def clean(
                                                           pd.Timedelta(1, "ns"))).to_numpy())
     if "missing_customer_id" in active:
         mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
-    if "duplicate" in active:
+    units = bool(tx.attrs.get("crmmine_source", {}).get("quantity_defaulted"))
+    if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
         mark("duplicate", _exact_duplicates(tx))
     if "non_product_code" in active:
         mark("non_product_code", _non_product_mask(tx["product_id"], codes, prefixes))
@@ -420,7 +423,7 @@ def clean(
         warnings.warn("Cleaning removed a notable share of the data: " + " ".join(loud) +
                       " See CleanResult.audit; switch a rule off with clean(..., skip_rules=[...]).",
                       CrmmineWarning, stacklevel=2)
-    params = {"skip_rules": list(skip), "non_product_codes": sorted(codes), "non_product_prefixes": list(prefixes),
+    params = {"skip_rules": list(skip), "duplicates_are_units": units, "non_product_codes": sorted(codes), "non_product_prefixes": list(prefixes),
               "cancellation_prefix": cancellation_prefix, "extreme_z": float(extreme_z),
               "extreme_min_ratio": float(extreme_min_ratio), "extreme_max_share": float(extreme_max_share),
               "date_range": [str(first_ok.date()), str(last_ok.date())], "notable_share": float(notable_share),

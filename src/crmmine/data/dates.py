@@ -46,23 +46,32 @@ def _as_ns(out: pd.Series) -> tuple[pd.Series, int]:
 
 
 def _from_numbers(num: pd.Series) -> tuple[pd.Series, str] | None:
-    """Numbers as dates: YYYYMMDD, Excel serial days, Unix epoch seconds or milliseconds."""
+    """Numbers as dates: YYYYMMDD, Excel serial days, Unix epoch seconds or milliseconds.
+
+    The form is chosen from the bulk of the column (its 1st to 99th percentile), so a few
+    stray values (a placeholder 0, a 7-digit typo) do not hide the form of the rest; values
+    outside the chosen form's range become NaT (rejected lines).
+    """
     v = num.dropna()
     if v.empty:
         return None
-    lo, hi = float(v.min()), float(v.max())
-    integral = bool(np.all(np.mod(v.to_numpy(), 1) == 0))
+    vals = v.to_numpy(dtype=float)
+    lo, hi = (float(x) for x in np.quantile(vals, [0.01, 0.99]))
+    integral = bool(np.all(np.mod(vals, 1) == 0))
+    x = num.to_numpy(dtype=float)
     if integral and 19000101 <= lo and hi <= 21001231:
-        return pd.to_datetime(num.astype("Int64").astype("string"), format="%Y%m%d", errors="coerce"), "YYYYMMDD"
+        ok = (x >= 19000101) & (x <= 21001231)
+        text = pd.Series(np.where(ok, x, np.nan), index=num.index).astype("Int64").astype("string")
+        return pd.to_datetime(text, format="%Y%m%d", errors="coerce"), "YYYYMMDD"
     if 1 <= lo and hi < 200000:  # Excel serial days (1900-01-01 .. 2447)
-        days = num.to_numpy(dtype=float)
+        days = np.where((x >= 1) & (x < 200000), x, np.nan)
         return pd.Series(_EXCEL_EPOCH + pd.to_timedelta(days, unit="D"), index=num.index), "Excel serial"
     if 1e8 <= lo and hi < 1e10:
-        return pd.Series(pd.to_datetime(num.to_numpy(dtype=float), unit="s", errors="coerce"), index=num.index), \
-            "Unix seconds"
+        secs = np.where((x >= 1e8) & (x < 1e10), x, np.nan)
+        return pd.Series(pd.to_datetime(secs, unit="s", errors="coerce"), index=num.index), "Unix seconds"
     if 1e11 <= lo and hi < 1e13:
-        return pd.Series(pd.to_datetime(num.to_numpy(dtype=float), unit="ms", errors="coerce"), index=num.index), \
-            "Unix milliseconds"
+        ms = np.where((x >= 1e11) & (x < 1e13), x, np.nan)
+        return pd.Series(pd.to_datetime(ms, unit="ms", errors="coerce"), index=num.index), "Unix milliseconds"
     return None
 
 

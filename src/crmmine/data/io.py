@@ -1172,7 +1172,9 @@ def read_transactions(
     if "quantity" not in tx:
         tx["quantity"] = 1.0
         what = "amount" if "amount" in tx else "unit_price"
-        notes.append(f"no quantity column: every line counts as quantity 1 (its {what} is the line's value)")
+        notes.append(f"no quantity column: every line counts as quantity 1 (its {what} is the line's value); "
+                     "identical lines are separate units, so clean() does not treat them as duplicates")
+        info["quantity_defaulted"] = True
     if "amount" not in tx:
         tx["amount"] = tx["quantity"] * tx["unit_price"]
     elif "unit_price" not in tx:
