@@ -441,8 +441,7 @@ def _arrow_read(path: Path, kind: str, t: _Text) -> pd.DataFrame:
             column_types={c: pa.string() for c in t.names}, strings_can_be_null=True,
             null_values=[""], quoted_strings_can_be_null=True),
     )
-    return pd.DataFrame({name: pd.Series(pd.arrays.ArrowStringArray(col.combine_chunks()
-                                                                     if col.num_chunks != 1 else col.chunk(0)))
+    return pd.DataFrame({name: pd.Series(pd.arrays.ArrowStringArray(col))
                          for name, col in zip(t.names, table.columns)})
 
 
@@ -931,13 +930,12 @@ def _clean_text(x) -> str | None:
     return t or None
 
 
-def _as_arrow(values: pd.Series) -> pa.Array:
-    """The values as one pyarrow string array."""
-    arr = pa.array(values.array) if _is_arrow_text(values) else None
-    if arr is None:
-        arr = pa.array(_text_by_codes(values, _clean_text).array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+def _as_arrow(values: pd.Series):
+    """The values as a pyarrow string (chunked) array, without copying pyarrow-backed text."""
+    if _is_arrow_text(values):
+        arr = values.array._pa_array if hasattr(values.array, "_pa_array") else pa.array(values.array)
+    else:
+        arr = _text_by_codes(values, _clean_text).array._pa_array
     if pa.types.is_large_string(arr.type):
         arr = arr.cast(pa.string())
     return arr
@@ -957,11 +955,11 @@ def _series(arr: pa.Array, index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=index)
 
 
-def _by_dictionary(arr: pa.Array, fn) -> pa.Array:
+def _by_dictionary(arr, fn):
     """``fn`` applied to the distinct values of ``arr`` only, then taken back (fast on repeated ids)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
     enc = pc.dictionary_encode(arr)
-    if isinstance(enc, pa.ChunkedArray):
-        enc = enc.combine_chunks()
     return fn(enc.dictionary).take(enc.indices)
 
 
@@ -1026,7 +1024,7 @@ def _to_number(values: pd.Series, column: str, lines: np.ndarray, source_name: s
         if sep == ";" and pc.any(pc.match_substring_regex(pc.unique(arr), _DOT_GROUPS)).as_py():
             raise pa.ArrowInvalid("1.234 in a ';' file: decide the convention")  # European export: 1.500 = 1500
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        enc = pc.dictionary_encode(arr)
+        enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
         u = pc.replace_substring_regex(enc.dictionary, _CURRENCY, "")
         weight = np.bincount(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False) + 1,
                              minlength=len(u) + 1)[1:].astype(float)
