@@ -105,6 +105,10 @@ def test_cleaning_parameter_errors():
         crmmine.clean(tx, date_range=("soon", "2020-01-01"))
     with pytest.raises(ParameterError, match=r"The 'notable_share' parameter must be a number in \[0, 1\]"):
         crmmine.clean(tx, notable_share=-1)
+    with pytest.raises(ParameterError, match=r"The 'notable_line_share' parameter must be a number in \[0, 1\]"):
+        crmmine.clean(tx, notable_line_share=1.5)
+    with pytest.raises(ParameterError, match=r"The 'cancellation_prefix' parameter must be a string. Got None"):
+        crmmine.clean(tx, cancellation_prefix=None)
 
 
 def test_load_clean_passes_reading_choices(tmp_path):

@@ -359,3 +359,94 @@ def test_cli_no_header_and_encoding(tmp_path, capsys):
     latin = write(tmp_path / "l.csv", HEADER + line(0, country="España"), "utf-16-le")
     assert main(["profile", str(latin), "--encoding", "utf-16-le", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["encoding"] == "utf-16-le"
+
+
+# --- the remaining messages, one test each ---------------------------------------------------------------
+
+
+def test_a_line_with_extra_fields_is_not_a_table(tmp_path):
+    body = "".join(line(i) for i in range(10)) + line(10).replace("\n", ",extra,fields\n")
+    with pytest.raises(NotATableError, match=r"x\.csv cannot be read as a table \(Error tokenizing data.*"
+                                             r"crmmine\.read_baskets\(path\).*separator and quoting"):
+        crmmine.read_transactions(write(tmp_path / "x.csv", HEADER + body))
+
+
+def test_undecodable_after_redetection(tmp_path, monkeypatch):
+    import crmmine.data.io as io
+
+    path = tmp_path / "late.csv"
+    path.write_bytes((HEADER + "".join(line(i) for i in range(1500))).encode() +
+                     line(9, country="España").encode("cp1252"))
+    monkeypatch.setattr(io, "detect_encoding", lambda sample, complete=True: "ascii")
+    with pytest.raises(UnparseableValuesError, match=r"late\.csv cannot be decoded as ascii or ascii \(line 1502: "
+                                                     r"byte 0xf1\)\. Pass encoding="):
+        crmmine.read_transactions(path)
+
+
+def test_encoding_must_be_a_string(tmp_path):
+    with pytest.raises(ParameterError, match=r"The 'encoding' parameter must be a string such as 'auto'. Got 8"):
+        crmmine.read_transactions(write(tmp_path / "a.csv", HEADER + line(0)), encoding=8)
+
+
+def test_read_baskets_refuses_workbooks(tmp_path):
+    path = tmp_path / "b.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(path, index=False)
+    with pytest.raises(NotATableError, match=r"b\.xlsx is a xlsx file, not a text file of baskets"):
+        crmmine.read_baskets(path)
+
+
+def test_workbook_errors(tmp_path):
+    path = tmp_path / "w.xlsx"
+    pd.DataFrame({"InvoiceNo": ["1"]}).to_excel(path, index=False, sheet_name="Data")
+    with pytest.raises(ParameterError, match=r"The 'sheet_name' parameter 'Nope' is not a sheet of .*w\.xlsx"):
+        crmmine.read_transactions(path, sheet_name="Nope")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    with pytest.raises(NotATableError, match=r"broken\.xlsx cannot be read as an Excel workbook"):
+        crmmine.read_transactions(broken)
+
+
+def test_mapping_value_errors(tmp_path):
+    data = write(tmp_path / "u.csv", HEADER + line(0))
+    with pytest.raises(MappingError, match=r"points 'customer_id' to 1\.5; give a column name or a position"):
+        crmmine.read_transactions(data, schema={"customer_id": 1.5})
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b'{"customer_id": "\xff\xff"}')
+    with pytest.raises(MappingError, match=r"bad\.json is not UTF-8 or GBK text. Save it as UTF-8 JSON"):
+        crmmine.read_transactions(data, schema=str(bad))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"customer_id": ')
+    with pytest.raises(MappingError, match=r"broken\.json is not valid JSON"):
+        crmmine.read_transactions(data, schema=str(broken))
+
+
+@pytest.mark.parametrize("case", ["truncated gzip", "mapping folder", "bad encoding", "mixed encodings",
+                                  "numbers as dates", "duplicate names", "basket file"])
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, case):
+    from crmmine.cli import main
+
+    args = []
+    if case == "truncated gzip":
+        data = gzip.compress((HEADER + "".join(line(i, qty=str(i)) for i in range(3000))).encode())
+        path = tmp_path / "cut.csv.gz"
+        path.write_bytes(data[: len(data) // 2])
+    elif case == "mapping folder":
+        path = write(tmp_path / "a.csv", HEADER + line(0))
+        (tmp_path / "m.json").mkdir()
+        args = ["--schema", str(tmp_path / "m.json")]
+    elif case == "bad encoding":
+        path = write(tmp_path / "a.csv", HEADER + line(0))
+        args = ["--encoding", "klingon"]
+    elif case == "mixed encodings":
+        path = tmp_path / "mixed.csv"
+        path.write_bytes((HEADER + "".join(line(i, country="Côte") for i in range(1500))).encode() +
+                         line(9, country="España").encode("cp1252"))
+    elif case == "numbers as dates":
+        path = write(tmp_path / "7.csv", HEADER + "".join(line(i, date=str(2011001 + i)) for i in range(5)))
+    elif case == "duplicate names":
+        path = write(tmp_path / "d.csv", HEADER.replace("\n", ",Quantity\n") + line(0).replace("\n", ",7\n"))
+    else:
+        path = write(tmp_path / "g.csv", "milk,bread,eggs\nbeer\nmilk,rolls\nsoap,milk,tea,jam\n")
+    assert main(["profile", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("crmmine: error: ") and err.count("\n") == 1 and "internal error" not in err
