@@ -144,6 +144,23 @@ def _non_product_mask(codes: pd.Series, exact: frozenset[str], prefixes: tuple[s
     return mask
 
 
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values (-1 for missing), hashed by pyarrow when the column is pyarrow text."""
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is not None and (pa_types_string(arr.type)):
+        import pyarrow.compute as pc
+
+        enc = pc.dictionary_encode(arr.combine_chunks())
+        return np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+
+
+def pa_types_string(t) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
 def _exact_duplicates(tx: pd.DataFrame) -> np.ndarray:
     """Lines equal to an earlier line in every column but ``source_line``.
 
@@ -151,7 +168,10 @@ def _exact_duplicates(tx: pd.DataFrame) -> np.ndarray:
     full comparison runs on those few candidates (same result as ``DataFrame.duplicated``).
     """
     cols = [c for c in tx.columns if c != "source_line"]
-    cand = tx.duplicated(subset=["order_id", "product_id"], keep=False).to_numpy()
+    o, p = _codes(tx["order_id"]), _codes(tx["product_id"])
+    key = (o + 1) * (int(p.max(initial=-1)) + 2) + (p + 1)
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    cand = counts[inverse] > 1
     dup = np.zeros(len(tx), dtype=bool)
     if cand.any():
         dup[cand] = tx.loc[cand, cols].duplicated(keep="first").to_numpy()

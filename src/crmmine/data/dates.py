@@ -75,6 +75,23 @@ def _from_numbers(num: pd.Series) -> tuple[pd.Series, str] | None:
     return None
 
 
+def _show(v) -> str:
+    """A value for a message: whole floats without '.0' (a date column of numbers)."""
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return repr(str(int(v)))
+    return repr(v if not isinstance(v, np.generic) else v.item())
+
+
+def _not_dates(values: pd.Series, filled: np.ndarray, lines, column: str, source: str) -> None:
+    pos = np.flatnonzero(filled)[:3]
+    examples = ", ".join(f"line {lines[i]}: {_show(values.iloc[i])}" for i in pos)
+    raise UnparseableValuesError(
+        f"Column {column!r} of {source} holds numbers that are not dates ({examples}). Numbers are read "
+        "as dates when they are YYYYMMDD (8 digits), Excel serial days or Unix seconds/milliseconds; "
+        "map the date column with schema={'order_date': '<column>'}."
+    )
+
+
 def _try(text: pd.Series, fmt: str) -> pd.Series:
     if fmt == "ISO8601":  # offsets may differ from line to line: all go to UTC
         return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
@@ -153,6 +170,8 @@ def parse_dates(
     if pd.api.types.is_numeric_dtype(values):
         got = _from_numbers(pd.to_numeric(values, errors="coerce"))
         out = got[0] if got else None
+        if out is None and values.notna().any():
+            _not_dates(values, ~values.isna().to_numpy(), lines, column, source)
     else:
         text = values.astype("string").str.strip()
         missing = missing | (text == "").fillna(True)
@@ -163,13 +182,7 @@ def parse_dates(
             if got is not None:
                 out = got[0]
             elif nonblank.str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).all():
-                pos = np.flatnonzero(~missing.to_numpy())[:3]
-                examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
-                raise UnparseableValuesError(
-                    f"Column {column!r} of {source} holds numbers that are not dates ({examples}). Numbers are read "
-                    "as dates when they are YYYYMMDD (8 digits), Excel serial days or Unix seconds/milliseconds; "
-                    "map the date column with schema={'order_date': '<column>'}."
-                )
+                _not_dates(values, ~missing.to_numpy(), lines, column, source)
         if out is None and len(nonblank):
             sample = nonblank.iloc[:: max(1, len(nonblank) // _SAMPLE)].iloc[:_SAMPLE]
             if dayfirst is None:
@@ -208,7 +221,7 @@ def parse_dates(
     n_filled = int((~missing).sum())
     if n_filled == 0 or bad.sum() > max_bad_fraction * n_filled:
         pos = np.flatnonzero(bad.to_numpy() if n_filled else (~out.notna()).to_numpy())[:3]
-        examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
+        examples = ", ".join(f"line {lines[i]}: {_show(values.iloc[i])}" for i in pos)
         raise UnparseableValuesError(
             f"Column {column!r} of {source} cannot be read as dates ({int(bad.sum())} of {n_filled} values "
             f"unreadable; {examples}). Use ISO dates (YYYY-MM-DD), pass dayfirst=, or map another column "
@@ -216,7 +229,7 @@ def parse_dates(
         )
     if bad.any() and problems is not None:
         pos = np.flatnonzero(bad.to_numpy())[:3]
-        examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
+        examples = ", ".join(f"line {lines[i]}: {_show(values.iloc[i])}" for i in pos)
         problems.append(f"column {column!r}: {int(bad.sum())} unreadable or out-of-range dates ({examples}); those "
                         "lines are rejected as unparseable_date")
     return out
