@@ -170,8 +170,7 @@ def _exact_duplicates(tx: pd.DataFrame) -> np.ndarray:
     cols = [c for c in tx.columns if c != "source_line"]
     o, p = _codes(tx["order_id"]), _codes(tx["product_id"])
     key = (o + 1) * (int(p.max(initial=-1)) + 2) + (p + 1)
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    cand = counts[inverse] > 1
+    cand = pd.Series(key).duplicated(keep=False).to_numpy()
     dup = np.zeros(len(tx), dtype=bool)
     if cand.any():
         dup[cand] = tx.loc[cand, cols].duplicated(keep="first").to_numpy()
