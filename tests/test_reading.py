@@ -450,3 +450,14 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, case):
     assert main(["profile", str(path), *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("crmmine: error: ") and err.count("\n") == 1 and "internal error" not in err
+
+
+def test_an_empty_date_column_and_infinite_numbers(tmp_path):
+    body = "".join(line(i, date="") for i in range(5))
+    with pytest.raises(UnparseableValuesError, match=r"'InvoiceDate' of .*e\.csv holds no dates \(every one of its 5 "
+                                                     r"values is empty\)"):
+        crmmine.read_transactions(write(tmp_path / "e.csv", HEADER + body))
+    tx = crmmine.read_transactions(write(tmp_path / "i.csv", HEADER + line(0, qty="1e400") + line(1)))
+    r = crmmine.clean(tx, notable_share=1, notable_line_share=1)
+    assert r.rejected["reason"].astype(str).tolist() == ["unparseable_number"]
+    assert np.isfinite(r.audit["amount"]).all()

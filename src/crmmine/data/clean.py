@@ -7,7 +7,7 @@ rule                  switchable  a line breaks it when
 ====================  ==========  ==============================================================
 unparseable_date      no          its date could not be read (``order_date`` is NaT; this includes
                                   dates outside 1677-2262 such as the placeholder 9999-12-31)
-unparseable_number    no          its quantity or amount could not be read (NaN)
+unparseable_number    no          its quantity or amount could not be read (NaN, or infinite)
 implausible_date      yes         its date is outside ``date_range`` (default 1970-01-02 to
                                   2099-12-31): placeholders such as 1900-01-01 or the Unix epoch
 missing_customer_id   yes         it has no customer id (a guest line)
@@ -374,7 +374,7 @@ def clean(
     amount = tx["amount"].to_numpy(dtype=float)
     price = tx["unit_price"].to_numpy(dtype=float) if "unit_price" in tx else np.full(n, np.nan)
     mark("unparseable_date", tx["order_date"].isna().to_numpy())
-    mark("unparseable_number", np.isnan(quantity) | np.isnan(amount))
+    mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
     if "implausible_date" in active:
         dates = tx["order_date"]
         mark("implausible_date", ((dates < first_ok) | (dates > last_ok.normalize() + pd.Timedelta(days=1) -
@@ -414,7 +414,7 @@ def clean(
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])
     rejected["reason"] = pd.Categorical.from_codes(to_category[reason[rejected_mask]], categories=reject_rules)
 
-    amt = np.nan_to_num(amount)
+    amt = np.where(np.isfinite(amount), amount, 0.0)
     rows = [("input", label("audit.input"), n, float(amt.sum()))]
     for rule in CLEANING_RULES:
         m = reason == code_of[rule]

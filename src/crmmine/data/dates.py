@@ -219,7 +219,12 @@ def parse_dates(
     out, n_out = _as_ns(out)
     bad = out.isna() & ~missing
     n_filled = int((~missing).sum())
-    if n_filled == 0 or bad.sum() > max_bad_fraction * n_filled:
+    if n_filled == 0:
+        raise UnparseableValuesError(
+            f"Column {column!r} of {source} holds no dates (every one of its {len(values):,} values is empty). Map "
+            "the date column with schema={'order_date': '<column>'}, or check the separator."
+        )
+    if bad.sum() > max_bad_fraction * n_filled:
         pos = np.flatnonzero(bad.to_numpy() if n_filled else (~out.notna()).to_numpy())[:3]
         examples = ", ".join(f"line {lines[i]}: {_show(values.iloc[i])}" for i in pos)
         raise UnparseableValuesError(
