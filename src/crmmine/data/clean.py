@@ -147,7 +147,7 @@ def _non_product_mask(codes: pd.Series, exact: frozenset[str], prefixes: tuple[s
 def _codes(values: pd.Series) -> np.ndarray:
     """Integer codes of a column's values (-1 for missing), hashed by pyarrow when the column is pyarrow text."""
     arr = getattr(values.array, "_pa_array", None)
-    if arr is not None and (pa_types_string(arr.type)):
+    if arr is not None and _is_pa_string(arr.type):
         import pyarrow.compute as pc
 
         enc = pc.dictionary_encode(arr.combine_chunks())
@@ -155,7 +155,7 @@ def _codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
 
 
-def pa_types_string(t) -> bool:
+def _is_pa_string(t) -> bool:
     import pyarrow as pa
 
     return pa.types.is_string(t) or pa.types.is_large_string(t)
