@@ -461,3 +461,35 @@ def test_an_empty_date_column_and_infinite_numbers(tmp_path):
     r = crmmine.clean(tx, notable_share=1, notable_line_share=1)
     assert r.rejected["reason"].astype(str).tolist() == ["unparseable_number"]
     assert np.isfinite(r.audit["amount"]).all()
+
+
+def test_older_reading_messages(tmp_path):
+    good = write(tmp_path / "g.csv", HEADER + line(0))
+    with pytest.raises(ParameterError, match=r"The 'max_bad_fraction' parameter must be in \[0, 1\]. Got 2 instead"):
+        crmmine.read_transactions(good, max_bad_fraction=2)
+    with pytest.raises(ParameterError, match=r"The 'source' parameter must be a file path or a pandas DataFrame. "
+                                             r"Got list instead"):
+        crmmine.read_transactions([1, 2])
+    with pytest.raises(ParameterError, match=r"The 'dayfirst' parameter must be None, True or False. Got 'yes'"):
+        crmmine.read_transactions(good, dayfirst="yes")
+    with pytest.raises(ParameterError, match=r"The 'schema' parameter must be 'auto', a preset name, a dict or a "
+                                             r"\.json mapping file. Got 3 instead"):
+        crmmine.read_transactions(good, schema=3)
+    with pytest.raises(EmptySourceError, match=r"The DataFrame passed as source has no rows"):
+        crmmine.read_transactions(pd.DataFrame({"a": []}))
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"abc\x00def\x00" * 100)
+    with pytest.raises(NotATableError, match=r"b\.csv is not a table but a binary file"):
+        crmmine.read_transactions(binary)
+    empty_pq = tmp_path / "e.parquet"
+    pd.DataFrame({"a": pd.Series([], dtype="float64")}).to_parquet(empty_pq)
+    with pytest.raises(EmptySourceError, match=r"e\.parquet has no rows"):
+        crmmine.read_transactions(empty_pq)
+    bad_pq = tmp_path / "bad.parquet"
+    bad_pq.write_bytes(b"PAR1" + b"\x00" * 50)
+    with pytest.raises(NotATableError, match=r"bad\.parquet cannot be read as Parquet"):
+        crmmine.read_transactions(bad_pq)
+    empty_xl = tmp_path / "e.xlsx"
+    pd.DataFrame({"a": pd.Series([], dtype="float64")}).to_excel(empty_xl, index=False)
+    with pytest.raises(EmptySourceError, match=r"e\.xlsx has no data rows in any sheet"):
+        crmmine.read_transactions(empty_xl)
