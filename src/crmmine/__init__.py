@@ -100,6 +100,11 @@ from .customers import (
 )
 # (end of loyalty)
 
+# --- data area (issue 11): basket-per-line files, shop shapes ---
+from .crosssell import read_baskets
+from .datasets import make_shop
+# (end of data area imports)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -179,6 +184,10 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- data area (issue 11) ---
+    "make_shop",
+    "read_baskets",
+    # (end of data area names)
     # --- loyalty names ---
     "DICK_BASU_CELLS",
     "LOYALTY_TYPES",

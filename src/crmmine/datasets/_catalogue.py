@@ -82,6 +82,15 @@ _ROWS = [
         "concepts": ("value", "clv_models", "segments", "baskets", "churn", "states"),
     },
     {
+        "name": "make_shop", "kind": "generated",
+        "loader": "crmmine.datasets.make_shop(shape, n, random_state=0)",
+        "source": "crmmine's generator (make_transactions) bent into one of SHOP_SHAPES: a grocer, integer ids, "
+                  "two weeks of history, a 100k-product catalogue, ...",
+        "licence": "MIT (crmmine)", "shipped": True, "size": "any number of customers (default 500)",
+        "columns": "canonical transactions (raw, not cleaned) + SyntheticTruth",
+        "concepts": ("cleaning", "baskets", "rfm"),
+    },
+    {
         "name": "make_loyalty_shop", "kind": "generated",
         "loader": "crmmine.datasets.make_loyalty_shop(n, random_state=0)",
         "source": "crmmine's generator: planted loyalty types, promotions, campaigns, vouchers, deliveries, reviews",
