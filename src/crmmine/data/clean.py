@@ -155,8 +155,9 @@ def clean(
 
     Parameters
     ----------
-    tx : pandas.DataFrame
-        Canonical transactions, e.g. from :func:`crmmine.read_transactions`.
+    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
+        Canonical transactions, e.g. from :func:`crmmine.read_transactions`. A lazy table is
+        cleaned in its engine by the same rules (:class:`crmmine.engine.LazyCleanResult`).
     skip : iterable of str, default=()
         Rules to turn off, from :data:`SWITCHABLE_RULES` (e.g. ``skip=("duplicate",)`` keeps
         exact duplicates; ``skip=("return",)`` keeps returns among the transactions).
@@ -186,7 +187,11 @@ def clean(
     ...                                        + len(result.returns))
     True
     """
-    validate_transactions(tx)
+    from ..engine.lazy import is_lazy
+
+    lazy = is_lazy(tx)
+    if not lazy:
+        validate_transactions(tx)
     skip = tuple(skip) if not isinstance(skip, str) else (skip,)
     unknown = [s for s in skip if s not in SWITCHABLE_RULES]
     if unknown:
@@ -205,6 +210,14 @@ def clean(
     codes = codes | frozenset(str(c).strip().upper() for c in extra_non_product_codes)
     prefixes = DEFAULT_NON_PRODUCT_PREFIXES if non_product_codes is None else ()
     active = [r for r in CLEANING_RULES if r not in skip]
+    if lazy:  # the same rules, run in the engine (crmmine.engine.aggregate.clean)
+        from ..engine import aggregate
+
+        result = aggregate.clean(tx, active=tuple(active), codes=codes, prefixes=prefixes,
+                                 cancellation_prefix=cancellation_prefix, extreme_z=float(extreme_z))
+        result.params = {"skip": list(skip), "non_product_codes": sorted(codes), "non_product_prefixes": list(prefixes),
+                         "cancellation_prefix": cancellation_prefix, "extreme_z": float(extreme_z)}
+        return result
 
     n = len(tx)
     code_of = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}  # 0 = kept
