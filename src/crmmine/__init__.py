@@ -86,6 +86,10 @@ from .churn import (
 
 # --- new areas: add an import block per area below this line ---
 
+# --- scale: DuckDB / Spark engines for logs larger than memory ---
+from . import engine
+from .engine import LazyCleanResult, LazyTransactions
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -165,4 +169,9 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- scale names ---
+    "engine",
+    "LazyCleanResult",
+    "LazyTransactions",
+    # (end of scale names)
 ]

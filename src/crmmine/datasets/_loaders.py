@@ -111,7 +111,7 @@ def load_cdnow_sample(path=None) -> pd.DataFrame:
     return read_transactions(path, schema="cdnow")
 
 
-def load_clean(data_path="sample", *, schema="auto", **clean_options) -> CleanResult:
+def load_clean(data_path="sample", *, schema="auto", engine="auto", **clean_options) -> CleanResult:
     """Read a transaction file and clean it: :func:`read_transactions` then :func:`clean`.
 
     Parameters
@@ -121,11 +121,18 @@ def load_clean(data_path="sample", *, schema="auto", **clean_options) -> CleanRe
         Online Retail sample.
     schema : str or dict, default="auto"
         Passed to :func:`crmmine.read_transactions`.
+    engine : {"auto", "pandas", "duckdb"} or SparkSession, default="auto"
+        Passed to :func:`crmmine.read_transactions`. With an engine the file is read and
+        cleaned there (out of core with DuckDB) and only the clean result comes back as
+        pandas (the reports' ``-p engine=duckdb``).
     **clean_options
         Passed to :func:`crmmine.clean`.
     """
     from ..data.clean import clean
     from ..data.io import read_transactions
+    from ..engine.lazy import is_lazy
 
     path = online_retail_sample_path() if str(data_path) == "sample" else data_path
-    return clean(read_transactions(path, schema=schema), **clean_options)
+    tx = read_transactions(path, schema=schema, engine=engine)
+    result = clean(tx, **clean_options)
+    return result.to_pandas() if is_lazy(tx) else result

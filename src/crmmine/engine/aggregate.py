@@ -276,6 +276,16 @@ class LazyCleanResult:
     audit: pd.DataFrame
     params: dict = field(default_factory=dict)
 
+    def to_pandas(self):
+        """The same result as a :class:`crmmine.CleanResult` of pandas DataFrames (brings every line back)."""
+        from ..data.clean import CLEANING_RULES, CleanResult
+
+        rejected = self.rejected.to_pandas()
+        rules = [r for r in CLEANING_RULES if r != "return"]
+        rejected["reason"] = pd.Categorical(rejected["reason"].astype(object), categories=rules)
+        return CleanResult(self.transactions.to_pandas(), rejected, self.returns.to_pandas(), self.audit.copy(),
+                           dict(self.params))
+
     def __repr__(self) -> str:
         return (f"LazyCleanResult(engine={self.transactions.engine!r}, "
                 f"kept={int(self.audit.set_index('rule').loc['kept', 'lines']):,} lines)")
