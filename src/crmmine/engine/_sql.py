@@ -58,47 +58,38 @@ def bounds_sql(src: str) -> str:
 
 
 # ------------------------------------------------------------------------------ customer table
-def customer_checks_sql(src: str, d: Dialect, as_of) -> str:
-    """Lines before ``as_of``, those without a customer id, and those with a negative quantity."""
-    return (
-        f"SELECT count(*) AS n, sum(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) AS guests, "
-        f"sum(CASE WHEN quantity < 0 THEN 1 ELSE 0 END) AS negative FROM {src} WHERE order_date < {d.ts(as_of)}"
-    )
-
-
 def customer_table_sql(src: str, d: Dialect, as_of, *, returns: str | None, country: bool) -> str:
-    """One row per customer with a line before ``as_of`` (sorted by id): the raw aggregates of
-    :func:`crmmine.customer_table` (dates, distinct orders, spend, distinct products, the most
-    frequent country with ties to the alphabetically first, distinct return orders and the
-    summed return amount)."""
+    """One row per customer with a line before ``as_of`` (sorted by id, guests as a NULL id): the
+    raw aggregates of :func:`crmmine.customer_table` in one scan of the lines (dates, distinct
+    orders, spend, distinct products, the alphabetically first and last country, the number of
+    negative-quantity lines), joined with the distinct return orders and summed return amount."""
     cut = d.ts(as_of)
-    parts = [
-        f"t AS (SELECT customer_id, order_id, product_id, order_date, amount{', country' if country else ''} "
-        f"FROM {src} WHERE order_date < {cut})",
-        "base AS (SELECT customer_id, min(order_date) AS first_purchase, max(order_date) AS last_purchase, "
+    cty = ", min(country) AS country_min, max(country) AS country_max" if country else ""
+    base = (
+        "SELECT customer_id, min(order_date) AS first_purchase, max(order_date) AS last_purchase, "
         "count(DISTINCT order_id) AS frequency, sum(amount) AS monetary_total, "
-        "count(DISTINCT product_id) AS distinct_products FROM t GROUP BY customer_id)",
-    ]
-    select = ["base.customer_id", "base.first_purchase", "base.last_purchase", "base.frequency",
-              "base.monetary_total", "base.distinct_products"]
-    joins = []
-    if country:
-        parts.append(
-            "ctry AS (SELECT customer_id, country FROM (SELECT customer_id, country, row_number() OVER "
-            "(PARTITION BY customer_id ORDER BY n DESC, country) AS rn FROM (SELECT customer_id, country, "
-            "count(*) AS n FROM t WHERE country IS NOT NULL GROUP BY customer_id, country) c) r WHERE rn = 1)"
-        )
-        select.append("ctry.country")
-        joins.append("LEFT JOIN ctry ON base.customer_id = ctry.customer_id")
-    if returns is not None:
-        parts.append(
-            f"ret AS (SELECT customer_id, count(DISTINCT order_id) AS returns_count, sum(amount) AS returns_sum "
-            f"FROM {returns} WHERE order_date < {cut} AND customer_id IS NOT NULL GROUP BY customer_id)"
-        )
-        select += ["ret.returns_count", "ret.returns_sum"]
-        joins.append("LEFT JOIN ret ON base.customer_id = ret.customer_id")
-    return (f"WITH {', '.join(parts)} SELECT {', '.join(select)} FROM base {' '.join(joins)} "
-            "ORDER BY base.customer_id")
+        f"count(DISTINCT product_id) AS distinct_products{cty}, "
+        "sum(CASE WHEN quantity < 0 THEN 1 ELSE 0 END) AS negative_lines "
+        f"FROM {src} WHERE order_date < {cut} GROUP BY customer_id"
+    )
+    if returns is None:
+        return f"{base} ORDER BY customer_id"
+    ret = (f"SELECT customer_id, count(DISTINCT order_id) AS returns_count, sum(amount) AS returns_sum "
+           f"FROM {returns} WHERE order_date < {cut} AND customer_id IS NOT NULL GROUP BY customer_id")
+    return (f"SELECT b.*, r.returns_count, r.returns_sum FROM ({base}) b LEFT JOIN ({ret}) r "
+            "ON b.customer_id = r.customer_id ORDER BY b.customer_id")
+
+
+def mixed_country_sql(src: str, d: Dialect, as_of, customers: str) -> str:
+    """The most frequent country (ties: alphabetically first) of the customers in the view
+    ``customers`` (those whose lines name more than one country)."""
+    return (
+        "SELECT customer_id, country FROM (SELECT customer_id, country, row_number() OVER "
+        "(PARTITION BY customer_id ORDER BY n DESC, country) AS rn FROM (SELECT l.customer_id AS customer_id, "
+        f"l.country AS country, count(*) AS n FROM {src} l JOIN {customers} m ON l.customer_id = m.customer_id "
+        f"WHERE l.order_date < {d.ts(as_of)} AND l.country IS NOT NULL GROUP BY l.customer_id, l.country) c) r "
+        "WHERE rn = 1"
+    )
 
 
 # ------------------------------------------------------------------------------ CLV summary

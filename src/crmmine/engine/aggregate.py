@@ -54,30 +54,50 @@ def customer_table(tx: LazyTransactions, *, as_of, returns: LazyTransactions | N
     if as_of is None:
         as_of = default_as_of(tx)
     d = tx.dialect
-    chk = tx.arrow(Q.customer_checks_sql("{src}", d, as_of)).to_pylist()[0]
-    if not chk["n"]:
+    has_country = "country" in tx.columns
+    sql = Q.customer_table_sql("{src}", d, as_of, returns=None if returns is None else returns.view,
+                               country=has_country)
+    raw = _arrow_to_pandas(tx.arrow(sql))
+    if raw.empty:
         first = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))["first"].iloc[0]
         raise InputError(
             f"No transaction in 'tx' is dated before as_of={as_of}. The first line is dated {first}; "
             "give a later 'as_of' (or None for the day after the last transaction)."
         )
-    if chk["guests"]:
+    if raw["customer_id"].isna().any():
         raise InputError(
             "The 'tx' table has lines without a customer id (guest lines). Clean it first: "
             "crmmine.clean(tx).transactions rejects them."
         )
-    if chk["negative"]:
+    if raw["negative_lines"].sum() > 0:
         warnings.warn(
             "The 'tx' table has lines with a negative quantity (returns); they are counted as purchases. "
             "Pass crmmine.clean(tx).transactions as 'tx' and CleanResult.returns as 'returns'.",
             CrmmineWarning,
             stacklevel=3,
         )
-    has_country = "country" in tx.columns
-    sql = Q.customer_table_sql("{src}", d, as_of, returns=None if returns is None else returns.view,
-                               country=has_country)
-    raw = _arrow_to_pandas(tx.arrow(sql))
+    if has_country:
+        raw["country"] = _country(tx, raw, as_of)
     return finish_customer_table(raw, as_of, has_returns=returns is not None)
+
+
+def _country(tx: LazyTransactions, raw: pd.DataFrame, as_of) -> pd.Series:
+    """Each customer's most frequent country: their only one, or (for the few whose lines name
+    several) counted in the engine, ties to the alphabetically first."""
+    from ..data.schema import STRING_DTYPE
+
+    lo, hi = raw["country_min"].astype(STRING_DTYPE), raw["country_max"].astype(STRING_DTYPE)
+    mixed = (lo != hi).fillna(False).to_numpy(dtype=bool)
+    out = lo.copy()
+    if mixed.any():
+        ids = pd.Index(raw["customer_id"].to_numpy(dtype=object))
+        view = _frame_view(tx, pd.DataFrame({"customer_id": ids[mixed].to_numpy(dtype=object)}))
+        best = _arrow_to_pandas(tx.arrow(Q.mixed_country_sql("{src}", tx.dialect, as_of, view)))
+        pos = ids.get_indexer(best["customer_id"].to_numpy(dtype=object))
+        vals = out.to_numpy(dtype=object)
+        vals[pos] = best["country"].to_numpy(dtype=object)
+        out = pd.Series(pd.array(vals, dtype=STRING_DTYPE))
+    return out
 
 
 def finish_customer_table(raw: pd.DataFrame, as_of: pd.Timestamp, *, has_returns: bool) -> pd.DataFrame:
@@ -99,7 +119,7 @@ def finish_customer_table(raw: pd.DataFrame, as_of: pd.Timestamp, *, has_returns
         r_count, r_value = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(monetary > 0, r_value / monetary, np.where(r_value > 0, np.inf, 0.0))
-    country = (raw["country"].astype(STRING_DTYPE).array if "country" in raw.columns
+    country = (pd.array(raw["country"].to_numpy(dtype=object), dtype=STRING_DTYPE) if "country" in raw.columns
                else pd.array([None] * n, dtype=STRING_DTYPE))
     table = pd.DataFrame(
         {
@@ -185,26 +205,31 @@ def item_counts(tx: LazyTransactions, *, level: str = "product") -> tuple[pd.Ser
     return s, n
 
 
-def _frequent_view(tx: LazyTransactions, items: pd.Index) -> str:
-    """A view ``item, code`` of the kept items (code = position in ``items``)."""
-    frame = pd.DataFrame({"item": pd.array(np.asarray(items, dtype=object), dtype="string"),
-                          "code": np.arange(len(items), dtype=np.int64)})
-    be = tx._backend
-    if be.name == "duckdb":
-        from .lazy import _view_name
-
-        name = _view_name()
-        be.con.register(name, frame)
-        return name
+def _frame_view(tx: LazyTransactions, frame: pd.DataFrame) -> str:
+    """A small in-memory table (text and int64 columns) as a view of ``tx``'s engine."""
     import pyarrow as pa
 
     from .lazy import _view_name
 
     name = _view_name()
-    table = pa.table({"item": pa.array(np.asarray(items, dtype=object), type=pa.string()),
-                      "code": pa.array(np.arange(len(items), dtype=np.int64))})
-    be.spark.createDataFrame(table).createOrReplaceTempView(name)
+    cols = {}
+    for c in frame.columns:
+        v = frame[c].to_numpy()
+        cols[c] = (pa.array(v.astype(object), type=pa.string()) if v.dtype == object or
+                   isinstance(frame[c].dtype, pd.StringDtype) else pa.array(v))
+    table = pa.table(cols)
+    be = tx._backend
+    if be.name == "duckdb":
+        be.con.register(name, table)
+    else:
+        be.spark.createDataFrame(table).createOrReplaceTempView(name)
     return name
+
+
+def _frequent_view(tx: LazyTransactions, items: pd.Index) -> str:
+    """A view ``item, code`` of the kept items (code = position in ``items``)."""
+    return _frame_view(tx, pd.DataFrame({"item": np.asarray(items, dtype=object),
+                                         "code": np.arange(len(items), dtype=np.int64)}))
 
 
 def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None):

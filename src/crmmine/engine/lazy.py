@@ -231,10 +231,12 @@ def _arrow_to_pandas(table) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ reading
-def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect) -> str:
+def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect, *, trim: bool = True) -> str:
     """``SELECT`` turning the source's columns into canonical ones (ids trimmed, blank -> NULL,
     integral ids written as floats lose their ``.0``; numbers as DOUBLE; the date as a tz-naive
-    timestamp; ``amount = quantity * unit_price`` when absent)."""
+    timestamp; ``amount = quantity * unit_price`` when absent). Columns already of the canonical
+    type pass through untouched, and text from typed sources (Parquet, DataFrames) is taken as
+    it is (``trim=False``): a string operation per line costs as much as the aggregation."""
     missing = [c for c in _REQUIRED if c not in mapping]
     if missing or not ({"amount", "unit_price"} & set(mapping)):
         need = missing[0] if missing else "unit_price"
@@ -247,18 +249,27 @@ def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect
         if canon not in mapping:
             continue
         src = f"`{mapping[canon]}`" if d is SPARK else f'"{mapping[canon]}"'
+        is_text = types[mapping[canon]].startswith(("VARCHAR", "STRING"))
+        if is_text and not trim:
+            sel.append(f"{src} AS {canon}")
+            continue
         text = f"NULLIF(trim(CAST({src} AS STRING)), '')"
         if canon in ("customer_id", "order_id", "product_id") and types[mapping[canon]].startswith(("DOUBLE", "FLOAT")):
             text = f"regexp_replace({text}, '\\\\.0+$', '')" if d is SPARK else f"regexp_replace({text}, '\\.0+$', '')"
         sel.append(f"{text} AS {canon}")
     q = lambda c: f"`{mapping[c]}`" if d is SPARK else f'"{mapping[c]}"'  # noqa: E731
-    sel.append(f"CAST({q('order_date')} AS {d.timestamp_type}) AS order_date")
-    sel.append(f"CAST({q('quantity')} AS DOUBLE) AS quantity")
+    def num(c):
+        return f"{q(c)} AS {c}" if types[mapping[c]] == "DOUBLE" else f"CAST({q(c)} AS DOUBLE) AS {c}"
+
+    ts = types[mapping["order_date"]]
+    sel.append(f"{q('order_date')} AS order_date" if ts in (d.timestamp_type, "TIMESTAMP_NS") and d is DUCKDB
+               or ts == d.timestamp_type else f"CAST({q('order_date')} AS {d.timestamp_type}) AS order_date")
+    sel.append(num("quantity"))
     for canon in _OPTIONAL_NUMBER:
         if canon in mapping:
-            sel.append(f"CAST({q(canon)} AS DOUBLE) AS {canon}")
+            sel.append(num(canon))
     if "amount" in mapping:
-        sel.append(f"CAST({q('amount')} AS DOUBLE) AS amount")
+        sel.append(num("amount"))
     else:
         sel.append(f"CAST({q('quantity')} AS DOUBLE) * CAST({q('unit_price')} AS DOUBLE) AS amount")
     if "source_line" in mapping:
@@ -331,6 +342,7 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
     if _is_spark_session(engine) or type(source).__name__ == "DataFrame" and hasattr(source, "sparkSession"):
         spark = engine if _is_spark_session(engine) else source.sparkSession
         backend = _SparkBackend(spark)
+        trim = False
         if hasattr(source, "sparkSession"):
             raw = _view_name()
             source.createOrReplaceTempView(raw)
@@ -340,6 +352,7 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
             kind = _source_kind(files)
             reader = spark.read
             df = reader.parquet(*files) if kind == "parquet" else reader.csv(files, header=True, inferSchema=True)
+            trim = kind == "csv"
             raw = _view_name()
             df.createOrReplaceTempView(raw)
             label = str(source)
@@ -347,6 +360,7 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
         con = engine if _is_duckdb_connection(engine) else duckdb_connection()
         backend = _DuckBackend(con)
         raw = _view_name()
+        trim = False
         if isinstance(source, pd.DataFrame):
             con.register(raw + "_df", source)
             con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {raw}_df")
@@ -361,8 +375,9 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
             fn = "read_parquet" if kind == "parquet" else "read_csv_auto"
             extra = ", union_by_name = true" if kind == "parquet" else ", union_by_name = true, header = true"
             con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {fn}({lst}{extra})")
+            trim = kind == "csv"
             label = str(source)
     types = backend.types(raw)
     mapping = _mapping(schema, list(types))
-    view = backend.view(f"{_canonical_select(types, mapping, backend.dialect)} FROM {raw}")
+    view = backend.view(f"{_canonical_select(types, mapping, backend.dialect, trim=trim)} FROM {raw}")
     return LazyTransactions(backend, view, source=label)
