@@ -195,7 +195,8 @@ class LazyTransactions:
         """The lines as a canonical pandas DataFrame (all of them, or the first ``limit``)."""
         from ..data.schema import STRING_DTYPE
 
-        sql = "SELECT * FROM {src}" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        order = " ORDER BY source_line" if "source_line" in self.columns else ""  # the source's order
+        sql = "SELECT * FROM {src}" + order + (f" LIMIT {int(limit)}" if limit is not None else "")
         df = _arrow_to_pandas(self.arrow(sql))
         for c in df.columns:
             if c in ("customer_id", "order_id", "product_id") + _OPTIONAL_TEXT:
