@@ -212,3 +212,22 @@ def test_spark_on_online_retail(spark, online_retail_path, tmp_path):
     tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
     _compare(crmmine.customer_table(r.transactions), crmmine.customer_table(tx))
     _compare(crmmine.clv_summary(r.transactions), crmmine.clv_summary(tx))
+
+
+def test_report_engine_parameter_and_load_clean():
+    with pytest.raises(ParameterError, match="The 'engine' parameter must be one of 'auto', 'pandas', 'duckdb'. Got 'spark'"):
+        crmmine.check_parameters(engine="spark")
+    expected = crmmine.load_clean("sample")
+    got = crmmine.load_clean("sample", engine="duckdb")  # read + cleaned in DuckDB, back as a CleanResult
+    assert isinstance(got, crmmine.CleanResult)
+    _compare(expected.audit, got.audit)
+    _compare(crmmine.customer_table(expected.transactions, returns=expected.returns),
+             crmmine.customer_table(got.transactions, returns=got.returns))
+
+
+def test_glob_is_a_valid_report_data_path(tmp_path):
+    _write(_messy(30), tmp_path / "part-0.parquet")
+    pattern = str(tmp_path / "*.parquet")
+    assert crmmine.check_parameters(data_path=pattern)["data_path"] == pattern
+    with pytest.raises(ParameterError, match="does not exist"):
+        crmmine.check_parameters(data_path=str(tmp_path / "none-*.parquet"))
