@@ -25,6 +25,14 @@ __all__ = ["customer_table", "clv_summary", "cohort_cells", "basket_arrays", "pa
 _DAY_NS = 86_400 * 10**9
 
 
+def min_count(min_support: float, n: int) -> int:
+    """Smallest count meeting a relative, inclusive support (R arules: ``count >= min_support * n``),
+    float noise removed: the rule of :func:`crmmine.frequent_itemsets`."""
+    import math
+
+    return max(1, int(math.ceil(min_support * n - 1e-9)))
+
+
 def _index(values) -> pd.Index:
     from ..data.schema import STRING_DTYPE
 
@@ -240,8 +248,6 @@ def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None
     """
     import scipy.sparse as sp
 
-    from ..crosssell._itemsets import min_count
-
     counts, n = item_counts(tx, level=level)
     if n == 0:
         raise InputError(
@@ -272,8 +278,6 @@ def pair_counts(tx: LazyTransactions, *, min_support: float, level: str = "produ
     done where the lines are, so that only frequent pairs come back: columns ``item_a``,
     ``item_b`` (``item_a < item_b``) and ``count``.
     """
-    from ..crosssell._itemsets import min_count
-
     counts, n = item_counts(tx, level=level)
     minc = min_count(min_support, n)
     keep = counts.index[counts.to_numpy() >= minc]
