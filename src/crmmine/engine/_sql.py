@@ -47,6 +47,11 @@ DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE 
 SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))")
 
 
+def _finite(col: str) -> str:
+    """``col`` is a finite number (not NULL, NaN or infinite)."""
+    return f"({col} IS NOT NULL AND NOT isnan({col}) AND abs({col}) < CAST('inf' AS DOUBLE))"
+
+
 def _valid_amount(col: str = "amount") -> str:
     return f"{col} IS NOT NULL AND NOT isnan({col})"
 
@@ -185,7 +190,8 @@ def pair_counts_sql(lines: str, frequent: str, min_count: int) -> str:
 # ------------------------------------------------------------------------------ cleaning
 #: Reason codes of the cleaning rules (0 = kept), as in crmmine.clean.
 def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: tuple[str, ...],
-                     non_product_codes: frozenset[str], prefixes: tuple[str, ...], cancellation_prefix: str) -> str:
+                     non_product_codes: frozenset[str], prefixes: tuple[str, ...], cancellation_prefix: str,
+                     date_range=None) -> str:
     """Every line with the code of the first cleaning rule it breaks (0 when kept), before
     the ``extreme_value`` rule, which needs medians over the lines still kept."""
     from ..data.clean import CLEANING_RULES
@@ -193,9 +199,12 @@ def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: 
     code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
     cases = [
         f"WHEN order_date IS NULL THEN {code['unparseable_date']}",
-        f"WHEN quantity IS NULL OR isnan(quantity) OR amount IS NULL OR isnan(amount) "
-        f"THEN {code['unparseable_number']}",
+        f"WHEN NOT ({_finite('quantity')} AND {_finite('amount')}) THEN {code['unparseable_number']}",
     ]
+    if "implausible_date" in active and date_range is not None:
+        lo, hi = date_range
+        after = pd.Timestamp(hi).normalize() + pd.Timedelta(days=1)  # the last day counts whole
+        cases.append(f"WHEN order_date < {d.ts(lo)} OR order_date >= {d.ts(after)} THEN {code['implausible_date']}")
     if "missing_customer_id" in active:
         cases.append(f"WHEN customer_id IS NULL THEN {code['missing_customer_id']}")
     if "duplicate" in active:
@@ -225,6 +234,14 @@ def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: 
     cols = ", ".join(columns)
     return (f"SELECT {cols}, CAST(CASE {' '.join(cases)} ELSE 0 END AS INT) AS _reason "
             f"FROM (SELECT {cols}{dup} FROM {src}) s")
+
+
+def unit_price_expr(columns) -> str:
+    """The unit price of a line: ``unit_price``, else ``amount / quantity`` (NULL when undefined)."""
+    derived = "CASE WHEN quantity <> 0 THEN amount / quantity END"
+    if "unit_price" in columns:
+        return f"CASE WHEN unit_price IS NULL OR isnan(unit_price) THEN {derived} ELSE unit_price END"
+    return derived
 
 
 def robust_stats_sql(src: str, col: str, cond: str) -> str:

@@ -304,6 +304,7 @@ class LazyCleanResult:
     returns: LazyTransactions
     audit: pd.DataFrame
     params: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
 
     def to_pandas(self):
         """The same result as a :class:`crmmine.CleanResult` of pandas DataFrames (brings every line back)."""
@@ -313,7 +314,7 @@ class LazyCleanResult:
         rules = [r for r in CLEANING_RULES if r != "return"]
         rejected["reason"] = pd.Categorical(rejected["reason"].astype(object), categories=rules)
         return CleanResult(self.transactions.to_pandas(), rejected, self.returns.to_pandas(), self.audit.copy(),
-                           dict(self.params))
+                           dict(self.params), list(self.notes))
 
     def __repr__(self) -> str:
         return (f"LazyCleanResult(engine={self.transactions.engine!r}, "
@@ -321,8 +322,11 @@ class LazyCleanResult:
 
 
 def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str], prefixes: tuple[str, ...],
-          cancellation_prefix: str, extreme_z: float) -> LazyCleanResult:
+          cancellation_prefix: str, extreme_z: float, extreme_min_ratio: float, extreme_max_share: float,
+          date_range, notable_share: float, notable_line_share: float, skip=()) -> LazyCleanResult:
     """:func:`crmmine.clean` in the engine (parameters already checked): the same rules, the same order."""
+    import math
+
     from ..data.clean import CLEANING_RULES
     from ..text.labels import label
 
@@ -330,25 +334,47 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
     cols = tuple(tx.columns)
     code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
     sql = Q.clean_reason_sql("{src}", d, columns=cols, active=active, non_product_codes=codes, prefixes=prefixes,
-                             cancellation_prefix=cancellation_prefix)
+                             cancellation_prefix=cancellation_prefix, date_range=date_range)
     marked = tx.derive(sql, materialize=True)
-    if "extreme_value" in active:
+    info = {"quantity_limit": None, "price_limits": None, "candidates": 0, "flagged": 0, "capped": False}
+    if "extreme_value" in active:  # crmmine.data.clean.extreme_mask, in SQL
         cand = "_reason = 0 AND quantity > 0"
+        unit = Q.unit_price_expr(cols)
+        floor = math.log10(extreme_min_ratio)
+        scores = []
         sq = marked.arrow(Q.robust_stats_sql("{src}", "quantity", cand)).to_pylist()
-        if sq and sq[0]["n"] > 10:
-            zq = _z_expr("log10(quantity)", sq[0]["med"], 1.4826 * sq[0]["mad"])
-            tests = [f"({zq}) > {float(extreme_z)!r}"]
-            if "unit_price" in cols:
-                ok = cand + " AND unit_price > 0"
-                sp_ = marked.arrow(Q.robust_stats_sql("{src}", "unit_price", ok)).to_pylist()
-                if sp_ and sp_[0]["n"] > 10:
-                    zp = _z_expr("log10(unit_price)", sp_[0]["med"], 1.4826 * sp_[0]["mad"])
-                    tests.append(f"(unit_price > 0 AND abs({zp}) > {float(extreme_z)!r})")
-            rule = f"CASE WHEN {cand} AND ({' OR '.join(tests)}) THEN {code['extreme_value']} ELSE _reason END"
-            marked = marked.derive(f"SELECT {', '.join(cols)}, CAST({rule} AS INT) AS _reason FROM {{src}}",
+        n_cand = sq[0]["n"] if sq else 0
+        info["candidates"] = int(n_cand)
+        if n_cand > 10:
+            t = max(extreme_z * (1.4826 * sq[0]["mad"]), floor)
+            scores.append(f"(log10(quantity) - {sq[0]['med']!r}) / {t!r}")
+            info["quantity_limit"] = float(10 ** (sq[0]["med"] + t))
+        pv = marked.derive(f"SELECT ({unit}) AS p FROM {{src}} WHERE {cand}")
+        sp_ = pv.arrow(Q.robust_stats_sql("{src}", "p", f"p > 0 AND {Q._finite('p')}")).to_pylist()
+        if sp_ and sp_[0]["n"] > 10:
+            t = max(extreme_z * (1.4826 * sp_[0]["mad"]), floor)
+            scores.append(f"CASE WHEN ({unit}) > 0 AND {Q._finite('(' + unit + ')')} THEN "
+                          f"abs(log10({unit}) - {sp_[0]['med']!r}) / {t!r} ELSE 0.0 END")
+            info["price_limits"] = (float(10 ** (sp_[0]["med"] - t)), float(10 ** (sp_[0]["med"] + t)))
+        if scores:
+            score = scores[0] if len(scores) == 1 else f"greatest({scores[0]}, {scores[1]})"
+            order = "source_line" if "source_line" in cols else ", ".join(cols)
+            scored = marked.derive(f"SELECT *, CASE WHEN {cand} THEN {score} ELSE 0.0 END AS _score FROM {{src}}")
+            n_ext = int(scored.arrow("SELECT count(*) AS n FROM {src} WHERE _score > 1.0").column(0)[0].as_py())
+            cap = max(int(math.floor(extreme_max_share * n_cand)), 5)
+            rank = ""
+            if n_ext > cap:
+                info["capped"] = True
+                rank = f" AND _rank <= {cap}"
+            ranked = scored.derive(f"SELECT *, row_number() OVER (ORDER BY _score DESC, {order}) AS _rank FROM {{src}}"
+                                   if rank else "SELECT *, 0 AS _rank FROM {src}")
+            info["flagged"] = min(n_ext, cap) if rank else n_ext
+            rule = f"CASE WHEN _score > 1.0{rank} THEN {code['extreme_value']} ELSE _reason END"
+            marked = ranked.derive(f"SELECT {', '.join(cols)}, CAST({rule} AS INT) AS _reason FROM {{src}}",
                                    materialize=True)
     audit_raw = marked.arrow("SELECT _reason AS r, count(*) AS n, sum(CASE WHEN amount IS NULL OR isnan(amount) "
-                             "THEN 0.0 ELSE amount END) AS a FROM {src} GROUP BY _reason").to_pylist()
+                             "OR abs(amount) = CAST('inf' AS DOUBLE) THEN 0.0 ELSE amount END) AS a "
+                             "FROM {src} GROUP BY _reason").to_pylist()
     by = {row["r"]: (int(row["n"]), float(row["a"] or 0.0)) for row in audit_raw}
     n = sum(v[0] for v in by.values())
     total = sum(v[1] for v in by.values())
@@ -360,14 +386,38 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
     rows.append(("kept", label("audit.kept"), by.get(0, (0, 0.0))[0], by.get(0, (0, 0.0))[1]))
     audit = pd.DataFrame(rows, columns=["rule", "description", "lines", "amount"])
     audit["share_of_lines"] = audit["lines"] / max(n, 1)
+    audit["share_of_amount"] = audit["amount"] / total if total else 0.0
+    removed = ~audit["rule"].isin(["input", "kept"])
+    audit["notable"] = removed & ((audit["share_of_lines"] > notable_line_share) |
+                                  (audit["share_of_amount"].abs() > notable_share))
+    notes = [label("clean.note.notable", rule=r.rule, description=r.description, lines=int(r.lines),
+                   share_lines=r.share_of_lines, share_amount=r.share_of_amount)
+             for r in audit[audit["notable"]].itertuples()]
+    if info["capped"]:
+        notes.append(label("clean.note.extreme_capped", flagged=info["flagged"], share=extreme_max_share))
+    loud = [t for t, r in zip(notes, audit.loc[audit["notable"], "rule"]) if r != "return"] + \
+        notes[int(audit["notable"].sum()):]
+    if loud:
+        warnings.warn("Cleaning removed a notable share of the data: " + " ".join(loud) +
+                      " See CleanResult.audit; switch a rule off with clean(..., skip_rules=[...]).",
+                      CrmmineWarning, stacklevel=3)
     keep_cols = ", ".join(cols)
     reject_case = " ".join(f"WHEN {code[r]} THEN {d.string(r)}" for r in CLEANING_RULES if r != "return")
+    params = {"skip_rules": list(skip), "duplicates_are_units": False, "non_product_codes": sorted(codes),
+              "non_product_prefixes": list(prefixes), "cancellation_prefix": cancellation_prefix,
+              "extreme_z": float(extreme_z), "extreme_min_ratio": float(extreme_min_ratio),
+              "extreme_max_share": float(extreme_max_share),
+              "date_range": [str(pd.Timestamp(date_range[0]).date()), str(pd.Timestamp(date_range[1]).date())],
+              "notable_share": float(notable_share), "notable_line_share": float(notable_line_share),
+              "extreme": info}
     return LazyCleanResult(
         transactions=marked.derive(f"SELECT {keep_cols} FROM {{src}} WHERE _reason = 0"),
         rejected=marked.derive(f"SELECT {keep_cols}, CASE _reason {reject_case} END AS reason FROM {{src}} "
                                f"WHERE _reason NOT IN (0, {code['return']})"),
         returns=marked.derive(f"SELECT {keep_cols} FROM {{src}} WHERE _reason = {code['return']}"),
         audit=audit,
+        params=params,
+        notes=notes,
     )
 
 
