@@ -90,6 +90,9 @@ from .churn import (
 from .crosssell import read_baskets
 from .datasets import make_shop
 # (end of data area imports)
+# --- scale: DuckDB / Spark engines for logs larger than memory ---
+from . import engine
+from .engine import LazyCleanResult, LazyTransactions
 
 __version__ = "0.1.0"
 
@@ -174,4 +177,9 @@ __all__ = [
     "make_shop",
     "read_baskets",
     # (end of data area names)
+    # --- scale names ---
+    "engine",
+    "LazyCleanResult",
+    "LazyTransactions",
+    # (end of scale names)
 ]

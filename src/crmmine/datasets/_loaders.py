@@ -112,7 +112,7 @@ def load_cdnow_sample(path=None) -> pd.DataFrame:
 
 
 def load_clean(data_path="sample", *, schema="auto", encoding: str = "auto", dayfirst: bool | None = None,
-               header: bool | None = None, sheet_name=None, **clean_options) -> CleanResult:
+               header: bool | None = None, sheet_name=None, engine="auto", **clean_options) -> CleanResult:
     """Read a transaction file and clean it: :func:`read_transactions` then :func:`clean`.
 
     Parameters
@@ -122,13 +122,19 @@ def load_clean(data_path="sample", *, schema="auto", encoding: str = "auto", day
         Online Retail sample.
     schema, encoding, dayfirst, header, sheet_name
         Passed to :func:`crmmine.read_transactions` (the reading choices).
+    engine : {"auto", "pandas", "duckdb"} or SparkSession, default="auto"
+        Passed to :func:`crmmine.read_transactions`. With an engine the file is read and
+        cleaned there (out of core with DuckDB) and only the clean result comes back as
+        pandas (the reports' ``-p engine=duckdb``).
     **clean_options
         Passed to :func:`crmmine.clean` (the cleaning choices: ``skip_rules``, ``extreme_z``, ...).
     """
     from ..data.clean import clean
     from ..data.io import read_transactions
+    from ..engine.lazy import is_lazy
 
     path = online_retail_sample_path() if str(data_path) == "sample" else data_path
     tx = read_transactions(path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
-                           sheet_name=sheet_name)
-    return clean(tx, **clean_options)
+                           sheet_name=sheet_name, engine=engine)
+    result = clean(tx, **clean_options)
+    return result.to_pandas() if is_lazy(tx) else result

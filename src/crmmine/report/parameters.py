@@ -36,11 +36,18 @@ _choice = check_choice
 _str = check_str
 
 
+def _glob_matches(v: str) -> bool:
+    """A glob pattern (``orders/*.parquet``) that names at least one file."""
+    import glob
+
+    return any(ch in v for ch in "*?[") and bool(glob.glob(str(Path(v).expanduser()), recursive=True))
+
+
 def _data_path(name, v):
     if isinstance(v, Path):
         v = str(v)
     v = _str(name, v)
-    if v != "sample" and not Path(v).expanduser().exists():
+    if v != "sample" and not Path(v).expanduser().exists() and not _glob_matches(v):
         raise ParameterError(
             f"The '{name}' parameter points to {v!r}, which does not exist. Give the path of a transaction file, "
             "or 'sample' for the bundled sample."
@@ -98,6 +105,8 @@ PARAMETER_RULES = {
     "min_len": lambda n, v: _int(n, v, lo=1),
     "max_rules": lambda n, v: _int(n, v, lo=1, none_ok=True),
     "max_basket_size": lambda n, v: _int(n, v, lo=1, none_ok=True),
+    # --- scale: where the log is read and cleaned ---
+    "engine": lambda n, v: _choice(n, v, ("auto", "pandas", "duckdb")),
 }
 
 
