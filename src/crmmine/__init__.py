@@ -86,6 +86,39 @@ from .churn import (
 
 # --- new areas: add an import block per area below this line ---
 
+# --- behaviour: events, funnels, prospects, abandoned carts ---
+from .behaviour import (
+    EVENT_TYPES,
+    EventLog,
+    PropensityBacktest,
+    PropensityEvaluation,
+    PropensityModel,
+    abandoned_carts,
+    activity_matrix,
+    cart_outcomes,
+    evaluate_propensity,
+    event_baskets,
+    events_to_transactions,
+    funnel,
+    funnel_dropouts,
+    item_conversion,
+    load_events,
+    propensity_backtest,
+    propensity_cutoffs,
+    propensity_features,
+    propensity_finding,
+    propensity_labels,
+    prospect_list,
+    read_events,
+    sessionize,
+    time_to_purchase,
+    traffic_by,
+    traffic_summary,
+    validate_events,
+    viewed_not_bought,
+)
+# (end of behaviour)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -165,4 +198,34 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- behaviour names ---
+    "EVENT_TYPES",
+    "EventLog",
+    "PropensityBacktest",
+    "PropensityEvaluation",
+    "PropensityModel",
+    "abandoned_carts",
+    "activity_matrix",
+    "cart_outcomes",
+    "evaluate_propensity",
+    "event_baskets",
+    "events_to_transactions",
+    "funnel",
+    "funnel_dropouts",
+    "item_conversion",
+    "load_events",
+    "propensity_backtest",
+    "propensity_cutoffs",
+    "propensity_features",
+    "propensity_finding",
+    "propensity_labels",
+    "prospect_list",
+    "read_events",
+    "sessionize",
+    "time_to_purchase",
+    "traffic_by",
+    "traffic_summary",
+    "validate_events",
+    "viewed_not_bought",
+    # (end of behaviour names)
 ]
