@@ -27,7 +27,7 @@ TAOBAO_LINES = (
     "2,200,20,pv,1511600000\n"
     "2,200,20,pv,1511600000\n"      # exact duplicate of the line before
     "3,300,30,pv,1505000000\n"      # 2017-09-10: before the data set's period
-    "3,300,30,click,1511600000\n"   # an unknown word
+    "3,300,30,share,1511600000\n"   # an unknown word
     "3,300,30,pv"                   # cut off: no time, no final newline
 )
 
@@ -51,7 +51,7 @@ def test_taobao_preset_keeps_or_rejects_every_line(taobao_file):
     reasons = dict(zip(log.rejected["source_line"], log.rejected["reason"].astype(str)))
     assert reasons == {6: "duplicate", 7: "out_of_window", 8: "unknown_event_type", 9: "truncated_line"}
     assert log.rejected.loc[log.rejected["reason"] == "truncated_line", "raw_line"].item() == "3,300,30,pv"
-    assert log.rejected.loc[log.rejected["reason"] == "unknown_event_type", "source_event"].item() == "click"
+    assert log.rejected.loc[log.rejected["reason"] == "unknown_event_type", "source_event"].item() == "share"
     audit = log.audit.set_index("rule")["lines"]
     assert audit["input"] == 9 and audit["kept"] == 5
     assert audit.drop(["input"]).sum() == audit["input"]

@@ -71,7 +71,7 @@ def test_time_to_purchase_and_cart_outcomes(tiny):
 def test_activity_matrix_and_traffic_by(tiny):
     m = crmmine.activity_matrix(tiny)
     assert m.shape == (7, 24) and m.to_numpy().sum() == len(tiny)
-    assert m.loc[0, 10] == 4            # 2024-01-01 is a Monday: a's three events at 10h and none other
+    assert m.loc[0, 10] == 3            # 2024-01-01 is a Monday: a views twice and carts at 10h
     assert crmmine.activity_matrix(tiny, value="users").loc[0, 10] == 1
     assert crmmine.activity_matrix(tiny, event_type="purchase").to_numpy().sum() == 1
     tb = crmmine.traffic_by(tiny, by="day")
@@ -121,4 +121,4 @@ def test_planted_stage_rates_are_recovered():
         assert abs(f.loc[stage, "step_conversion"] - p) < 3.5 * se, (stage, f.loc[stage, "step_conversion"], p)
     # bouncers are exactly the visitors with a single page view
     s = crmmine.traffic_summary(ev)
-    assert s["bounce_rate"] == pytest.approx((v["kind"] == "bouncer").mean(), abs=0.01)
+    assert s["bounce_rate"] == pytest.approx((v["kind"] == "bouncer").mean(), abs=0.002)

@@ -33,8 +33,8 @@ def test_features_see_nothing_after_the_cutoff(shop):
 def test_labels_by_hand():
     df = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"], "item_id": ["x"] * 5,
                        "event_type": ["view", "purchase", "view", "purchase", "view"],
-                       "event_time": pd.to_datetime(["2024-01-01", "2024-01-02 12:00", "2024-01-01", "2024-01-05",
-                                                     "2024-01-03"])})
+                       "event_time": pd.to_datetime(["2024-01-01 00:00", "2024-01-02 12:00", "2024-01-01 00:00", "2024-01-05 00:00",
+                                                     "2024-01-03 00:00"])})
     ev = crmmine.read_events(df).events
     lab = crmmine.propensity_labels(ev, cutoff="2024-01-02", horizon_days=1)
     assert lab.to_dict() == {"a": True, "b": False}        # c is not seen by the cutoff

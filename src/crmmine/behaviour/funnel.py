@@ -53,9 +53,10 @@ def _group_codes(ev: pd.DataFrame, by: str) -> tuple[np.ndarray, pd.Index]:
         labels = pd.DatetimeIndex(pd.to_datetime((np.arange(g.max() + 1 if len(g) else 0) + lo) * 86400, unit="s"),
                                   name="day")
         return g, labels
+    sec = K.seconds(t)
     if by == "hour":
-        return t.dt.hour.to_numpy().astype(np.int64), pd.RangeIndex(24, name="hour")
-    return t.dt.weekday.to_numpy().astype(np.int64), pd.RangeIndex(7, name="weekday")
+        return (sec % 86400) // 3600, pd.RangeIndex(24, name="hour")
+    return (sec // 86400 + 3) % 7, pd.RangeIndex(7, name="weekday")  # 1970-01-01 was a Thursday (Monday = 0)
 
 
 def funnel(events, *, stages=("view", "cart_or_favourite", "purchase"), by=None) -> pd.DataFrame:
@@ -246,8 +247,8 @@ def activity_matrix(events, *, event_type=None, value="events") -> pd.DataFrame:
                              f"Got {event_type!r} instead.")
     if value not in ("events", "users"):
         raise ParameterError(f"The 'value' parameter must be one of 'events', 'users'. Got {value!r} instead.")
-    t = ev["event_time"]
-    cell = (t.dt.weekday.to_numpy() * 24 + t.dt.hour.to_numpy()).astype(np.int64)
+    sec = K.seconds(ev["event_time"])
+    cell = ((sec // 86400 + 3) % 7) * 24 + (sec % 86400) // 3600  # 1970-01-01 was a Thursday (Monday = 0)
     keep = np.ones(len(ev), dtype=bool) if event_type is None else (ev["event_type"] == event_type).to_numpy()
     if value == "events":
         counts = np.bincount(cell[keep], minlength=168)

@@ -27,7 +27,7 @@ def _level_col(ev, level):
     return col
 
 
-def item_conversion(events, *, level="item", min_viewers=1) -> pd.DataFrame:
+def item_conversion(events, *, level="item", min_viewers=0) -> pd.DataFrame:
     """Views, carts, favourites, purchases and conversion per item (or category).
 
     Returns

@@ -179,6 +179,7 @@ def make_events(n_visitors=5_000, *, n_items=1_000, n_categories=40, start="2026
     sess_t = arrival[sess_v] + _cum_within(gaps, S).astype(np.int64)
     ks = kind[sess_v]
     n_views = np.where(ks == 0, 1, np.where(ks == 1, 1 + rng.poisson(2.5, len(ks)), 2 + rng.poisson(3.0, len(ks))))
+    n_views[(ks == 1) & (sess_k == 0)] = np.maximum(n_views[(ks == 1) & (sess_k == 0)], 2)  # only bouncers bounce
     view_s, _ = _within(n_views)
     offs = rng.exponential(90, len(view_s)) + 5
     view_t = sess_t[view_s] + _cum_within(offs, n_views).astype(np.int64)
