@@ -62,6 +62,7 @@ from .summaries import (
     summarise_prospects,
     summarise_time_to_purchase,
     summarise_traffic,
+    traffic_table,
 )
 
 __all__ = [
@@ -75,5 +76,5 @@ __all__ = [
     "propensity_labels", "prospect_list",
     "readable_table", "summarise_carts", "summarise_categories", "summarise_event_rules", "summarise_events",
     "summarise_funnel", "summarise_items", "summarise_peak", "summarise_prospects", "summarise_time_to_purchase",
-    "summarise_traffic",
+    "summarise_traffic", "traffic_table",
 ]

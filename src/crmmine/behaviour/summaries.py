@@ -22,6 +22,7 @@ __all__ = [
     "summarise_items",
     "summarise_event_rules",
     "readable_table",
+    "traffic_table",
 ]
 
 
@@ -183,5 +184,25 @@ def readable_table(df, *, columns=None, lang=None) -> pd.DataFrame:
             out[c] = s.dt.strftime("%Y-%m-%d %H:%M")
         elif s.dtype == object and len(s) and isinstance(s.iloc[0], (frozenset, set)):
             out[c] = [_set_text(v) for v in s]
+    for c, prefix in (("scorer", "behaviour.scorer."), ("stage", "behaviour.stage.")):
+        if c in out.columns:
+            out[c] = [label(prefix + str(v), lang) if prefix + str(v) in LABELS else v for v in out[c]]
     names = {c: label(f"behaviour.col.{c}", lang) if f"behaviour.col.{c}" in LABELS else c for c in out.columns}
     return out.rename(columns=names)
+
+
+_TRAFFIC_ROWS = ("pv", "uv", "pv_per_uv", "buyers", "paying_rate", "repurchase_rate", "bounce_rate",
+                 "cart_abandonment_rate", "median_hours_to_purchase")
+
+
+def traffic_table(summary, *, lang=None) -> pd.DataFrame:
+    """The headline figures of :func:`traffic_summary` as a two-column table for a person."""
+    if not isinstance(summary, pd.Series) or "pv" not in summary.index:
+        raise ParameterError("The 'summary' parameter must be the Series of traffic_summary.")
+    values = []
+    for k in _TRAFFIC_ROWS:
+        v = summary[k]
+        values.append(_pct(float(v)) if k.endswith("_rate") else f"{int(v):,}" if k in ("pv", "uv", "buyers")
+                      else f"{float(v):,.1f}")
+    return pd.DataFrame({label("behaviour.col.metric", lang): [label(f"behaviour.traffic.{k}", lang) for k in _TRAFFIC_ROWS],
+                         label("behaviour.col.value", lang): values})
