@@ -34,3 +34,14 @@ def cdnow_sample_path(shared_data):
 @pytest.fixture(scope="session")
 def cdnow_master_path(shared_data):
     return shared_data / "cdnow" / "CDNOW_master.txt"
+
+
+@pytest.fixture(scope="session")
+def taobao_path(shared_data):
+    path = shared_data / "taobao_userbehavior" / "UserBehavior_head.csv"
+    if not path.exists():
+        msg = f"the Taobao events are not at {path}"
+        if os.environ.get("CRMMINE_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return path
