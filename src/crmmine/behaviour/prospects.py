@@ -438,24 +438,59 @@ def propensity_finding(result, *, metric="pr_auc", tolerance=0.01, lang=None) ->
                  n=f"{int(ev.metrics['n_visitors'].iloc[0]):,}")
 
 
-def _ago(hours: np.ndarray, lang) -> list[str]:
-    days = np.floor(hours / 24).astype(int)
-    return [label("behaviour.ago.hours", lang, n=int(h)) if h < 48 else label("behaviour.ago.days", lang, n=d)
-            for h, d in zip(hours, days)]
+def _fill(template: str, **columns) -> pd.Series:
+    """``template.format(**row)`` for every row, vectorised: literal parts and columns concatenated."""
+    import string
+
+    n = len(next(iter(columns.values())))
+    out = pd.Series([""] * n, dtype=object)
+    for literal, field, _, _ in string.Formatter().parse(template):
+        if literal:
+            out = out + literal
+        if field is not None:
+            out = out + pd.Series(columns[field]).astype(str).to_numpy(dtype=object)
+    return out
 
 
-def _remind_items(ev: pd.DataFrame, customers: pd.Index, n_items: int) -> pd.Series:
-    """Per customer: up to ``n_items`` items carted, favourited or viewed most (weights 3, 2, 1), joined by '|'."""
-    sub = ev.loc[ev["customer_id"].isin(customers).to_numpy() & (ev["event_type"] != "purchase").to_numpy(),
-                 ["customer_id", "item_id", "event_type", "event_time"]]
-    w = np.select([sub["event_type"] == "cart", sub["event_type"] == "favourite"], [3, 2], 1)
-    cust = sub["customer_id"].astype(str).to_numpy()
-    item = sub["item_id"].astype(str).to_numpy()
-    s = pd.DataFrame({"c": cust, "i": item, "w": w, "t": sub["event_time"].to_numpy()})
-    s = s.groupby(["c", "i"], sort=False).agg(w=("w", "sum"), t=("t", "max")).reset_index()
-    s = s.sort_values(["c", "w", "t", "i"], ascending=[True, False, False, True], kind="stable")
-    s = s.groupby("c", sort=False).head(n_items)
-    return s.groupby("c", sort=False)["i"].agg("|".join)
+def _ago(hours: np.ndarray, lang) -> np.ndarray:
+    """'5 h ago' under two days, else '3 days ago' (words from :mod:`crmmine.text`)."""
+    h = np.floor(hours).astype(np.int64)
+    in_hours = _fill(label("behaviour.ago.hours", lang), n=h)
+    in_days = _fill(label("behaviour.ago.days", lang), n=h // 24)
+    return np.where(h < 48, in_hours.to_numpy(), in_days.to_numpy())
+
+
+def _remind_items(ev: pd.DataFrame, n_items: int) -> pd.Series:
+    """Per prospect (no purchase in ``ev``): up to ``n_items`` items carted, favourited or viewed most (weights
+    3, 2, 1), joined by '|'. Ties go to the item seen last, then the smaller item id; vectorised on codes.
+    """
+    cust, cust_labels = K.factor(ev["customer_id"])
+    item, item_labels = K.factor(ev["item_id"])
+    et_all = ev["event_type"].cat.codes.to_numpy()
+    buyer = np.bincount(cust[(et_all == K.BUY) & (cust >= 0)], minlength=len(cust_labels)) > 0
+    keep = ~buyer[np.maximum(cust, 0)] & (cust >= 0) & (item >= 0)
+    et = et_all[keep]
+    w = np.select([et == K.CART, et == K.FAV], [3, 2], 1)
+    n_i = max(len(item_labels), 1)
+    key = cust[keep] * n_i + item[keep]
+    g = pd.DataFrame({"k": key, "w": w, "t": K.seconds(ev["event_time"])[keep]}).groupby("k", sort=False)
+    agg = pd.DataFrame({"w": g["w"].sum(), "t": g["t"].max()})
+    k = agg.index.to_numpy()
+    c, i = k // n_i, k % n_i
+    item_rank = np.argsort(np.argsort(np.asarray(item_labels.astype(str)), kind="stable"), kind="stable")
+    order = np.lexsort((item_rank[i], -agg["t"].to_numpy(), -agg["w"].to_numpy(), c))
+    c, i = c[order], i[order]
+    pos = np.arange(len(c)) - np.searchsorted(c, c, side="left")
+    top = pos < n_items
+    c, i, pos = c[top], i[top], pos[top]
+    names = np.asarray(item_labels.astype(str), dtype=object)[i]
+    joined = pd.Series(names, dtype=object)
+    out = pd.Series([""] * len(cust_labels), dtype=object)
+    for p in range(n_items):  # a few columns, not a loop over customers
+        sel = pos == p
+        prefix = "" if p == 0 else "|"
+        out.iloc[c[sel]] = (out.iloc[c[sel]].to_numpy() + prefix + joined[sel].to_numpy()).astype(object)
+    return pd.Series(out.to_numpy(), index=pd.Index(cust_labels.astype(str)))
 
 
 def prospect_list(events, model, *, as_of=None, windows=(1, 3), n_items=3, lang=None) -> pd.DataFrame:
@@ -492,17 +527,18 @@ def prospect_list(events, model, *, as_of=None, windows=(1, 3), n_items=3, lang=
     order = np.lexsort((out["customer_id"].astype(str).to_numpy(), -out["p_purchase"].to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    ago = _ago(out["hours_since_last_event"].to_numpy(), lang)
-    cat = out["top_category"].fillna("-").astype(str).to_numpy()
+    cols = dict(ago=_ago(out["hours_since_last_event"].to_numpy(), lang),
+                category=out["top_category"].fillna("-").astype(str).to_numpy(),
+                repeats=out["max_views_one_item"].to_numpy())
     kind = np.select([out["items_in_cart"] > 0, out["items_favourited"] > 0], ["cart", "favourite"], "view")
-    n_of = np.select([kind == "cart", kind == "favourite"], [out["items_in_cart"], out["items_favourited"]],
-                     out["items_viewed"])
-    reps = out["max_views_one_item"].to_numpy()
-    templates = {k: label(f"behaviour.reason.{k}", lang) for k in ("cart", "favourite", "view")}
-    out["reason"] = [templates[k].format(n=int(n), category=c, ago=a, repeats=int(r))
-                     for k, n, c, a, r in zip(kind, n_of, cat, ago, reps)]
-    remind = _remind_items(_before(ev, as_of), pd.Index(out["customer_id"]), n_items)
-    out["remind_items"] = out["customer_id"].astype(str).map(remind).fillna("")
+    reason = np.empty(len(out), dtype=object)
+    for k, n_col in (("cart", "items_in_cart"), ("favourite", "items_favourited"), ("view", "items_viewed")):
+        sel = kind == k  # three sentence forms, each filled for all its prospects at once
+        reason[sel] = _fill(label(f"behaviour.reason.{k}", lang), n=out[n_col].to_numpy()[sel],
+                            **{c: v[sel] for c, v in cols.items()}).to_numpy()
+    out["reason"] = reason
+    remind = _remind_items(_before(ev, as_of), n_items)
+    out["remind_items"] = out["customer_id"].astype(str).map(remind).fillna("").to_numpy()
     cols = ["rank", "customer_id", "p_purchase", "views", "carts", "favourites", "items_in_cart", "top_category",
             "hours_since_last_event", "reason", "remind_items"]
     out["customer_id"] = out["customer_id"].astype(str)
