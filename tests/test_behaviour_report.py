@@ -60,3 +60,19 @@ def test_summary_errors():
         bh.summarise_events(crmmine.load_events().events)
     with pytest.raises(ParameterError, match="The 'summary' parameter must be the Series of traffic_summary"):
         bh.traffic_table({"pv": 1})
+
+
+@pytest.mark.slow
+def test_crmmine_report_behaviour_on_the_taobao_log(tmp_path, taobao_path, capsys):
+    """The issue's command: `crmmine report behaviour --data <Taobao file> --schema taobao`."""
+    import json
+
+    from crmmine.cli import main
+
+    assert main(["report", "behaviour", "--data", str(taobao_path), "--schema", "taobao", "--out", str(tmp_path)]) == 0
+    run = crmmine.report.latest_run(tmp_path, "behaviour")
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok" and manifest["input"]["lines"] == {"input": 84_476, "events": 84_440,
+                                                                         "rejected": 36}
+    names = {a["file"] for a in manifest["artifacts"]}
+    assert {"prospects.csv", "abandoned_carts.csv", "funnel_dropouts.csv", "propensity_metrics.csv"} <= names
