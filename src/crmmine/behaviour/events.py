@@ -202,6 +202,18 @@ def _ends_with_newline(path: Path, gz: bool) -> bool:
         return fh.read(1) == b"\n"
 
 
+def _last_line(path: Path) -> str | None:
+    """The text of a plain file's last line when the file does not end with a newline, else None."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 4096))
+        tail = fh.read()
+    if tail.endswith(b"\n") or b"\n" not in tail:
+        return None
+    return tail.rsplit(b"\n", 1)[1].decode("utf-8", errors="replace").rstrip("\r")
+
+
 def _encoding(sample: bytes) -> str:
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -270,7 +282,11 @@ def _read_text(path: Path, schema) -> tuple[pd.DataFrame, np.ndarray, list[tuple
         names_known = names if names is not None else [f for f in fields]
         table = read(True)
         if bad and any(n is None for n, _ in bad):
-            table = read(False)  # line numbers of bad rows are only known single-threaded
+            last = _last_line(path) if not gz and len(bad) == 1 else None
+            if last is not None and bad[0][1] == last:  # the usual case: only the last line is cut off
+                bad[0] = ((1 if names is not None else 2) + table.num_rows, last)
+            else:
+                table = read(False)  # line numbers of bad rows are only known single-threaded
     except (pa.ArrowInvalid, UnicodeDecodeError) as err:
         raise NotATableError(f"{path} cannot be read as a table ({str(err).splitlines()[0]}). "
                              "Check the separator and quoting.") from None
