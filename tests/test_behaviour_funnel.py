@@ -122,3 +122,9 @@ def test_planted_stage_rates_are_recovered():
     # bouncers are exactly the visitors with a single page view
     s = crmmine.traffic_summary(ev)
     assert s["bounce_rate"] == pytest.approx((v["kind"] == "bouncer").mean(), abs=0.002)
+
+
+def test_cart_outcomes_as_of_sees_nothing_later(tiny):
+    o = crmmine.cart_outcomes(tiny, hours=1, as_of="2024-01-01 10:30")
+    assert o["customer_id"].astype(str).tolist() == ["a"]
+    assert not o["bought_in_time"].item() and not o["judged"].item()   # the purchase at 11:06 is not seen yet

@@ -97,7 +97,6 @@ def funnel(events, *, stages=("view", "cart_or_favourite", "purchase"), by=None)
                              "instead.")
     c = K.codes(ev)
     ok = c.cust >= 0
-    etype_counts_cols = []
     if by is None:
         seen = K.seen_matrix(c.cust[ok], c.etype[ok], c.n_customers)
         counts = np.bincount(c.etype, minlength=4)
@@ -123,7 +122,6 @@ def funnel(events, *, stages=("view", "cart_or_favourite", "purchase"), by=None)
             pairs = pd.unique(uniq[sel] // 4)
             u = np.bincount(pairs // max(c.n_customers, 1), minlength=n_g)
         rows.append(pd.DataFrame({by: labels, "stage": s, "events": ev_counts[:, cols].sum(axis=1), "users": u}))
-    del etype_counts_cols
     out = pd.concat(rows, ignore_index=True)
     out["stage"] = pd.Categorical(out["stage"], categories=list(stages), ordered=True)
     out = out.sort_values([by, "stage"], kind="stable").reset_index(drop=True)
@@ -308,6 +306,8 @@ def cart_outcomes(events, *, hours: int = 24, as_of=None) -> pd.DataFrame:
     ev = validate_events(events)
     hours = check_int("hours", hours, lo=1)
     as_of = check_date("as_of", as_of)
+    if as_of is not None:
+        ev = ev.loc[(ev["event_time"] <= as_of).to_numpy()]
     c = K.codes(ev)
     key, _ = _pair_keys(ev, c)
     cart = c.etype == K.CART
@@ -320,7 +320,7 @@ def cart_outcomes(events, *, hours: int = 24, as_of=None) -> pd.DataFrame:
     pos = pd.Series(np.flatnonzero(cart)).groupby(key[cart]).first()  # a row of each pair's first cart
     rows = pos.loc[first_cart.index].to_numpy()
     fb = first_buy.reindex(first_cart.index).to_numpy()
-    end = K.seconds(pd.Series([as_of])) [0] if as_of is not None else (c.t.max() if len(c.t) else 0)
+    end = int(K.seconds(pd.Series([as_of]))[0]) if as_of is not None else (int(c.t.max()) if len(c.t) else 0)
     carted = first_cart.to_numpy()
     return pd.DataFrame({
         "customer_id": ev["customer_id"].to_numpy()[rows], "item_id": ev["item_id"].to_numpy()[rows],
