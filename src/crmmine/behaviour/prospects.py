@@ -453,11 +453,11 @@ def _fill(template: str, **columns) -> pd.Series:
 
 
 def _ago(hours: np.ndarray, lang) -> np.ndarray:
-    """'5 h ago' under two days, else '3 days ago' (words from :mod:`crmmine.text`)."""
+    """'less than an hour ago', '5 h ago' under two days, else '3 days ago' (words from :mod:`crmmine.text`)."""
     h = np.floor(hours).astype(np.int64)
     in_hours = _fill(label("behaviour.ago.hours", lang), n=h)
     in_days = _fill(label("behaviour.ago.days", lang), n=h // 24)
-    return np.where(h < 48, in_hours.to_numpy(), in_days.to_numpy())
+    return np.where(h < 1, label("behaviour.ago.now", lang), np.where(h < 48, in_hours.to_numpy(), in_days.to_numpy()))
 
 
 def _remind_items(ev: pd.DataFrame, n_items: int) -> pd.Series:

@@ -49,6 +49,7 @@ LABELS = {
         "zh": "简单基准“{baseline}”在{metric}上优于购买倾向模型（{baseline_value} 对 {model_value}）；"
               "测试窗口内 {n} 位潜在客户中有 {rate} 购买：营销活动请按基准排序。"},
     # --- reasons of a prospect ---------------------------------------------------
+    "behaviour.ago.now": {"en": "less than an hour ago", "zh": "不到一小时前"},
     "behaviour.ago.hours": {"en": "{n} h ago", "zh": "{n}小时前"},
     "behaviour.ago.days": {"en": "{n} days ago", "zh": "{n}天前"},
     "behaviour.reason.cart": {"en": "{n} item(s) in the cart, mostly category {category}; last seen {ago}",
