@@ -177,3 +177,13 @@ def test_validate_events_and_conversion_errors():
         crmmine.events_to_transactions(ev)
     with pytest.raises(ParameterError, match="The 'order_by' parameter must be one of"):
         crmmine.events_to_transactions(ev, order_by="day")
+
+
+def test_a_line_with_the_wrong_number_of_fields_in_the_middle(tmp_path):
+    p = tmp_path / "ub.csv"
+    p.write_text("1,100,10,pv,1511544070\n1,100,10,pv,1511544071,extra\n2,200,20,buy,1511600000\n", encoding="utf-8")
+    log = crmmine.read_events(p, schema="taobao")
+    assert log.events["source_line"].tolist() == [1, 3]
+    bad = log.rejected
+    assert bad["source_line"].tolist() == [2] and bad["reason"].astype(str).tolist() == ["malformed_line"]
+    assert bad["raw_line"].item() == "1,100,10,pv,1511544071,extra"
