@@ -284,8 +284,8 @@ def time_to_purchase(events) -> pd.DataFrame:
     rows = buy[ok]
     fv = fv[ok].astype(np.int64)
     return pd.DataFrame({
-        "customer_id": ev["customer_id"].to_numpy()[rows], "item_id": ev["item_id"].to_numpy()[rows],
-        "first_view": pd.to_datetime(fv, unit="s"), "purchase_time": ev["event_time"].to_numpy()[rows],
+        "customer_id": ev["customer_id"].take(rows).to_numpy(), "item_id": ev["item_id"].take(rows).to_numpy(),
+        "first_view": pd.to_datetime(fv, unit="s"), "purchase_time": ev["event_time"].take(rows).to_numpy(),
         "hours": (c.t[rows] - fv) / 3600.0,
     })
 
@@ -323,7 +323,7 @@ def cart_outcomes(events, *, hours: int = 24, as_of=None) -> pd.DataFrame:
     end = int(K.seconds(pd.Series([as_of]))[0]) if as_of is not None else (int(c.t.max()) if len(c.t) else 0)
     carted = first_cart.to_numpy()
     return pd.DataFrame({
-        "customer_id": ev["customer_id"].to_numpy()[rows], "item_id": ev["item_id"].to_numpy()[rows],
+        "customer_id": ev["customer_id"].take(rows).to_numpy(), "item_id": ev["item_id"].take(rows).to_numpy(),
         "carted_at": pd.to_datetime(carted, unit="s"),
         "bought_at": pd.to_datetime(fb, unit="s"),
         "bought_in_time": ~np.isnan(fb) & (fb - carted <= 3600 * hours),

@@ -69,6 +69,9 @@ def propensity_cutoffs(events, *, horizon_days=None, test_cutoff=None) -> dict:
 
 
 def _before(ev: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """The events up to ``cutoff`` (the table itself, not a copy, when nothing is later)."""
+    if len(ev) == 0 or ev["event_time"].max() <= cutoff:
+        return ev
     return ev.loc[(ev["event_time"] <= cutoff).to_numpy()]
 
 
@@ -484,13 +487,11 @@ def _remind_items(ev: pd.DataFrame, n_items: int) -> pd.Series:
     top = pos < n_items
     c, i, pos = c[top], i[top], pos[top]
     names = np.asarray(item_labels.astype(str), dtype=object)[i]
-    joined = pd.Series(names, dtype=object)
-    out = pd.Series([""] * len(cust_labels), dtype=object)
+    out = np.full(len(cust_labels), "", dtype=object)
     for p in range(n_items):  # a few columns, not a loop over customers
         sel = pos == p
-        prefix = "" if p == 0 else "|"
-        out.iloc[c[sel]] = (out.iloc[c[sel]].to_numpy() + prefix + joined[sel].to_numpy()).astype(object)
-    return pd.Series(out.to_numpy(), index=pd.Index(cust_labels.astype(str)))
+        out[c[sel]] = out[c[sel]] + ("" if p == 0 else "|") + names[sel]
+    return pd.Series(out, index=pd.Index(cust_labels.astype(str)))
 
 
 def prospect_list(events, model, *, as_of=None, windows=(1, 3), n_items=3, lang=None) -> pd.DataFrame:
@@ -586,16 +587,16 @@ def abandoned_carts(events, *, hours=24, as_of=None) -> pd.DataFrame:
     r = rows.reindex(keys).to_numpy()
     views = pd.Series(key[et == K.VIEW]).value_counts()
     favs = set(pd.unique(key[et == K.FAV]).tolist()) if (et == K.FAV).any() else set()
-    out = pd.DataFrame({"customer_id": h["customer_id"].to_numpy()[r].astype(str),
-                        "item_id": h["item_id"].to_numpy()[r].astype(str)})
+    out = pd.DataFrame({"customer_id": h["customer_id"].take(r).to_numpy().astype(str),
+                        "item_id": h["item_id"].take(r).to_numpy().astype(str)})
     if "category" in h.columns:
-        out["category"] = h["category"].to_numpy()[r].astype(str)
+        out["category"] = h["category"].take(r).to_numpy().astype(str)
     out["carted_at"] = pd.to_datetime(lc[abandoned], unit="s")
     out["hours_since_cart"] = (cut_s - lc[abandoned]) / 3600.0
     out["item_views"] = views.reindex(keys).fillna(0).to_numpy(dtype=np.int64)
     out["favourited"] = pd.Index(keys).isin(list(favs)) if favs else np.zeros(len(keys), dtype=bool)
     if "price" in h.columns:
-        out["price"] = h["price"].to_numpy()[r]
+        out["price"] = h["price"].take(r).to_numpy()
     bought_any = np.bincount(c.cust[(et == K.BUY) & (c.cust >= 0)], minlength=c.n_customers) > 0
     cust_codes = keys // n_items
     out["customer_open_carts"] = np.bincount(cust_codes, minlength=c.n_customers)[cust_codes]
