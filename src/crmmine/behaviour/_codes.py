@@ -41,7 +41,7 @@ def seconds(times: pd.Series) -> np.ndarray:
 
 def codes(ev: pd.DataFrame) -> Codes:
     cust, customers = factor(ev["customer_id"])
-    etype = ev["event_type"].cat.codes.to_numpy().astype(np.int64)
+    etype = ev["event_type"].cat.codes.to_numpy().astype(np.int8)
     return Codes(cust=cust, customers=customers, etype=etype, t=seconds(ev["event_time"]))
 
 

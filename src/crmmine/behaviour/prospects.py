@@ -99,12 +99,12 @@ def propensity_features(events, *, cutoff, windows=(1, 3), prospects_only=True) 
     ev = validate_events(events)
     cutoff = check_date("cutoff", cutoff, none_ok=False)
     windows = tuple(check_int("windows", w, lo=1) for w in windows)
-    h = _before(ev, cutoff)
+    h = ev  # masked below, not copied: the log may hold tens of millions of events
     c = K.codes(h)
     n = c.n_customers
-    ok = c.cust >= 0
-    cu, et, t = c.cust[ok], c.etype[ok], c.t[ok]
     cut_s = int(K.seconds(pd.Series([cutoff]))[0])
+    ok = (c.cust >= 0) & (c.t <= cut_s)
+    cu, et, t = c.cust[ok], c.etype[ok], c.t[ok]
     counts = np.bincount(cu * 4 + et, minlength=4 * n).reshape(n, 4)
     present = counts.sum(axis=1) > 0
     f = {"views": counts[:, K.VIEW], "carts": counts[:, K.CART], "favourites": counts[:, K.FAV],
