@@ -86,6 +86,11 @@ from .churn import (
 
 # --- new areas: add an import block per area below this line ---
 
+# --- data area (issue 11): basket-per-line files, shop shapes ---
+from .crosssell import read_baskets
+from .datasets import make_shop
+# (end of data area imports)
+
 # --- behaviour: events, funnels, prospects, abandoned carts ---
 from .behaviour import (
     EVENT_TYPES,
@@ -198,6 +203,10 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- data area (issue 11) ---
+    "make_shop",
+    "read_baskets",
+    # (end of data area names)
     # --- behaviour names ---
     "EVENT_TYPES",
     "EventLog",
