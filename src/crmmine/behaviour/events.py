@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dates import parse_dates
+from ..data.schema import EVENT_TYPE_DTYPE, EVENT_TYPES
 from ..errors import (
     CrmmineError,
     EmptySourceError,
@@ -66,9 +67,6 @@ __all__ = [
 #: Canonical event columns, in order.
 EVENT_COLUMNS: tuple[str, ...] = ("customer_id", "item_id", "category", "event_type", "event_time", "session_id",
                                   "price", "source_line")
-#: Canonical event types, in funnel order.
-EVENT_TYPES: tuple[str, ...] = ("view", "cart", "favourite", "purchase")
-EVENT_TYPE_DTYPE = pd.CategoricalDtype(list(EVENT_TYPES), ordered=True)
 _REQUIRED = ("customer_id", "item_id", "event_type", "event_time")
 _TEXT = ("customer_id", "item_id", "category", "session_id")
 

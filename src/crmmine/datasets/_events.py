@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..data.schema import EVENT_TYPE_DTYPE
 from ..errors import ParameterError
 
 __all__ = ["make_events", "EventTruth", "DEFAULT_EVENT_PAIRS"]
@@ -119,8 +120,6 @@ def make_events(n_visitors=5_000, *, n_items=1_000, n_categories=40, start="2026
         Canonical events (see :mod:`crmmine.behaviour.events`), ordered by visitor and time.
     truth : EventTruth
     """
-    from ..behaviour.events import EVENT_TYPE_DTYPE
-
     for name, v in (("n_visitors", n_visitors), ("n_items", n_items), ("n_categories", n_categories), ("days", days)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise ParameterError(f"The '{name}' parameter must be a positive integer. Got {v!r} instead.")
