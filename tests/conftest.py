@@ -70,3 +70,14 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def taobao_path(shared_data):
+    path = shared_data / "taobao_userbehavior" / "UserBehavior_head.csv"
+    if not path.exists():
+        msg = f"the Taobao events are not at {path}"
+        if os.environ.get("CRMMINE_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return path

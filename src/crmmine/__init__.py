@@ -94,6 +94,39 @@ from .datasets import make_shop
 from . import engine
 from .engine import LazyCleanResult, LazyTransactions
 
+# --- behaviour: events, funnels, prospects, abandoned carts ---
+from .behaviour import (
+    EVENT_TYPES,
+    EventLog,
+    PropensityBacktest,
+    PropensityEvaluation,
+    PropensityModel,
+    abandoned_carts,
+    activity_matrix,
+    cart_outcomes,
+    evaluate_propensity,
+    event_baskets,
+    events_to_transactions,
+    funnel,
+    funnel_dropouts,
+    item_conversion,
+    load_events,
+    propensity_backtest,
+    propensity_cutoffs,
+    propensity_features,
+    propensity_finding,
+    propensity_labels,
+    prospect_list,
+    read_events,
+    sessionize,
+    time_to_purchase,
+    traffic_by,
+    traffic_summary,
+    validate_events,
+    viewed_not_bought,
+)
+# (end of behaviour)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -182,4 +215,34 @@ __all__ = [
     "LazyCleanResult",
     "LazyTransactions",
     # (end of scale names)
+    # --- behaviour names ---
+    "EVENT_TYPES",
+    "EventLog",
+    "PropensityBacktest",
+    "PropensityEvaluation",
+    "PropensityModel",
+    "abandoned_carts",
+    "activity_matrix",
+    "cart_outcomes",
+    "evaluate_propensity",
+    "event_baskets",
+    "events_to_transactions",
+    "funnel",
+    "funnel_dropouts",
+    "item_conversion",
+    "load_events",
+    "propensity_backtest",
+    "propensity_cutoffs",
+    "propensity_features",
+    "propensity_finding",
+    "propensity_labels",
+    "prospect_list",
+    "read_events",
+    "sessionize",
+    "time_to_purchase",
+    "traffic_by",
+    "traffic_summary",
+    "validate_events",
+    "viewed_not_bought",
+    # (end of behaviour names)
 ]
