@@ -41,6 +41,7 @@ def _profile(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from .report import REPORTS, run_reports, write_index
+    from .report.runner import EVENT_REPORTS
 
     parameters = {}
     for item in args.parameter or []:
@@ -51,7 +52,9 @@ def _report(args: argparse.Namespace) -> int:
     for name, value in (("data_path", args.data), ("schema", args.schema)):
         if value is not None:
             parameters[name] = value
-    reports = list(REPORTS) if args.report == "all" else [args.report]
+    # "all" with --data runs the transaction reports; an event log goes to an event report by name
+    reports = [r for r in REPORTS if args.data is None or r not in EVENT_REPORTS] if args.report == "all" \
+        else [args.report]
     try:
         results = run_reports(reports, parameters=parameters, as_of=args.as_of, out=args.out)
     except ReportError as err:
@@ -105,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "every run. Exit status: 0 all reports ran, 1 a report failed (its executed notebook and "
                     "manifest are kept in OUT/<report>/<run-id>.failed/), 2 bad parameters (nothing ran).")
     r.add_argument("report", nargs="?", default="all",
-                   help="segments, crosssell, churn, all (default) or the path of a parameterised notebook")
+                   help="segments, crosssell, churn, behaviour (an event log, e.g. --schema taobao), all (default; "
+                        "with --data, the transaction reports) or the path of a parameterised notebook")
     r.add_argument("--data", metavar="PATH", default=None,
                    help="transaction file (CSV, CSV.gz, XLSX, Parquet, text); default: the bundled sample")
     r.add_argument("--schema", metavar="NAME|mapping.json", default=None,

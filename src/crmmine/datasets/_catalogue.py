@@ -67,7 +67,8 @@ _ROWS = [
     },
     {
         "name": "taobao_userbehavior_head", "kind": "reference (../shared/data, not shipped; research only)",
-        "loader": "pandas.read_csv(shared_data_dir() / 'taobao_userbehavior/UserBehavior_head.csv', header=None)",
+        "loader": "crmmine.read_events(shared_data_dir() / 'taobao_userbehavior/UserBehavior_head.csv', "
+                  "schema='taobao')",
         "source": "Alibaba Tianchi UserBehavior (Zhu et al. 2018), first 84,476 lines",
         "licence": "research use, not stated", "shipped": False,
         "size": "84,287 events of 814 users", "columns": "user_id, item_id, category_id, behavior_type, timestamp",
@@ -89,6 +90,22 @@ _ROWS = [
         "licence": "MIT (crmmine)", "shipped": True, "size": "any number of customers (default 500)",
         "columns": "canonical transactions (raw, not cleaned) + SyntheticTruth",
         "concepts": ("cleaning", "baskets", "rfm"),
+    },
+    {
+        "name": "events_sample", "kind": "bundled (generated)", "loader": "crmmine.load_events('sample')",
+        "source": "crmmine.datasets.make_events(3000, random_state=2026), written by scripts/make_events_sample.py "
+                  "(not real data: the Taobao log is research-only and never shipped)",
+        "licence": "MIT (crmmine)", "shipped": True, "size": "3,000 visitors, about 22,700 events over 21 days",
+        "columns": "customer_id, item_id, category, event_type, event_time, session_id, price",
+        "concepts": ("prospects",),
+    },
+    {
+        "name": "make_events", "kind": "generated", "loader": "crmmine.datasets.make_events(n, random_state=0)",
+        "source": "crmmine's generator: views, carts, favourites, purchases with planted stage rates, high-intent "
+                  "visitors and item pairs",
+        "licence": "MIT (crmmine)", "shipped": True, "size": "any number of visitors (default 5,000)",
+        "columns": "events (customer_id, item_id, category, event_type, event_time, session_id, price) + EventTruth",
+        "concepts": ("prospects", "baskets"),
     },
     {
         "name": "make_loyalty_shop", "kind": "generated",

@@ -45,6 +45,16 @@ from .churn import (
 # --- loyalty ---
 from .loyalty import plot_loyalty_map, plot_satisfaction_repeat
 # (end of loyalty)
+# --- behaviour ---
+from .behaviour import (
+    plot_activity_heatmap,
+    plot_conversion_by_category,
+    plot_funnel,
+    plot_propensity_gains,
+    plot_time_to_purchase,
+    plot_traffic_by_day,
+)
+# (end of behaviour)
 
 __all__ = [
     # --- segments names ---
@@ -83,4 +93,12 @@ __all__ = [
     "plot_loyalty_map",
     "plot_satisfaction_repeat",
     # (end of loyalty names)
+    # --- behaviour names ---
+    "plot_activity_heatmap",
+    "plot_conversion_by_category",
+    "plot_funnel",
+    "plot_propensity_gains",
+    "plot_time_to_purchase",
+    "plot_traffic_by_day",
+    # (end of behaviour names)
 ]
