@@ -125,17 +125,17 @@ winback.head(5)''',
         "model=bt.metrics.loc['model', 'roc_auc'], recency=bt.metrics.loc['recency', 'roc_auc']",
         "customer=winback['customer_id'].iloc[0]"]),
     "09_prospects": ("prospects", "sample", [
+        '''log = crmmine.load_events("sample")
+crmmine.funnel(log)''',
         '''result = crmmine.load_clean("sample")
-customers = crmmine.customer_table(result.transactions)
-to_date = customers.attrs["as_of"]
+to_date = result.transactions["order_date"].max().normalize() + pd.Timedelta(days=1)
 transitions = crmmine.state_transitions(result.transactions, from_date=to_date - pd.DateOffset(months=3),
                                         to_date=to_date)
 transitions''',
-        '''(customers["frequency"] == 1).mean().round(3)''',
         '''cohorts = crmmine.cohort_table(result.transactions, value="customers", period="M", normalize=True)
 cohorts.iloc[:, :4].round(3)''',
-    ], ["n=int(transitions.loc['prospect'].sum())",
-        "share=(customers['frequency'] == 1).mean()",
+    ], ["share=crmmine.funnel(log)['overall_conversion'].iloc[-1]",
+        "n=int(transitions.loc['prospect'].sum())",
         "share=cohorts[1].mean()"]),
 }
 

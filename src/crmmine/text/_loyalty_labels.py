@@ -406,20 +406,23 @@ LABELS.update({
     "course.prospects.title": {"en": "Worksheet 9 — Prospects and first purchases", "zh": "练习 9——潜在客户与首次购买"},
     "course.prospects.goal": {
         "en": "Follow prospects into first-time buyers and see how many come back: the step from prospect to "
-              "repeat customer. (A shop log only shows prospects once they buy; behaviour events show them earlier.)",
+              "repeat customer. (A shop log only shows prospects once they buy; behaviour events show them earlier, as in step 1.)",
         "zh": "追踪潜在客户成为首次购买者，并看有多少人再次光顾：从潜在客户到重复购买客户的一步。"
-              "（交易记录只能在潜在客户购买后看到他们；行为事件能更早看到。）"},
-    "course.prospects.step1": {"en": "Where the customers acquired in the last three months are now.",
-                               "zh": "最近三个月获得的客户现在处于什么状态。"},
-    "course.prospects.step2": {"en": "Share of customers who bought only once.", "zh": "只购买过一次的客户占比。"},
+              "（交易记录只能在潜在客户购买后看到他们；行为事件能更早看到，见步骤 1。）"},
+    "course.prospects.step1": {"en": "The funnel of the bundled behaviour-event sample: visitors who view, put in the "
+                                     "cart or favourites, and buy.",
+                               "zh": "随包附带的行为事件样本的漏斗：浏览、加购或收藏、购买的访客。"},
+    "course.prospects.step2": {"en": "In the shop's orders: where the customers acquired in the last three months are now.",
+                               "zh": "在店铺订单中：最近三个月获得的客户现在处于什么状态。"},
     "course.prospects.step3": {"en": "Monthly cohorts: share still buying 1, 2, 3 months after the first purchase.",
                                "zh": "月度同期群：首次购买后第 1、2、3 个月仍在购买的比例。"},
-    "course.prospects.q1": {"en": "How many prospects became customers in the last three months?",
-                            "zh": "最近三个月有多少潜在客户成为了客户？"},
-    "course.prospects.q2": {"en": "What share of customers bought only once?", "zh": "只购买过一次的客户占多少？"},
+    "course.prospects.q1": {"en": "What share of the visitors (prospects) bought anything?",
+                            "zh": "访客（潜在客户）中有多少比例购买了商品？"},
+    "course.prospects.q2": {"en": "How many prospects became customers of the shop in the last three months?",
+                            "zh": "最近三个月有多少潜在客户成为了店铺的客户？"},
     "course.prospects.q3": {"en": "On average, what share of a cohort buys again in its second month?",
                             "zh": "平均而言，一个同期群在第二个月再次购买的比例是多少？"},
-    "course.prospects.a1": {"en": "{n} customers.", "zh": "{n} 位客户。"},
-    "course.prospects.a2": {"en": "{share:.0%}.", "zh": "{share:.0%}。"},
+    "course.prospects.a1": {"en": "{share:.1%} of the visitors.", "zh": "访客中的 {share:.1%}。"},
+    "course.prospects.a2": {"en": "{n} customers.", "zh": "{n} 位客户。"},
     "course.prospects.a3": {"en": "{share:.0%}.", "zh": "{share:.0%}。"},
 })
