@@ -59,6 +59,9 @@ class BetaGeoModel(_Model):
         Asymptotic standard errors from the inverse Hessian of the log-likelihood at the
         optimum (numerical derivative of the analytic gradient); NaN where it is not
         negative definite.
+    covariance_ : pandas.DataFrame
+        Asymptotic covariance of ``(log r, log alpha, log a, log b)`` (inverse of the negative
+        Hessian); :func:`crmmine.predict_interval` draws from it.
     log_likelihood_ : float
         Total log-likelihood at the optimum (summary time units; without the penalty).
     n_customers_ : int
@@ -155,6 +158,13 @@ class BetaGeoModel(_Model):
         mult = np.array([1.0, scale, 1.0, 1.0])
         se = self._standard_errors(lambda th: K.bg_total_loglik_grad(th, d), theta / mult)
         self.standard_errors_ = se * mult
+        # covariance of (log r, log alpha, log a, log b), for crmmine.predict_interval (the shift of log alpha
+        # by log(scale) leaves it unchanged)
+        from ._btyd import covariance_from_hessian, numeric_hessian
+
+        with np.errstate(all="ignore"):
+            H = numeric_hessian(lambda z: -K.bg_objective(z, d, 0.0, scale)[1] * d.n, res.x)
+        self.covariance_ = covariance_from_hessian(H, ["log_r", "log_alpha", "log_a", "log_b"])
         self.n_customers_ = int(x.size)
         self.time_unit_ = summary.attrs.get("time_unit")
         self.n_iter_ = int(res.nit)
