@@ -244,7 +244,10 @@ class BetaGeoModel(_Model):
         z = tt / (al + tt)
         # Pfaff's transformation (A&S 15.3.4): (1 - z)^r 2F1(r, b; c; z) = 2F1(r, c - b; c; z / (z - 1)), which
         # stays accurate when b is huge (a fit with almost no dropout), where the direct form overflows
-        val = (a + b - 1) / (a - 1) * (1 - hyp2f1(r, a - 1, a + b - 1, z / (z - 1)))
+        with np.errstate(all="ignore"):
+            body = 1 - hyp2f1(r, a - 1, a + b - 1, z / (z - 1))
+            body = np.where(np.isfinite(body), body, 1 - (al / (al + tt)) ** r * hyp2f1(r, b, a + b - 1, z))
+        val = (a + b - 1) / (a - 1) * body
         return float(val) if np.ndim(val) == 0 else val
 
     def _cond_expected(self, t, x, tx, T):
@@ -258,7 +261,10 @@ class BetaGeoModel(_Model):
         aT = al + T
         z = t / (aT + t)
         head = (a + b + x - 1) / (a - 1)
-        body = 1 - hyp2f1(r + x, a - 1, a + b + x - 1, z / (z - 1))  # Pfaff's form, see expected_purchases_new
+        with np.errstate(all="ignore"):  # Pfaff's form (see expected_purchases_new), else the direct one
+            body = 1 - hyp2f1(r + x, a - 1, a + b + x - 1, z / (z - 1))
+            body = np.where(np.isfinite(body), body,
+                            1 - (aT / (aT + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z))
         return head * body * self._palive(x, tx, T)
 
     def expected_purchases(self, t, summary: pd.DataFrame) -> pd.Series:
