@@ -121,13 +121,21 @@ def numeric_hessian(grad, theta, rel_step=1e-5):
 
 
 def covariance_from_hessian(H, names):
-    """Inverse of ``-H`` as a labelled DataFrame (NaN when ``-H`` is not positive definite)."""
-    try:
-        cov = np.linalg.inv(-H)
-        if not np.all(np.linalg.eigvalsh((cov + cov.T) / 2) > 0):
-            raise np.linalg.LinAlgError
-    except np.linalg.LinAlgError:
-        cov = np.full(H.shape, np.nan)
+    """Inverse of the observed information ``-H`` as a labelled DataFrame.
+
+    Directions in which the log-likelihood is flat (eigenvalues of ``-H`` at most 1e-9 times the largest,
+    or negative: an estimate at an edge of the parameter space, e.g. "no dropout" with s -> 0 and
+    beta -> infinity, where the predictions hardly move along the ridge) get zero variance: a
+    pseudo-inverse, so intervals reflect the directions the data do inform. All NaN if ``H`` is not finite.
+    """
+    H = np.asarray(H, dtype=float)
+    if not np.all(np.isfinite(H)):
+        return pd.DataFrame(np.full(H.shape, np.nan), index=list(names), columns=list(names))
+    A = -(H + H.T) / 2
+    w, V = np.linalg.eigh(A)
+    keep = w > 1e-9 * max(float(np.abs(w).max()), 1e-300)
+    inv = np.where(keep, 1.0 / np.where(keep, w, 1.0), 0.0)
+    cov = (V * inv) @ V.T
     return pd.DataFrame(cov, index=list(names), columns=list(names))
 
 
