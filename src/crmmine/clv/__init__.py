@@ -19,7 +19,13 @@ from .value import customer_value, summarise_calibration_holdout, summarise_valu
 
 # --- issue 13: more purchase models, model choice, intervals, tracking ---
 from .beta_geo_beta_binom import BetaGeoBetaBinomModel
-from .intervals import parameter_draws, predict_interval, segment_totals
+from .intervals import (
+    format_segment_totals,
+    parameter_draws,
+    predict_interval,
+    segment_totals,
+    summarise_segment_totals,
+)
 from .model_choice import (
     ModelComparison,
     acquisition_covariates,
@@ -64,6 +70,8 @@ __all__ = [
     "probability_alive_history",
     "reconcile_alive_lifecycle",
     "segment_totals",
+    "format_segment_totals",
+    "summarise_segment_totals",
     "summarise_holdout_check",
     "summarise_model_choice",
     "tracking_table",

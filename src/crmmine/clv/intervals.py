@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import InputError, ParameterError
 from ..validation import check_choice, check_int, check_number
 
-__all__ = ["predict_interval", "segment_totals", "parameter_draws"]
+__all__ = ["predict_interval", "segment_totals", "parameter_draws", "summarise_segment_totals", "format_segment_totals"]
 
 _WHAT = ("expected_purchases", "probability_alive", "probability_no_purchase")
 
@@ -179,3 +179,25 @@ def segment_totals(model, summary: pd.DataFrame, groups, *, what="expected_purch
     idx = pd.Index(list(names) + ["all"], name=groups.name or "segment")
     return pd.DataFrame({"customers": np.r_[counts, counts.sum()].astype(np.int64), "estimate": e,
                          "lower": lo, "upper": hi}, index=idx)
+
+
+def summarise_segment_totals(totals: pd.DataFrame, *, days: float, level: float = 0.9, n_draws: int = 200,
+                             lang: str | None = None) -> str:
+    """One sentence on :func:`segment_totals` of expected purchases: the method and the overall range."""
+    from ..text.labels import label
+
+    if not isinstance(totals, pd.DataFrame) or "all" not in totals.index:
+        raise ParameterError("The 'totals' parameter must be the table of crmmine.segment_totals(...).")
+    row = totals.loc["all"]
+    return label("clv.interval.note", lang, level=level, n_draws=n_draws, days=days, total=float(row["estimate"]),
+                 lower=float(row["lower"]), upper=float(row["upper"]))
+
+
+def format_segment_totals(totals: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """:func:`segment_totals` for people: labelled columns, whole numbers with thousands separators."""
+    from ..text.labels import label
+
+    out = pd.DataFrame({label(f"clv.interval.col.{c}", lang): totals[c].map("{:,.0f}".format)
+                        for c in ("customers", "estimate", "lower", "upper")})
+    out.index = totals.index.astype(str)
+    return out

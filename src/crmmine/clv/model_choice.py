@@ -72,6 +72,11 @@ class ModelComparison:
         """The chosen fitted model."""
         return self.models[self.chosen]
 
+    def refit(self, summary: pd.DataFrame):
+        """A new model of the chosen kind and settings, fitted on ``summary`` (e.g. all data up to today)."""
+        m = self.model
+        return type(m)(**m.get_params()).fit(summary)
+
 
 def _default_candidates(covariates):
     from .beta_geo import BetaGeoModel
