@@ -252,3 +252,25 @@ def test_sbg_recovers_planted_truth_and_derl():
         S.summary_from_counts([10, 12])
     with pytest.raises(InputError, match="boolean 'churned' column"):
         m.fit(pd.DataFrame({"periods": [1, 2]}))
+
+
+def test_bg_nbd_simulation_and_covariates_recover_planted_effects():
+    rng = np.random.default_rng(5)
+    n = 8000
+    Z = pd.DataFrame({"web": rng.integers(0, 2, n).astype(float)})
+    truth = {"r": 0.8, "alpha": 10.0, "a": 0.8, "b": 2.5, "purchase:web": 0.5, "dropout:web": -0.6}
+    sim = crmmine.BetaGeoModel.simulate(n, T=52.0, params=truth, covariates=Z, random_state=2)
+    full = crmmine.BetaGeoModel(covariates=("web",)).fit(sim)
+    base = crmmine.BetaGeoModel().fit(sim)
+    for k in ("purchase:web", "dropout:web"):
+        assert abs(full.params_[k] - truth[k]) < 4 * full.standard_errors_[k], (k, full.params_[k])
+    assert crmmine.likelihood_ratio_test(base, full)["p_value"] < 1e-6
+    assert full.probability_alive(sim).mean() == pytest.approx(sim["alive_"].mean(), abs=0.03)
+    # without covariates, the simulation gives back its parameters
+    sim0 = crmmine.BetaGeoModel.simulate(8000, T=np.random.default_rng(1).uniform(20, 60, 8000),
+                                         params={"r": 0.8, "alpha": 10.0, "a": 0.8, "b": 2.5}, random_state=3)
+    m0 = crmmine.BetaGeoModel().fit(sim0)
+    for k, v in {"r": 0.8, "alpha": 10.0, "a": 0.8, "b": 2.5}.items():
+        assert abs(m0.params_[k] - v) < 4 * m0.standard_errors_[k], k
+    with pytest.raises(ParameterError, match="keys r, alpha, a, b"):
+        crmmine.BetaGeoModel.simulate(5, params={})

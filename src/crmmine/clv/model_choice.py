@@ -85,6 +85,7 @@ def _default_candidates(covariates):
 
     out = {"BG/NBD": BetaGeoModel(), "Pareto/NBD": ParetoNBDModel(), "MBG/NBD": ModifiedBetaGeoModel()}
     if covariates:
+        out["BG/NBD + covariates"] = BetaGeoModel(covariates=tuple(covariates))
         out["Pareto/NBD + covariates"] = ParetoNBDModel(covariates=tuple(covariates))
     return out
 
@@ -126,10 +127,10 @@ def compare_models(cal: pd.DataFrame, *, candidates: dict | None = None, covaria
         From :func:`crmmine.calibration_holdout_summary` (plus covariate columns if used).
     candidates : dict or None, default=None
         ``name -> unfitted model`` (any model with ``fit``, ``expected_purchases``, ``log_likelihood_``,
-        ``params_``). ``None``: BG/NBD, Pareto/NBD, modified BG/NBD, and Pareto/NBD with ``covariates``
-        when given.
+        ``params_``). ``None``: BG/NBD, Pareto/NBD, modified BG/NBD, and BG/NBD and Pareto/NBD with
+        ``covariates`` when given.
     covariates : sequence of str or None, default=None
-        Covariate columns of ``cal`` for the Pareto/NBD + covariates candidate; with it, a likelihood-ratio
+        Covariate columns of ``cal`` for the candidates with covariates; with it, a likelihood-ratio
         test against Pareto/NBD without covariates is reported in ``lr_test``.
 
     Returns

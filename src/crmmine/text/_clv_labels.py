@@ -7,6 +7,11 @@ LABELS: dict[str, dict[str, str]] = {
     "clv.model.MBG/NBD": {"en": "modified BG/NBD", "zh": "修正 BG/NBD 模型"},
     "clv.model.Pareto/NBD + covariates": {"en": "Pareto/NBD with customer covariates",
                                           "zh": "带客户协变量的 Pareto/NBD 模型"},
+    "clv.model.BG/NBD + covariates": {"en": "BG/NBD with customer covariates", "zh": "带客户协变量的 BG/NBD 模型"},
+    "clv.model.explain.BG/NBD + covariates": {
+        "en": "customers buy at their own pace and may stop after any repeat purchase, at rates that depend on "
+              "{covariates}",
+        "zh": "客户按各自的节奏购买，每次复购后都可能流失，购买和流失的速度取决于{covariates}"},
     "clv.model.explain.BG/NBD": {
         "en": "customers buy at their own pace and may stop after any repeat purchase",
         "zh": "客户按各自的节奏购买，每次复购后都可能流失"},
