@@ -165,9 +165,11 @@ def run_models(inputs: dict, repeat: int, lifetimes_python: str | None) -> None:
         if lifetimes_python:
             for name, code in LIFETIMES_CODE.items():
                 try:
-                    res[name] = run(code, path, 1, python=lifetimes_python, with_crmmine=False)
+                    res[name] = run(code, path, 1, python=lifetimes_python, with_crmmine=False, timeout=LIFETIMES_TIMEOUT)
                 except subprocess.CalledProcessError as err:  # lifetimes fails on some data: report it
                     res[name] = {"failed": (err.stderr or "").strip().splitlines()[-1:]}
+                except subprocess.TimeoutExpired:
+                    res[name] = {"failed": [f"not finished after {LIFETIMES_TIMEOUT} s (stopped)"]}
         base = res["crmmine BetaGeoModel.fit"]["cpu"]
         for name, r in res.items():
             if "failed" in r:
@@ -182,14 +184,18 @@ def machine() -> str:
     return describe_machine('numpy', 'pandas', 'scipy')
 
 
-def run(code: str, path: Path, repeat: int, *, python: str | None = None, with_crmmine: bool = True) -> dict:
+LIFETIMES_TIMEOUT = 900  # seconds per lifetimes fit before it is stopped and reported as such
+
+
+def run(code: str, path: Path, repeat: int, *, python: str | None = None, with_crmmine: bool = True,
+        timeout: float | None = None) -> dict:
     runs = []
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     if not with_crmmine:
         env.pop("PYTHONPATH", None)
     for _ in range(repeat):
         out = subprocess.run([python or sys.executable, "-c", RUNNER.format(code=code), str(path)], check=True,
-                             capture_output=True, text=True, env=env)
+                             capture_output=True, text=True, env=env, timeout=timeout)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {"seconds": statistics.median(r["seconds"] for r in runs), "cpu": statistics.median(r["cpu"] for r in runs),
             "peak_mb": max(r["peak_mb"] for r in runs),

@@ -362,7 +362,7 @@ def summarise_model_choice(comparison: ModelComparison, *, cal: pd.DataFrame | N
     t = comparison.table
     row = t.loc[comparison.chosen]
     shown, explain = _model_words(comparison.chosen, comparison.model, lang)
-    others = "; ".join(label("clv.choice.other", lang, model=_model_words(n, comparison.models[n], lang)[0],
+    others = label("clv.join.list", lang).join(label("clv.choice.other", lang, model=_model_words(n, comparison.models[n], lang)[0],
                              mae=float(t.loc[n, "holdout_mae"]))
                        for n in t.index if n != comparison.chosen)
     cal_end = (cal.attrs.get("calibration_end") if cal is not None else None) or "?"

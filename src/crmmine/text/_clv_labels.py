@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
     "clv.covariate.home_country": {"en": "whether they are in the shop's home country",
                                    "zh": "是否在本国"},
     "clv.join.and": {"en": " and ", "zh": "和"},
+    "clv.join.list": {"en": "; ", "zh": "；"},
     # model choice
     "clv.heading.model_choice": {"en": "Which purchase model, and why", "zh": "选用哪个购买模型，为什么"},
     "clv.choice.holdout_mae": {
