@@ -19,31 +19,6 @@ from .base import _Model, _first_bad
 
 
 _BLOCK = 16  # series terms summed per vectorised pass
-_QUICK_TERMS = 64  # after this many terms, rows not converged try scipy.special.hyp2f1 within proven bounds
-
-
-def _scipy_within_bounds(b, c, z, partial, last, derivatives):
-    """scipy's 2F1(1, b; c; z) (C code, fast) accepted only where it lies in the bounds the series proves.
-
-    With positive terms whose ratio ``(b + k) z / (c + k)`` is below ``z`` (c >= b), the sum lies in
-    ``[S_K, S_K + t_K z / (1 - z)]`` after K terms; a value outside (or inf/nan, which scipy returns for some
-    arguments near z = 1) is rejected and the series goes on. Derivatives: ``d/dz = (b / c) 2F1(2, b + 1; c + 1; z)``
-    (A&S 15.2.1); d/db and d/dc by central differences of scipy's values.
-    """
-    from scipy.special import hyp2f1
-
-    with np.errstate(all="ignore"):
-        F = hyp2f1(1.0, b, c, z)
-        upper = partial + last * z / (1.0 - z)
-        ok = np.isfinite(F) & (c >= b) & (F >= partial * (1 - 1e-12)) & (F <= upper * (1 + 1e-12))
-        if not derivatives:
-            return ok, (F,)
-        hb, hc = 1e-6 * np.maximum(b, 1.0), 1e-6 * np.maximum(c, 1.0)
-        Fb = (hyp2f1(1.0, b + hb, c, z) - hyp2f1(1.0, b - hb, c, z)) / (2 * hb)
-        Fc = (hyp2f1(1.0, b, c + hc, z) - hyp2f1(1.0, b, c - hc, z)) / (2 * hc)
-        Fz = b / c * hyp2f1(2.0, b + 1.0, c + 1.0, z)
-        ok &= np.isfinite(Fb) & np.isfinite(Fc) & np.isfinite(Fz)
-    return ok, (F, Fb, Fc, Fz)
 
 
 def hyp2f1_one(b, c, z, *, tol: float = 1e-16, max_terms: int = 512, derivatives: bool = False):
@@ -90,17 +65,6 @@ def hyp2f1_one(b, c, z, *, tol: float = 1e-16, max_terms: int = 512, derivatives
         S[idx] += terms.sum(axis=1)
         t = terms[:, -1:]
         k += _BLOCK
-        if k == _QUICK_TERMS and idx.size:  # slow rows (z near 1): scipy's value if it lies within the bounds
-            ok, vals = _scipy_within_bounds(tb[:, 0], tc[:, 0], tz[:, 0], S[idx], t[:, 0], derivatives)
-            if ok.any():
-                S[idx[ok]] = vals[0][ok]
-                if derivatives:
-                    Sb[idx[ok]], Sc[idx[ok]], Sz[idx[ok]] = vals[1][ok], vals[2][ok], vals[3][ok] * tz[ok, 0]
-                keep = ~ok
-                idx, tb, tc, tz, t = idx[keep], tb[keep], tc[keep], tz[keep], t[keep]
-                if derivatives:
-                    cb, cc = cb[keep], cc[keep]
-                continue
         keep = ((t[:, 0] * (k + 1) > tol * S[idx]) | ((tb[:, 0] + k) * tz[:, 0] >= (tc[:, 0] + k)))
         if not keep.all():
             idx, tb, tc, tz, t = idx[keep], tb[keep], tc[keep], tz[keep], t[keep]
