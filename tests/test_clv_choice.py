@@ -157,3 +157,17 @@ def test_sample_chosen_model_predicts_old_one_time_buyers_within_10_points():
     assert row["actual_share"] == pytest.approx(0.52, abs=0.005)
     assert abs(row["difference_points"]) < 10
     assert comp.lr_test["p_value"] < 0.01
+
+
+def test_tracking_with_a_covariate_model_sums_the_groups():
+    """With covariates, the expected curve is the sum over covariate groups of each group's E[X(t)]."""
+    tx, truth = crmmine.datasets.make_transactions(800, random_state=4)
+    cal = crmmine.calibration_holdout_summary(tx, calibration_end="2025-03-31")
+    cov = crmmine.acquisition_covariates(tx, calibration_end="2025-03-31")
+    cal[list(cov.columns)] = cov.reindex(cal.index)
+    for model in (crmmine.BetaGeoModel(covariates=("home_country",)), crmmine.ParetoNBDModel(covariates=("home_country",))):
+        model.fit(cal)
+        tr = crmmine.tracking_table(model, tx, calibration_end="2025-03-31", covariates=cov)
+        assert tr["expected_cumulative"].iloc[-1] > 0 and tr["expected_cumulative"].is_monotonic_increasing
+        with pytest.raises(ParameterError, match="The model has covariates; pass 'covariates'"):
+            crmmine.tracking_table(model, tx, calibration_end="2025-03-31")
