@@ -100,6 +100,30 @@ from .customers import (
 )
 # (end of loyalty)
 
+# --- clv models, model choice, intervals, tracking (issue 13) ---
+from .clv import (
+    BetaGeoBetaBinomModel,
+    ModelComparison,
+    ModifiedBetaGeoModel,
+    ParetoNBDModel,
+    ShiftedBetaGeoModel,
+    acquisition_covariates,
+    choose_model,
+    compare_models,
+    format_holdout_check,
+    holdout_check,
+    likelihood_ratio_test,
+    parameter_draws,
+    predict_interval,
+    probability_alive_history,
+    reconcile_alive_lifecycle,
+    segment_totals,
+    format_segment_totals,
+    summarise_segment_totals,
+    summarise_holdout_check,
+    summarise_model_choice,
+    tracking_table,
+)
 # --- data area (issue 11): basket-per-line files, shop shapes ---
 from .crosssell import read_baskets
 from .datasets import make_shop
@@ -220,6 +244,29 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- clv models names (issue 13) ---
+    "BetaGeoBetaBinomModel",
+    "ModelComparison",
+    "ModifiedBetaGeoModel",
+    "ParetoNBDModel",
+    "ShiftedBetaGeoModel",
+    "acquisition_covariates",
+    "choose_model",
+    "compare_models",
+    "format_holdout_check",
+    "holdout_check",
+    "likelihood_ratio_test",
+    "parameter_draws",
+    "predict_interval",
+    "probability_alive_history",
+    "reconcile_alive_lifecycle",
+    "segment_totals",
+    "format_segment_totals",
+    "summarise_segment_totals",
+    "summarise_holdout_check",
+    "summarise_model_choice",
+    "tracking_table",
+    # (end of clv models names)
     # --- data area (issue 11) ---
     "make_shop",
     "read_baskets",

@@ -23,6 +23,8 @@ from .clv import (
     plot_calibration_holdout,
     plot_clv_distribution,
     plot_probability_alive,
+    plot_probability_alive_history,
+    plot_tracking,
     plot_value_decomposition,
 )
 # (end of clv)
@@ -73,6 +75,8 @@ __all__ = [
     "plot_clv_distribution",
     "plot_probability_alive",
     "plot_value_decomposition",
+    "plot_tracking",
+    "plot_probability_alive_history",
     # (end of clv names)
     # --- cross-sell names ---
     "plot_evaluation",
