@@ -85,6 +85,20 @@ from .churn import (
 )
 
 # --- new areas: add an import block per area below this line ---
+# --- loyalty: loyalty types, satisfaction vs loyalty, the eight RFM classes ---
+from .customers import (
+    DICK_BASU_CELLS,
+    LOYALTY_TYPES,
+    RFM_CN8_CLASSES,
+    RFM_SCHEMES,
+    SatisfactionLoyalty,
+    loyalty_summary,
+    loyalty_types,
+    satisfaction_loyalty,
+    summarise_loyalty,
+    summarise_resources,
+)
+# (end of loyalty)
 
 # --- clv models, model choice, intervals, tracking (issue 13) ---
 from .clv import (
@@ -257,6 +271,18 @@ __all__ = [
     "make_shop",
     "read_baskets",
     # (end of data area names)
+    # --- loyalty names ---
+    "DICK_BASU_CELLS",
+    "LOYALTY_TYPES",
+    "RFM_CN8_CLASSES",
+    "RFM_SCHEMES",
+    "SatisfactionLoyalty",
+    "loyalty_summary",
+    "loyalty_types",
+    "satisfaction_loyalty",
+    "summarise_loyalty",
+    "summarise_resources",
+    # (end of loyalty names)
     # --- scale names ---
     "engine",
     "LazyCleanResult",

@@ -44,6 +44,9 @@ from .churn import (
 )
 # (end of churn)
 
+# --- loyalty ---
+from .loyalty import plot_loyalty_map, plot_satisfaction_repeat
+# (end of loyalty)
 # --- behaviour ---
 from .behaviour import (
     plot_activity_heatmap,
@@ -90,6 +93,10 @@ __all__ = [
     "plot_churn_roc",
     "plot_value_at_risk",
     # (end of churn names)
+    # --- loyalty names ---
+    "plot_loyalty_map",
+    "plot_satisfaction_repeat",
+    # (end of loyalty names)
     # --- behaviour names ---
     "plot_activity_heatmap",
     "plot_conversion_by_category",

@@ -506,6 +506,7 @@ LABELS: dict[str, dict[str, str]] = {
 _AREA_MODULES: tuple[str, ...] = (
     "_clv_labels",
     "_data_labels",
+    "_loyalty_labels",
     "_behaviour_labels",
 )
 
