@@ -86,6 +86,21 @@ from .churn import (
 
 # --- new areas: add an import block per area below this line ---
 
+# --- predict (issue 17): recommenders beyond rules, their comparison ---
+from .crosssell import (
+    COMPARISON_COLUMNS,
+    RECOMMENDER_COLUMNS,
+    RECOMMENDERS,
+    RecommenderComparison,
+    compare_recommenders,
+    recommend_buy_again,
+    recommend_hybrid,
+    recommend_item_cf,
+    recommend_random,
+    recommend_with,
+    summarise_comparison,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -165,4 +180,17 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- predict names ---
+    "COMPARISON_COLUMNS",
+    "RECOMMENDER_COLUMNS",
+    "RECOMMENDERS",
+    "RecommenderComparison",
+    "compare_recommenders",
+    "recommend_buy_again",
+    "recommend_hybrid",
+    "recommend_item_cf",
+    "recommend_random",
+    "recommend_with",
+    "summarise_comparison",
+    # (end of predict names)
 ]

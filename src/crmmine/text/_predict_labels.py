@@ -1,0 +1,42 @@
+"""Words of the recommenders beyond rules, their comparison, and the churn scorer choice (issue 17)."""
+
+LABELS: dict[str, dict[str, str]] = {
+    # --- explanations shown to a customer (crmmine.crosssell.recommenders) ---
+    "reco.reason.item_cf": {"en": "Customers who bought {item} also bought this ({share} of them)",
+                            "zh": "购买了 {item} 的客户也购买了此商品（{share}）"},
+    "reco.reason.popular": {"en": "Popular: bought by {share} of customers", "zh": "热门商品：{share} 的客户购买过"},
+    "reco.reason.buy_again": {"en": "Bought in {count} of {orders} orders, last on {date}",
+                              "zh": "在 {orders} 笔订单中有 {count} 笔购买过，最近一次在 {date}"},
+    "reco.reason.repeat": {"en": "You bought it in {count} of {orders} orders",
+                           "zh": "您在 {orders} 笔订单中有 {count} 笔购买过"},
+    "reco.reason.random": {"en": "Random pick (baseline)", "zh": "随机选择（基线）"},
+    "reco.reason.rules": {"en": "Rule {item} -> this item (confidence {share})",
+                          "zh": "规则 {item} -> 此商品（置信度 {share}）"},
+    # --- recommender names and the comparison (crmmine.crosssell.compare) ---
+    "reco.recommender.item_cf": {"en": "Item-based collaborative filtering", "zh": "基于物品的协同过滤"},
+    "reco.recommender.hybrid": {"en": "Hybrid (personal + popular)", "zh": "混合方法（个性化 + 热门）"},
+    "reco.recommender.buy_again": {"en": "Buy again", "zh": "再次购买"},
+    "reco.recommender.random": {"en": "Random (baseline)", "zh": "随机（基线）"},
+    "reco.finding.comparison_best": {
+        "en": "On this shop's own data the best recommender is {best}: hit rate at {k} of {best_hit} on average over "
+              "{n} time splits, against {popular_hit} for the most popular items (better at {wins} of {n}); the "
+              "recommendations and explanations below come from it.",
+        "zh": "在本店自己的数据上，最佳推荐方法是{best}：在 {n} 个时间切分上前 {k} 项的平均命中率为 {best_hit}，"
+              "热门商品为 {popular_hit}（{n} 次中有 {wins} 次更好）；下文的推荐及其理由均来自该方法。"},
+    "reco.finding.comparison_popular": {
+        "en": "On this shop's own data no recommender beat the most popular items: the best, {best}, reached a hit "
+              "rate at {k} of {best_hit} on average over {n} time splits against {popular_hit} for the popular items; "
+              "the recommendations below are therefore the most popular items.",
+        "zh": "在本店自己的数据上，没有推荐方法胜过热门商品：最好的{best}在 {n} 个时间切分上前 {k} 项的平均命中率为 "
+              "{best_hit}，热门商品为 {popular_hit}；因此下文的推荐即为热门商品。"},
+    "reco.finding.comparison_only_popular": {
+        "en": "Only the most popular items were compared: hit rate at {k} of {popular_hit} over {n} time splits.",
+        "zh": "仅比较了热门商品：在 {n} 个时间切分上前 {k} 项的命中率为 {popular_hit}。"},
+    "reco.heading.comparison": {"en": "Which recommender fits this shop?", "zh": "哪种推荐方法适合本店？"},
+    "reco.title.comparison": {"en": "Recommenders on the shop's own data: {metric} by list length (mean of {n} splits)",
+                              "zh": "本店数据上的推荐方法：{metric}随列表长度的变化（{n} 个切分的平均）"},
+    "reco.axis.list_length": {"en": "List length K", "zh": "列表长度 K"},
+    "reco.metric.precision": {"en": "Precision", "zh": "精确率"},
+    "reco.metric.recall": {"en": "Recall", "zh": "召回率"},
+    "reco.metric.catalog_coverage": {"en": "Catalogue coverage", "zh": "商品覆盖率"},
+}
