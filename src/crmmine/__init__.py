@@ -100,6 +100,7 @@ from .crosssell import (
     recommend_with,
     summarise_comparison,
 )
+from .churn import SelectedChurnModel, churn_choice_finding
 
 __version__ = "0.1.0"
 
@@ -192,5 +193,7 @@ __all__ = [
     "recommend_random",
     "recommend_with",
     "summarise_comparison",
+    "SelectedChurnModel",
+    "churn_choice_finding",
     # (end of predict names)
 ]

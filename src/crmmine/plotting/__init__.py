@@ -42,6 +42,10 @@ from .churn import (
 )
 # (end of churn)
 
+# --- predict: recommender comparison ---
+from .recommenders import plot_recommender_curves
+# (end of predict)
+
 __all__ = [
     # --- segments names ---
     "plot_cluster_profiles",
@@ -75,4 +79,7 @@ __all__ = [
     "plot_churn_roc",
     "plot_value_at_risk",
     # (end of churn names)
+    # --- predict names ---
+    "plot_recommender_curves",
+    # (end of predict names)
 ]

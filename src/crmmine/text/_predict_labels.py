@@ -39,4 +39,23 @@ LABELS: dict[str, dict[str, str]] = {
     "reco.metric.precision": {"en": "Precision", "zh": "精确率"},
     "reco.metric.recall": {"en": "Recall", "zh": "召回率"},
     "reco.metric.catalog_coverage": {"en": "Catalogue coverage", "zh": "商品覆盖率"},
+    # --- churn: which scores are used (crmmine.churn.select) ---
+    "churn.candidate.stacked": {"en": "the stacked model ({model} + both baselines)",
+                                "zh": "堆叠模型（{model} + 两个基线）"},
+    "churn.candidate.model": {"en": "the {model} model", "zh": "{model}模型"},
+    "churn.candidate.bgnbd": {"en": "the BG/NBD baseline (P(no purchase))", "zh": "BG/NBD 基线（不再购买概率）"},
+    "churn.candidate.recency": {"en": "the recency baseline (days since last purchase)", "zh": "最近购买间隔基线（距上次购买天数）"},
+    "churn.finding.choice_ok": {
+        "en": "The churn scores used are those of {chosen}, chosen by cross-validation at the training cutoff "
+              "{cutoff}; at the test cutoff they reach ROC AUC {roc} and PR AUC {pr}, at least the best baseline's "
+              "{base_roc} and {base_pr}.",
+        "zh": "所用的流失分数来自{chosen}，由训练截止日 {cutoff} 上的交叉验证选出；在测试截止日其 ROC AUC 为 {roc}、"
+              "PR AUC 为 {pr}，不低于最佳基线的 {base_roc} 和 {base_pr}。"},
+    "churn.finding.choice_short": {
+        "en": "The churn scores used are those of {chosen}, chosen by cross-validation at the training cutoff "
+              "{cutoff}; at the test cutoff they reach ROC AUC {roc} and PR AUC {pr}, below the best baseline's "
+              "{base_roc} or {base_pr} — treat the ranking with care.",
+        "zh": "所用的流失分数来自{chosen}，由训练截止日 {cutoff} 上的交叉验证选出；在测试截止日其 ROC AUC 为 {roc}、"
+              "PR AUC 为 {pr}，低于最佳基线的 {base_roc} 或 {base_pr}——请谨慎使用该排序。"},
+    "churn.heading.choice": {"en": "Which churn scores are used?", "zh": "使用哪种流失分数？"},
 }
