@@ -123,7 +123,7 @@ def compare_recommenders(
     level: str = "product",
     min_support: float | None = None,
     min_confidence: float = 0.1,
-    choice_k: int = 5,
+    choice_k: int | None = None,
     random_state=0,
     options: dict | None = None,
 ) -> RecommenderComparison:
@@ -154,8 +154,9 @@ def compare_recommenders(
     min_support, min_confidence : float
         Rule mining (:func:`crmmine.mine_rules`) for the ``rules`` recommender, on the
         purchases before each cutoff.
-    choice_k : int, default=5
-        K at which the best recommender is chosen (mean hit rate over the cutoffs).
+    choice_k : int or None, default=None
+        K at which the best recommender is chosen (mean hit rate over the cutoffs); ``None``: 5 when
+        5 is in ``ks``, else the largest K.
     random_state : int, default=0
         Seed of the random baseline.
     options : dict or None, default=None
@@ -184,13 +185,15 @@ def compare_recommenders(
     horizon_days = check_int("horizon_days", horizon_days, lo=1)
     n_cutoffs = check_int("n_cutoffs", n_cutoffs, lo=1)
     step_days = check_int("step_days", step_days, lo=1)
-    choice_k = check_int("choice_k", choice_k, lo=1)
+    choice_k = check_int("choice_k", choice_k, lo=1, none_ok=True)
     try:
         ks = sorted({check_int("ks", k, lo=1) for k in ks})
     except TypeError:
         raise ParameterError(f"The 'ks' parameter must be an iterable of positive integers. Got {ks!r} instead.") from None
     if not ks:
         raise ParameterError("The 'ks' parameter must hold at least one list length. Got an empty iterable instead.")
+    if choice_k is None:
+        choice_k = 5 if 5 in ks else ks[-1]
     if choice_k not in ks:
         raise ParameterError(f"The 'choice_k' parameter must be one of the list lengths 'ks' ({ks[0]}..{ks[-1]}). "
                              f"Got {choice_k!r} instead.")
