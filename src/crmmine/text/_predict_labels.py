@@ -58,4 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "所用的流失分数来自{chosen}，由训练截止日 {cutoff} 上的交叉验证选出；在测试截止日其 ROC AUC 为 {roc}、"
               "PR AUC 为 {pr}，低于最佳基线的 {base_roc} 或 {base_pr}——请谨慎使用该排序。"},
     "churn.heading.choice": {"en": "Which churn scores are used?", "zh": "使用哪种流失分数？"},
+    "churn.finding.winback_uses": {
+        "en": "The win-back list below ranks customers by the scores of {chosen}, chosen again on the latest "
+              "labelled cutoff.",
+        "zh": "下方的挽回名单按{chosen}的分数排序，该分数在最近一个有标签的截止日上重新选出。"},
 }
