@@ -173,15 +173,43 @@ def _segment_order(rows: np.ndarray, vals: np.ndarray) -> np.ndarray:
 
 
 def _top_per_row(S: sp.csr_matrix, n: int):
-    """(row, col, value, rank) of the ``n`` largest entries of each row of ``S`` (ties: smaller column)."""
+    """(row, col, value, rank) of the ``n`` largest entries of each row of ``S`` (entries > 0; ties: smaller column).
+
+    Rows are taken in blocks of about 4 million cells. A dense-enough block (over 5% filled) is
+    unpacked and cut with ``np.argpartition`` (linear time per row); a sparse block is ordered
+    with one sort of its entries. A block never holds more than the cell budget, so memory stays
+    bounded whatever the catalogue size.
+    """
     S = S.tocsr()
     S.sort_indices()
-    rows = np.repeat(np.arange(S.shape[0], dtype=np.int64), np.diff(S.indptr))
-    o = _segment_order(rows, S.data)
-    rows, cols, vals = rows[o], S.indices.astype(np.int64)[o], S.data[o]
-    rank = np.arange(rows.size) - S.indptr[:-1][rows]
-    k = rank < n
-    return rows[k], cols[k], vals[k], rank[k] + 1
+    n_r, n_c = S.shape
+    step = max(1, 4_000_000 // max(n_c, 1))
+    out = []
+    for lo in range(0, n_r, step):  # blocks of rows (a few hundred at most), not single rows
+        B = S[lo:lo + step]
+        b = B.shape[0]
+        if B.nnz > 0.05 * b * n_c and n_c > n:
+            D = B.toarray()
+            k = min(n, n_c)
+            idx = np.argpartition(-D, k - 1, axis=1)[:, :k]
+            vals = np.take_along_axis(D, idx, axis=1)
+            o = np.lexsort((idx, -vals), axis=1)
+            idx, vals = np.take_along_axis(idx, o, axis=1), np.take_along_axis(vals, o, axis=1)
+            keep = (vals > 0).ravel()
+            rows = np.repeat(np.arange(lo, lo + b, dtype=np.int64), k)[keep]
+            out.append((rows, idx.ravel()[keep].astype(np.int64), vals.ravel()[keep],
+                        np.tile(np.arange(1, k + 1), b)[keep]))
+        else:
+            rows = np.repeat(np.arange(b, dtype=np.int64), np.diff(B.indptr))
+            o = _segment_order(rows, B.data)
+            rows, cols, vals = rows[o], B.indices.astype(np.int64)[o], B.data[o]
+            rank = np.arange(rows.size) - B.indptr[:-1][rows]
+            k = (rank < n) & (vals > 0)
+            out.append((rows[k] + lo, cols[k], vals[k], rank[k] + 1))
+    if not out:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0), z
+    return tuple(np.concatenate([o[j] for o in out]) for j in range(4))
 
 
 def _drop_owned(S: sp.csr_matrix, owned: sp.csr_matrix) -> sp.csr_matrix:
@@ -222,13 +250,11 @@ def item_neighbors(B: sp.csr_matrix, *, n_neighbors: int = 20, alpha: float = 0.
         keep = r != c
         r, c, cnt = r[keep], c[keep], C.data[keep]
         sim = cnt / (n[r] ** alpha * n[c] ** (1.0 - alpha))
-        # top n_neighbors per row (ties: smaller item index; C's rows are sorted)
-        o = _segment_order(r - lo, sim)
-        r, c, cnt, sim = r[o], c[o], cnt[o], sim[o]
-        start = np.searchsorted(r, np.arange(lo, hi))
-        rank = np.arange(r.size) - start[r - lo]
-        k = rank < n_neighbors
-        rows_s.append(r[k]); cols_s.append(c[k]); sims.append(sim[k]); cnts.append(cnt[k])
+        Sb = sp.csr_matrix((sim, (r - lo, c)), shape=(hi - lo, n_i))
+        r, c, sim, _ = _top_per_row(Sb, n_neighbors)  # ties: smaller item index
+        r = r + lo
+        rows_s.append(r); cols_s.append(c); sims.append(sim)
+        cnts.append(np.round(sim * n[r] ** alpha * n[c] ** (1.0 - alpha)))
         lo = hi
     r = np.concatenate(rows_s) if rows_s else np.zeros(0, np.int64)
     c = np.concatenate(cols_s) if cols_s else np.zeros(0, np.int64)
@@ -340,25 +366,36 @@ def _popularity(P: _Purchases) -> np.ndarray:
 
 
 def _popular_candidates(P: _Purchases, rows: np.ndarray, n: int, exclude: bool, pop: np.ndarray):
-    """The ``n`` most popular items per customer row (not owned when ``exclude``); sparse rows x items."""
+    """The ``n`` most popular items per customer row (not owned when ``exclude``); sparse rows x items.
+
+    Walks the popularity list in windows that double in width; only the customers whose list
+    is still short go on to the next window (most stop after the first).
+    """
     order = np.lexsort((np.arange(pop.size), -pop))
     order = order[pop[order] > 0]
     n_r = rows.size
-    if exclude:
-        H = _rows_of(P.counts, rows)
-        need = n + (np.diff(H.indptr).max() if n_r else 0)
-    else:
-        H = None
-        need = n
-    top = order[: int(need)]
-    if not top.size or not n_r:
+    H = _rows_of(P.counts, rows).tocsc() if exclude else None
+    parts = []
+    todo = np.arange(n_r)
+    got = np.zeros(n_r, dtype=np.int64)
+    lo, width = 0, 4 * n
+    while todo.size and lo < order.size:
+        win = order[lo:lo + width]
+        avail = np.ones((todo.size, win.size), dtype=bool)
+        if H is not None:
+            avail &= ~H[:, win][todo].toarray().astype(bool)
+        rank = got[todo][:, None] + np.cumsum(avail, axis=1)
+        take = avail & (rank <= n)
+        r, c = np.nonzero(take)
+        parts.append((todo[r], win[c]))
+        got[todo] = np.minimum(rank[:, -1], n)
+        todo = todo[got[todo] < n]
+        lo, width = lo + win.size, 2 * width
+    if not parts:
         return sp.csr_matrix((n_r, pop.size))
-    data = np.tile(pop[top], n_r)
-    M = sp.csr_matrix((data, np.tile(top, n_r), np.arange(n_r + 1, dtype=np.int64) * top.size), shape=(n_r, pop.size))
-    if H is not None:
-        M = _drop_owned(M, H)
-    r, c, v, _ = _top_per_row(M, n)
-    return sp.csr_matrix((v, (r, c)), shape=(n_r, pop.size))
+    r = np.concatenate([p[0] for p in parts])
+    c = np.concatenate([p[1] for p in parts])
+    return sp.csr_matrix((pop[c], (r, c)), shape=(n_r, pop.size))
 
 
 # ---------------------------------------------------------------------------------------
