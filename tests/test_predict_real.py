@@ -47,6 +47,16 @@ def test_generator_chosen_recommender_is_at_least_popular():
         assert "no recommender beat the most popular items" in cmp.finding()
 
 
+def test_generator_with_taste_chosen_recommender_beats_popular_at_every_cutoff():
+    # with a favourite category per customer (taste=0.5) item similarities carry information; measured
+    # 2026-11-30: item-CF 44.3% vs popular 36.9% hit rate at 5 (mean of 3 cutoffs), better at each
+    tx, _ = crmmine.datasets.make_transactions(20_000, random_state=0, taste=0.5)
+    cmp = crmmine.compare_recommenders(tx, n_cutoffs=3)
+    at5 = _at5(cmp)
+    assert cmp.best in ("item_cf", "hybrid")
+    assert (at5[cmp.best] > at5["popular"]).all()
+
+
 def _assert_chosen_not_worse(bt):
     t = bt.choice
     for b in ("recency", "bgnbd"):

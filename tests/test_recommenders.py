@@ -207,3 +207,14 @@ def test_compare_errors(small, kwargs, match):
 def test_recommender_errors(small, call, match):
     with pytest.raises(crmmine.CrmmineError, match=match):
         call(small)
+
+
+def test_generator_taste_is_planted_and_off_by_default():
+    plain, truth = crmmine.datasets.make_transactions(300, random_state=0)
+    assert "favourite_category" not in truth.customers.columns
+    tx, truth = crmmine.datasets.make_transactions(300, random_state=0, taste=0.8)
+    fav = truth.customers["favourite_category"].reindex(tx["customer_id"].astype(str)).to_numpy()
+    share = (tx["category"].astype(str).to_numpy() == fav).mean()
+    assert share > 0.7  # 80% of lines drawn from the favourite (plus the chance draws); 1/20 without taste
+    with pytest.raises(ParameterError, match=r"The 'taste' parameter must be in \[0, 1\]. Got 1.5 instead."):
+        crmmine.datasets.make_transactions(10, taste=1.5)
