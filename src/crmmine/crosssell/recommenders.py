@@ -271,6 +271,8 @@ def item_neighbors(B: sp.csr_matrix, *, n_neighbors: int = 20, alpha: float = 0.
 
 def _lookup(M: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """``M[rows, cols]`` for many pairs at once, 0 where absent (M has sorted indices)."""
+    if M.shape[0] * M.shape[1] <= 4_000_000:  # a small matrix (e.g. 2,000 items): index a dense copy
+        return M.toarray()[rows, cols]
     n_col = M.shape[1]
     mrows = np.repeat(np.arange(M.shape[0], dtype=np.int64), np.diff(M.indptr))
     mkey = mrows * n_col + M.indices
@@ -283,19 +285,31 @@ def _lookup(M: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 
 def _anchors(H: sp.csr_matrix, S: sp.csr_matrix, rec_rows: np.ndarray, rec_items: np.ndarray):
-    """For each recommended (row, item): the history item j maximising S[j, item], and that similarity."""
+    """For each recommended (row, item): the history item j maximising S[j, item], and that similarity.
+
+    The pairs are expanded with the customer's history (sorted item indices), the maximum per
+    pair taken with ``np.maximum.reduceat`` and the first (smallest) item reaching it kept:
+    linear, no sort. Pairs whose customer has no history, or no similar item, get -1.
+    """
+    H = H.tocsr()
+    H.sort_indices()
     lens = np.diff(H.indptr)[rec_rows]
-    pair = np.repeat(np.arange(rec_rows.size, dtype=np.int64), lens)
-    offs = np.arange(pair.size) - np.repeat(np.cumsum(lens) - lens, lens)
-    j = H.indices[np.repeat(H.indptr[rec_rows], lens) + offs].astype(np.int64)
-    val = _lookup(S, j, rec_items[pair])
-    o = np.lexsort((j, -val, pair))
-    pair, j, val = pair[o], j[o], val[o]
-    first = np.r_[True, pair[1:] != pair[:-1]] if pair.size else np.zeros(0, dtype=bool)
     anchor = np.full(rec_rows.size, -1, dtype=np.int64)
     best = np.zeros(rec_rows.size)
-    anchor[pair[first]] = np.where(val[first] > 0, j[first], -1)
-    best[pair[first]] = val[first]
+    has = np.flatnonzero(lens > 0)
+    if not has.size:
+        return anchor, best
+    lens = lens[has]
+    pair = np.repeat(np.arange(has.size, dtype=np.int64), lens)
+    starts = np.cumsum(lens) - lens
+    offs = np.arange(pair.size) - starts[pair]
+    j = H.indices[H.indptr[rec_rows[has]][pair] + offs].astype(np.int64)
+    val = _lookup(S, j, rec_items[has][pair])
+    mx = np.maximum.reduceat(val, starts)
+    at_max = np.flatnonzero((val == mx[pair]) & (val > 0))
+    first_pair, first = np.unique(pair[at_max], return_index=True)
+    anchor[has[first_pair]] = j[at_max[first]]
+    best[has] = mx
     return anchor, best
 
 
@@ -338,26 +352,38 @@ def _table(P: _Purchases, rows, items, score, rank, confidence, method, because,
 
 
 def _fmt_pct(x: np.ndarray) -> np.ndarray:
-    return np.char.add(np.char.mod("%.0f", 100 * np.asarray(x, dtype=float)), "%")
+    """Shares as whole percentages, "66%" (vectorised in Arrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pct = pa.array(np.round(100 * np.asarray(x, dtype=float)).astype(np.int64)).cast(pa.string())
+    return pc.binary_join_element_wise(pct, pa.scalar("%"), "").to_numpy(zero_copy_only=False).astype(object)
 
 
 def _reasons(key: str, lang, **columns) -> np.ndarray:
     """``label(key, **{name: columns[name][k]})`` for every row k, without a Python call per row.
 
     The label's text is split at its ``{placeholders}`` (``string.Formatter``) and the pieces
-    are concatenated column-wise.
+    are joined column-wise by Arrow (``binary_join_element_wise``).
     """
     from string import Formatter
 
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     text = label(key, lang=lang)
     n = len(next(iter(columns.values()))) if columns else 0
-    out = np.full(n, "", dtype=object)
+    parts = []
     for literal, field_name, _, _ in Formatter().parse(text):
         if literal:
-            out = out + literal
+            parts.append(pa.scalar(literal))
         if field_name:
-            out = out + np.asarray(columns[field_name], dtype=object).astype(str).astype(object)
-    return out
+            col = np.asarray(columns[field_name])
+            arr = pa.array(col if col.dtype != object else col.astype(str))
+            parts.append(arr if pa.types.is_string(arr.type) else arr.cast(pa.string()))
+    if not any(isinstance(p, pa.Array) for p in parts):
+        return np.full(n, text, dtype=object)
+    return pc.binary_join_element_wise(*parts, "").to_numpy(zero_copy_only=False).astype(object)
 
 
 def _popularity(P: _Purchases) -> np.ndarray:
