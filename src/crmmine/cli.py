@@ -29,7 +29,9 @@ def _profile(args: argparse.Namespace) -> int:
     from .data.profile import format_profile, profile
 
     schema = args.schema
-    summary = profile(args.path, schema=schema, encoding=args.encoding, dayfirst=args.dayfirst)
+    summary = profile(args.path, schema=schema, encoding=args.encoding, dayfirst=args.dayfirst,
+                      header=False if args.no_header else None, sheet_name=args.sheet,
+                      skip_rules=tuple(args.skip_rule or ()))
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
     else:
@@ -39,6 +41,7 @@ def _profile(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from .report import REPORTS, run_reports, write_index
+    from .report.runner import EVENT_REPORTS
 
     parameters = {}
     for item in args.parameter or []:
@@ -49,7 +52,9 @@ def _report(args: argparse.Namespace) -> int:
     for name, value in (("data_path", args.data), ("schema", args.schema)):
         if value is not None:
             parameters[name] = value
-    reports = list(REPORTS) if args.report == "all" else [args.report]
+    # "all" with --data runs the transaction reports; an event log goes to an event report by name
+    reports = [r for r in REPORTS if args.data is None or r not in EVENT_REPORTS] if args.report == "all" \
+        else [args.report]
     try:
         results = run_reports(reports, parameters=parameters, as_of=args.as_of, out=args.out)
     except ReportError as err:
@@ -80,7 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", default="auto",
                    help="preset name (online_retail, online_retail_ii, cdnow), 'auto' (default) or a mapping .json "
                         "file {canonical column: your column}")
-    p.add_argument("--encoding", default="auto", help="text encoding (default: detect UTF-8, UTF-8-BOM, GBK/GB18030)")
+    p.add_argument("--encoding", default="auto",
+                   help="text encoding, e.g. utf-8, cp1252, gb18030, utf-16-le (default: detect UTF-8, UTF-8-BOM, "
+                        "UTF-16, GBK/GB18030, Windows-1252)")
+    p.add_argument("--no-header", action="store_true",
+                   help="the file has no header row: columns are column_1, column_2, ...; map them by position in "
+                        "the --schema file, e.g. {\"customer_id\": 0, \"order_date\": 4}")
+    p.add_argument("--sheet", metavar="NAME", default=None, help="read one sheet of a workbook (default: every sheet)")
+    p.add_argument("--skip-rule", metavar="RULE", action="append",
+                   help="turn a cleaning rule off (repeatable): implausible_date, missing_customer_id, duplicate, "
+                        "non_product_code, non_positive_price, return, extreme_value")
     p.add_argument("--dayfirst", choices=["yes", "no"], default=None,
                    help="day/month order of dates like 03/04/2011 when the data cannot tell")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -94,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "every run. Exit status: 0 all reports ran, 1 a report failed (its executed notebook and "
                     "manifest are kept in OUT/<report>/<run-id>.failed/), 2 bad parameters (nothing ran).")
     r.add_argument("report", nargs="?", default="all",
-                   help="segments, crosssell, churn, all (default) or the path of a parameterised notebook")
+                   help="segments, crosssell, churn, behaviour (an event log, e.g. --schema taobao), all (default; "
+                        "with --data, the transaction reports) or the path of a parameterised notebook")
     r.add_argument("--data", metavar="PATH", default=None,
                    help="transaction file (CSV, CSV.gz, XLSX, Parquet, text); default: the bundled sample")
     r.add_argument("--schema", metavar="NAME|mapping.json", default=None,

@@ -7,7 +7,7 @@ the recommenders beyond rules (item-based collaborative filtering, a popularity 
 :mod:`.compare` compares them all on repeated time splits, recommenderlab-style, and picks the best.
 """
 
-from .basket import Baskets, make_baskets
+from .basket import Baskets, make_baskets, read_baskets
 from .evaluate import RecommendationEvaluation, evaluate_recommendations, recommend_popular, summarise_evaluation
 from .recommend import (
     bought_together,
@@ -44,6 +44,7 @@ __all__ = [
     "mine_rules",
     "potential_value",
     "prune_redundant_rules",
+    "read_baskets",
     "recommend",
     "recommend_popular",
     "rule_labels",

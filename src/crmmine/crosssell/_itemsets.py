@@ -182,8 +182,24 @@ def _maximal_only_table(by_len: dict, n_items: int, n: int) -> ItemsetTable:
     return tab
 
 
-def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: int = 2_000_000) -> ItemsetTable:
-    """Frequent itemsets by level-wise vertical counting with sparse products (see module doc)."""
+class BudgetExceeded(Exception):
+    """Raised by :func:`mine_vertical` when more than ``max_itemsets`` frequent itemsets turn up
+    (private: the callers turn it into a :class:`~crmmine.errors.MiningBudgetError` with advice)."""
+
+    def __init__(self, level: int, found: int):
+        super().__init__(level, found)
+        self.level, self.found = level, found
+
+
+def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: int = 2_000_000,
+                  max_itemsets: int | None = None, chunk_pairs: int = 4_000_000) -> ItemsetTable:
+    """Frequent itemsets by level-wise vertical counting with sparse products (see module doc).
+
+    The work is bounded: each Gram product covers at most about ``chunk_nnz`` tid-list
+    entries and ``chunk_pairs`` candidate pairs, and :class:`BudgetExceeded` is raised as soon
+    as more than ``max_itemsets`` frequent itemsets have been found (one basket of 262 items
+    bought twice would otherwise hold 2^262 frequent itemsets).
+    """
     n, n_items = X.shape
     Xc = sp.csc_matrix(X, dtype=np.int32)
     Xc.sum_duplicates()
@@ -195,6 +211,8 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
     freq1 = freq1[np.argsort(item_count[freq1], kind="stable")]
     codes = [freq1.reshape(-1, 1).astype(np.int64)]
     counts = [item_count[freq1]]
+    if max_itemsets is not None and len(freq1) > max_itemsets:
+        raise BudgetExceeded(1, len(freq1))
     # restrict the matrix to frequent items; column j of Xf is item freq1[j]
     Xf = Xc[:, freq1]
     # drop orders with fewer than 2 frequent items: they cannot hold a frequent pair
@@ -211,6 +229,7 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
     while (max_len is None or k < max_len) and Y.shape[1] > 0:
         k += 1
         new_parent, new_item, new_count = [], [], []
+        found = 0  # itemsets of this level so far
         m = Y.shape[1]
         # prefix classes: itemsets sharing all but their last item (contiguous, rows are in
         # lexicographic order); only two members of one class can make a (k)-itemset together
@@ -230,7 +249,12 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
         # chunks of itemsets (rows of the Gram matrix) of about chunk_nnz tid-list entries
         cum = np.cumsum(np.diff(Y.indptr))
         cuts = np.searchsorted(cum, np.arange(1, int(cum[-1] // chunk_nnz) + 1) * chunk_nnz) if cum.size else []
-        bounds = np.unique(np.concatenate([[0], np.asarray(cuts, dtype=np.int64) + 1, [m]]).clip(0, m))
+        # and about chunk_pairs candidate pairs (partners of itemset i: the rest of its class)
+        pairs = np.cumsum(class_end - np.arange(m) - 1)
+        cuts2 = np.searchsorted(pairs, np.arange(1, int(pairs[-1] // chunk_pairs) + 1) * chunk_pairs) \
+            if pairs.size and pairs[-1] > chunk_pairs else []
+        bounds = np.unique(np.concatenate([[0], np.asarray(cuts, dtype=np.int64) + 1,
+                                           np.asarray(cuts2, dtype=np.int64) + 1, [m]]).clip(0, m))
         for a, b in zip(bounds[:-1], bounds[1:]):
             hi = int(class_end[b - 1])
             P = (Z[:, a:b].T @ Z[:, a:hi]).tocoo()  # counts of member pairs (i in [a, b), j in [a, hi))
@@ -239,6 +263,9 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
             new_parent.append(r[keep])
             new_item.append(prev_local[c[keep], -1])
             new_count.append(v[keep])
+            found += int(keep.sum())
+            if max_itemsets is not None and found + sum(len(c) for c in counts) > max_itemsets:
+                raise BudgetExceeded(k, found + sum(len(c) for c in counts))
         if not new_parent:
             break
         parent = np.concatenate(new_parent)
@@ -253,10 +280,96 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
         counts.append(cnt)
         if max_len is not None and k >= max_len:
             break
+        if _bitset_bytes(local, Xr.shape[0]) <= _BITSET_WORK_BYTES:  # the deeper levels on packed bitsets
+            _bitset_levels(Xf, local, minc, max_len, k, codes, counts, freq1)
+            break
         # tid-lists of the new itemsets: parent's column AND the item's column
         Y = _extend_tidlists(Y, parent, item, cnt, has_item)
         prev_local = local
     return table_from_lists({k: (c, n_) for k, (c, n_) in enumerate(zip(codes, counts), start=1)}, n_items, n)
+
+
+#: Bytes of bitsets the next level may AND in all before the miner leaves sparse Gram counting for
+#: bitsets: on few candidate pairs (the deep levels of low supports) AND + popcount is cheaper than
+#: building and multiplying the class matrix again; on many (level 2 and 3) the Gram product,
+#: which only meets pairs that co-occur, wins.
+_BITSET_WORK_BYTES = 256 * 2**20
+#: Largest level (itemsets) from which the miner moves to bitsets.
+_BITSET_MAX_LEVEL = 20_000
+#: Bytes of bitsets ANDed at once (one chunk of candidate pairs).
+_BITSET_CHUNK_BYTES = 32 * 2**20
+
+
+def _bitset_bytes(local: np.ndarray, n_orders: int) -> int:
+    """Bytes the next level's candidate pairs would AND on bitsets of ``n_orders`` bits."""
+    if len(local) < 2:
+        return 0
+    if len(local) > _BITSET_MAX_LEVEL:  # a large level grows larger ones below it: stay sparse
+        return 1 << 62
+    change = np.any(local[1:, :-1] != local[:-1, :-1], axis=1)
+    sizes = np.bincount(np.concatenate([[0], np.cumsum(change)]))
+    pairs = int((sizes * (sizes - 1) // 2).sum())
+    return pairs * 2 * ((n_orders + 63) // 64) * 8
+
+
+def _bitset_levels(Xf: sp.csc_matrix, local: np.ndarray, minc: int, max_len: int | None, k: int, codes: list,
+                   counts: list, freq1: np.ndarray) -> None:
+    """Levels ``k + 1, k + 2, ...`` on packed bitsets (Zaki's Eclat on bit vectors), appended to ``codes``/``counts``.
+
+    Each itemset of the current level holds its tid-list as a row of bits (one per order, packed
+    in uint64 words). Two members of a prefix class (all but the last item shared) make a candidate;
+    its tid-list is the AND of theirs and its count the popcount, for all candidate pairs of a chunk
+    at once. Pairs are generated in (first member, second member) order, so the new level comes out
+    in lexicographic order with no sort. ``Xf`` (orders x frequent items, CSC) and ``local`` (the
+    current level's local item codes, lexicographic) are as in :func:`mine_vertical`.
+    """
+    n = Xf.shape[0]
+    n_words = (n + 63) // 64
+    # item bitsets: a dense bool row per frequent item, packed (little bit order) into uint64 words
+    dense = np.zeros((Xf.shape[1], n_words * 64), dtype=bool)
+    dense[np.repeat(np.arange(Xf.shape[1]), np.diff(Xf.indptr)), Xf.indices] = True
+    items = np.packbits(dense, axis=1, bitorder="little").view(np.uint64)
+    del dense
+    # bitsets of the current level: AND of its items' bitsets
+    bits = items[local[:, 0]].copy()
+    for j in range(1, local.shape[1]):
+        bits &= items[local[:, j]]
+    del items
+    per_chunk = max(1, _BITSET_CHUNK_BYTES // (n_words * 8))
+    while (max_len is None or k < max_len) and len(local) > 1:
+        k += 1
+        m = len(local)
+        change = np.any(local[1:, :-1] != local[:-1, :-1], axis=1)
+        cls = np.concatenate([[0], np.cumsum(change)]).astype(np.int64)
+        class_end = np.searchsorted(cls, cls, side="right")
+        n_after = class_end - np.arange(m) - 1  # later members of the same class
+        total = int(n_after.sum())
+        if total == 0:
+            break
+        first = np.repeat(np.arange(m, dtype=np.int64), n_after)
+        offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(n_after) - n_after, n_after)
+        second = first + 1 + offset
+        new_bits, new_first, new_second, new_cnt = [], [], [], []
+        for a in range(0, total, per_chunk):
+            f, g = first[a:a + per_chunk], second[a:a + per_chunk]
+            both = bits[f] & bits[g]
+            cnt = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+            keep = cnt >= minc
+            if keep.any():
+                new_bits.append(both[keep])
+                new_first.append(f[keep])
+                new_second.append(g[keep])
+                new_cnt.append(cnt[keep])
+        if not new_cnt:
+            break
+        f = np.concatenate(new_first)
+        g = np.concatenate(new_second)
+        cnt = np.concatenate(new_cnt)
+        local = np.hstack([local[f], local[g, -1:]])
+        codes.append(freq1[local])
+        counts.append(cnt)
+        bits = np.concatenate(new_bits)
+        del new_bits
 
 
 def _membership(Xr: sp.csr_matrix, max_bytes: int = 256 * 2**20):

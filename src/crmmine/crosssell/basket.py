@@ -20,7 +20,7 @@ from ._itemsets import min_count
 from ..errors import InputError, MissingColumnError, ParameterError
 from ..validation import check_number
 
-__all__ = ["Baskets", "make_baskets"]
+__all__ = ["Baskets", "make_baskets", "read_baskets"]
 
 _LEVEL_COLUMNS = {"product": "product_id", "category": "category"}
 _OVERSIZED = ("flag", "drop")
@@ -149,8 +149,8 @@ def make_baskets(
 
     Parameters
     ----------
-    data : pandas.DataFrame, CleanResult, Baskets or iterable of iterables
-        Canonical clean transactions (columns ``order_id`` and ``product_id``, or
+    data : pandas.DataFrame, LazyTransactions, CleanResult, Baskets or iterable of iterables
+        Canonical clean transactions (a lazy DuckDB/Spark table is counted in its engine) (columns ``order_id`` and ``product_id``, or
         ``category`` for ``level="category"``; ``customer_id`` is carried when present;
         lines with ``quantity <= 0`` are returns and are ignored), a
         :class:`~crmmine.CleanResult` (its ``transactions`` are used), or an iterable of
@@ -211,6 +211,15 @@ def make_baskets(
         if min_support is None and max_basket_size is None:
             return data
         return _rebuild(data, params)
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(data):  # item counts and infrequent-item pruning in the engine, the rest as below
+        from ..engine import aggregate
+
+        # a basket's size counts every item, so with a size cap the pruning waits for _finish
+        X, items, orders, customers = aggregate.basket_arrays(
+            data, level=level, min_support=min_support if max_basket_size is None else None)
+        return _finish(X, items, orders, customers, level, params)
     if hasattr(data, "transactions") and isinstance(getattr(data, "transactions"), pd.DataFrame):
         data = data.transactions
     customers = names = None
@@ -292,8 +301,57 @@ def _rebuild(b: Baskets, params: dict) -> Baskets:
     return _finish(b.matrix, b.items, b.orders, b.customers, b.level, params, b.item_names)
 
 
-def as_baskets(data, *, level: str = "product") -> Baskets:
-    """``data`` as :class:`Baskets` (the entry point of the miners)."""
+def read_baskets(path, *, sep: str | None = None, encoding: str = "auto", min_support: float | None = None,
+                 max_basket_size: int | None = None, oversized: str = "flag") -> Baskets:
+    """Read a basket-per-line file into :class:`Baskets`: each line is one basket of items.
+
+    This is the format of R arules' ``Groceries`` data (``read.transactions(file,
+    format = "basket", sep = ",")``), which :func:`crmmine.read_transactions` refuses as
+    "not a table": ``citrus fruit,semi-finished bread,margarine,ready soups``. Items are
+    stripped of surrounding spaces; an item repeated in a line counts once.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A text file (optionally gzip-compressed), one basket per line.
+    sep : str or None, default=None
+        Item separator; ``None`` picks the most frequent of ``,`` ``;`` tab ``|``
+        (whitespace when none occurs).
+    encoding : str, default="auto"
+        As :func:`crmmine.read_transactions`.
+    min_support, max_basket_size, oversized
+        As :func:`make_baskets`.
+
+    Returns
+    -------
+    Baskets
+        Level ``"basket"``; orders are the line positions 0..n-1.
+
+    Examples
+    --------
+    >>> import crmmine, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "groceries.csv"
+    >>> _ = p.write_text("citrus fruit,margarine\nwhole milk\nmargarine,whole milk,rolls\n")
+    >>> b = crmmine.read_baskets(p)
+    >>> b.n_orders, list(b.items)
+    (3, ['citrus fruit', 'margarine', 'rolls', 'whole milk'])
+    """
+    from ..data.io import read_basket_lines
+
+    return make_baskets(read_basket_lines(path, sep=sep, encoding=encoding), min_support=min_support,
+                        max_basket_size=max_basket_size, oversized=oversized)
+
+
+def as_baskets(data, *, level: str = "product", min_support: float | None = None) -> Baskets:
+    """``data`` as :class:`Baskets` (the entry point of the miners).
+
+    ``min_support`` is used only for a lazy table (DuckDB, Spark): items below it are
+    pruned in the engine, so only the frequent items' order-item pairs come back.
+    """
     if isinstance(data, Baskets):
         return data
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(data) and min_support is not None:
+        return make_baskets(data, level=level, min_support=min_support)
     return make_baskets(data, level=level)

@@ -45,6 +45,16 @@ from .churn import (
 # --- predict: recommender comparison ---
 from .recommenders import plot_recommender_curves
 # (end of predict)
+# --- behaviour ---
+from .behaviour import (
+    plot_activity_heatmap,
+    plot_conversion_by_category,
+    plot_funnel,
+    plot_propensity_gains,
+    plot_time_to_purchase,
+    plot_traffic_by_day,
+)
+# (end of behaviour)
 
 __all__ = [
     # --- segments names ---
@@ -82,4 +92,12 @@ __all__ = [
     # --- predict names ---
     "plot_recommender_curves",
     # (end of predict names)
+    # --- behaviour names ---
+    "plot_activity_heatmap",
+    "plot_conversion_by_category",
+    "plot_funnel",
+    "plot_propensity_gains",
+    "plot_time_to_purchase",
+    "plot_traffic_by_day",
+    # (end of behaviour names)
 ]

@@ -39,6 +39,7 @@ from pathlib import Path
 from ..errors import ParameterError, ReportError
 
 __all__ = [
+    "EVENT_REPORTS",
     "REPORTS",
     "RunResult",
     "notebook_dir",
@@ -58,7 +59,10 @@ REPORTS: dict[str, str] = {
     "segments": "segment_report.ipynb",
     "crosssell": "crosssell_report.ipynb",
     "churn": "churn_report.ipynb",
+    "behaviour": "behaviour_report.ipynb",
 }
+#: Reports that read a behaviour-event log (crmmine.read_events) instead of transactions.
+EVENT_REPORTS: tuple[str, ...] = ("behaviour",)
 
 _PACKAGES = ("crmmine", "pandas", "numpy", "scipy", "scikit-learn", "mlxtend", "plotly", "pyarrow", "papermill",
              "nbconvert", "nbformat", "ipykernel", "jupyter_client")
@@ -312,9 +316,32 @@ def _versions() -> dict:
     return out
 
 
-def _input_summary(data_path, schema) -> dict:
+def _event_input_summary(data_path, schema) -> dict:
+    """Input event log, its sha256, line counts and reading audit (read here: it is fast)."""
+    from ..behaviour import load_events
+    from ..datasets import events_sample_path
+
+    path = events_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
+    log = load_events(data_path, schema=schema)
+    return {
+        "data_path": str(data_path),
+        "file": str(path),
+        "sha256": _sha256(path),
+        "bytes": path.stat().st_size,
+        "schema": schema if isinstance(schema, str) else dict(schema),
+        "lines": {"input": int(log.audit["lines"].iloc[0]), "events": len(log.events), "rejected": len(log.rejected)},
+        "visitors": int(log.events["customer_id"].nunique()),
+        "time_zone": log.source.get("tz"),
+        "audit": log.audit.to_dict(orient="records"),
+    }
+
+
+def _input_summary(data_path, schema, kind: str = "transactions") -> dict:
     """Input file, its sha256, line counts and cleaning audit (read and cleaned here: it is fast)."""
     from ..datasets import load_clean, online_retail_sample_path
+
+    if kind == "events":
+        return _event_input_summary(data_path, schema)
 
     path = online_retail_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
     result = load_clean(data_path, schema=schema)
@@ -558,7 +585,8 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
         data_path = values["data_path"] = str(Path(data_path).expanduser().resolve())
     if isinstance(schema, str) and schema.lower().endswith(".json"):
         schema = values["schema"] = str(Path(schema).expanduser().resolve())
-    input_summary = _input if _input is not None else _input_summary(data_path, schema)
+    kind = "events" if name in EVENT_REPORTS else "transactions"
+    input_summary = _input if _input is not None else _input_summary(data_path, schema, kind)
 
     out = Path(out).expanduser().resolve()
     report_dir = out / name
@@ -665,9 +693,11 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
     inputs: dict = {}
     results, failures = [], []
     for name, nb_path, values in plan:
-        key = (str(values.get("data_path", "sample")), json.dumps(values.get("schema", "auto"), default=str))
+        kind = "events" if name in EVENT_REPORTS else "transactions"
+        key = (str(values.get("data_path", "sample")), json.dumps(values.get("schema", "auto"), default=str), kind)
         if key not in inputs:
-            inputs[key] = _input_summary(_abs(values.get("data_path", "sample")), _abs(values.get("schema", "auto")))
+            inputs[key] = _input_summary(_abs(values.get("data_path", "sample")), _abs(values.get("schema", "auto")),
+                                         kind)
         try:
             results.append(run_report(nb_path, out=out, _prepared=values, _input=inputs[key]))
         except ReportError as err:
