@@ -1,6 +1,13 @@
-"""Top-N recommendations per customer: crmmine.recommend vs the per-customer Python loop.
+"""Top-N recommendations per customer: crmmine.recommend vs the per-customer Python loop; recommenders beyond rules.
 
 Run: .venv/bin/python benchmarks/bench_recommend.py [--repeat 3] [--customers 200000]
+     .venv/bin/python benchmarks/bench_recommend.py --part beyond [--beyond-customers 1000000]
+
+Part "beyond" (issue 17): the rule recommender side by side with item-based collaborative filtering, the hybrid,
+"buy again" and the most-popular list (top-5 per customer), and the recommenderlab-style evaluation
+(crmmine.compare_recommenders: 3 cutoffs, K = 1..20, rules + item-CF + hybrid + popular + random), each in a fresh
+process (wall time of the step, peak RSS of the process including loading its inputs), one run each, on the full
+Online Retail file and on make_transactions(--beyond-customers).
 
 The "obvious alternative" is what tutorials write after mining rules: for each customer,
 take the set of items bought, loop over the rules, keep those whose antecedent is a subset,
@@ -24,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from _common import ONLINE_RETAIL, describe_machine
+from _common import ONLINE_RETAIL, describe_machine, run_fresh
 
 DATA = ONLINE_RETAIL
 TOP_N = 5
@@ -72,6 +79,61 @@ print(json.dumps({{"seconds": elapsed, "rows": len(out), "digest": digest,
 """
 
 
+BEYOND = {
+    "rules (crmmine.recommend)": "recs = crmmine.recommend(tx, rules, top_n=5)",
+    "item_cf": "recs = crmmine.recommend_item_cf(tx, top_n=5)",
+    "hybrid": "recs = crmmine.recommend_hybrid(tx, top_n=5)",
+    "buy_again": "recs = crmmine.recommend_buy_again(tx, top_n=5)",
+    "popular": "recs = crmmine.recommend_with('popular', tx, top_n=5)",
+    "evaluation (compare_recommenders)": (
+        "cmp = crmmine.compare_recommenders(tx, n_cutoffs=3, ks=range(1, 21), min_support=MS, min_confidence=MC)\n"
+        "recs = cmp.curves\nprint(cmp.summary.to_string(), file=sys.stderr)"
+    ),
+}
+
+BEYOND_RUNNER = """
+import json, pickle, resource, sys, time
+import crmmine
+with open(sys.argv[1], "rb") as f:
+    tx, rules, MS, MC = pickle.load(f)
+t = time.perf_counter()
+{code}
+elapsed = time.perf_counter() - t
+print(json.dumps({{"seconds": elapsed, "rows": len(recs),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def beyond(n_customers: int, folder: Path) -> list[tuple]:
+    """Part "beyond": every recommender and the evaluation, one fresh process each."""
+    import pickle
+
+    import crmmine
+
+    rows = []
+    for name in ("online_retail", "synthetic"):
+        if name == "online_retail":
+            tx = crmmine.load_clean(DATA).transactions
+            ms, mc = 0.005, 0.1
+        else:
+            tx, _ = crmmine.datasets.make_transactions(n_customers, random_state=0)
+            ms, mc = 0.002, 0.05
+        tx = tx.loc[tx["quantity"] > 0, ["customer_id", "order_id", "order_date", "product_id", "quantity"]]
+        tx = tx.reset_index(drop=True)
+        rules = crmmine.mine_rules(tx, min_support=ms, min_confidence=mc)
+        path = folder / f"beyond_{name}.pkl"
+        with open(path, "wb") as f:
+            pickle.dump((tx, rules[["antecedents", "consequents", "support", "confidence", "lift"]], ms, mc), f)
+        info = {"customers": tx["customer_id"].nunique(), "lines": len(tx), "rules": len(rules),
+                "products": tx["product_id"].nunique()}
+        del tx, rules
+        for contender, code in BEYOND.items():
+            out = run_fresh(BEYOND_RUNNER.format(code=code), path)
+            rows.append((name, info, contender, out["seconds"], out["peak_mb"], out["rows"]))
+            print(f"  {name} {contender}: {out['seconds']:.1f} s, {out['peak_mb']:.0f} MB", file=sys.stderr)
+    return rows
+
+
 def machine() -> str:
     return describe_machine('mlxtend', 'numpy', 'pandas', 'scipy')
 
@@ -99,10 +161,24 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--customers", type=int, default=200_000)
+    ap.add_argument("--part", choices=("loop", "beyond", "all"), default="all")
+    ap.add_argument("--beyond-customers", type=int, default=1_000_000)
     args = ap.parse_args()
     if not DATA.exists():
         print(f"bench_recommend: {DATA} not found; set CRMMINE_SHARED_DATA", file=sys.stderr)
         return 2
+    if args.part in ("beyond", "all"):
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = beyond(args.beyond_customers, Path(tmp))
+        print(f"Machine: {machine()}")
+        print("Top-5 per customer and the evaluation, one run each in a fresh process\n")
+        print("| data | customers | products | lines | contender | wall time (s) | peak RSS (MB) | rows out |")
+        print("|---|---:|---:|---:|---|---:|---:|---:|")
+        for data_name, info, name, sec, mb, n in rows:
+            print(f"| {data_name} | {info['customers']:,} | {info['products']:,} | {info['lines']:,} | {name} | "
+                  f"{sec:.1f} | {mb:.0f} | {n:,} |")
+        if args.part == "beyond":
+            return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for data_name in ("online_retail", "synthetic"):

@@ -124,6 +124,23 @@ from .clv import (
     summarise_model_choice,
     tracking_table,
 )
+# --- predict (issue 17): recommenders beyond rules, their comparison ---
+from .crosssell import (
+    COMPARISON_COLUMNS,
+    RECOMMENDER_COLUMNS,
+    RECOMMENDERS,
+    RecommenderComparison,
+    compare_recommenders,
+    recommend_buy_again,
+    recommend_hybrid,
+    recommend_item_cf,
+    recommend_random,
+    recommend_with,
+    summarise_comparison,
+)
+from .churn import SelectedChurnModel, churn_choice_finding
+# (end of predict imports)
+
 # --- data area (issue 11): basket-per-line files, shop shapes ---
 from .crosssell import read_baskets
 from .datasets import make_shop
@@ -267,6 +284,21 @@ __all__ = [
     "summarise_model_choice",
     "tracking_table",
     # (end of clv models names)
+    # --- predict names ---
+    "COMPARISON_COLUMNS",
+    "RECOMMENDER_COLUMNS",
+    "RECOMMENDERS",
+    "RecommenderComparison",
+    "compare_recommenders",
+    "recommend_buy_again",
+    "recommend_hybrid",
+    "recommend_item_cf",
+    "recommend_random",
+    "recommend_with",
+    "summarise_comparison",
+    "SelectedChurnModel",
+    "churn_choice_finding",
+    # (end of predict names)
     # --- data area (issue 11) ---
     "make_shop",
     "read_baskets",

@@ -10,6 +10,7 @@ Nobody announces they have left a web shop, so churn is *defined* on a time spli
 * a model (:mod:`.model`) is trained at one cutoff and evaluated at a later one (never a random split),
   beside two baselines on the same split: days since the last purchase, and the BG/NBD probability of
   no purchase within the horizon (:mod:`.backtest`);
+* :mod:`.select` stacks the model with the baselines and chooses the scores to use on the training cutoff;
 * :mod:`.winback` ranks the customers at risk by value and says why and what to do.
 """
 
@@ -18,6 +19,7 @@ from .backtest import (
     ChurnBacktest,
     ChurnEvaluation,
     churn_backtest,
+    churn_choice_finding,
     churn_finding,
     evaluate_churn,
     summarise_calibration,
@@ -27,6 +29,7 @@ from .backtest import (
 from .features import churn_features
 from .labels import churn_cutoffs, churn_labels
 from .model import ChurnModel
+from .select import SelectedChurnModel
 from .winback import reason_text, summarise_winback, winback_list
 
 __all__ = [
@@ -46,4 +49,7 @@ __all__ = [
     "summarise_labels",
     "summarise_winback",
     "winback_list",
+    # --- predict: scores at least as good as the best baseline ---
+    "SelectedChurnModel",
+    "churn_choice_finding",
 ]

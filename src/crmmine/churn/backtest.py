@@ -14,6 +14,7 @@ from ..validation import check_date, check_int
 from .features import churn_features
 from .labels import _check_reach, _check_tx, churn_labels
 from .model import ChurnModel, _align, _recency_input
+from .select import CANDIDATES, SelectedChurnModel, _scores_table
 
 __all__ = ['SCORERS', 'ChurnEvaluation', 'ChurnBacktest', 'evaluate_churn', 'churn_backtest', 'churn_finding', 'summarise_labels', 'summarise_calibration', 'summarise_importance']
 
@@ -168,6 +169,16 @@ class ChurnBacktest:
     train_cutoff: pd.Timestamp
     test_cutoff: pd.Timestamp
     horizon_days: int
+    #: The scorer chosen at the training cutoff (:class:`crmmine.SelectedChurnModel`); None with ``choose=False``.
+    selected: object = None
+    #: Every candidate at the test cutoff: ``roc_auc``, ``pr_auc``, the cross-validated ``cv_roc_auc``,
+    #: ``cv_pr_auc`` at the training cutoff, and ``chosen`` (index: stacked, model, bgnbd, recency).
+    choice: pd.DataFrame | None = None
+
+    @property
+    def chosen(self) -> str:
+        """The scorer the report uses: ``"stacked"``, ``"model"``, ``"bgnbd"`` or ``"recency"`` (``"model"`` without a choice)."""
+        return "model" if self.selected is None else self.selected.chosen_
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -178,7 +189,8 @@ class ChurnBacktest:
 
 
 def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="logistic", random_state=0, returns=None,
-                   calibration="sigmoid", min_orders=1, lookback_days=None, windows=(30, 90, 180)) -> ChurnBacktest:
+                   calibration="sigmoid", min_orders=1, lookback_days=None, windows=(30, 90, 180),
+                   choose=True) -> ChurnBacktest:
     """Train at ``train_cutoff``, evaluate at the later ``test_cutoff``: an honest time split.
 
     The training label window ``(train_cutoff, train_cutoff + horizon_days]`` must end on or before
@@ -197,12 +209,18 @@ def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="log
     calibration : {"sigmoid", "isotonic"}, default="sigmoid"
     min_orders, lookback_days : eligibility of :func:`churn_labels`.
     windows : feature windows of :func:`churn_features`.
+    choose : bool, default=True
+        Also fit a :class:`crmmine.SelectedChurnModel` at the training cutoff: the model, a stacked model
+        (the model with both baseline scores) and the baselines, one of them chosen by cross-validation
+        there, so the scores used are never knowingly worse than a baseline. ``.chosen`` names it and
+        ``.choice`` reports every candidate at the test cutoff.
 
     Returns
     -------
     ChurnBacktest
         ``.model``, ``.evaluation`` (metrics for the model and both baselines, curves, importance),
-        ``.metrics``, and the features/labels at both cutoffs.
+        ``.metrics``, the features/labels at both cutoffs, and with ``choose``: ``.selected``,
+        ``.chosen``, ``.choice``.
     """
     train_cutoff = check_date("train_cutoff", train_cutoff, none_ok=False)
     test_cutoff = check_date("test_cutoff", test_cutoff, none_ok=False)
@@ -222,7 +240,47 @@ def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="log
     l_te = churn_labels(tx, cutoff=test_cutoff, **lab_kw)
     m = ChurnModel(model, calibration=calibration, random_state=random_state).fit(f_tr, l_tr)
     ev = evaluate_churn(m, f_te, l_te, random_state=random_state)
-    return ChurnBacktest(m, ev, f_tr, l_tr, f_te, l_te, train_cutoff, test_cutoff, horizon_days)
+    selected = choice = None
+    if choose:
+        selected = SelectedChurnModel(model, calibration=calibration, random_state=random_state).fit(f_tr, l_tr)
+        choice = _choice_table(selected, f_te, l_te)
+    return ChurnBacktest(m, ev, f_tr, l_tr, f_te, l_te, train_cutoff, test_cutoff, horizon_days, selected, choice)
+
+
+def _choice_table(selected, features, labels) -> pd.DataFrame:
+    """Every candidate of ``selected`` scored at the test cutoff beside its cross-validated figures."""
+    X, y = _align(features, labels)
+    scores = selected.candidate_scores(X)
+    table = _scores_table(y, {c: scores[c].to_numpy() for c in CANDIDATES})
+    cv = selected.selection_
+    table["cv_roc_auc"] = cv["roc_auc"].reindex(table.index)
+    table["cv_pr_auc"] = cv["pr_auc"].reindex(table.index)
+    table["chosen"] = table.index == selected.chosen_
+    return table
+
+
+def churn_choice_finding(backtest, *, lang=None) -> str:
+    """One sentence: which churn scores are used, why, and how they did at the test cutoff.
+
+    Parameters
+    ----------
+    backtest : ChurnBacktest
+        From :func:`churn_backtest` with ``choose=True``.
+    lang : {"en", "zh"} or None
+    """
+    if not isinstance(backtest, ChurnBacktest) or backtest.choice is None:
+        raise ParameterError("The 'backtest' parameter must be a ChurnBacktest made with choose=True. "
+                             f"Got {type(backtest).__name__} instead.")
+    t = backtest.choice
+    c = backtest.chosen
+    base = t.loc[["recency", "bgnbd"]]
+    key = "churn.finding.choice_ok" if (t.loc[c, ["roc_auc", "pr_auc"]] >= base[["roc_auc", "pr_auc"]].max() - 1e-12).all() \
+        else "churn.finding.choice_short"
+    model = label(f"churn.model.{backtest.model.model}", lang)
+    return label(key, lang, chosen=label(f"churn.candidate.{c}", lang, model=model),
+                 roc=f"{t.loc[c, 'roc_auc']:.3f}", pr=f"{t.loc[c, 'pr_auc']:.3f}",
+                 base_roc=f"{base['roc_auc'].max():.3f}", base_pr=f"{base['pr_auc'].max():.3f}",
+                 cutoff=f"{backtest.train_cutoff:%Y-%m-%d}")
 
 
 def churn_finding(evaluation, *, metric="roc_auc", tolerance=0.01, lang=None) -> str:

@@ -2,7 +2,9 @@
 
 :mod:`.basket` builds the sparse orders x items matrix; :mod:`._itemsets` is crmmine's itemset engine;
 :mod:`.rules` mines and filters association rules; :mod:`.recommend` turns rules into offers;
-:mod:`.evaluate` judges the offers on a time split against a most-popular baseline.
+:mod:`.evaluate` judges the offers on a time split against a most-popular baseline; :mod:`.recommenders` holds
+the recommenders beyond rules (item-based collaborative filtering, a popularity hybrid, "buy again", random) and
+:mod:`.compare` compares them all on repeated time splits, recommenderlab-style, and picks the best.
 """
 
 from .basket import Baskets, make_baskets, read_baskets
@@ -17,6 +19,16 @@ from .recommend import (
     summarise_bought_together,
     summarise_item_frequency,
     summarise_recommendations,
+)
+from .compare import COMPARISON_COLUMNS, RecommenderComparison, compare_recommenders, summarise_comparison
+from .recommenders import (
+    RECOMMENDER_COLUMNS,
+    RECOMMENDERS,
+    recommend_buy_again,
+    recommend_hybrid,
+    recommend_item_cf,
+    recommend_random,
+    recommend_with,
 )
 from .rules import filter_rules, frequent_itemsets, mine_rules, prune_redundant_rules, rule_labels, summarise_rules
 
@@ -43,4 +55,16 @@ __all__ = [
     "summarise_item_frequency",
     "summarise_recommendations",
     "summarise_rules",
+    # --- predict: recommenders beyond rules and their comparison ---
+    "COMPARISON_COLUMNS",
+    "RECOMMENDERS",
+    "RECOMMENDER_COLUMNS",
+    "RecommenderComparison",
+    "compare_recommenders",
+    "recommend_buy_again",
+    "recommend_hybrid",
+    "recommend_item_cf",
+    "recommend_random",
+    "recommend_with",
+    "summarise_comparison",
 ]

@@ -146,6 +146,7 @@ def make_transactions(
     n_categories: int = 20,
     countries: tuple[str, ...] = ("United Kingdom", "Germany", "France", "Netherlands", "Spain"),
     return_rate: float = 0.0,
+    taste: float = 0.0,
 ) -> tuple[pd.DataFrame, SyntheticTruth]:
     """Simulate a shop's canonical transaction table with known truth.
 
@@ -190,6 +191,12 @@ def make_transactions(
     return_rate : float, default=0.0
         Fraction of order lines later returned (a negative-quantity line in a ``C``
         order within 30 days). Returns do not change the planted purchase truth.
+    taste : float, default=0.0
+        Personal taste: each customer has a favourite category, and each line is drawn, with
+        probability ``taste``, from that category's products (by the same popularity) instead
+        of the whole catalogue. 0 (the default) draws every basket from one global popularity,
+        where the most popular items are the best possible recommendation; with taste, item
+        similarities carry information. The favourite is in ``truth.customers["favourite_category"]``.
 
     Returns
     -------
@@ -215,6 +222,8 @@ def make_transactions(
         )
     if mean_basket_size < 1:
         raise ParameterError(f"The 'mean_basket_size' parameter must be at least 1. Got {mean_basket_size!r} instead.")
+    if not 0 <= taste <= 1:
+        raise ParameterError(f"The 'taste' parameter must be in [0, 1]. Got {taste!r} instead.")
     if not 0 <= return_rate < 1:
         raise ParameterError(f"The 'return_rate' parameter must be in [0, 1). Got {return_rate!r} instead.")
     seg = _check_segments(segments, params)
@@ -268,6 +277,20 @@ def make_transactions(
     sizes = 1 + rng.poisson(mean_basket_size - 1.0, size=n_orders)
     line_order = np.repeat(np.arange(n_orders), sizes)
     line_prod = rng.choice(n_products, size=line_order.size, p=pop)
+    prod_cat = favourite = None
+    if taste > 0:  # personal taste: some lines come from the customer's favourite category
+        prod_cat = rng.integers(0, n_categories, size=n_products)
+        favourite = rng.integers(0, n_categories, size=n)
+        mine = np.flatnonzero(rng.uniform(size=line_order.size) < taste)
+        by_cat = np.argsort(prod_cat, kind="stable")
+        cum = np.cumsum(pop[by_cat])
+        start = np.r_[0.0, cum][np.searchsorted(prod_cat[by_cat], np.arange(n_categories))]
+        end = np.r_[0.0, cum][np.searchsorted(prod_cat[by_cat], np.arange(n_categories), side="right")]
+        fav = favourite[ord_cust[line_order[mine]]]
+        ok = end[fav] > start[fav]  # a category without products keeps the global draw
+        target = start[fav] + rng.uniform(size=mine.size) * (end[fav] - start[fav])
+        pick = np.minimum(np.searchsorted(cum, target, side="right"), n_products - 1)
+        line_prod[mine[ok]] = by_cat[pick[ok]]
     prod_ids = np.array([f"P{i:04d}" for i in range(n_products)], dtype=object)
     prod_pos = {pid: i for i, pid in enumerate(prod_ids)}
     planted_rows = []
@@ -318,7 +341,8 @@ def make_transactions(
     # --- assemble (strings built once per distinct value, then taken by code) --------
     cust_ids = _ids("C", n, 7)
     categories = np.array([f"Category {i:02d}" for i in range(n_categories)], dtype=object)
-    prod_cat = rng.integers(0, n_categories, size=n_products)
+    if prod_cat is None:
+        prod_cat = rng.integers(0, n_categories, size=n_products)
     cw = 1.0 / np.arange(1, len(countries) + 1) ** 2
     cust_country = rng.choice(len(countries), size=n, p=cw / cw.sum())
     line_cust = ord_cust[line_order]
@@ -370,6 +394,8 @@ def make_transactions(
         },
         index=drop_series.index,
     )
+    if favourite is not None:
+        customers["favourite_category"] = pd.array(categories[favourite], dtype=STRING_DTYPE)
     truth = SyntheticTruth(
         params=seg[["share", *_PARAM_NAMES]].copy(),
         segments=customers["segment"].rename("segment"),

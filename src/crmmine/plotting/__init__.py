@@ -47,6 +47,9 @@ from .churn import (
 # --- loyalty ---
 from .loyalty import plot_loyalty_map, plot_satisfaction_repeat
 # (end of loyalty)
+# --- predict: recommender comparison ---
+from .recommenders import plot_recommender_curves
+# (end of predict)
 # --- behaviour ---
 from .behaviour import (
     plot_activity_heatmap,
@@ -97,6 +100,9 @@ __all__ = [
     "plot_loyalty_map",
     "plot_satisfaction_repeat",
     # (end of loyalty names)
+    # --- predict names ---
+    "plot_recommender_curves",
+    # (end of predict names)
     # --- behaviour names ---
     "plot_activity_heatmap",
     "plot_conversion_by_category",

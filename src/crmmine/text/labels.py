@@ -508,6 +508,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "_data_labels",
     "_loyalty_labels",
     "_behaviour_labels",
+    "_predict_labels",
 )
 
 
