@@ -72,6 +72,42 @@ def _lang(name, v):
     return _choice(name, v, LANGUAGES)
 
 
+def _currency(name, v):
+    if not isinstance(v, str):
+        raise ParameterError(f"The '{name}' parameter must be text such as 'EUR', or '' for none. Got {v!r} instead.")
+    return v
+
+
+def _bool(name, v):
+    if not isinstance(v, bool):
+        raise ParameterError(f"The '{name}' parameter must be True or False. Got {v!r} instead.")
+    return v
+
+
+def _dayfirst(name, v):
+    if v is None or isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in ("yes", "no", "true", "false", "none"):
+        return {"yes": True, "true": True, "no": False, "false": False, "none": None}[v.strip().lower()]
+    raise ParameterError(f"The '{name}' parameter must be True, False or None. Got {v!r} instead.")
+
+
+def _skip_rules(name, v):
+    from ..data.clean import SWITCHABLE_RULES
+
+    if isinstance(v, (list, tuple)):
+        v = ",".join(map(str, v))
+    if not isinstance(v, str):
+        raise ParameterError(f"The '{name}' parameter must be rule names separated by commas, e.g. "
+                             f"'extreme_value'. Got {v!r} instead.")
+    rules = [r.strip() for r in v.split(",") if r.strip()]
+    bad = [r for r in rules if r not in SWITCHABLE_RULES]
+    if bad:
+        raise ParameterError(f"The '{name}' parameter must name rules among {', '.join(SWITCHABLE_RULES)}. "
+                             f"Got {bad[0]!r} instead.")
+    return ",".join(rules)
+
+
 #: name -> checker(name, value) returning the checked value.
 PARAMETER_RULES = {
     "data_path": _data_path,
@@ -84,9 +120,9 @@ PARAMETER_RULES = {
     "horizon_days": lambda n, v: _int(n, v, lo=1),
     "clv_horizon_days": lambda n, v: _int(n, v, lo=1),
     "discount_rate": lambda n, v: _float(n, v, 0.0, 1.0, hi_open=True),
-    "currency": _str,
+    "currency": lambda n, v: _currency(n, v),
     "level": lambda n, v: _choice(n, v, ("product", "category")),
-    "min_support": lambda n, v: _float(n, v, 0.0, 1.0, lo_open=True),
+    "min_support": lambda n, v: _float(n, v, 0.0, 1.0, lo_open=True, none_ok=True),
     "min_confidence": lambda n, v: _float(n, v, 0.0, 1.0),
     "min_lift": lambda n, v: _float(n, v, 0.0, float("inf"), lo_open=True, none_ok=True),
     "max_len": lambda n, v: _int(n, v, lo=1, none_ok=True),
@@ -98,6 +134,11 @@ PARAMETER_RULES = {
     "min_len": lambda n, v: _int(n, v, lo=1),
     "max_rules": lambda n, v: _int(n, v, lo=1, none_ok=True),
     "max_basket_size": lambda n, v: _int(n, v, lo=1, none_ok=True),
+    # --- cleaning choices of every report (passed to read_transactions / clean) ---
+    "encoding": lambda n, v: _str(n, v),
+    "dayfirst": lambda n, v: _dayfirst(n, v),
+    "header": lambda n, v: _bool(n, v),
+    "skip_rules": lambda n, v: _skip_rules(n, v),
 }
 
 

@@ -503,7 +503,9 @@ LABELS: dict[str, dict[str, str]] = {
 
 #: Further label modules of :mod:`crmmine.text`, one per area (``_<area>_labels.py``, each defining
 #: ``LABELS`` like the dict above); kept apart so that work on different areas merges cleanly.
-_AREA_MODULES: tuple[str, ...] = ()
+_AREA_MODULES: tuple[str, ...] = (
+    "_reports_labels",
+)
 
 
 def _merge_area_labels() -> None:
