@@ -204,8 +204,12 @@ def rule_sides(rules: pd.DataFrame, names=None) -> pd.DataFrame:
     cols = [c for c in out.columns]
     if "antecedents" in cols:
         out.insert(0, "if_bought", [_items_text(s, names) for s in out["antecedents"]])
+    elif "product_id" in cols:
+        out.insert(0, "if_bought", [_items_text(s, names) for s in out["product_id"]])
     if "consequents" in cols:
         out.insert(1, "then_offer", [_items_text(s, names) for s in out["consequents"]])
+    elif "recommended" in cols:
+        out.insert(1, "then_offer", [_items_text(s, names) for s in out["recommended"]])
     return out
 
 

@@ -47,7 +47,7 @@ _PERCENT = frozenset({
 _MONEY = frozenset({
     "monetary_total", "monetary_mean", "revenue", "historical_value", "predicted_value", "potential_value",
     "total_value", "expected_spend", "value_at_risk", "gross_value", "returns_value", "net_value", "amount",
-    "mean_value", "spend", "expected_value", "typical_value", "line_value", "clv", "value",
+    "mean_value", "spend", "expected_value", "typical_value", "line_value", "clv",
 })
 _INT_DAYS = frozenset({"recency_days", "tenure_days", "mean_interpurchase_days", "days_since_last_purchase"})
 
@@ -175,6 +175,7 @@ _VALUE_LABELS = {
     "to_state": "lifecycle.state.{}",
     "status": "report.status.{}",
     "recommender": "column.recommender.{}",
+    "model": "column.model.{}",
     "rule": "column.rule.{}",
 }
 
@@ -260,8 +261,9 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
     caption : str, optional
         A line above the table.
     """
-    if isinstance(df, pd.Series):
-        df = df.to_frame()
+    if isinstance(df, pd.Series):  # keys -> labels in a first column, values beside them
+        df = pd.DataFrame({"measure": [column_label(str(k), lang) for k in df.index],
+                           (df.name if isinstance(df.name, str) and df.name else "value"): df.to_numpy()})
     if not isinstance(df, pd.DataFrame):
         raise ParameterError(f"The 'df' parameter must be a pandas DataFrame. Got {type(df).__name__} instead.")
     if index:

@@ -648,6 +648,15 @@ def _kernel_manager_class():
                 kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"crmmine-kernel-{secrets.token_hex(4)}"))
             super().__init__(**kwargs)
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # the kernel's own log (e.g. "KeyboardInterrupt caught in kernel" at shutdown) goes to a file in
+            # the run folder, not to the user's terminal
+            log = os.environ.get("CRMMINE_RUN_DIR")
+            if log and "stderr" not in kw:
+                kw["stderr"] = open(os.path.join(log, ".kernel.log"), "ab")  # noqa: SIM115 - closed with the run
+                kw.setdefault("stdout", kw["stderr"])
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
     return IpcKernelManager
 
 
@@ -813,6 +822,10 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
             status, error = "failed", f"{type(exc).__name__}: {exc.strerror or exc}"
     with contextlib.suppress(OSError):
         (tmp / _OWNER_FILE).unlink()
+    with contextlib.suppress(OSError):
+        log = tmp / ".kernel.log"
+        if log.exists() and log.stat().st_size == 0:
+            log.unlink()
     final = report_dir / (run_id if status == "ok" else f"{run_id}.{status}")
     os.rename(tmp, final)
     if status == "ok":
