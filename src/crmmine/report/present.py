@@ -151,9 +151,9 @@ def _format_number(x) -> str:
         return f"{x:,.0f}"
     if abs(x) >= 100:
         return f"{x:,.0f}"
-    if abs(x) >= 1:
+    if abs(x) >= 0.01 or x == 0:
         return f"{x:,.2f}"
-    return f"{x:.3f}".rstrip("0").rstrip(".") if x != 0 else "0"
+    return f"{x:.4f}"
 
 
 def column_label(name: str, lang: str | None = None) -> str:
@@ -277,7 +277,6 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
     shown = df if max_rows is None else df.head(max_rows)
     labels = dict(labels or {})
     money, percent, integer, text = set(money), set(percent), set(integer), set(text)
-    head = "".join(f"<th>{escape(labels.get(c) or column_label(str(c), lang))}</th>" for c in cols)
     body_cols = []
     aligns = []
     for c in cols:
@@ -285,6 +284,8 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
         kind = _kind(str(c), s, money, percent, integer, text)
         aligns.append("left" if kind in ("text", "date") else "right")
         body_cols.append(_format_column(s, kind, currency))
+    head = "".join(f'<th style="text-align:{a}">{escape(labels.get(c) or column_label(str(c), lang))}</th>'
+                   for c, a in zip(cols, aligns))
     rows = []
     for i in range(len(shown)):
         cells = "".join(f'<td style="text-align:{a}">{escape(col[i])}</td>' for col, a in zip(body_cols, aligns))
@@ -384,13 +385,15 @@ def _prepared(data_path, **options):
 
 
 def _audit_rows(result) -> list[dict]:
+    # shares of the gross sales value of the input (returns, negative, as their absolute share)
     audit = result.audit
-    total = float(audit.loc[audit["rule"] == "input", "amount"].iloc[0]) if (audit["rule"] == "input").any() else 0.0
-    gross = total if total > 0 else float(audit["amount"].clip(lower=0).sum())
+    parts = audit[~audit["rule"].isin(["input", "kept"])]
+    kept = audit.loc[audit["rule"] == "kept", "amount"]
+    gross = float(parts["amount"].clip(lower=0).sum()) + (float(kept.iloc[0]) if len(kept) else 0.0)
     rows = []
     for rec in audit.to_dict("records"):
         rows.append({"rule": rec["rule"], "lines": int(rec["lines"]), "amount": float(rec["amount"]),
-                     "revenue_share": float(rec["amount"]) / gross if gross else float("nan")})
+                     "revenue_share": abs(float(rec["amount"])) / gross if gross else float("nan")})
     return rows
 
 
@@ -437,7 +440,7 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
     if as_of is not None:
         paragraphs.append(label("report.summary.as_of", lang, as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}"))
     if parameters:
-        shown = [f"{k} = {_param_text(v)}" for k, v in parameters.items() if k not in ("output_dir",)]
+        shown = [f"{k} = {_param_text(k, v)}" for k, v in parameters.items() if k not in ("output_dir",)]
         paragraphs.append(label("report.summary.parameters", lang) + " " + "; ".join(shown)
                           + label("report.full_stop", lang))
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
@@ -445,9 +448,12 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
     return _Html(f'<div class="{klass}">{body}</div>')
 
 
-def _param_text(v) -> str:
+_AUTOMATIC = frozenset({"n_clusters", "as_of", "cutoff", "min_support", "dayfirst", "calibration_end"})
+
+
+def _param_text(name, v) -> str:
     if v is None:
-        return label("report.auto")
+        return label("report.auto") if name in _AUTOMATIC else label("report.none")
     if isinstance(v, pd.Timestamp):
         return f"{v:%Y-%m-%d}"
     if isinstance(v, str) and v == "":
