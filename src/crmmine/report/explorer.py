@@ -20,6 +20,8 @@ crmmine does not depend on).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 
 import pandas as pd
@@ -27,7 +29,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..text.labels import label
 
-__all__ = ["ExplorerPanel", "segment_panel", "rules_panel", "churn_panel", "customer_lookup"]
+__all__ = ["ExplorerPanel", "segment_panel", "rules_panel", "churn_panel", "customer_lookup", "explore_output_dir"]
 
 _TABLE_ROWS = 15
 
@@ -83,6 +85,19 @@ class ExplorerPanel:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def explore_output_dir(output_dir=None) -> Path:
+    """Where the explorer writes: ``output_dir`` when given, else ``reports/explore`` of the repository
+    (crmmine installed from a clone), else a new temporary folder; never ``notebooks/``."""
+    import tempfile
+
+    if output_dir not in (None, ""):
+        return Path(output_dir)
+    root = Path(__file__).resolve().parents[3]
+    if (root / "notebooks").is_dir() and (root / "pyproject.toml").is_file():
+        return root / "reports" / "explore"
+    return Path(tempfile.mkdtemp(prefix="crmmine-explore-"))
 
 
 def _esc(text: str) -> str:

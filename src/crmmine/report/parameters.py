@@ -128,7 +128,7 @@ PARAMETER_RULES = {
     "max_len": lambda n, v: _int(n, v, lo=1, none_ok=True),
     "top_n": lambda n, v: _int(n, v, lo=1),
     "model": lambda n, v: _choice(n, v, ("logistic", "hgb")),
-    "output_dir": _str,
+    "output_dir": lambda n, v: _str(n, v, none_ok=True),
     "lang": _lang,
     # --- cross-sell: baskets and rules ---
     "min_len": lambda n, v: _int(n, v, lo=1),
