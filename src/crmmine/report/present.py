@@ -507,6 +507,19 @@ def history_window(tx: pd.DataFrame, as_of, days: int, *, min_days: int = 14) ->
     return int(half) if half >= min_days else None
 
 
+def evaluation_cutoff(tx: pd.DataFrame, cutoff=None, *, days: int = 90):
+    """The start of a test window that fits the data: ``cutoff`` when given, else ``days`` (or half the
+    history when shorter, at least 14 days) before the day after the last purchase; ``None`` when the data
+    are too short (the section is skipped and says so)."""
+    if cutoff is not None:
+        return pd.Timestamp(cutoff)
+    if tx.empty:
+        return None
+    end = tx["order_date"].max().normalize() + pd.Timedelta(days=1)
+    window = history_window(tx, end, days)
+    return None if window is None else end - pd.Timedelta(days=window)
+
+
 def skipped_text(tx: pd.DataFrame, as_of, days: int, section_key: str, *, lang: str | None = None) -> str:
     """"Skipped: this section needs at least N days of history ...; the data have M."."""
     span = 0 if tx.empty else max(0, (pd.Timestamp(as_of) - tx["order_date"].min()).days)

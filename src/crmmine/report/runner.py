@@ -384,6 +384,16 @@ def check_dates(values: dict, input_summary: dict, *, where: str = "the report")
         return
     first, last = pd.Timestamp(first), pd.Timestamp(last)
     after = last + pd.Timedelta(days=1)
+    horizon = values.get("horizon_days")
+    cutoff = values.get("cutoff")
+    if isinstance(horizon, int) and horizon > 0 and (cutoff is None or str(cutoff).strip().lower() in ("", "none")) \
+            and "cutoff" in values:
+        span = (last - first).days
+        if span <= 2 * horizon:
+            raise ParameterError(
+                f"The 'horizon_days' parameter of {where} ({horizon}) needs more than {2 * horizon} days of data (a "
+                f"training and a test horizon); the data cover {span} days ({first:%Y-%m-%d} to {last:%Y-%m-%d}). "
+                f"Give a shorter horizon, e.g. -p horizon_days={max(1, span // 3)}.")
     for name in ("as_of", "cutoff", "calibration_end"):
         raw = values.get(name)
         if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "none", "auto")):
