@@ -191,3 +191,31 @@ def test_cli_prints_start_and_end_lines(tmp_path, monkeypatch, capsys):
     assert out[0] == "ok: started (1/1)"
     assert out[1].startswith("ok: ok in ") and " s -> " in out[1] and out[1].endswith("report.html")
     assert out[-1].startswith("all 1 report(s) ok in ")
+
+
+def test_a_horizon_longer_than_the_data_is_named():
+    with pytest.raises(ParameterError, match=r"The 'horizon_days' parameter of x \(90\) needs more than 180 days .* "
+                                             r"-p horizon_days=4") as info:
+        check_dates({"cutoff": None, "horizon_days": 90}, {"first_date": "2011-11-27", "last_date": "2011-12-09"},
+                    where="x")
+    assert info.value.parameter == "horizon_days"
+
+
+def test_report_all_on_two_weeks_runs_what_the_data_support(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from crmmine.report import runner
+
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute)
+    raw = pd.read_csv(crmmine.datasets.online_retail_sample_path(), dtype=str)
+    d = pd.to_datetime(raw["InvoiceDate"])
+    short = tmp_path / "two_weeks.csv"
+    raw[d >= d.max() - pd.Timedelta(days=13)].to_csv(short, index=False)
+    events = []
+    with pytest.raises(ReportError, match="The churn report cannot run on these data: The 'horizon_days'") as info:
+        runner.run_reports(["segments", "churn"], parameters={"data_path": str(short)}, out=tmp_path / "out",
+                           progress=lambda e, n, i: events.append((e, n)))
+    assert ("skipped", "churn") in events and ("end", "segments") in events
+    assert [r.status if r else None for r in info.value.results] == [None, "ok"]

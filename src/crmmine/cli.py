@@ -96,6 +96,8 @@ def _report(args: argparse.Namespace) -> int:
     def progress(event: str, name: str, info: dict) -> None:
         if event == "start":
             print(f"{name}: started ({info['i']}/{info['n']})", flush=True)
+        elif event == "skipped":
+            print(f"{name}: SKIPPED (the data cannot support it)", flush=True)
         elif event == "end":
             status = info["status"]
             where = info.get("html") if status == "ok" else info.get("path")

@@ -363,6 +363,12 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
     }
 
 
+def _date_error(name: str, message: str) -> ParameterError:
+    err = ParameterError(message)
+    err.parameter = name
+    return err
+
+
 def check_dates(values: dict, input_summary: dict, *, where: str = "the report") -> None:
     """Date parameters checked against the data's range before any kernel starts.
 
@@ -390,7 +396,7 @@ def check_dates(values: dict, input_summary: dict, *, where: str = "the report")
             and "cutoff" in values:
         span = (last - first).days
         if span <= 2 * horizon:
-            raise ParameterError(
+            raise _date_error("horizon_days",
                 f"The 'horizon_days' parameter of {where} ({horizon}) needs more than {2 * horizon} days of data (a "
                 f"training and a test horizon); the data cover {span} days ({first:%Y-%m-%d} to {last:%Y-%m-%d}). "
                 f"Give a shorter horizon, e.g. -p horizon_days={max(1, span // 3)}.")
@@ -411,7 +417,7 @@ def check_dates(values: dict, input_summary: dict, *, where: str = "the report")
             rule = ("the data's first and last days, leaving history before it and a test window after it"
                     + (f" ({int(horizon)} days each side)" if pad else ""))
         if not ok:
-            raise ParameterError(
+            raise _date_error(name,
                 f"The '{name}' parameter of {where} must be between {lo:%Y-%m-%d} and {hi:%Y-%m-%d} ({rule}; the "
                 f"data run from {first:%Y-%m-%d} to {last:%Y-%m-%d}). Got {str(raw)!r} instead.")
 
@@ -912,21 +918,33 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
                 raise ParameterError(f"The --as-of option needs an 'as_of' or 'cutoff' parameter, and {nb_path.name} "
                                      f"has neither. Its parameters are: {', '.join(sorted(declared))}.")
             mine.setdefault(date_name, as_of)
-        plan.append((name, nb_path, _absolute_paths(prepare_parameters(nb_path, mine))))
-    unused = [k for k in parameters if not any(k in notebook_parameters(p) for _, p, _ in plan)]
+        plan.append((name, nb_path, _absolute_paths(prepare_parameters(nb_path, mine)), set(mine)))
+    unused = [k for k in parameters if not any(k in notebook_parameters(p) for _, p, _, _ in plan)]
     if unused:
         raise ParameterError(f"The '{unused[0]}' parameter is not a parameter of any of the reports "
-                             f"({', '.join(n for n, _, _ in plan)}).")
+                             f"({', '.join(n for n, _, _, _ in plan)}).")
     prepared_dir = tempfile.mkdtemp(prefix="crmmine-prepared-")
     try:
         inputs: dict = {}
-        for name, nb_path, values in plan:  # read each data set once, check every date before any kernel
+        results, failures, runnable = [], [], []
+        for name, nb_path, values, given in plan:  # read each data set once, check every date before any kernel
             key = _input_key(values)
             if key not in inputs:
                 inputs[key] = _input_summary(values.get("data_path", "sample"), values.get("schema", "auto"),
                                              _cleaning(values), prepared_dir=prepared_dir)
-            check_dates(values, inputs[key], where=nb_path.name)
-        results, failures = [], []
+            try:
+                check_dates(values, inputs[key], where=nb_path.name)
+            except ParameterError as err:
+                if getattr(err, "parameter", None) in given or len(plan) == 1:
+                    raise  # a value the user gave: bad parameters, nothing runs
+                # a default that these data cannot support: this report cannot run, the others do
+                failures.append(f"The {name} report cannot run on these data: {err}")
+                results.append(None)
+                if progress is not None:
+                    progress("skipped", name, {"error": str(err)})
+                continue
+            runnable.append((name, nb_path, values))
+        plan = runnable
         for i, (name, nb_path, values) in enumerate(plan, 1):
             def tell(event, report, info, i=i):
                 if progress is not None:
