@@ -67,13 +67,16 @@ class ExplorerPanel:
                               self._table])
         for control in controls.values():
             control.observe(lambda _change: self.refresh(), names="value")
+            if hasattr(control, "style") and hasattr(control.style, "description_width"):
+                control.style.description_width = "initial"  # whole labels, not "Min confid…"
 
     def refresh(self) -> None:
         """Recompute from the controls' current values and redraw."""
         self.figure, self.table, self.message = self._update({k: c.value for k, c in self.controls.items()})
         self._message.value = f"<p>{_esc(self.message)}</p>"
-        self._table.value = self.table.head(_TABLE_ROWS).to_html(index=False, escape=True, border=0,
-                                                                 float_format=lambda v: f"{v:,.3g}")
+        from .present import table
+
+        self._table.value = str(table(self.table, max_rows=_TABLE_ROWS)) if len(self.table.columns) else ""
         # The figure goes into the Output widget's synced ``outputs`` directly, as the plotly mimetype
         # (JupyterLab's plotly extension draws it): no output capture, no clear_output, no renderer lookup.
         outputs = ()
@@ -173,7 +176,10 @@ def segment_panel(result, *, n_clusters: int = 4, features=("recency_days", "fre
             return None, pd.DataFrame(), label("report.explore.need_two_features")
         seg = CustomerSegmenter(v["k"], features=chosen, stability_runs=0, random_state=random_state).fit(customers)
         panel.segmenter = seg
-        panel.segments = seg.labels_.map(seg.names_).rename("segment")
+        names = seg.names_.astype(str)
+        twins = names.duplicated(keep=False)  # two clusters described alike get their number too
+        names[twins] = [f"{n} ({label('segment.cluster', i=i)})" for i, n in zip(names.index[twins], names[twins])]
+        panel.segments = seg.labels_.map(names).rename("segment")
         fig = plot_cluster_scatter(customers, seg, x=chosen[0], y=chosen[1])
         table = seg.profiles_.reset_index()
         biggest = seg.profiles_.sort_values("size", ascending=False).iloc[0]

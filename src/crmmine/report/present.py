@@ -437,6 +437,7 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
     if rejected:
         paragraphs.append(label("report.summary.rejected", lang) + " " + label("report.list_join", lang).join(rejected)
                           + label("report.full_stop", lang))
+    paragraphs.append(label("report.profile_note", lang))
     if as_of is not None:
         paragraphs.append(label("report.summary.as_of", lang, as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}"))
     if parameters:

@@ -50,9 +50,10 @@ LABELS = {
               "{rfm} 位客户处于 RFM 的流失风险、沉睡或已流失细分；{life} 位按生命周期状态有流失风险或已流失；"
               "两者皆是的有 {both} 位。"},
     "report.profile_note": {
-        "en": "Counts here are of clean purchase lines of known customers; `crmmine profile` also counts guest "
-              "lines, returns and rejected lines, so its customer and order counts are larger.",
-        "zh": "此处的计数只含已知客户的有效购买行；crmmine profile 还计入访客行、退货和被剔除的行，因此其客户数和订单数更大。"},
+        "en": "Customers and orders here count the kept purchase lines of known customers only; crmmine profile "
+              "counts every line read (guests, returns and set-aside lines too), so its counts are larger.",
+        "zh": "此处的客户数和订单数只计已知客户的保留购买行；crmmine profile 统计读取的每一行（包括访客行、退货和被剔除的行），"
+              "因此其计数更大。"},
     # --- section headings added by the reports branch -------------------------------------
     "report.h.contacts": {"en": "Whom to contact, and how", "zh": "联系谁、如何联系"},
     "report.h.offers": {"en": "Offers per customer", "zh": "每位客户的推荐"},
@@ -105,7 +106,6 @@ LABELS = {
     "column.abc_class": {"en": "ABC class", "zh": "ABC 类"},
     "column.rfm_segment": {"en": "RFM segment", "zh": "RFM 细分"},
     "column.rfm_segment_name": {"en": "RFM segment", "zh": "RFM 细分"},
-    "column.segment": {"en": "Segment key", "zh": "细分代码"},
     "column.segment_name": {"en": "Segment", "zh": "细分"},
     "column.name": {"en": "Segment", "zh": "细分"},
     "column.rule": {"en": "Rule (scores)", "zh": "规则（评分）"},
@@ -189,6 +189,11 @@ LABELS = {
     "column.net_share": {"en": "Share of net value", "zh": "净价值占比"},
     "column.measure": {"en": "Measure", "zh": "指标"},
     "column.value": {"en": "Value", "zh": "数值"},
+    "column.size": {"en": "Customers", "zh": "客户数"},
+    "column.share": {"en": "Share of customers", "zh": "客户占比"},
+    "column.antecedents": {"en": "Customers who buy", "zh": "购买了"},
+    "column.consequents": {"en": "also buy", "zh": "也会购买"},
+    "column.segment": {"en": "Segment", "zh": "细分"},
     "column.file": {"en": "File", "zh": "文件"},
     "column.what": {"en": "Contents", "zh": "内容"},
     # --- index ----------------------------------------------------------------------------
