@@ -153,6 +153,6 @@ def check_parameters(**values) -> dict:
     >>> check_parameters(min_support=5)
     Traceback (most recent call last):
     ...
-    crmmine.errors.ParameterError: The 'min_support' parameter must be a number in (0, 1]. Got 5 instead.
+    crmmine.errors.ParameterError: The 'min_support' parameter must be a number in (0, 1] or None. Got 5 instead.
     """
     return {name: PARAMETER_RULES[name](name, v) if name in PARAMETER_RULES else v for name, v in values.items()}
