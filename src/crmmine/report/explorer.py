@@ -27,7 +27,7 @@ import json
 import pandas as pd
 
 from ..errors import ParameterError
-from ..text.labels import label
+from ..text.labels import LABELS, label
 
 __all__ = ["ExplorerPanel", "segment_panel", "rules_panel", "churn_panel", "customer_lookup", "explore_output_dir"]
 
@@ -413,8 +413,11 @@ def customer_lookup(result, *, segments: ExplorerPanel, rules: ExplorerPanel, ch
         fig = go.Figure(go.Bar(x=monthly.index.astype(str), y=monthly.to_numpy()))
         fig.update_layout(title_text=label("report.explore.customer_figure", customer=cid),
                           xaxis_title=label("axis.date"), yaxis_title=label("axis.revenue"))
+        fig.update_xaxes(type="category")  # months as labels: one month is one bar, not a millisecond axis
         r = row.iloc[0]
-        message = label("report.explore.customer_finding", customer=cid, state=r["lifecycle_state"],
+        state = str(r["lifecycle_state"])
+        state = label(f"lifecycle.state.{state}") if f"lifecycle.state.{state}" in LABELS else state
+        message = label("report.explore.customer_finding", customer=cid, state=state,
                         clv=f"{r['predicted_value']:,.0f}", segment=r["segment"],
                         risk="?" if pd.isna(r["p_churn"]) else f"{r['p_churn']:.0%}", n=len(recs))
         table = row.copy()
