@@ -100,9 +100,9 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     churn its top tier is empty while value at risk sits in "no action", and customers who bought
     yesterday can lead the list (BG/NBD gives them a high predicted value). Here:
 
-    - ``recent``: customers whose last purchase is more recent than the shop's median gap between
-      orders (of repeat buyers; at least 7 days): they just bought, there is nothing to win back yet;
-      they go to the end of the list.
+    - ``recent``: customers silent for less than half their own usual gap between orders (half the
+      shop's median gap for one-time buyers; at least 7 days): they just bought, there is nothing to
+      win back yet; they come after the three action tiers.
     - ``win_back_now``: of the others, those with the highest value at risk that together hold
       ``share_now`` (half) of it; never empty when any value is at risk.
     - ``keep_close``: the most valuable fifth (predicted value) among the rest, with P(churn) below
@@ -133,8 +133,12 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     feats = features.copy()
     feats.index = feats.index.astype(str)
     recency = feats["recency_days"].reindex(w["customer_id"]).to_numpy(dtype=float)
-    gaps = feats["ipt_mean_days"].dropna() if "ipt_mean_days" in feats.columns else pd.Series(dtype=float)
-    recent_days = max(7.0, float(gaps.median())) if len(gaps) else 7.0
+    own_gap = (feats["ipt_mean_days"].reindex(w["customer_id"]).to_numpy(dtype=float)
+               if "ipt_mean_days" in feats.columns else np.full(len(w), np.nan))
+    gaps = own_gap[np.isfinite(own_gap)]
+    shop_gap = float(np.median(gaps)) if len(gaps) else 14.0
+    # silent for less than half their own usual gap (the shop's for one-time buyers), at least a week: just bought
+    recent_days = np.maximum(7.0, 0.5 * np.where(np.isfinite(own_gap), own_gap, shop_gap))
     recent = recency < recent_days
     var = w["value_at_risk"].to_numpy(dtype=float)
     p = w["p_churn"].to_numpy(dtype=float)
@@ -168,7 +172,7 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     w.insert(0, "rank", np.arange(1, len(w) + 1))
     first = ["rank", "customer_id", "tier", "tier_label", "action", "reason", "days_since_last_purchase",
              "p_churn", "predicted_value", "value_at_risk"]
-    w.attrs.update(recent_days=recent_days, p_median=p_median, share_now=float(share_now))
+    w.attrs.update(recent_days=max(7.0, 0.5 * shop_gap), p_median=p_median, share_now=float(share_now))
     return w[first + [c for c in w.columns if c not in first]]
 
 

@@ -68,11 +68,11 @@ LABELS = {
         "zh": "向每位客户推荐什么、依据哪次购买；完整名单见 offers.csv。"},
     "report.winback.intro": {
         "en": "Tiers are relative to this shop: “win back now” holds the customers with the highest value at risk "
-              "(together {share} of it); customers who bought within the last {days} days (the shop's usual gap "
-              "between orders) are listed last, as there is nothing to win back yet. The whole list is "
-              "winback.csv.",
-        "zh": "分层相对于本店的分布：“立即挽回”包含风险价值最高、合计占 {share} 的客户；最近 {days} 天内（本店常见的购买间隔）"
-              "刚购买过的客户排在最后，因为尚无需挽回。完整名单见 winback.csv。"},
+              "(together {share} of it); customers silent for less than half their own usual gap between orders "
+              "({days} days for one-time buyers) come after the action tiers, as there is nothing to win back yet. "
+              "The whole list is winback.csv.",
+        "zh": "分层相对于本店的分布：“立即挽回”包含风险价值最高、合计占 {share} 的客户；沉默时间不到其平时购买间隔一半的客户"
+              "（只购买过一次的客户为 {days} 天）排在各行动层级之后，因为尚无需挽回。完整名单见 winback.csv。"},
     "report.file": {"en": "{name}: {what}", "zh": "{name}：{what}"},
     "report.contact.why": {"en": "last order {days} days ago; {orders} orders; spent {spend}",
                            "zh": "上次下单 {days} 天前；{orders} 笔订单；消费 {spend}"},
@@ -180,7 +180,7 @@ LABELS = {
     "column.model": {"en": "Model", "zh": "模型"},
     "column.model.model": {"en": "Churn model", "zh": "流失模型"},
     "column.model.recency": {"en": "Days since last purchase (baseline)", "zh": "距上次购买天数（基线）"},
-    "column.model.bgnbd": {"en": "BG/NBD P(alive) (baseline)", "zh": "BG/NBD 存活概率（基线）"},
+    "column.model.bgnbd": {"en": "BG/NBD P(no purchase) (baseline)", "zh": "BG/NBD 不再购买概率（基线）"},
     "column.k": {"en": "Offers per customer", "zh": "每位客户推荐数"},
     "column.n_customers": {"en": "Customers scored", "zh": "评估客户数"},
     "column.catalog_coverage": {"en": "Products ever offered", "zh": "被推荐过的商品占比"},
