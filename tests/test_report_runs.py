@@ -219,3 +219,21 @@ def test_report_all_on_two_weeks_runs_what_the_data_support(tmp_path, monkeypatc
                            progress=lambda e, n, i: events.append((e, n)))
     assert ("skipped", "churn") in events and ("end", "segments") in events
     assert [r.status if r else None for r in info.value.results] == [None, "ok"]
+
+
+@pytest.mark.slow
+def test_two_weeks_of_data_give_segment_and_crosssell_reports(tmp_path):
+    import pandas as pd
+
+    from crmmine.report import run_reports
+
+    raw = pd.read_csv(crmmine.datasets.online_retail_sample_path(), dtype=str)
+    d = pd.to_datetime(raw["InvoiceDate"])
+    short = tmp_path / "two_weeks.csv"
+    raw[d >= d.max() - pd.Timedelta(days=13)].to_csv(short, index=False)
+    runs = run_reports(["segments", "crosssell"], parameters={"data_path": str(short)}, out=tmp_path / "out")
+    assert [r.status for r in runs] == ["ok", "ok"]
+    for run in runs:
+        html = run.html.read_text(encoding="utf-8")
+        assert "Skipped:" in html and "days of history" in html, run.report
+        assert "+nan%" not in html and "nan%" not in html
