@@ -264,12 +264,12 @@ def test_failed_run_keeps_the_evidence_and_loses_nothing(good, capsys):
     assert main(["report", str(FAIL), "--out", str(out)]) == 1  # through the command line: exit status 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and re.fullmatch(
-        r"crmmine: error: The fail report failed: ParameterError in cell \[\d+\]: The 'top_n' parameter must be at "
-        r"least 1\. Got 0 instead\. The executed notebook is (.*)\.failed/fail_report\.ipynb and the manifest "
+        r"crmmine: error: The fail report failed: ParameterError in cell \[\d+\]: The 'top_n' parameter must be an "
+        r"integer >= 1\. Got 0 instead\. The executed notebook is (.*)\.failed/fail_report\.ipynb and the manifest "
         r"\1\.failed/manifest\.json; earlier runs are untouched\.\n", err)
     (failed,) = (out / "fail").glob("*.failed")
     m = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
-    assert m["status"] == "failed" and "at least 1" in m["error"] and failed.name == f"{m['run_id']}.failed"
+    assert m["status"] == "failed" and "integer >= 1" in m["error"] and failed.name == f"{m['run_id']}.failed"
     assert {a["file"] for a in m["artifacts"]} == {"top_products.csv", "top_products.parquet"}  # written before
     nb = nbformat.read(str(failed / "fail_report.ipynb"), as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
