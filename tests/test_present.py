@@ -166,3 +166,15 @@ def test_rule_sides_and_offers_carry_names():
     offers = customer_offers(recs, names)
     assert offers.loc[0, "offer"] == f"{EVIL} (b)" and offers.loc[0, "because_bought"] == "Apples (a)"
     assert "<script>" not in str(table(offers))
+
+
+def test_churn_features_get_readable_names():
+    import plotly.graph_objects as go
+
+    from crmmine.report import feature_label, readable_features
+
+    assert feature_label("spend_trend_180d") == "Spend trend, last 180 days vs the 180 before"
+    assert feature_label("orders_30d", lang="zh") == "近 30 天订单数"
+    assert feature_label("unknown_thing") == "unknown_thing"
+    fig = readable_features(go.Figure(go.Bar(x=[0.1, 0.2], y=["recency_days", "p_no_purchase"], orientation="h")))
+    assert list(fig.data[0].y) == ["Days since last purchase", "BG/NBD P(no purchase)"]

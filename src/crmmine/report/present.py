@@ -545,3 +545,37 @@ def reconcile_at_risk(customers: pd.DataFrame, *, lang: str | None = None) -> st
     life = customers["lifecycle_state"].astype(str).isin(["at_risk", "lost"])
     return label("report.reconcile", lang, rfm=f"{int(rfm.sum()):,}", life=f"{int(life.sum()):,}",
                  both=f"{int((rfm & life).sum()):,}")
+
+
+_WINDOW_FEATURE = __import__("re").compile(r"^(orders|spend|orders_trend|spend_trend)_(\d+)d$")
+
+
+def feature_label(name: str, lang: str | None = None) -> str:
+    """A churn feature's readable name (``"spend_trend_180d"`` -> ``"Spend trend, last 180 days vs the 180
+    before"``); an unknown name is returned as it is."""
+    m = _WINDOW_FEATURE.match(str(name))
+    if m:
+        return label(f"feature.{m.group(1)}_window", lang, window=m.group(2))
+    for key in (f"feature.{name}", f"column.{name}", f"customer.column.{name}"):
+        if key in LABELS:
+            return label(key, lang)
+    return str(name)
+
+
+def readable_features(fig, *, lang: str | None = None):
+    """The figure with every bar's feature names (its category axis) replaced by :func:`feature_label`."""
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" and trace.y is not None:
+            trace.y = [feature_label(v, lang) for v in trace.y]
+        elif trace.x is not None and trace.type == "bar" and len(trace.x) and isinstance(trace.x[0], str):
+            trace.x = [feature_label(v, lang) for v in trace.x]
+    return fig
+
+
+def importance_text(backtest, *, n: int = 3, lang: str | None = None) -> str:
+    """The churn report's sentence on what drives the predictions, with readable feature names."""
+    ev = getattr(backtest, "evaluation", backtest)
+    top = ev.importance.head(n)
+    items = label("report.list_join", lang).join(
+        f"{feature_label(f, lang)} ({v:.3f})" for f, v in zip(top["feature"], top["importance_mean"]))
+    return label("churn.summary.importance", lang, features=items)
