@@ -237,3 +237,16 @@ def test_two_weeks_of_data_give_segment_and_crosssell_reports(tmp_path):
         html = run.html.read_text(encoding="utf-8")
         assert "Skipped:" in html and "days of history" in html, run.report
         assert "+nan%" not in html and "nan%" not in html
+
+
+def test_reports_run_in_parallel_jobs(tmp_path, monkeypatch):
+    from crmmine.report import run_reports
+
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute)
+    runs = run_reports([OK, OK, OK], parameters={"top_n": 3}, out=tmp_path, jobs=2)
+    assert [r.status for r in runs] == ["ok", "ok", "ok"] and len({r.run_id for r in runs}) == 3
+    assert len(list_runs(tmp_path)) == 3
+    with pytest.raises(ParameterError, match="The 'jobs' parameter must be"):
+        run_reports([OK], out=tmp_path, jobs=0)

@@ -106,7 +106,7 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         run_reports(reports, parameters=parameters, as_of=args.as_of, out=args.out, progress=progress,
-                    progress_bar=sys.stderr.isatty())
+                    progress_bar=sys.stderr.isatty() and args.jobs == 1, jobs=args.jobs)
     except ReportError as err:
         for line in str(err).split(" | "):
             print(f"crmmine: error: {_one_line(line)}", file=sys.stderr)
@@ -159,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="analysis date, e.g. 2011-09-01: the notebook's as_of parameter, or cutoff when it has none "
                         "(the churn and cross-sell reports); checked against the data's dates before anything runs")
     r.add_argument("--out", metavar="DIR", default="reports", help="output folder (default: reports)")
+    r.add_argument("-j", "--jobs", type=int, default=None,
+                   help="reports run at once, each in its own kernel (default: one per core, at most one per report)")
     r.add_argument("--lang", choices=["en", "zh"], default=None, help="report language (default: en)")
     r.add_argument("--currency", metavar="CODE", default=None,
                    help="currency shown after amounts (default: the preset's, else none)")

@@ -884,8 +884,11 @@ def _environment(values: dict):
 
 
 def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="reports", progress=None,
-                progress_bar: bool = False) -> list[RunResult]:
-    """Run several reports one after the other, after checking every report's parameters first.
+                progress_bar: bool = False, jobs: int | None = 1) -> list[RunResult]:
+    """Run several reports, after checking every report's parameters first.
+
+    ``jobs`` reports run at once, each in its own process and kernel (``None``: as many as the
+    machine has cores, at most one per report); the default 1 runs them one after the other.
 
     A parameter given in ``parameters`` goes to every notebook that declares it, and must be
     declared by at least one. The data are read and cleaned once per data set (for the manifests,
@@ -907,6 +910,7 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
 
     parameters = dict(parameters or {})
     reports = list(reports)
+    jobs = _jobs(jobs, len(reports))  # checked before anything runs
     plan = []
     for report in reports:
         name, nb_path = resolve_notebook(report)
@@ -945,17 +949,17 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
                 continue
             runnable.append((name, nb_path, values))
         plan = runnable
-        for i, (name, nb_path, values) in enumerate(plan, 1):
-            def tell(event, report, info, i=i):
-                if progress is not None:
-                    progress(event, report, {**info, "i": i, "n": len(plan)})
-
-            try:
-                results.append(run_report(nb_path, out=out, _prepared=values, _input=inputs[_input_key(values)],
-                                          _prepared_dir=prepared_dir, progress=tell, progress_bar=progress_bar))
-            except ReportError as err:
-                results.append(err.result if hasattr(err, "result") else None)
-                failures.append(str(err))
+        jobs = min(jobs, max(1, len(plan)))
+        tasks = [(i, name, nb_path, values, inputs[_input_key(values)]) for i, (name, nb_path, values)
+                 in enumerate(plan, 1)]
+        outcomes = (_run_parallel(tasks, jobs, out=out, prepared_dir=prepared_dir, progress=progress)
+                    if jobs > 1 else
+                    [_run_task(task, len(plan), out=out, prepared_dir=prepared_dir, progress=progress,
+                               progress_bar=progress_bar) for task in tasks])
+        for result, message in outcomes:
+            results.append(result)
+            if message is not None:
+                failures.append(message)
     finally:
         shutil.rmtree(prepared_dir, ignore_errors=True)
     if failures:
@@ -963,6 +967,65 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
         err.results = results
         raise err
     return results
+
+
+def _jobs(jobs, n: int) -> int:
+    from ..validation import check_int
+
+    if jobs is None:
+        return max(1, min(n, os.cpu_count() or 1))
+    return max(1, min(n, check_int("jobs", jobs, lo=1)))
+
+
+def _run_task(task, n, *, out, prepared_dir, progress, progress_bar=False):
+    """(result, failure message or None) of one report of a plan."""
+    i, name, nb_path, values, input_summary = task
+
+    def tell(event, report, info):
+        if progress is not None:
+            progress(event, report, {**info, "i": i, "n": n})
+
+    try:
+        return run_report(nb_path, out=out, _prepared=values, _input=input_summary, _prepared_dir=prepared_dir,
+                          progress=tell, progress_bar=progress_bar), None
+    except ReportError as err:
+        return getattr(err, "result", None), str(err)
+
+
+def _child(task, n, out, prepared_dir, progress, queue):
+    try:
+        queue.put((task[0], *_run_task(task, n, out=out, prepared_dir=prepared_dir, progress=progress)))
+    except KeyboardInterrupt:  # Ctrl-C reached every process of the group: the parent says it once
+        queue.put((task[0], None, "interrupted"))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent as this report's failure
+        queue.put((task[0], None, f"The {task[1]} report failed: {type(exc).__name__}: {exc}"))
+
+
+def _run_parallel(tasks, jobs, *, out, prepared_dir, progress):
+    """Run tasks in ``jobs`` forked processes at a time; results in the tasks' order."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    pending, running, done = list(tasks), {}, {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                task = pending.pop(0)
+                sys.stdout.flush()  # a child must not inherit (and print again) unflushed output
+                sys.stderr.flush()
+                proc = ctx.Process(target=_child, args=(task, len(tasks), out, prepared_dir, progress, queue))
+                proc.start()
+                running[task[0]] = proc
+            i, result, message = queue.get()
+            done[i] = (result, message)
+            running.pop(i).join()  # it exits right after sending its result
+        if any(m == "interrupted" for _, m in done.values()):
+            raise KeyboardInterrupt
+    finally:
+        for proc in running.values():
+            proc.join(timeout=60)
+    return [done[t[0]] for t in tasks]
 
 
 def _input_key(values: dict) -> str:
