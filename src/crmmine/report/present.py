@@ -30,12 +30,21 @@ __all__ = [
     "format_money",
     "format_percent",
     "load_data",
+    "prepared_key",
     "run_summary",
-    "CLEANING_OPTIONS",
+    "report_currency",
+    "headline",
+    "history_window",
+    "evaluation_cutoff",
+    "skipped_text",
+    "files_table",
+    "reconcile_at_risk",
+    "feature_label",
+    "readable_features",
+    "importance_text",
+    "PRESET_CURRENCY",
 ]
 
-#: Report parameters that are cleaning choices -> the keyword of read_transactions/clean they go to.
-CLEANING_OPTIONS = {"encoding": "read", "dayfirst": "read", "header": "read", "skip_rules": "clean"}
 
 # how a column is shown, by name (a name may also be given explicitly to table())
 _PERCENT = frozenset({
