@@ -85,6 +85,9 @@ from .churn import (
 )
 
 # --- new areas: add an import block per area below this line ---
+# --- reports: the lists a campaign tool imports ---
+from .report.actions import contact_list, customer_offers, winback_actions
+# (end of reports imports)
 
 __version__ = "0.1.0"
 
@@ -165,4 +168,9 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- reports names ---
+    "contact_list",
+    "customer_offers",
+    "winback_actions",
+    # (end of reports names)
 ]
