@@ -97,12 +97,12 @@ def test_first_rule_wins_and_order_is_documented():
     # a guest cancellation of postage: missing customer id comes first
     r = outcome([(None, "C3", "2011-01-03", "POST", -1, 18.0)])
     assert reasons(r) == ["missing_customer_id"]
-    assert CLEANING_RULES[:3] == ("unparseable_date", "unparseable_number", "missing_customer_id")
+    assert CLEANING_RULES[:4] == ("unparseable_date", "unparseable_number", "implausible_date", "missing_customer_id")
 
 
-def test_skip_turns_a_rule_off():
+def test_skip_rules_turns_a_rule_off():
     rows = [BASE[1], ("c1", "C9", "2011-01-05", "A", -1, 1.5)]
-    r = outcome(rows, skip=("duplicate", "return"))
+    r = outcome(rows, skip_rules=("duplicate", "return"))
     assert r.rejected.empty and r.returns.empty and len(r.transactions) == 5
 
 
@@ -123,9 +123,10 @@ def test_invariant_lines_and_amounts():
 
 def test_parameter_errors():
     tx = make(BASE)
-    with pytest.raises(ParameterError, match=r"'skip' parameter names 'dupes', which is not a switchable rule"):
-        crmmine.clean(tx, skip=("dupes",))
-    with pytest.raises(ParameterError, match=r"'extreme_z' parameter must be a positive number. Got -1"):
+    with pytest.raises(ParameterError, match=r"'skip_rules' parameter names 'dupes', which is not a switchable rule"):
+        crmmine.clean(tx, skip_rules=("dupes",))
+    with pytest.raises(ParameterError, match=r"'extreme_z' parameter must be a number > 0 \(a robust z-score, e.g. 8\). "
+                                             r"Got -1 instead"):
         crmmine.clean(tx, extreme_z=-1)
     with pytest.raises(crmmine.errors.MissingColumnError, match=r"DataFrame of canonical transactions"):
         crmmine.clean([1, 2])

@@ -31,7 +31,7 @@ def test_generator_is_deterministic():
 def test_generator_output_is_canonical_and_clean():
     tx, truth = make_transactions(500, random_state=1)
     crmmine.validate_transactions(tx)
-    r = crmmine.clean(tx, skip=("extreme_value",))
+    r = crmmine.clean(tx, skip_rules=("extreme_value",))
     assert len(r.transactions) == len(tx)  # nothing to reject in a clean synthetic shop
     assert tx["customer_id"].nunique() == 500
     assert tx["order_date"].between(truth.observation_start, truth.observation_end).all()

@@ -149,8 +149,11 @@ def test_unreadable_numbers_error_names_column_and_lines(tmp_path):
 
 def test_missing_required_column_names_it_and_suggests_mapping(tmp_path):
     path = write(tmp_path / "m.csv", "cust,order,date,sku,qty,price\nA,1,2024-01-02,X,2,10\n")
-    with pytest.raises(MissingColumnError, match=r"no column for 'customer_id'.*columns found: cust, order, date, "
-                                                 r"sku, qty, price.*schema=\{'customer_id': '<your column>'"):
+    with pytest.raises(MissingColumnError, match=r"no column for 'customer_id', 'order_date', "
+                                                 r"'product_id', 'amount'.*columns found: cust, order, date, sku, qty, "
+                                                 r"price.*schema=\{\"customer_id\": \"cust\", \"order_id\": \"order\", "
+                                                 r"\"order_date\": \"date\", \"product_id\": \"sku\", \"unit_price\": "
+                                                 r"\"price\", \"quantity\": \"qty\"\}"):
         crmmine.read_transactions(path)
 
 

@@ -89,6 +89,11 @@ from .churn import (
 from .report.actions import contact_list, customer_offers, winback_actions
 # (end of reports imports)
 
+# --- data area (issue 11): basket-per-line files, shop shapes ---
+from .crosssell import read_baskets
+from .datasets import make_shop
+# (end of data area imports)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -168,6 +173,10 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- data area (issue 11) ---
+    "make_shop",
+    "read_baskets",
+    # (end of data area names)
     # --- reports names ---
     "contact_list",
     "customer_offers",

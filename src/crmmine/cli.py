@@ -30,7 +30,9 @@ def _profile(args: argparse.Namespace) -> int:
     from .data.profile import format_profile, profile
 
     schema = args.schema
-    summary = profile(args.path, schema=schema, encoding=args.encoding, dayfirst=args.dayfirst)
+    summary = profile(args.path, schema=schema, encoding=args.encoding, dayfirst=args.dayfirst,
+                      header=False if args.no_header else None, sheet_name=args.sheet,
+                      skip_rules=tuple(args.skip_rule or ()))
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
     else:
@@ -132,7 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", default="auto",
                    help="preset name (online_retail, online_retail_ii, cdnow), 'auto' (default) or a mapping .json "
                         "file {canonical column: your column}")
-    p.add_argument("--encoding", default="auto", help="text encoding (default: detect UTF-8, UTF-8-BOM, GBK/GB18030)")
+    p.add_argument("--encoding", default="auto",
+                   help="text encoding, e.g. utf-8, cp1252, gb18030, utf-16-le (default: detect UTF-8, UTF-8-BOM, "
+                        "UTF-16, GBK/GB18030, Windows-1252)")
+    p.add_argument("--no-header", action="store_true",
+                   help="the file has no header row: columns are column_1, column_2, ...; map them by position in "
+                        "the --schema file, e.g. {\"customer_id\": 0, \"order_date\": 4}")
+    p.add_argument("--sheet", metavar="NAME", default=None, help="read one sheet of a workbook (default: every sheet)")
+    p.add_argument("--skip-rule", metavar="RULE", action="append",
+                   help="turn a cleaning rule off (repeatable): implausible_date, missing_customer_id, duplicate, "
+                        "non_product_code, non_positive_price, return, extreme_value")
     p.add_argument("--dayfirst", choices=["yes", "no"], default=None,
                    help="day/month order of dates like 03/04/2011 when the data cannot tell")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")

@@ -19,6 +19,7 @@ __all__ = [
     "MappingError",
     "UnparseableValuesError",
     "ParameterError",
+    "MiningBudgetError",
     "ConvergenceError",
     "NotFittedError",
     "ReportError",
@@ -67,6 +68,11 @@ class UnparseableValuesError(InputError):
 
 class ParameterError(CrmmineError, ValueError):
     """A function or command-line parameter has an invalid value."""
+
+
+class MiningBudgetError(ParameterError):
+    """Itemset mining would find more itemsets than its budget (``max_itemsets``); the message
+    says which parameter to change (a higher ``min_support``, a ``max_len``, dropping big baskets)."""
 
 
 class ConvergenceError(CrmmineError, RuntimeError):

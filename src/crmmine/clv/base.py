@@ -11,7 +11,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from . import _kernels as K
 from ..validation import check_table
@@ -128,6 +127,8 @@ class _Model:
             )
 
     def _minimize(self, fun, x0s, args, bounds):
+        from scipy.optimize import minimize  # imported here: scipy.optimize costs ~0.3 s on `import crmmine`
+
         best = None
         for x0 in x0s:
             with np.errstate(all="ignore"):  # extreme trial points; the result is checked below

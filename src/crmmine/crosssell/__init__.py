@@ -5,7 +5,7 @@
 :mod:`.evaluate` judges the offers on a time split against a most-popular baseline.
 """
 
-from .basket import Baskets, make_baskets
+from .basket import Baskets, make_baskets, read_baskets
 from .evaluate import RecommendationEvaluation, evaluate_recommendations, recommend_popular, summarise_evaluation
 from .recommend import (
     bought_together,
@@ -32,6 +32,7 @@ __all__ = [
     "mine_rules",
     "potential_value",
     "prune_redundant_rules",
+    "read_baskets",
     "recommend",
     "recommend_popular",
     "rule_labels",

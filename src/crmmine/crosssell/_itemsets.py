@@ -182,8 +182,24 @@ def _maximal_only_table(by_len: dict, n_items: int, n: int) -> ItemsetTable:
     return tab
 
 
-def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: int = 2_000_000) -> ItemsetTable:
-    """Frequent itemsets by level-wise vertical counting with sparse products (see module doc)."""
+class BudgetExceeded(Exception):
+    """Raised by :func:`mine_vertical` when more than ``max_itemsets`` frequent itemsets turn up
+    (private: the callers turn it into a :class:`~crmmine.errors.MiningBudgetError` with advice)."""
+
+    def __init__(self, level: int, found: int):
+        super().__init__(level, found)
+        self.level, self.found = level, found
+
+
+def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: int = 2_000_000,
+                  max_itemsets: int | None = None, chunk_pairs: int = 4_000_000) -> ItemsetTable:
+    """Frequent itemsets by level-wise vertical counting with sparse products (see module doc).
+
+    The work is bounded: each Gram product covers at most about ``chunk_nnz`` tid-list
+    entries and ``chunk_pairs`` candidate pairs, and :class:`BudgetExceeded` is raised as soon
+    as more than ``max_itemsets`` frequent itemsets have been found (one basket of 262 items
+    bought twice would otherwise hold 2^262 frequent itemsets).
+    """
     n, n_items = X.shape
     Xc = sp.csc_matrix(X, dtype=np.int32)
     Xc.sum_duplicates()
@@ -195,6 +211,8 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
     freq1 = freq1[np.argsort(item_count[freq1], kind="stable")]
     codes = [freq1.reshape(-1, 1).astype(np.int64)]
     counts = [item_count[freq1]]
+    if max_itemsets is not None and len(freq1) > max_itemsets:
+        raise BudgetExceeded(1, len(freq1))
     # restrict the matrix to frequent items; column j of Xf is item freq1[j]
     Xf = Xc[:, freq1]
     # drop orders with fewer than 2 frequent items: they cannot hold a frequent pair
@@ -211,6 +229,7 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
     while (max_len is None or k < max_len) and Y.shape[1] > 0:
         k += 1
         new_parent, new_item, new_count = [], [], []
+        found = 0  # itemsets of this level so far
         m = Y.shape[1]
         # prefix classes: itemsets sharing all but their last item (contiguous, rows are in
         # lexicographic order); only two members of one class can make a (k)-itemset together
@@ -230,7 +249,12 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
         # chunks of itemsets (rows of the Gram matrix) of about chunk_nnz tid-list entries
         cum = np.cumsum(np.diff(Y.indptr))
         cuts = np.searchsorted(cum, np.arange(1, int(cum[-1] // chunk_nnz) + 1) * chunk_nnz) if cum.size else []
-        bounds = np.unique(np.concatenate([[0], np.asarray(cuts, dtype=np.int64) + 1, [m]]).clip(0, m))
+        # and about chunk_pairs candidate pairs (partners of itemset i: the rest of its class)
+        pairs = np.cumsum(class_end - np.arange(m) - 1)
+        cuts2 = np.searchsorted(pairs, np.arange(1, int(pairs[-1] // chunk_pairs) + 1) * chunk_pairs) \
+            if pairs.size and pairs[-1] > chunk_pairs else []
+        bounds = np.unique(np.concatenate([[0], np.asarray(cuts, dtype=np.int64) + 1,
+                                           np.asarray(cuts2, dtype=np.int64) + 1, [m]]).clip(0, m))
         for a, b in zip(bounds[:-1], bounds[1:]):
             hi = int(class_end[b - 1])
             P = (Z[:, a:b].T @ Z[:, a:hi]).tocoo()  # counts of member pairs (i in [a, b), j in [a, hi))
@@ -239,6 +263,9 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
             new_parent.append(r[keep])
             new_item.append(prev_local[c[keep], -1])
             new_count.append(v[keep])
+            found += int(keep.sum())
+            if max_itemsets is not None and found + sum(len(c) for c in counts) > max_itemsets:
+                raise BudgetExceeded(k, found + sum(len(c) for c in counts))
         if not new_parent:
             break
         parent = np.concatenate(new_parent)

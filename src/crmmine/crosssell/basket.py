@@ -20,7 +20,7 @@ from ._itemsets import min_count
 from ..errors import InputError, MissingColumnError, ParameterError
 from ..validation import check_number
 
-__all__ = ["Baskets", "make_baskets"]
+__all__ = ["Baskets", "make_baskets", "read_baskets"]
 
 _LEVEL_COLUMNS = {"product": "product_id", "category": "category"}
 _OVERSIZED = ("flag", "drop")
@@ -290,6 +290,47 @@ def _finish(X, items, orders, customers, level, params, item_names=None) -> Bask
 def _rebuild(b: Baskets, params: dict) -> Baskets:
     params = {**b.params, **{k: v for k, v in params.items() if v is not None}, "level": b.level}
     return _finish(b.matrix, b.items, b.orders, b.customers, b.level, params, b.item_names)
+
+
+def read_baskets(path, *, sep: str | None = None, encoding: str = "auto", min_support: float | None = None,
+                 max_basket_size: int | None = None, oversized: str = "flag") -> Baskets:
+    """Read a basket-per-line file into :class:`Baskets`: each line is one basket of items.
+
+    This is the format of R arules' ``Groceries`` data (``read.transactions(file,
+    format = "basket", sep = ",")``), which :func:`crmmine.read_transactions` refuses as
+    "not a table": ``citrus fruit,semi-finished bread,margarine,ready soups``. Items are
+    stripped of surrounding spaces; an item repeated in a line counts once.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A text file (optionally gzip-compressed), one basket per line.
+    sep : str or None, default=None
+        Item separator; ``None`` picks the most frequent of ``,`` ``;`` tab ``|``
+        (whitespace when none occurs).
+    encoding : str, default="auto"
+        As :func:`crmmine.read_transactions`.
+    min_support, max_basket_size, oversized
+        As :func:`make_baskets`.
+
+    Returns
+    -------
+    Baskets
+        Level ``"basket"``; orders are the line positions 0..n-1.
+
+    Examples
+    --------
+    >>> import crmmine, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "groceries.csv"
+    >>> _ = p.write_text("citrus fruit,margarine\nwhole milk\nmargarine,whole milk,rolls\n")
+    >>> b = crmmine.read_baskets(p)
+    >>> b.n_orders, list(b.items)
+    (3, ['citrus fruit', 'margarine', 'rolls', 'whole milk'])
+    """
+    from ..data.io import read_basket_lines
+
+    return make_baskets(read_basket_lines(path, sep=sep, encoding=encoding), min_support=min_support,
+                        max_basket_size=max_basket_size, oversized=oversized)
 
 
 def as_baskets(data, *, level: str = "product") -> Baskets:

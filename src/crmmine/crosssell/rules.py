@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ._itemsets import (
+    BudgetExceeded,
     ItemsetTable,
     closed_maximal_flags,
     hypergeom_sf,
@@ -50,7 +51,7 @@ from ._itemsets import (
     min_count,
 )
 from .basket import Baskets, as_baskets
-from ..errors import InputError, ParameterError
+from ..errors import InputError, MiningBudgetError, ParameterError
 from ..validation import check_choice, check_fraction, check_int, check_number
 
 __all__ = [
@@ -70,6 +71,10 @@ __all__ = [
 ALGORITHMS: tuple[str, ...] = ("fpgrowth", "apriori", "fpmax", "vertical", "auto")
 _KINDS = ("all", "closed", "maximal")
 _P_ADJUST = ("holm", "bh", "bonferroni")
+
+#: Default work budget of the miners: at most this many frequent itemsets (and twice as many
+#: candidate rules); more raises :class:`~crmmine.errors.MiningBudgetError` with advice.
+MAX_ITEMSETS = 1_000_000
 
 #: Columns of :func:`frequent_itemsets`.
 ITEMSET_COLUMNS: tuple[str, ...] = ("itemsets", "support", "count", "length")
@@ -133,10 +138,30 @@ def _check_items(name, v):
 # --------------------------------------------------------------------------------------
 
 
-def _mine(b: Baskets, minc: int, max_len, algorithm) -> ItemsetTable:
+def _budget_error(b: Baskets, what: str, found: int, budget: int, min_support, minc: int, max_len) -> MiningBudgetError:
+    sizes = np.diff(b.matrix.indptr)
+    top = np.sort(sizes)[::-1][:3]
+    big = b.orders[int(np.argmax(sizes))] if len(sizes) else None
+    limit = f", max_len={max_len}" if max_len is not None else ""
+    return MiningBudgetError(
+        f"Mining stopped: more than {budget:,} {what} (at least {found:,}) at min_support={min_support}{limit} "
+        f"(an itemset must be in {minc:,} of {b.n_orders:,} orders). The largest baskets hold "
+        f"{', '.join(f'{int(t):,}' for t in top)} items (order {big!r}); every subset of a big basket that "
+        f"is in {minc:,} orders is frequent. Raise min_support, set max_len (e.g. max_len=3), drop big baskets with "
+        "make_baskets(..., max_basket_size=50, oversized='drop'), or raise max_itemsets."
+    )
+
+
+def _mine(b: Baskets, minc: int, max_len, algorithm, max_itemsets=None, min_support=None) -> ItemsetTable:
     if algorithm == "vertical":
-        return mine_vertical(b.matrix, minc, max_len)
-    return mine_mlxtend(b.matrix, minc, max_len, algorithm)
+        try:
+            return mine_vertical(b.matrix, minc, max_len, max_itemsets=max_itemsets)
+        except BudgetExceeded as err:
+            raise _budget_error(b, "frequent itemsets", err.found, max_itemsets, min_support, minc, max_len) from None
+    tab = mine_mlxtend(b.matrix, minc, max_len, algorithm)
+    if max_itemsets is not None and len(tab) > max_itemsets:
+        raise _budget_error(b, "frequent itemsets", len(tab), max_itemsets, min_support, minc, max_len)
+    return tab
 
 
 def _itemset_frame(items: np.ndarray, parts, n: int) -> pd.DataFrame:
@@ -163,7 +188,8 @@ def _itemset_frame(items: np.ndarray, parts, n: int) -> pd.DataFrame:
     return df
 
 
-def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind="all") -> pd.DataFrame:
+def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind="all",
+                      max_itemsets=MAX_ITEMSETS) -> pd.DataFrame:
     """Frequent itemsets of the baskets: all, closed or maximal.
 
     Parameters
@@ -187,6 +213,12 @@ def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind
         ``"closed"``: no proper superset has the same count (Pasquier et al. 1999);
         ``"maximal"``: no proper superset is frequent. With ``max_len``, supersets longer than
         ``max_len`` are not considered (as mlxtend's fpmax does).
+    max_itemsets : int or None, default=1_000_000
+        Work budget: mining stops with a :class:`~crmmine.errors.MiningBudgetError` (which
+        suggests a higher ``min_support``, a ``max_len`` or dropping big baskets) as soon as
+        more frequent itemsets turn up, instead of running out of memory: one basket of 262
+        items bought twice holds 2^262 frequent itemsets. ``None``: no budget. The mlxtend
+        engines are checked after they finish.
 
     Returns
     -------
@@ -211,6 +243,7 @@ def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind
     min_support = check_number("min_support", min_support, lo=0, hi=1, lo_open=True, hint="a share of orders, e.g. 0.01")
     algo = _algorithm(algorithm)
     max_len = check_int("max_len", max_len, lo=1, none_ok=True)
+    max_itemsets = check_int("max_itemsets", max_itemsets, lo=1, none_ok=True)
     if kind not in _KINDS:
         raise ParameterError(f"The 'kind' parameter must be one of 'all', 'closed', 'maximal'. Got {kind!r} instead.")
     if algo == "fpmax" and kind != "maximal":
@@ -221,7 +254,7 @@ def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind
     b = as_baskets(data)
     n = b.n_orders
     minc = min_count(min_support, n)
-    tab = _mine(b, minc, max_len, algo)
+    tab = _mine(b, minc, max_len, algo, max_itemsets, min_support)
     items = np.asarray(b.items, dtype=object)
     if algo == "fpmax":
         parts = [tab.maximal_by_len[k] for k in sorted(tab.maximal_by_len)]
@@ -405,6 +438,7 @@ def mine_rules(
     sort_by="lift",
     algorithm="auto",
     p_adjust="holm",
+    max_itemsets=MAX_ITEMSETS,
 ) -> pd.DataFrame:
     """Association rules A => C with their counts and interest measures.
 
@@ -449,6 +483,9 @@ def mine_rules(
         support, then items, so the row order is deterministic.
     algorithm : str, default="auto"
         Itemset miner (see :func:`frequent_itemsets`; ``"fpmax"`` is not allowed here).
+    max_itemsets : int or None, default=1_000_000
+        Work budget (see :func:`frequent_itemsets`); the candidate rules, one per split of
+        each frequent itemset, are held to twice this number.
     p_adjust : {"holm", "bh", "bonferroni"}, default="holm"
         Multiple-testing correction of ``fisher_p`` into ``fisher_p_adjusted``: Holm (1979),
         Benjamini-Hochberg (1995) or Bonferroni, over all rules tested, i.e. every rule
@@ -517,6 +554,7 @@ def mine_rules(
     max_len = check_int("max_len", max_len, lo=1, none_ok=True)
     min_len = check_int("min_len", min_len, lo=1)
     max_rules = check_int("max_rules", max_rules, lo=1, none_ok=True)
+    max_itemsets = check_int("max_itemsets", max_itemsets, lo=1, none_ok=True)
     algo = _algorithm(algorithm)
     if algo == "fpmax":
         raise ParameterError(
@@ -538,7 +576,12 @@ def mine_rules(
     b = as_baskets(data)
     N = b.n_orders
     minc = min_count(min_support, N)
-    tab = _mine(b, minc, max_len, algo)
+    tab = _mine(b, minc, max_len, algo, max_itemsets, min_support)
+    if max_itemsets is not None:
+        per_set = [(k if single_consequent else 2 ** k - 2) for k in range(1, tab.max_len + 1)]
+        n_cand = sum(len(c) * m for c, m in zip(tab.counts, per_set))
+        if n_cand > 2 * max_itemsets:
+            raise _budget_error(b, "candidate rules", n_cand, 2 * max_itemsets, min_support, minc, max_len)
     cand = _candidates(tab, bool(single_consequent), min_len)
     cols = _measures(cand["na"], cand["nc"], cand["nac"], N)
     conf = cols["confidence"]

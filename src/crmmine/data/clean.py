@@ -5,20 +5,35 @@ The rules, applied in this order (a line takes the reason of the first rule it b
 ====================  ==========  ==============================================================
 rule                  switchable  a line breaks it when
 ====================  ==========  ==============================================================
-unparseable_date      no          its date could not be read (``order_date`` is NaT)
-unparseable_number    no          its quantity or amount could not be read (NaN)
+unparseable_date      no          its date could not be read (``order_date`` is NaT; this includes
+                                  dates outside 1677-2262 such as the placeholder 9999-12-31)
+unparseable_number    no          its quantity or amount could not be read (NaN, or infinite)
+implausible_date      yes         its date is outside ``date_range`` (default 1970-01-02 to
+                                  2099-12-31): placeholders such as 1900-01-01 or the Unix epoch
 missing_customer_id   yes         it has no customer id (a guest line)
-duplicate             yes         it repeats an earlier line exactly (every column but the line number)
+duplicate             yes         it repeats an earlier line exactly (every column but the line number);
+                                  not applied when the source had no quantity column (each line is
+                                  one unit, so identical lines are several units)
 non_product_code      yes         its product code is not a product: postage, manual adjustments, bank
                                   charges, fees, discounts, samples, bad-debt adjustments
                                   (:data:`DEFAULT_NON_PRODUCT_CODES`, extendable)
 non_positive_price    yes         its unit price is zero or negative
 return                yes         it is a cancellation (order id starts with ``cancellation_prefix``)
                                   or has a negative quantity; kept in ``returns``, not rejected
-extreme_value         yes         its quantity or unit price is far out on a log scale: a robust
-                                  z-score (median and MAD of log10 values of the lines still kept)
-                                  above ``extreme_z``
+extreme_value         yes         its quantity (upwards) or unit price (either way) is far out on a
+                                  log scale: see :func:`extreme_mask`
 ====================  ==========  ==============================================================
+
+The extreme-value rule holds on discrete data where most values are equal (a grocer whose
+lines are mostly quantity 1 has a median absolute deviation of 0): a value must be both
+``extreme_z`` robust standard deviations and a factor ``extreme_min_ratio`` away from the
+median, and the rule never takes more than ``extreme_max_share`` of the lines.
+
+Every rule that removes more than ``notable_share`` (2%) of the revenue or more than
+``notable_line_share`` (5%) of the lines is *notable*: the audit's ``notable`` column says
+so, :attr:`CleanResult.notes` holds one sentence per notable rule for reports to show, and
+:func:`clean` issues one :class:`~crmmine.errors.CrmmineWarning` naming the notable
+rejection rules (returns are kept apart, not lost, so they are noted but not warned about).
 
 Invariant: ``len(input) == len(transactions) + len(rejected) + len(returns)``, and the
 amounts add up the same way; :class:`CleanResult` checks it when it is built.
@@ -26,14 +41,16 @@ amounts add up the same way; :class:`CleanResult` checks it when it is built.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from ..errors import CrmmineError, ParameterError
+from ..errors import CrmmineError, CrmmineWarning, ParameterError
 from ..text.labels import label
+from ..validation import check_date, check_fraction, check_number
 from .schema import validate_transactions
 
 __all__ = [
@@ -42,12 +59,14 @@ __all__ = [
     "CLEANING_RULES",
     "SWITCHABLE_RULES",
     "DEFAULT_NON_PRODUCT_CODES",
+    "extreme_mask",
 ]
 
 #: Every rule, in the order applied.
 CLEANING_RULES: tuple[str, ...] = (
     "unparseable_date",
     "unparseable_number",
+    "implausible_date",
     "missing_customer_id",
     "duplicate",
     "non_product_code",
@@ -55,7 +74,7 @@ CLEANING_RULES: tuple[str, ...] = (
     "return",
     "extreme_value",
 )
-#: Rules that can be turned off with ``clean(..., skip=...)``.
+#: Rules that can be turned off with ``clean(..., skip_rules=...)``.
 SWITCHABLE_RULES: tuple[str, ...] = CLEANING_RULES[2:]
 
 #: Stock codes of the UCI Online Retail data that are not products (matched case-insensitively).
@@ -93,9 +112,14 @@ class CleanResult:
         the cost-to-serve side of each customer, kept apart from purchases.
     audit : pandas.DataFrame
         One row per outcome: ``rule``, ``description``, ``lines``, ``amount``,
-        ``share_of_lines``; the first row is the input, the others add up to it.
+        ``share_of_lines``, ``share_of_amount`` and ``notable`` (True for a rule that removed
+        more than ``notable_share`` of the lines or of the amount); the first row is the
+        input, the others add up to it.
     params : dict
         The options the cleaning ran with.
+    notes : list of str
+        One sentence per notable rule (and when the extreme-value rule hit its cap), in
+        the current language, for a report's first paragraph.
     """
 
     transactions: pd.DataFrame
@@ -103,6 +127,7 @@ class CleanResult:
     returns: pd.DataFrame
     audit: pd.DataFrame
     params: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (
@@ -119,6 +144,23 @@ def _non_product_mask(codes: pd.Series, exact: frozenset[str], prefixes: tuple[s
     return mask
 
 
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values (-1 for missing), hashed by pyarrow when the column is pyarrow text."""
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is not None and _is_pa_string(arr.type):
+        import pyarrow.compute as pc
+
+        enc = pc.dictionary_encode(arr.combine_chunks())
+        return np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+
+
+def _is_pa_string(t) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
 def _exact_duplicates(tx: pd.DataFrame) -> np.ndarray:
     """Lines equal to an earlier line in every column but ``source_line``.
 
@@ -126,30 +168,113 @@ def _exact_duplicates(tx: pd.DataFrame) -> np.ndarray:
     full comparison runs on those few candidates (same result as ``DataFrame.duplicated``).
     """
     cols = [c for c in tx.columns if c != "source_line"]
-    cand = tx.duplicated(subset=["order_id", "product_id"], keep=False).to_numpy()
+    o, p = _codes(tx["order_id"]), _codes(tx["product_id"])
+    key = (o + 1) * (int(p.max(initial=-1)) + 2) + (p + 1)
+    cand = pd.Series(key).duplicated(keep=False).to_numpy()
     dup = np.zeros(len(tx), dtype=bool)
     if cand.any():
         dup[cand] = tx.loc[cand, cols].duplicated(keep="first").to_numpy()
     return dup
 
 
-def _robust_z(values: np.ndarray) -> np.ndarray:
-    """Robust z-score: (x - median) / (1.4826 MAD); 0 where MAD is 0 and x equals the median."""
-    med = np.median(values)
-    mad = 1.4826 * np.median(np.abs(values - med))
-    if mad == 0:
-        return np.where(values == med, 0.0, np.inf)
-    return (values - med) / mad
+def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.ndarray, float, float]:
+    """(signed log10 distance from the median, threshold, median) for positive ``values``.
+
+    The threshold is the larger of ``z`` robust standard deviations (1.4826 x the median
+    absolute deviation of the log10 values; Rousseeuw & Croux 1993) and ``log10(min_ratio)``:
+    on discrete data where most values are equal the MAD is 0, and the ratio floor keeps an
+    ordinary 2 or 12 from being called extreme.
+    """
+    logs = np.log10(values)
+    med = float(np.median(logs))
+    mad = 1.4826 * float(np.median(np.abs(logs - med)))
+    return logs - med, max(z * mad, float(np.log10(min_ratio))), med
+
+
+def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100.0,
+                 max_share: float = 0.005) -> tuple[np.ndarray, dict]:
+    """Lines whose quantity or unit price is extreme, and how the rule decided.
+
+    A positive quantity is extreme when its log10 lies more than ``t`` above the median
+    log10 quantity, where ``t = max(z * 1.4826 * MAD, log10(min_ratio))`` (MAD: median
+    absolute deviation of the log10 values, a robust z-score on a log scale; Rousseeuw &
+    Croux 1993; Leys et al. 2013). A positive unit price is extreme when it lies more than
+    its own ``t`` above *or below* the median log10 price. Lines with missing or
+    non-positive values are never extreme (other rules handle them).
+
+    The share cap keeps the rule an outlier rule: if more than ``max_share`` of the lines
+    would be extreme, only the ``max_share`` most extreme ones are (the largest distances
+    beyond ``t``, in units of ``t``), and ``info["capped"]`` is True.
+
+    Parameters
+    ----------
+    quantity, unit_price : array-like of float
+        One value per line (NaN allowed).
+    z : float, default=8.0
+        Robust z threshold on the log10 scale.
+    min_ratio : float, default=100.0
+        A value must also be at least this factor away from the median (for prices: above
+        ``median x min_ratio`` or below ``median / min_ratio``).
+    max_share : float, default=0.005
+        At most this share of the (positive) lines is extreme.
+
+    Returns
+    -------
+    mask : ndarray of bool
+    info : dict
+        ``quantity_limit`` (largest ordinary quantity), ``price_limits`` (ordinary price
+        range), ``candidates``, ``flagged`` and ``capped``.
+
+    References
+    ----------
+    .. [1] Rousseeuw, P. J., Croux, C. (1993). Alternatives to the median absolute deviation.
+       Journal of the American Statistical Association 88(424), 1273-1283.
+    .. [2] Leys, C., Ley, C., Klein, O., Bernard, P., Licata, L. (2013). Detecting outliers: do not
+       use standard deviation around the mean, use absolute deviation around the median.
+       Journal of Experimental Social Psychology 49(4), 764-766.
+    """
+    q = np.asarray(quantity, dtype=float)
+    p = np.asarray(unit_price, dtype=float)
+    n = len(q)
+    score = np.zeros(n)  # distance beyond the threshold, in thresholds (> 1: extreme)
+    info = {"quantity_limit": None, "price_limits": None, "candidates": 0, "flagged": 0, "capped": False}
+    okq = np.isfinite(q) & (q > 0)
+    info["candidates"] = int(okq.sum())
+    if okq.sum() > 10:
+        d, t, med = _log_distance(q[okq], z, min_ratio)
+        score[okq] = np.maximum(score[okq], d / t)
+        info["quantity_limit"] = float(10 ** (med + t))
+    okp = np.isfinite(p) & (p > 0)
+    if okp.sum() > 10:
+        d, t, med = _log_distance(p[okp], z, min_ratio)
+        score[okp] = np.maximum(score[okp], np.abs(d) / t)
+        info["price_limits"] = (float(10 ** (med - t)), float(10 ** (med + t)))
+    mask = score > 1.0
+    cap = max(int(np.floor(max_share * int((okq | okp).sum()))), 5)  # a handful always allowed on small data
+    if mask.sum() > cap:
+        info["capped"] = True
+        keep = np.zeros(n, dtype=bool)
+        if cap > 0:
+            top = np.argsort(-score, kind="stable")[:cap]
+            keep[top] = True
+        mask &= keep
+    info["flagged"] = int(mask.sum())
+    return mask, info
 
 
 def clean(
     tx: pd.DataFrame,
     *,
-    skip: Iterable[str] = (),
+    skip_rules: Iterable[str] = (),
     non_product_codes: Iterable[str] | None = None,
     extra_non_product_codes: Iterable[str] = (),
     cancellation_prefix: str = "C",
     extreme_z: float = 8.0,
+    extreme_min_ratio: float = 100.0,
+    extreme_max_share: float = 0.005,
+    date_range: tuple = ("1970-01-02", "2099-12-31"),
+    notable_share: float = 0.02,
+    notable_line_share: float = 0.05,
 ) -> CleanResult:
     """Split canonical transactions into clean lines, rejected lines (with a reason) and returns.
 
@@ -157,9 +282,10 @@ def clean(
     ----------
     tx : pandas.DataFrame
         Canonical transactions, e.g. from :func:`crmmine.read_transactions`.
-    skip : iterable of str, default=()
-        Rules to turn off, from :data:`SWITCHABLE_RULES` (e.g. ``skip=("duplicate",)`` keeps
-        exact duplicates; ``skip=("return",)`` keeps returns among the transactions).
+    skip_rules : iterable of str, default=()
+        Rules to turn off, from :data:`SWITCHABLE_RULES` (e.g. ``skip_rules=("duplicate",)``
+        keeps exact duplicates; ``skip_rules=("return",)`` keeps returns among the
+        transactions; ``skip_rules=("extreme_value",)`` keeps every quantity and price).
     non_product_codes : iterable of str or None, default=None
         The product codes that are not products; ``None`` uses
         :data:`DEFAULT_NON_PRODUCT_CODES` and gift vouchers (``gift_*``).
@@ -170,13 +296,33 @@ def clean(
         ``""`` turns the prefix test off (negative quantities still count as returns).
     extreme_z : float, default=8.0
         Threshold of the robust z-score of log10(quantity) and log10(unit price) for
-        the ``extreme_value`` rule. On log10 scale with the real Online Retail data, 8
-        flags quantities in the tens of thousands and prices in the thousands.
+        the ``extreme_value`` rule (see :func:`extreme_mask`). On the real Online Retail
+        data, 8 flags the two bulk orders of 74,215 and 80,995 units and nothing else.
+    extreme_min_ratio : float, default=100.0
+        An extreme value is also at least this factor from the median: on a grocer's log
+        where most quantities are 1, only quantities above 100 can be extreme.
+    extreme_max_share : float, default=0.005
+        The extreme-value rule rejects at most this share of the lines (the most extreme
+        ones); a capped rule is reported in :attr:`CleanResult.notes`.
+    date_range : (date, date), default=("1970-01-02", "2099-12-31")
+        Dates outside this range (inclusive ends) are rejected as ``implausible_date``:
+        placeholders such as 1900-01-01 and the Unix epoch 1970-01-01.
+    notable_share, notable_line_share : float, default=0.02, 0.05
+        A rule that removes more than ``notable_share`` of the amount (in absolute value) or
+        more than ``notable_line_share`` of the lines is notable: flagged in the audit,
+        described in :attr:`CleanResult.notes` and (except returns, which are kept apart,
+        not lost) warned about.
 
     Returns
     -------
     CleanResult
-        ``transactions``, ``rejected`` (with ``reason``), ``returns`` and ``audit``.
+        ``transactions``, ``rejected`` (with ``reason``), ``returns``, ``audit`` and ``notes``.
+
+    Warns
+    -----
+    CrmmineWarning
+        Once, naming every rule that removed more than ``notable_share`` of the lines or
+        of the amount.
 
     Examples
     --------
@@ -187,19 +333,27 @@ def clean(
     True
     """
     validate_transactions(tx)
-    skip = tuple(skip) if not isinstance(skip, str) else (skip,)
-    unknown = [s for s in skip if s not in SWITCHABLE_RULES]
+    skip = (skip_rules,) if isinstance(skip_rules, str) else tuple(skip_rules)
+    unknown = [r for r in skip if r not in SWITCHABLE_RULES]
     if unknown:
         raise ParameterError(
-            f"The 'skip' parameter names {unknown[0]!r}, which is not a switchable rule. "
+            f"The 'skip_rules' parameter names {unknown[0]!r}, which is not a switchable rule. "
             f"Switchable rules: {', '.join(SWITCHABLE_RULES)}."
         )
-    if not (isinstance(extreme_z, (int, float)) and extreme_z > 0):
-        raise ParameterError(f"The 'extreme_z' parameter must be a positive number. Got {extreme_z!r} instead.")
+    extreme_z = check_number("extreme_z", extreme_z, lo=0, lo_open=True, hint="a robust z-score, e.g. 8")
+    extreme_min_ratio = check_number("extreme_min_ratio", extreme_min_ratio, lo=1, hint="a factor, e.g. 100")
+    extreme_max_share = check_fraction("extreme_max_share", extreme_max_share)
+    notable_share = check_fraction("notable_share", notable_share)
+    notable_line_share = check_fraction("notable_line_share", notable_line_share)
     if not isinstance(cancellation_prefix, str):
         raise ParameterError(
             f"The 'cancellation_prefix' parameter must be a string. Got {cancellation_prefix!r} instead."
         )
+    if not (isinstance(date_range, (tuple, list)) and len(date_range) == 2):
+        raise ParameterError(f"The 'date_range' parameter must be a pair of dates (first, last). Got {date_range!r} "
+                             "instead.")
+    first_ok = check_date("date_range", date_range[0], none_ok=False)
+    last_ok = check_date("date_range", date_range[1], none_ok=False)
     codes = frozenset(str(c).strip().upper() for c in (DEFAULT_NON_PRODUCT_CODES if non_product_codes is None
                                                        else non_product_codes))
     codes = codes | frozenset(str(c).strip().upper() for c in extra_non_product_codes)
@@ -220,10 +374,15 @@ def clean(
     amount = tx["amount"].to_numpy(dtype=float)
     price = tx["unit_price"].to_numpy(dtype=float) if "unit_price" in tx else np.full(n, np.nan)
     mark("unparseable_date", tx["order_date"].isna().to_numpy())
-    mark("unparseable_number", np.isnan(quantity) | np.isnan(amount))
+    mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
+    if "implausible_date" in active:
+        dates = tx["order_date"]
+        mark("implausible_date", ((dates < first_ok) | (dates > last_ok.normalize() + pd.Timedelta(days=1) -
+                                                          pd.Timedelta(1, "ns"))).to_numpy())
     if "missing_customer_id" in active:
         mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
-    if "duplicate" in active:
+    units = bool(tx.attrs.get("crmmine_source", {}).get("quantity_defaulted"))
+    if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
         mark("duplicate", _exact_duplicates(tx))
     if "non_product_code" in active:
         mark("non_product_code", _non_product_mask(tx["product_id"], codes, prefixes))
@@ -235,16 +394,14 @@ def clean(
         if cancellation_prefix:
             is_return |= tx["order_id"].str.startswith(cancellation_prefix).fillna(False).to_numpy(dtype=bool)
         mark("return", is_return)
+    extreme_info = None
     if "extreme_value" in active:
+        unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0),
+                        price)
         cand = undecided & (quantity > 0)
-        if cand.sum() > 10:
-            z = np.zeros(n)
-            z[cand] = _robust_z(np.log10(quantity[cand]))
-            zp = np.zeros(n)
-            ok = cand & (price > 0)
-            if ok.sum() > 10:
-                zp[ok] = np.abs(_robust_z(np.log10(price[ok])))
-            mark("extreme_value", cand & ((z > extreme_z) | (zp > extreme_z)))
+        ext, extreme_info = extreme_mask(np.where(cand, quantity, np.nan), np.where(cand, unit, np.nan),
+                                         z=extreme_z, min_ratio=extreme_min_ratio, max_share=extreme_max_share)
+        mark("extreme_value", cand & ext)
 
     kept_mask = undecided
     return_mask = reason == code_of["return"]
@@ -257,7 +414,7 @@ def clean(
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])
     rejected["reason"] = pd.Categorical.from_codes(to_category[reason[rejected_mask]], categories=reject_rules)
 
-    amt = np.nan_to_num(amount)
+    amt = np.where(np.isfinite(amount), amount, 0.0)
     rows = [("input", label("audit.input"), n, float(amt.sum()))]
     for rule in CLEANING_RULES:
         m = reason == code_of[rule]
@@ -266,11 +423,31 @@ def clean(
     rows.append(("kept", label("audit.kept"), int(kept_mask.sum()), float(amt[kept_mask].sum())))
     audit = pd.DataFrame(rows, columns=["rule", "description", "lines", "amount"])
     audit["share_of_lines"] = audit["lines"] / max(n, 1)
+    total = float(amt.sum())
+    audit["share_of_amount"] = audit["amount"] / total if total else 0.0
     # the invariant, checked on every call
     parts = audit.iloc[1:]
     if int(parts["lines"].sum()) != n or not np.isclose(parts["amount"].sum(), amt.sum(), rtol=1e-9, atol=1e-6):
         raise CrmmineError("Internal error: cleaning did not account for every line; please report it.")
-    params = {"skip": list(skip), "non_product_codes": sorted(codes), "non_product_prefixes": list(prefixes),
-              "cancellation_prefix": cancellation_prefix, "extreme_z": float(extreme_z)}
+    removed = ~audit["rule"].isin(["input", "kept"])
+    audit["notable"] = removed & ((audit["share_of_lines"] > notable_line_share) |
+                                  (audit["share_of_amount"].abs() > notable_share))
+    notes = [label("clean.note.notable", rule=r.rule, description=r.description, lines=int(r.lines),
+                   share_lines=r.share_of_lines, share_amount=r.share_of_amount)
+             for r in audit[audit["notable"]].itertuples()]
+    if extreme_info and extreme_info["capped"]:
+        notes.append(label("clean.note.extreme_capped", flagged=extreme_info["flagged"], share=extreme_max_share))
+    loud = [t for t, r in zip(notes, audit.loc[audit["notable"], "rule"]) if r != "return"] + notes[int(audit["notable"].sum()):]
+    if loud:
+        warnings.warn("Cleaning removed a notable share of the data: " + " ".join(loud) +
+                      " See CleanResult.audit; switch a rule off with clean(..., skip_rules=[...]).",
+                      CrmmineWarning, stacklevel=2)
+    params = {"skip_rules": list(skip), "duplicates_are_units": units, "non_product_codes": sorted(codes), "non_product_prefixes": list(prefixes),
+              "cancellation_prefix": cancellation_prefix, "extreme_z": float(extreme_z),
+              "extreme_min_ratio": float(extreme_min_ratio), "extreme_max_share": float(extreme_max_share),
+              "date_range": [str(first_ok.date()), str(last_ok.date())], "notable_share": float(notable_share),
+              "notable_line_share": float(notable_line_share),
+              "extreme": extreme_info}
     transactions.attrs = dict(tx.attrs)
-    return CleanResult(transactions, rejected, returns, audit, params)
+    return CleanResult(transactions, rejected, returns, audit, params, notes)
+

@@ -20,36 +20,81 @@ _DMY = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M:%S", 
         "%d.%m.%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
 _MDY = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M",
         "%m-%d-%Y", "%m/%d/%y %H:%M", "%m/%d/%y")
-_UNAMBIGUOUS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y",
+_UNAMBIGUOUS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y",
                 "%d-%b-%Y", "%d %B %Y", "%b %d %Y", "%B %d, %Y", "%d-%b-%y", "%Y年%m月%d日",
                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M")
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SAMPLE = 2000
+# the range datetime64[ns] holds; dates outside it (placeholders such as 9999-12-31) become NaT
+_NS_MIN = np.datetime64("1677-09-22", "s")
+_NS_MAX = np.datetime64("2262-04-11", "s")
+
+
+def _as_ns(out: pd.Series) -> tuple[pd.Series, int]:
+    """``out`` as naive datetime64[ns] (aware values converted to UTC first); values outside
+    the nanosecond range become NaT. Returns (series, number of values out of range)."""
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+    if out.dtype == "datetime64[ns]":
+        return out, 0
+    vals = out.to_numpy()
+    inside = (vals >= _NS_MIN) & (vals <= _NS_MAX)
+    n_out = int((~inside & ~np.isnat(vals)).sum())
+    vals = np.where(inside, vals, np.datetime64("NaT"))
+    return pd.Series(vals.astype("datetime64[ns]"), index=out.index), n_out
 
 
 def _from_numbers(num: pd.Series) -> tuple[pd.Series, str] | None:
-    """Numbers as dates: YYYYMMDD, Excel serial days, Unix epoch seconds or milliseconds."""
+    """Numbers as dates: YYYYMMDD, Excel serial days, Unix epoch seconds or milliseconds.
+
+    The form is chosen from the bulk of the column (its 1st to 99th percentile), so a few
+    stray values (a placeholder 0, a 7-digit typo) do not hide the form of the rest; values
+    outside the chosen form's range become NaT (rejected lines).
+    """
     v = num.dropna()
     if v.empty:
         return None
-    lo, hi = float(v.min()), float(v.max())
-    integral = bool(np.all(np.mod(v.to_numpy(), 1) == 0))
+    vals = v.to_numpy(dtype=float)
+    lo, hi = (float(x) for x in np.quantile(vals, [0.01, 0.99]))
+    integral = bool(np.all(np.mod(vals, 1) == 0))
+    x = num.to_numpy(dtype=float)
     if integral and 19000101 <= lo and hi <= 21001231:
-        return pd.to_datetime(num.astype("Int64").astype("string"), format="%Y%m%d", errors="coerce"), "YYYYMMDD"
+        ok = (x >= 19000101) & (x <= 21001231)
+        text = pd.Series(np.where(ok, x, np.nan), index=num.index).astype("Int64").astype("string")
+        return pd.to_datetime(text, format="%Y%m%d", errors="coerce"), "YYYYMMDD"
     if 1 <= lo and hi < 200000:  # Excel serial days (1900-01-01 .. 2447)
-        days = num.to_numpy(dtype=float)
+        days = np.where((x >= 1) & (x < 200000), x, np.nan)
         return pd.Series(_EXCEL_EPOCH + pd.to_timedelta(days, unit="D"), index=num.index), "Excel serial"
     if 1e8 <= lo and hi < 1e10:
-        return pd.to_datetime(num, unit="s", errors="coerce"), "Unix seconds"
+        secs = np.where((x >= 1e8) & (x < 1e10), x, np.nan)
+        return pd.Series(pd.to_datetime(secs, unit="s", errors="coerce"), index=num.index), "Unix seconds"
     if 1e11 <= lo and hi < 1e13:
-        return pd.to_datetime(num, unit="ms", errors="coerce"), "Unix milliseconds"
+        ms = np.where((x >= 1e11) & (x < 1e13), x, np.nan)
+        return pd.Series(pd.to_datetime(ms, unit="ms", errors="coerce"), index=num.index), "Unix milliseconds"
     return None
 
 
+def _show(v) -> str:
+    """A value for a message: whole floats without '.0' (a date column of numbers)."""
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return repr(str(int(v)))
+    return repr(v if not isinstance(v, np.generic) else v.item())
+
+
+def _not_dates(values: pd.Series, filled: np.ndarray, lines, column: str, source: str) -> None:
+    pos = np.flatnonzero(filled)[:3]
+    examples = ", ".join(f"line {lines[i]}: {_show(values.iloc[i])}" for i in pos)
+    raise UnparseableValuesError(
+        f"Column {column!r} of {source} holds numbers that are not dates ({examples}). Numbers are read "
+        "as dates when they are YYYYMMDD (8 digits), Excel serial days or Unix seconds/milliseconds; "
+        "map the date column with schema={'order_date': '<column>'}."
+    )
+
+
 def _try(text: pd.Series, fmt: str) -> pd.Series:
-    if fmt == "ISO8601":
-        return pd.to_datetime(text, format="ISO8601", errors="coerce")
+    if fmt == "ISO8601":  # offsets may differ from line to line: all go to UTC
+        return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     return pd.to_datetime(text, format=fmt, errors="coerce")
 
 
@@ -65,7 +110,7 @@ def _try_arrow(text: pd.Series, fmt: str) -> pd.Series | None:
         parsed = pc.strptime(pa.array(text.array), format=fmt, unit="s", error_is_null=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index)
 
 
 def parse_dates(
@@ -76,6 +121,7 @@ def parse_dates(
     line_numbers: np.ndarray | None = None,
     max_bad_fraction: float = 0.1,
     source: str = "the source",
+    problems: list | None = None,
 ) -> pd.Series:
     """Parse a column of dates; unreadable values become ``NaT``.
 
@@ -94,11 +140,15 @@ def parse_dates(
         More unreadable values than this fraction is an error, not a few rejected lines.
     source : str
         The file name, for messages.
+    problems : list or None
+        When given, a sentence is appended for values that were read as missing (a few
+        unreadable values, dates out of the supported range 1677-2262 such as the
+        placeholder ``9999-12-31``); their lines are rejected by :func:`crmmine.clean`.
 
     Returns
     -------
     pandas.Series of datetime64[ns]
-        Time zones are dropped after conversion to UTC.
+        Time zones are dropped after conversion to UTC (a column may mix offsets).
 
     Raises
     ------
@@ -108,17 +158,20 @@ def parse_dates(
     """
     if dayfirst not in (None, True, False):
         raise ParameterError(f"The 'dayfirst' parameter must be None, True or False. Got {dayfirst!r} instead.")
+    lines = np.arange(2, len(values) + 2) if line_numbers is None else np.asarray(line_numbers)
     if pd.api.types.is_datetime64_any_dtype(values):
-        out = values
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_convert("UTC").dt.tz_localize(None)
-        return out.astype("datetime64[ns]")
+        out, n_out = _as_ns(values)
+        if n_out and problems is not None:
+            problems.append(f"column {column!r}: {n_out} dates outside 1677-2262 read as missing")
+        return out
 
     missing = values.isna()
     out: pd.Series | None = None
     if pd.api.types.is_numeric_dtype(values):
         got = _from_numbers(pd.to_numeric(values, errors="coerce"))
         out = got[0] if got else None
+        if out is None and values.notna().any():
+            _not_dates(values, ~values.isna().to_numpy(), lines, column, source)
     else:
         text = values.astype("string").str.strip()
         missing = missing | (text == "").fillna(True)
@@ -128,6 +181,8 @@ def parse_dates(
             got = _from_numbers(pd.to_numeric(text.where(~missing), errors="coerce"))
             if got is not None:
                 out = got[0]
+            elif nonblank.str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).all():
+                _not_dates(values, ~missing.to_numpy(), lines, column, source)
         if out is None and len(nonblank):
             sample = nonblank.iloc[:: max(1, len(nonblank) // _SAMPLE)].iloc[:_SAMPLE]
             if dayfirst is None:
@@ -159,20 +214,27 @@ def parse_dates(
             out = _try_arrow(text, best) if best != "ISO8601" else None
             if out is None:
                 out = _try(text, best)
-            if getattr(out.dt, "tz", None) is not None:
-                out = out.dt.tz_convert("UTC").dt.tz_localize(None)
     if out is None:
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    out = out.astype("datetime64[ns]")
+    out, n_out = _as_ns(out)
     bad = out.isna() & ~missing
     n_filled = int((~missing).sum())
-    if n_filled == 0 or bad.sum() > max_bad_fraction * n_filled:
-        lines = np.arange(2, len(values) + 2) if line_numbers is None else np.asarray(line_numbers)
+    if n_filled == 0:
+        raise UnparseableValuesError(
+            f"Column {column!r} of {source} holds no dates (every one of its {len(values):,} values is empty). Map "
+            "the date column with schema={'order_date': '<column>'}, or check the separator."
+        )
+    if bad.sum() > max_bad_fraction * n_filled:
         pos = np.flatnonzero(bad.to_numpy() if n_filled else (~out.notna()).to_numpy())[:3]
-        examples = ", ".join(f"line {lines[i]}: {values.iloc[i]!r}" for i in pos)
+        examples = ", ".join(f"line {lines[i]}: {_show(values.iloc[i])}" for i in pos)
         raise UnparseableValuesError(
             f"Column {column!r} of {source} cannot be read as dates ({int(bad.sum())} of {n_filled} values "
             f"unreadable; {examples}). Use ISO dates (YYYY-MM-DD), pass dayfirst=, or map another column "
             "with schema={'order_date': '<column>'}."
         )
+    if bad.any() and problems is not None:
+        pos = np.flatnonzero(bad.to_numpy())[:3]
+        examples = ", ".join(f"line {lines[i]}: {_show(values.iloc[i])}" for i in pos)
+        problems.append(f"column {column!r}: {int(bad.sum())} unreadable or out-of-range dates ({examples}); those "
+                        "lines are rejected as unparseable_date")
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import CrmmineWarning
 from .clean import CleanResult, clean
 from .io import read_transactions
 
@@ -11,7 +12,7 @@ __all__ = ["profile", "format_profile"]
 
 
 def profile(source, *, schema="auto", encoding: str = "auto", dayfirst: bool | None = None,
-            **clean_options) -> dict:
+            header: bool | None = None, sheet_name=None, **clean_options) -> dict:
     """Read and clean ``source`` and summarise what it holds.
 
     Returns
@@ -20,10 +21,16 @@ def profile(source, *, schema="auto", encoding: str = "auto", dayfirst: bool | N
         ``source``, ``format``, ``encoding``, ``schema``, ``lines``, ``customers``,
         ``orders``, ``products``, ``countries``, ``first_date``, ``last_date``,
         ``amount`` (sum of all lines), ``clean_lines``, ``clean_customers`` and
-        ``audit`` (list of {rule, lines, amount}).
+        ``audit`` (list of {rule, lines, amount, share_of_amount, notable}) and ``notes``
+        (what reading chose or could not read, and the notable cleaning rules).
     """
-    tx = read_transactions(source, schema=schema, encoding=encoding, dayfirst=dayfirst)
-    result: CleanResult = clean(tx, **clean_options)
+    import warnings
+
+    tx = read_transactions(source, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
+                           sheet_name=sheet_name)
+    with warnings.catch_warnings():  # the notes below say it; no second copy on stderr
+        warnings.simplefilter("ignore", CrmmineWarning)
+        result: CleanResult = clean(tx, **clean_options)
     info = tx.attrs.get("crmmine_source", {})
     dates = tx["order_date"]
     return {
@@ -42,9 +49,11 @@ def profile(source, *, schema="auto", encoding: str = "auto", dayfirst: bool | N
         "clean_lines": int(len(result.transactions)),
         "clean_customers": int(result.transactions["customer_id"].nunique()),
         "audit": [
-            {"rule": r.rule, "lines": int(r.lines), "amount": round(float(r.amount), 2)}
+            {"rule": r.rule, "lines": int(r.lines), "amount": round(float(r.amount), 2),
+             "share_of_amount": round(float(r.share_of_amount), 4), "notable": bool(r.notable)}
             for r in result.audit.itertuples()
         ],
+        "notes": list(info.get("notes", [])) + list(result.notes),
     }
 
 
@@ -74,5 +83,10 @@ def format_profile(summary: dict) -> str:
     rw = max(len(r) for r in audit["rule"])
     for r in summary["audit"]:
         share = r["lines"] / max(summary["lines"], 1)
-        lines.append(f"  {r['rule'].ljust(rw)}  {r['lines']:>10,}  {share:7.2%}  {r['amount']:>16,.2f}")
+        flag = "  <- notable" if r.get("notable") else ""
+        lines.append(f"  {r['rule'].ljust(rw)}  {r['lines']:>10,}  {share:7.2%}  {r['amount']:>16,.2f}{flag}")
+    if summary.get("notes"):
+        lines.append("")
+        lines.append("notes")
+        lines.extend(f"  - {n}" for n in summary["notes"])
     return "\n".join(lines)

@@ -5,18 +5,23 @@
 - :func:`load_cdnow_sample` - the CDNOW 1/10 cohort sample, when ``../shared/data`` is present.
 - :func:`make_transactions` - a synthetic shop whose truth (BG/NBD and Gamma-Gamma parameters,
   segments, planted itemsets, dropout dates) is known.
+- :func:`make_shop` - the same, bent into one of the :data:`SHOP_SHAPES` real logs have (a grocer
+  whose lines are mostly quantity 1, integer ids, two weeks of history, 100k products, ...).
 """
 
 from ._generating import DEFAULT_ITEMSETS, DEFAULT_SEGMENTS, SyntheticTruth, make_transactions
+from ._shops import SHOP_SHAPES, make_shop
 from ._loaders import load_cdnow_sample, load_clean, load_online_retail_sample, online_retail_sample_path, shared_data_dir
 
 __all__ = [
     "DEFAULT_ITEMSETS",
     "DEFAULT_SEGMENTS",
+    "SHOP_SHAPES",
     "SyntheticTruth",
     "load_cdnow_sample",
     "load_clean",
     "load_online_retail_sample",
+    "make_shop",
     "make_transactions",
     "online_retail_sample_path",
     "shared_data_dir",

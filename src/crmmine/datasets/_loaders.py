@@ -111,7 +111,8 @@ def load_cdnow_sample(path=None) -> pd.DataFrame:
     return read_transactions(path, schema="cdnow")
 
 
-def load_clean(data_path="sample", *, schema="auto", **clean_options) -> CleanResult:
+def load_clean(data_path="sample", *, schema="auto", encoding: str = "auto", dayfirst: bool | None = None,
+               header: bool | None = None, sheet_name=None, **clean_options) -> CleanResult:
     """Read a transaction file and clean it: :func:`read_transactions` then :func:`clean`.
 
     Parameters
@@ -119,13 +120,15 @@ def load_clean(data_path="sample", *, schema="auto", **clean_options) -> CleanRe
     data_path : str or pathlib.Path, default="sample"
         A file :func:`crmmine.read_transactions` reads, or ``"sample"`` for the bundled
         Online Retail sample.
-    schema : str or dict, default="auto"
-        Passed to :func:`crmmine.read_transactions`.
+    schema, encoding, dayfirst, header, sheet_name
+        Passed to :func:`crmmine.read_transactions` (the reading choices).
     **clean_options
-        Passed to :func:`crmmine.clean`.
+        Passed to :func:`crmmine.clean` (the cleaning choices: ``skip_rules``, ``extreme_z``, ...).
     """
     from ..data.clean import clean
     from ..data.io import read_transactions
 
     path = online_retail_sample_path() if str(data_path) == "sample" else data_path
-    return clean(read_transactions(path, schema=schema), **clean_options)
+    tx = read_transactions(path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
+                           sheet_name=sheet_name)
+    return clean(tx, **clean_options)
