@@ -89,7 +89,7 @@ def test_run_summary_names_a_rule_that_removed_much_revenue(sample):
 def test_load_data_passes_cleaning_choices(sample):
     kept = load_data("sample", skip_rules="duplicate")
     assert len(kept.transactions) > len(sample.transactions)
-    assert "duplicate" in kept.params["skip"]
+    assert "duplicate" in kept.params.get("skip_rules", kept.params.get("skip"))
 
 
 def test_load_data_names_an_option_the_reader_lacks(monkeypatch):

@@ -78,9 +78,12 @@ def _currency(name, v):
     return v
 
 
-def _bool(name, v):
+def _bool(name, v, none_ok=False):
+    if v is None and none_ok:
+        return None
     if not isinstance(v, bool):
-        raise ParameterError(f"The '{name}' parameter must be True or False. Got {v!r} instead.")
+        raise ParameterError(f"The '{name}' parameter must be True or False{' or None' if none_ok else ''}. "
+                             f"Got {v!r} instead.")
     return v
 
 
@@ -137,7 +140,7 @@ PARAMETER_RULES = {
     # --- cleaning choices of every report (passed to read_transactions / clean) ---
     "encoding": lambda n, v: _str(n, v),
     "dayfirst": lambda n, v: _dayfirst(n, v),
-    "header": lambda n, v: _bool(n, v),
+    "header": lambda n, v: _bool(n, v, none_ok=True),
     "skip_rules": lambda n, v: _skip_rules(n, v),
 }
 

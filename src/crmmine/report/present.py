@@ -325,7 +325,7 @@ def _supported(func, name: str) -> bool:
         return False
 
 
-def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=None, header=True, skip_rules=""):
+def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=None, header=None, skip_rules=""):
     """Read and clean a report's data with the report's cleaning choices (a :class:`crmmine.CleanResult`).
 
     The cleaning choices are report parameters so that every option an error message recommends can be
@@ -347,8 +347,8 @@ def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=No
     if prepared is not None:
         return prepared
     read_kw = {}
-    for name, value, default in (("encoding", encoding, "auto"), ("dayfirst", dayfirst, None), ("header", header, True)):
-        if value == default and not (name == "header" and value is not True):
+    for name, value, default in (("encoding", encoding, "auto"), ("dayfirst", dayfirst, None), ("header", header, None)):
+        if value is default or value == default and type(value) is type(default):
             if _supported(read_transactions, name):
                 read_kw[name] = value
             continue
@@ -358,7 +358,14 @@ def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=No
         read_kw[name] = value
     path = online_retail_sample_path() if str(data_path) == "sample" else data_path
     tx = read_transactions(path, schema=schema, **read_kw)
-    result = clean(tx, skip=_split_rules(skip_rules))
+    skip = _split_rules(skip_rules)
+    import warnings
+
+    from ..errors import CrmmineWarning
+
+    with warnings.catch_warnings():  # a notable rule is named in the report's first paragraph instead
+        warnings.simplefilter("ignore", CrmmineWarning)
+        result = clean(tx, skip_rules=skip) if _supported(clean, "skip_rules") else clean(tx, skip=skip)
     result.params["source_file"] = Path(str(path)).name
     return result
 
@@ -402,7 +409,8 @@ def _audit_rows(result) -> list[dict]:
     rows = []
     for rec in audit.to_dict("records"):
         rows.append({"rule": rec["rule"], "lines": int(rec["lines"]), "amount": float(rec["amount"]),
-                     "revenue_share": abs(float(rec["amount"])) / gross if gross else float("nan")})
+                     "revenue_share": abs(float(rec["amount"])) / gross if gross else float("nan"),
+                     "notable": isinstance(rec.get("notable"), (bool, np.bool_)) and bool(rec.get("notable"))})
     return rows
 
 
@@ -424,7 +432,7 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
     n_in = by_rule.get("input", {}).get("lines", len(tx))
     kept = by_rule.get("kept", {"lines": len(tx), "revenue_share": 1.0})
     loud = [r for r in rows if r["rule"] not in ("input", "kept", "return") and r["lines"] > 0
-            and r["revenue_share"] > loud_share]
+            and (r["revenue_share"] > loud_share or r["notable"])]
     paragraphs = []
     for r in loud:
         hint = (label("report.summary.skip_hint", lang, rule=r["rule"]) if r["rule"] in SWITCHABLE_RULES else "")

@@ -313,7 +313,7 @@ def _versions() -> dict:
     return out
 
 
-_CLEANING_DEFAULTS = {"encoding": "auto", "dayfirst": None, "header": True, "skip_rules": ""}
+_CLEANING_DEFAULTS = {"encoding": "auto", "dayfirst": None, "header": None, "skip_rules": ""}
 
 
 def _iso_day(t) -> str:
