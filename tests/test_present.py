@@ -93,14 +93,25 @@ def test_load_data_passes_cleaning_choices(sample):
 
 
 def test_load_data_names_an_option_the_reader_lacks(monkeypatch):
-    import inspect
-
     from crmmine.data import io
 
-    if "header" in inspect.signature(io.read_transactions).parameters:
-        pytest.skip("read_transactions has header= (the data branch is merged)")
+    def older_reader(source, schema="auto", *, encoding="auto", dayfirst=None):  # a reader without header=
+        raise AssertionError("not called")
+
+    monkeypatch.setattr(io, "read_transactions", older_reader)
     with pytest.raises(ParameterError, match="The 'header' parameter needs crmmine.read_transactions"):
         load_data("sample", header=False)
+
+
+def test_load_data_reads_a_file_without_header(tmp_path):
+    raw = crmmine.datasets.load_online_retail_sample()
+    path = tmp_path / "no_header.csv"
+    src = __import__("pandas").read_csv(crmmine.datasets.online_retail_sample_path(), dtype=str).head(200)
+    src.to_csv(path, index=False, header=False)
+    mapping = {"order_id": "column_1", "product_id": "column_2", "product_name": "column_3", "quantity": "column_4",
+               "order_date": "column_5", "unit_price": "column_6", "customer_id": "column_7", "country": "column_8"}
+    result = load_data(str(path), schema=mapping, header=False)
+    assert int(result.audit["lines"].iloc[0]) == 200 and len(raw) > 200
 
 
 def test_contact_list_has_everyone_with_reason_and_action(sample):
