@@ -34,3 +34,50 @@ def cdnow_sample_path(shared_data):
 @pytest.fixture(scope="session")
 def cdnow_master_path(shared_data):
     return shared_data / "cdnow" / "CDNOW_master.txt"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession for every Spark test (the JVM starts once; UTC, 2 shuffle partitions).
+
+    Skipped when pyspark or Java is missing; an error when CRMMINE_REQUIRE_SPARK=1 (CI sets it).
+    """
+    import shutil
+
+    reason = None
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        reason = "pyspark is not installed (pip install 'crmmine[spark]')"
+    if reason is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        reason = "no Java runtime for Spark (apt-get install default-jre-headless)"
+    if reason is not None:
+        if os.environ.get("CRMMINE_REQUIRE_SPARK") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("crmmine-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def taobao_path(shared_data):
+    path = shared_data / "taobao_userbehavior" / "UserBehavior_head.csv"
+    if not path.exists():
+        msg = f"the Taobao events are not at {path}"
+        if os.environ.get("CRMMINE_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return path

@@ -13,8 +13,9 @@ SRC = ROOT / "src" / "crmmine"
 
 #: Stage of each top-level part of the package: a module may import only from stages at or below its own.
 #: text/labels.py (the vocabulary) is used by every stage; text/findings.py words results, so it sits late.
-STAGE = {"errors": 0, "validation": 0, "text.labels": 0, "data": 1, "datasets": 2, "customers": 3, "clv": 3,
-         "crosssell": 3, "churn": 4, "text": 5, "plotting": 5, "report": 6, "cli": 8, "__init__": 8, "__main__": 8}
+STAGE = {"errors": 0, "validation": 0, "text.labels": 0, "data": 1, "engine": 1, "datasets": 2, "customers": 3, "clv": 3,
+         "crosssell": 3, "behaviour": 3, "churn": 4, "text": 5, "plotting": 5, "report": 6, "cli": 8, "__init__": 8,
+         "__main__": 8}
 
 
 def _part(parts: tuple[str, ...]) -> str:

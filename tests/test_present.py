@@ -93,12 +93,12 @@ def test_load_data_passes_cleaning_choices(sample):
 
 
 def test_load_data_names_an_option_the_reader_lacks(monkeypatch):
-    from crmmine.data import io
+    from crmmine.datasets import _loaders
 
-    def older_reader(source, schema="auto", *, encoding="auto", dayfirst=None):  # a reader without header=
+    def older_reader(data_path, *, schema="auto", encoding="auto", dayfirst=None):  # a reader without header=
         raise AssertionError("not called")
 
-    monkeypatch.setattr(io, "read_transactions", older_reader)
+    monkeypatch.setattr(_loaders, "load_clean", older_reader)
     with pytest.raises(ParameterError, match="The 'header' parameter needs crmmine.read_transactions"):
         load_data("sample", header=False)
 

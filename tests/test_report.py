@@ -137,7 +137,7 @@ def test_resolve_notebook():
     assert resolve_notebook(OK) == ("ok", OK)
     assert resolve_notebook(str(SLEEP))[0] == "sleep"
     with pytest.raises(ParameterError, match=r"The 'report' parameter must be one of 'segments', 'crosssell', "
-                                             r"'churn', 'all' or the path of a \.ipynb notebook\. Got 'sales'"):
+                                             r"'churn', 'behaviour', 'all' or the path of a \.ipynb notebook\. Got 'sales'"):
         resolve_notebook("sales")
     with pytest.raises(ParameterError, match=r"The notebook '.*missing\.ipynb' does not exist"):
         resolve_notebook("missing.ipynb")
@@ -373,7 +373,8 @@ def test_real_reports_run_and_reproduce_their_csv(tmp_path):
         assert csv, f"the {a.report} report wrote no CSV artefact"
         for name in csv:
             assert (a.artifacts / name).read_bytes() == (b.artifacts / name).read_bytes(), f"{a.report}/{name}"
-        assert a.manifest["input"]["lines"]["input"] == 92069
+        # the Online Retail sample, or the generated event sample of the behaviour report
+        assert a.manifest["input"]["lines"]["input"] == (22_696 if a.report == "behaviour" else 92069)
     index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
     assert all(r.run_id in index for r in first)
 

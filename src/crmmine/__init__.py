@@ -93,6 +93,42 @@ from .report.actions import contact_list, customer_offers, winback_actions
 from .crosssell import read_baskets
 from .datasets import make_shop
 # (end of data area imports)
+# --- scale: DuckDB / Spark engines for logs larger than memory ---
+from . import engine
+from .engine import LazyCleanResult, LazyTransactions
+
+# --- behaviour: events, funnels, prospects, abandoned carts ---
+from .behaviour import (
+    EVENT_TYPES,
+    EventLog,
+    PropensityBacktest,
+    PropensityEvaluation,
+    PropensityModel,
+    abandoned_carts,
+    activity_matrix,
+    cart_outcomes,
+    evaluate_propensity,
+    event_baskets,
+    events_to_transactions,
+    funnel,
+    funnel_dropouts,
+    item_conversion,
+    load_events,
+    propensity_backtest,
+    propensity_cutoffs,
+    propensity_features,
+    propensity_finding,
+    propensity_labels,
+    prospect_list,
+    read_events,
+    sessionize,
+    time_to_purchase,
+    traffic_by,
+    traffic_summary,
+    validate_events,
+    viewed_not_bought,
+)
+# (end of behaviour)
 
 __version__ = "0.1.0"
 
@@ -177,6 +213,41 @@ __all__ = [
     "make_shop",
     "read_baskets",
     # (end of data area names)
+    # --- scale names ---
+    "engine",
+    "LazyCleanResult",
+    "LazyTransactions",
+    # (end of scale names)
+    # --- behaviour names ---
+    "EVENT_TYPES",
+    "EventLog",
+    "PropensityBacktest",
+    "PropensityEvaluation",
+    "PropensityModel",
+    "abandoned_carts",
+    "activity_matrix",
+    "cart_outcomes",
+    "evaluate_propensity",
+    "event_baskets",
+    "events_to_transactions",
+    "funnel",
+    "funnel_dropouts",
+    "item_conversion",
+    "load_events",
+    "propensity_backtest",
+    "propensity_cutoffs",
+    "propensity_features",
+    "propensity_finding",
+    "propensity_labels",
+    "prospect_list",
+    "read_events",
+    "sessionize",
+    "time_to_purchase",
+    "traffic_by",
+    "traffic_summary",
+    "validate_events",
+    "viewed_not_bought",
+    # (end of behaviour names)
     # --- reports names ---
     "contact_list",
     "customer_offers",

@@ -61,6 +61,7 @@ def _report(args: argparse.Namespace) -> int:
     import time
 
     from .report import REPORTS, run_reports
+    from .report.runner import EVENT_REPORTS
 
     names = list(args.report or [])
     if args.help:
@@ -85,12 +86,14 @@ def _report(args: argparse.Namespace) -> int:
         parameters["dayfirst"] = args.dayfirst
     if args.no_header:
         parameters["header"] = False
+    # "all" with --data runs the transaction reports; an event log goes to an event report by name
+    every = [r for r in REPORTS if args.data is None or r not in EVENT_REPORTS]
     if not names or names == ["all"]:
-        reports = list(REPORTS)
+        reports = every
     else:
         reports = []
         for n in names:
-            for r in (list(REPORTS) if n == "all" else [n]):
+            for r in (every if n == "all" else [n]):
                 if r not in reports:
                     reports.append(r)
     started = time.perf_counter()
@@ -161,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-h", "--help", action="store_true",
                    help="show this help; with report names, list their parameters with defaults and meaning")
     r.add_argument("report", nargs="*", default=[],
-                   help="one or more of segments, crosssell, churn, all (default) or paths of parameterised notebooks")
+                   help="one or more of segments, crosssell, churn, behaviour (an event log, e.g. --schema taobao), "
+                        "all (default; with --data, the transaction reports) or paths of parameterised notebooks")
     r.add_argument("--data", metavar="PATH", default=None,
                    help="transaction file (CSV, CSV.gz, XLSX, Parquet, text); default: the bundled sample")
     r.add_argument("--schema", metavar="NAME|mapping.json", default=None,

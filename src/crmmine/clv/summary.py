@@ -156,6 +156,12 @@ def clv_summary(tx: pd.DataFrame, *, observation_end=None, time_unit: str = "D")
     """
     unit = _check_time_unit(time_unit)
     end = check_date("observation_end", observation_end, normalize=True)
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):  # aggregated in its engine (DuckDB, Spark), finished like below
+        from ..engine import aggregate
+
+        return aggregate.clv_summary(tx, end=end, time_unit=time_unit, unit=unit)
     ids, codes, day, amount = _purchase_days(tx)
     if end is None:
         end_day = int(day.max()) + 1 if day.size else None

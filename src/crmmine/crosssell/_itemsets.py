@@ -280,10 +280,96 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: i
         counts.append(cnt)
         if max_len is not None and k >= max_len:
             break
+        if _bitset_bytes(local, Xr.shape[0]) <= _BITSET_WORK_BYTES:  # the deeper levels on packed bitsets
+            _bitset_levels(Xf, local, minc, max_len, k, codes, counts, freq1)
+            break
         # tid-lists of the new itemsets: parent's column AND the item's column
         Y = _extend_tidlists(Y, parent, item, cnt, has_item)
         prev_local = local
     return table_from_lists({k: (c, n_) for k, (c, n_) in enumerate(zip(codes, counts), start=1)}, n_items, n)
+
+
+#: Bytes of bitsets the next level may AND in all before the miner leaves sparse Gram counting for
+#: bitsets: on few candidate pairs (the deep levels of low supports) AND + popcount is cheaper than
+#: building and multiplying the class matrix again; on many (level 2 and 3) the Gram product,
+#: which only meets pairs that co-occur, wins.
+_BITSET_WORK_BYTES = 256 * 2**20
+#: Largest level (itemsets) from which the miner moves to bitsets.
+_BITSET_MAX_LEVEL = 20_000
+#: Bytes of bitsets ANDed at once (one chunk of candidate pairs).
+_BITSET_CHUNK_BYTES = 32 * 2**20
+
+
+def _bitset_bytes(local: np.ndarray, n_orders: int) -> int:
+    """Bytes the next level's candidate pairs would AND on bitsets of ``n_orders`` bits."""
+    if len(local) < 2:
+        return 0
+    if len(local) > _BITSET_MAX_LEVEL:  # a large level grows larger ones below it: stay sparse
+        return 1 << 62
+    change = np.any(local[1:, :-1] != local[:-1, :-1], axis=1)
+    sizes = np.bincount(np.concatenate([[0], np.cumsum(change)]))
+    pairs = int((sizes * (sizes - 1) // 2).sum())
+    return pairs * 2 * ((n_orders + 63) // 64) * 8
+
+
+def _bitset_levels(Xf: sp.csc_matrix, local: np.ndarray, minc: int, max_len: int | None, k: int, codes: list,
+                   counts: list, freq1: np.ndarray) -> None:
+    """Levels ``k + 1, k + 2, ...`` on packed bitsets (Zaki's Eclat on bit vectors), appended to ``codes``/``counts``.
+
+    Each itemset of the current level holds its tid-list as a row of bits (one per order, packed
+    in uint64 words). Two members of a prefix class (all but the last item shared) make a candidate;
+    its tid-list is the AND of theirs and its count the popcount, for all candidate pairs of a chunk
+    at once. Pairs are generated in (first member, second member) order, so the new level comes out
+    in lexicographic order with no sort. ``Xf`` (orders x frequent items, CSC) and ``local`` (the
+    current level's local item codes, lexicographic) are as in :func:`mine_vertical`.
+    """
+    n = Xf.shape[0]
+    n_words = (n + 63) // 64
+    # item bitsets: a dense bool row per frequent item, packed (little bit order) into uint64 words
+    dense = np.zeros((Xf.shape[1], n_words * 64), dtype=bool)
+    dense[np.repeat(np.arange(Xf.shape[1]), np.diff(Xf.indptr)), Xf.indices] = True
+    items = np.packbits(dense, axis=1, bitorder="little").view(np.uint64)
+    del dense
+    # bitsets of the current level: AND of its items' bitsets
+    bits = items[local[:, 0]].copy()
+    for j in range(1, local.shape[1]):
+        bits &= items[local[:, j]]
+    del items
+    per_chunk = max(1, _BITSET_CHUNK_BYTES // (n_words * 8))
+    while (max_len is None or k < max_len) and len(local) > 1:
+        k += 1
+        m = len(local)
+        change = np.any(local[1:, :-1] != local[:-1, :-1], axis=1)
+        cls = np.concatenate([[0], np.cumsum(change)]).astype(np.int64)
+        class_end = np.searchsorted(cls, cls, side="right")
+        n_after = class_end - np.arange(m) - 1  # later members of the same class
+        total = int(n_after.sum())
+        if total == 0:
+            break
+        first = np.repeat(np.arange(m, dtype=np.int64), n_after)
+        offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(n_after) - n_after, n_after)
+        second = first + 1 + offset
+        new_bits, new_first, new_second, new_cnt = [], [], [], []
+        for a in range(0, total, per_chunk):
+            f, g = first[a:a + per_chunk], second[a:a + per_chunk]
+            both = bits[f] & bits[g]
+            cnt = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+            keep = cnt >= minc
+            if keep.any():
+                new_bits.append(both[keep])
+                new_first.append(f[keep])
+                new_second.append(g[keep])
+                new_cnt.append(cnt[keep])
+        if not new_cnt:
+            break
+        f = np.concatenate(new_first)
+        g = np.concatenate(new_second)
+        cnt = np.concatenate(new_cnt)
+        local = np.hstack([local[f], local[g, -1:]])
+        codes.append(freq1[local])
+        counts.append(cnt)
+        bits = np.concatenate(new_bits)
+        del new_bits
 
 
 def _membership(Xr: sp.csr_matrix, max_bytes: int = 256 * 2**20):

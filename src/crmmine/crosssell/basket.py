@@ -149,8 +149,8 @@ def make_baskets(
 
     Parameters
     ----------
-    data : pandas.DataFrame, CleanResult, Baskets or iterable of iterables
-        Canonical clean transactions (columns ``order_id`` and ``product_id``, or
+    data : pandas.DataFrame, LazyTransactions, CleanResult, Baskets or iterable of iterables
+        Canonical clean transactions (a lazy DuckDB/Spark table is counted in its engine) (columns ``order_id`` and ``product_id``, or
         ``category`` for ``level="category"``; ``customer_id`` is carried when present;
         lines with ``quantity <= 0`` are returns and are ignored), a
         :class:`~crmmine.CleanResult` (its ``transactions`` are used), or an iterable of
@@ -211,6 +211,15 @@ def make_baskets(
         if min_support is None and max_basket_size is None:
             return data
         return _rebuild(data, params)
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(data):  # item counts and infrequent-item pruning in the engine, the rest as below
+        from ..engine import aggregate
+
+        # a basket's size counts every item, so with a size cap the pruning waits for _finish
+        X, items, orders, customers = aggregate.basket_arrays(
+            data, level=level, min_support=min_support if max_basket_size is None else None)
+        return _finish(X, items, orders, customers, level, params)
     if hasattr(data, "transactions") and isinstance(getattr(data, "transactions"), pd.DataFrame):
         data = data.transactions
     customers = names = None
@@ -333,8 +342,16 @@ def read_baskets(path, *, sep: str | None = None, encoding: str = "auto", min_su
                         max_basket_size=max_basket_size, oversized=oversized)
 
 
-def as_baskets(data, *, level: str = "product") -> Baskets:
-    """``data`` as :class:`Baskets` (the entry point of the miners)."""
+def as_baskets(data, *, level: str = "product", min_support: float | None = None) -> Baskets:
+    """``data`` as :class:`Baskets` (the entry point of the miners).
+
+    ``min_support`` is used only for a lazy table (DuckDB, Spark): items below it are
+    pruned in the engine, so only the frequent items' order-item pairs come back.
+    """
     if isinstance(data, Baskets):
         return data
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(data) and min_support is not None:
+        return make_baskets(data, level=level, min_support=min_support)
     return make_baskets(data, level=level)

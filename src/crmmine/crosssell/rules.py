@@ -251,7 +251,7 @@ def frequent_itemsets(data, *, min_support, algorithm="auto", max_len=None, kind
             f"The 'fpmax' algorithm finds maximal itemsets only; use kind='maximal' with it, or another algorithm "
             f"for kind={kind!r}."
         )
-    b = as_baskets(data)
+    b = as_baskets(data, min_support=min_support)
     n = b.n_orders
     minc = min_count(min_support, n)
     tab = _mine(b, minc, max_len, algo, max_itemsets, min_support)
@@ -573,7 +573,7 @@ def mine_rules(
                         ("consequent_contains", consequent_contains), ("consequent_excludes", consequent_excludes))
     }
 
-    b = as_baskets(data)
+    b = as_baskets(data, min_support=min_support)
     N = b.n_orders
     minc = min_count(min_support, N)
     tab = _mine(b, minc, max_len, algo, max_itemsets, min_support)

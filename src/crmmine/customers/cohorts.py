@@ -66,11 +66,28 @@ def cohort_table(tx: pd.DataFrame, *, value: str = "customers", period: str = "M
     >>> str(c.index[0]), int(c.iloc[0, 0]) == int(c.iloc[0, 0])
     ('2010-12', True)
     """
-    validate_transactions(tx)
+    from ..engine.lazy import is_lazy
+
+    lazy = is_lazy(tx)
+    if not lazy:
+        validate_transactions(tx)
     if value not in _COHORT_VALUES:
         raise ParameterError(f"The 'value' parameter must be one of 'customers', 'revenue'. Got {value!r} instead.")
     if period not in COHORT_PERIODS:
         raise ParameterError(f"The 'period' parameter must be one of 'M', 'Q', 'W'. Got {period!r} instead.")
+    if lazy:  # (cohort, periods since) cells counted in the engine (DuckDB, Spark)
+        from ..engine import aggregate
+
+        cells = aggregate.cohort_cells(tx, period=period)
+        if cells.empty:
+            raise InputError("The 'tx' table has no dated transactions; a cohort table needs at least one.")
+        cohort = cells["cohort"].to_numpy(dtype=np.int64)
+        since = cells["since"].to_numpy(dtype=np.int64)
+        lo, hi = int(cohort.min()), int((cohort + since).max())
+        n_rows, n_cols = int(cohort.max()) - lo + 1, hi - lo + 1
+        weights = cells["customers" if value == "customers" else "revenue"].to_numpy(dtype=float)
+        counts = np.bincount((cohort - lo) * n_cols + since, weights=weights, minlength=n_rows * n_cols)
+        return _cohort_grid(counts, lo, hi, n_rows, n_cols, period, normalize)
     if len(tx) == 0 or tx["order_date"].isna().all():
         raise InputError("The 'tx' table has no dated transactions; a cohort table needs at least one.")
     ok = tx["order_date"].notna().to_numpy()
@@ -91,6 +108,11 @@ def cohort_table(tx: pd.DataFrame, *, value: str = "customers", period: str = "M
         counts = np.bincount(pairs // n_cust, minlength=n_rows * n_cols).astype(float)
     else:
         counts = np.bincount(cell, weights=sub["amount"].to_numpy(dtype=float), minlength=n_rows * n_cols)
+    return _cohort_grid(counts, lo, hi, n_rows, n_cols, period, normalize)
+
+
+def _cohort_grid(counts, lo, hi, n_rows, n_cols, period, normalize) -> pd.DataFrame:
+    """The cohort x periods-since table from the flat cell counts (one definition for every engine)."""
     grid = counts.reshape(n_rows, n_cols)
     # cells past the end of the data: cohort + k > last period
     beyond = (np.arange(n_rows)[:, None] + np.arange(n_cols)[None, :]) > (hi - lo)

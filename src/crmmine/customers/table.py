@@ -139,8 +139,10 @@ def customer_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None
 
     Parameters
     ----------
-    tx : pandas.DataFrame
-        Clean canonical purchase lines, e.g. ``crmmine.load_clean(path).transactions``.
+    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
+        Clean canonical purchase lines, e.g. ``crmmine.load_clean(path).transactions``. A
+        lazy table (DuckDB, Spark) is aggregated in its engine; ``returns`` must then be
+        lazy in the same engine (``crmmine.clean(lazy).returns``).
     as_of : date-like or None, default=None
         The date the table describes. Only lines strictly before it are used (an ``as_of``
         of ``"2011-06-01"`` means "at the start of 1 June 2011"). ``None`` means the day
@@ -182,6 +184,12 @@ def customer_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None
     >>> bool((customers["frequency"] >= 1).all())
     True
     """
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):  # aggregated in its engine (DuckDB, Spark), finished like below
+        from ..engine import aggregate
+
+        return aggregate.customer_table(tx, as_of=check_date("as_of", as_of), returns=returns)
     validate_transactions(tx)
     as_of = _resolve_as_of(tx, as_of)
     if returns is not None:

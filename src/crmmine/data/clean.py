@@ -280,8 +280,9 @@ def clean(
 
     Parameters
     ----------
-    tx : pandas.DataFrame
-        Canonical transactions, e.g. from :func:`crmmine.read_transactions`.
+    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
+        Canonical transactions, e.g. from :func:`crmmine.read_transactions`. A lazy table is
+        cleaned in its engine by the same rules (:class:`crmmine.engine.LazyCleanResult`).
     skip_rules : iterable of str, default=()
         Rules to turn off, from :data:`SWITCHABLE_RULES` (e.g. ``skip_rules=("duplicate",)``
         keeps exact duplicates; ``skip_rules=("return",)`` keeps returns among the
@@ -332,7 +333,11 @@ def clean(
     ...                                        + len(result.returns))
     True
     """
-    validate_transactions(tx)
+    from ..engine.lazy import is_lazy
+
+    lazy = is_lazy(tx)
+    if not lazy:
+        validate_transactions(tx)
     skip = (skip_rules,) if isinstance(skip_rules, str) else tuple(skip_rules)
     unknown = [r for r in skip if r not in SWITCHABLE_RULES]
     if unknown:
@@ -359,6 +364,14 @@ def clean(
     codes = codes | frozenset(str(c).strip().upper() for c in extra_non_product_codes)
     prefixes = DEFAULT_NON_PRODUCT_PREFIXES if non_product_codes is None else ()
     active = [r for r in CLEANING_RULES if r not in skip]
+    if lazy:  # the same rules, run in the engine (crmmine.engine.aggregate.clean)
+        from ..engine import aggregate
+
+        return aggregate.clean(
+            tx, active=tuple(active), codes=codes, prefixes=prefixes, cancellation_prefix=cancellation_prefix,
+            extreme_z=float(extreme_z), extreme_min_ratio=float(extreme_min_ratio),
+            extreme_max_share=float(extreme_max_share), date_range=(first_ok, last_ok),
+            notable_share=float(notable_share), notable_line_share=float(notable_line_share), skip=skip)
 
     n = len(tx)
     code_of = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}  # 0 = kept

@@ -1099,6 +1099,37 @@ def _to_number(values: pd.Series, column: str, lines: np.ndarray, source_name: s
     return pd.Series(out, index=values.index)
 
 
+def _resolve_engine(source, engine):
+    """``"pandas"``, ``"duckdb"`` or the engine object given (a SparkSession or duckdb connection)."""
+    from ..engine.lazy import DUCKDB_THRESHOLD_BYTES, ENGINES, _is_duckdb_connection, _is_spark_session
+
+    if _is_spark_session(engine) or _is_duckdb_connection(engine):
+        return engine
+    if engine not in ENGINES:
+        raise ParameterError(
+            f"The 'engine' parameter must be one of {', '.join(map(repr, ENGINES))}, a SparkSession or a duckdb "
+            f"connection. Got {engine!r} instead."
+        )
+    if hasattr(source, "sparkSession") and type(source).__name__ == "DataFrame":  # a Spark DataFrame
+        return source.sparkSession
+    if engine != "auto":
+        return engine
+    if isinstance(source, (str, Path)):
+        text = str(source)
+        path = Path(text).expanduser()
+        if any(ch in text for ch in "*?[") and not path.exists():
+            return "duckdb"
+        if path.is_dir():
+            return "duckdb"
+        try:
+            big = path.is_file() and path.stat().st_size > DUCKDB_THRESHOLD_BYTES
+        except OSError:
+            big = False
+        if big and path.name.lower().endswith((".parquet", ".pq", ".csv", ".csv.gz", ".tsv", ".txt")):
+            return "duckdb"
+    return "pandas"
+
+
 def read_transactions(
     source,
     schema="auto",
@@ -1108,7 +1139,8 @@ def read_transactions(
     sheet_name: str | int | None = None,
     header: bool | None = None,
     max_bad_fraction: float = 0.1,
-) -> pd.DataFrame:
+    engine="auto",
+):
     """Read a transaction file (or DataFrame) into the canonical table.
 
     Parameters
@@ -1143,6 +1175,14 @@ def read_transactions(
     max_bad_fraction : float, default=0.1
         A numeric or date column with more unreadable values than this fraction is an
         error; fewer become missing values that :func:`crmmine.clean` rejects with a reason.
+    engine : {"auto", "pandas", "duckdb"}, SparkSession or duckdb connection, default="auto"
+        Where the lines live. ``"pandas"``: in memory, as a DataFrame. ``"duckdb"`` (or a
+        duckdb connection): a :class:`crmmine.engine.LazyTransactions` held by DuckDB, which
+        spills to disk, so a log larger than memory works. A ``SparkSession``: held by Spark
+        (the ``crmmine[spark]`` extra). ``"auto"``: DuckDB for a folder or glob of
+        Parquet/CSV files and for a file over :data:`crmmine.engine.DUCKDB_THRESHOLD_BYTES`,
+        else pandas. Engine reads take Parquet or CSV with canonical column names, a preset
+        without derived columns or a mapping dict; dates must already be timestamps or ISO text.
 
     Returns
     -------
@@ -1180,6 +1220,11 @@ def read_transactions(
     encoding = _check_encoding_name(encoding)
     if header not in (None, True, False):
         raise ParameterError(f"The 'header' parameter must be None, True or False. Got {header!r} instead.")
+    engine = _resolve_engine(source, engine)
+    if engine != "pandas":
+        from ..engine.lazy import read_lazy
+
+        return read_lazy(source, schema, engine=engine)
     frame, lines, info = _read_source(source, encoding=encoding, sheet_name=sheet_name, schema=schema, header=header)
     source_name = info["source"] if info["source"] != "DataFrame" else "the DataFrame"
     columns = [str(c) for c in frame.columns]

@@ -33,6 +33,8 @@ __all__ = [
     "ID_COLUMNS",
     "NUMERIC_COLUMNS",
     "STRING_DTYPE",
+    "EVENT_TYPES",
+    "EVENT_TYPE_DTYPE",
     "validate_transactions",
 ]
 
@@ -68,6 +70,11 @@ NUMERIC_COLUMNS: tuple[str, ...] = ("quantity", "unit_price", "amount", "discoun
 
 #: The dtype of every text column of the canonical table.
 STRING_DTYPE = pd.StringDtype("pyarrow")
+
+#: Canonical behaviour-event types, in funnel order (the event table itself: :mod:`crmmine.behaviour.events`).
+EVENT_TYPES: tuple[str, ...] = ("view", "cart", "favourite", "purchase")
+#: The dtype of the canonical ``event_type`` column.
+EVENT_TYPE_DTYPE = pd.CategoricalDtype(list(EVENT_TYPES), ordered=True)
 
 
 def validate_transactions(tx: pd.DataFrame, *, name: str = "tx") -> pd.DataFrame:

@@ -7,13 +7,20 @@
   segments, planted itemsets, dropout dates) is known.
 - :func:`make_shop` - the same, bent into one of the :data:`SHOP_SHAPES` real logs have (a grocer
   whose lines are mostly quantity 1, integer ids, two weeks of history, 100k products, ...).
+- :func:`make_events` - a synthetic behaviour log (views, carts, favourites, purchases) with planted stage
+  rates, high-intent visitors and item pairs; :func:`events_sample_path` - the bundled one.
 """
 
 from ._generating import DEFAULT_ITEMSETS, DEFAULT_SEGMENTS, SyntheticTruth, make_transactions
 from ._shops import SHOP_SHAPES, make_shop
-from ._loaders import load_cdnow_sample, load_clean, load_online_retail_sample, online_retail_sample_path, shared_data_dir
+from ._events import DEFAULT_EVENT_PAIRS, EventTruth, make_events
+from ._loaders import events_sample_path, load_cdnow_sample, load_clean, load_online_retail_sample, online_retail_sample_path, shared_data_dir
 
 __all__ = [
+    "DEFAULT_EVENT_PAIRS",
+    "EventTruth",
+    "events_sample_path",
+    "make_events",
     "DEFAULT_ITEMSETS",
     "DEFAULT_SEGMENTS",
     "SHOP_SHAPES",

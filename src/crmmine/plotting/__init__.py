@@ -42,6 +42,17 @@ from .churn import (
 )
 # (end of churn)
 
+# --- behaviour ---
+from .behaviour import (
+    plot_activity_heatmap,
+    plot_conversion_by_category,
+    plot_funnel,
+    plot_propensity_gains,
+    plot_time_to_purchase,
+    plot_traffic_by_day,
+)
+# (end of behaviour)
+
 __all__ = [
     # --- segments names ---
     "plot_cluster_profiles",
@@ -75,4 +86,12 @@ __all__ = [
     "plot_churn_roc",
     "plot_value_at_risk",
     # (end of churn names)
+    # --- behaviour names ---
+    "plot_activity_heatmap",
+    "plot_conversion_by_category",
+    "plot_funnel",
+    "plot_propensity_gains",
+    "plot_time_to_purchase",
+    "plot_traffic_by_day",
+    # (end of behaviour names)
 ]

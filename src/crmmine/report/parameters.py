@@ -36,11 +36,18 @@ _choice = check_choice
 _str = check_str
 
 
+def _glob_matches(v: str) -> bool:
+    """A glob pattern (``orders/*.parquet``) that names at least one file."""
+    import glob
+
+    return any(ch in v for ch in "*?[") and bool(glob.glob(str(Path(v).expanduser()), recursive=True))
+
+
 def _data_path(name, v):
     if isinstance(v, Path):
         v = str(v)
     v = _str(name, v)
-    if v != "sample" and not Path(v).expanduser().exists():
+    if v != "sample" and not Path(v).expanduser().exists() and not _glob_matches(v):
         raise ParameterError(
             f"The '{name}' parameter points to {v!r}, which does not exist. Give the path of a transaction file, "
             "or 'sample' for the bundled sample."
@@ -49,19 +56,21 @@ def _data_path(name, v):
 
 
 def _schema(name, v):
+    from ..behaviour.events import EVENT_PRESETS
     from ..data.io import PRESETS
 
     if isinstance(v, dict):
         return v
     v = _str(name, v)
-    if v == "auto" or v in PRESETS:
+    if v == "auto" or v in PRESETS or v in EVENT_PRESETS:
         return v
     if v.lower().endswith(".json"):
         if not Path(v).exists():
             raise ParameterError(f"The '{name}' parameter points to the mapping file {v!r}, which does not exist.")
         return v
     raise ParameterError(
-        f"The '{name}' parameter must be 'auto', a preset ({', '.join(PRESETS)}), a dict or a .json mapping file. "
+        f"The '{name}' parameter must be 'auto', a preset ({', '.join([*PRESETS, *EVENT_PRESETS])}), a dict or a .json "
+        "mapping file. "
         f"Got {v!r} instead."
     )
 
@@ -137,6 +146,14 @@ PARAMETER_RULES = {
     "min_len": lambda n, v: _int(n, v, lo=1),
     "max_rules": lambda n, v: _int(n, v, lo=1, none_ok=True),
     "max_basket_size": lambda n, v: _int(n, v, lo=1, none_ok=True),
+    # --- scale: where the log is read and cleaned ---
+    "engine": lambda n, v: _choice(n, v, ("auto", "pandas", "duckdb")),
+    # --- behaviour: events, funnel, prospects ---
+    "tz": lambda n, v: v if v in (None, "preset") else _str(n, v),
+    "prediction_days": lambda n, v: _int(n, v, lo=1, none_ok=True),
+    "abandon_hours": lambda n, v: _int(n, v, lo=1),
+    "basket_by": lambda n, v: _choice(n, v, ("user_day", "session")),
+    "rules_level": lambda n, v: _choice(n, v, ("item", "category")),
     # --- cleaning choices of every report (passed to read_transactions / clean) ---
     "encoding": lambda n, v: _str(n, v),
     "dayfirst": lambda n, v: _dayfirst(n, v),

@@ -325,48 +325,50 @@ def _supported(func, name: str) -> bool:
         return False
 
 
-def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=None, header=None, skip_rules=""):
+def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=None, header=None, skip_rules="",
+              engine="auto"):
     """Read and clean a report's data with the report's cleaning choices (a :class:`crmmine.CleanResult`).
 
     The cleaning choices are report parameters so that every option an error message recommends can be
-    given to a report: ``encoding``, ``dayfirst`` and ``header`` go to :func:`crmmine.read_transactions`,
-    ``skip_rules`` (comma-separated rule names) to :func:`crmmine.clean` as ``skip``. An option this
-    version of the reader does not have yet is an error naming it (when it is left at its default it
-    is not passed at all).
+    given to a report: ``encoding``, ``dayfirst``, ``header`` and ``engine`` go to
+    :func:`crmmine.load_clean` (and so to :func:`crmmine.read_transactions`), ``skip_rules``
+    (comma-separated rule names) to :func:`crmmine.clean`. An option this version of the reader does not
+    have is an error naming it (at its default it is not passed at all). Cleaning's warning about a
+    notable rule is not repeated: :func:`run_summary` names such a rule in the report's first paragraph.
 
     When ``crmmine report`` runs the notebook, the data it already read and cleaned for its checks is
-    handed over (the environment variable ``CRMMINE_PREPARED_DATA`` names a private file), so the
+    handed over (the environment variable ``CRMMINE_PREPARED_DATA`` names a private folder), so the
     kernel does not read the file again.
     """
-    from ..data.clean import clean
-    from ..data.io import read_transactions
-    from ..datasets import online_retail_sample_path
-
-    prepared = _prepared(data_path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
-                         skip_rules=skip_rules)
-    if prepared is not None:
-        return prepared
-    read_kw = {}
-    for name, value, default in (("encoding", encoding, "auto"), ("dayfirst", dayfirst, None), ("header", header, None)):
-        if value is default or value == default and type(value) is type(default):
-            if _supported(read_transactions, name):
-                read_kw[name] = value
-            continue
-        if not _supported(read_transactions, name):
-            raise ParameterError(f"The '{name}' parameter needs crmmine.read_transactions({name}=...), which this "
-                                 f"version of crmmine does not have yet. Leave '{name}' at its default {default!r}.")
-        read_kw[name] = value
-    path = online_retail_sample_path() if str(data_path) == "sample" else data_path
-    tx = read_transactions(path, schema=schema, **read_kw)
-    skip = _split_rules(skip_rules)
     import warnings
 
+    from ..datasets import _loaders
     from ..errors import CrmmineWarning
 
+    prepared = _prepared(data_path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
+                         skip_rules=skip_rules, engine=engine)
+    if prepared is not None:
+        return prepared
+    loader = _loaders.load_clean
+    kw = {}
+    for name, value, default in (("encoding", encoding, "auto"), ("dayfirst", dayfirst, None),
+                                 ("header", header, None), ("engine", engine, "auto")):
+        if _supported(loader, name):
+            kw[name] = value
+        elif not (value is default or (value == default and type(value) is type(default))):
+            raise ParameterError(f"The '{name}' parameter needs crmmine.read_transactions({name}=...), which this "
+                                 f"version of crmmine does not have yet. Leave '{name}' at its default {default!r}.")
+    skip = _split_rules(skip_rules)
+    if skip:
+        kw["skip_rules"] = skip
     with warnings.catch_warnings():  # a notable rule is named in the report's first paragraph instead
         warnings.simplefilter("ignore", CrmmineWarning)
-        result = clean(tx, skip_rules=skip) if _supported(clean, "skip_rules") else clean(tx, skip=skip)
-    result.params["source_file"] = Path(str(path)).name
+        result = loader(data_path, schema=schema, **kw)
+    from ..datasets import online_retail_sample_path
+
+    path = online_retail_sample_path() if str(data_path) == "sample" else data_path
+    if isinstance(getattr(result, "params", None), dict):
+        result.params["source_file"] = Path(str(path)).name
     return result
 
 

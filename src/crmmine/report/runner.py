@@ -40,6 +40,7 @@ from pathlib import Path
 from ..errors import ParameterError, ReportError
 
 __all__ = [
+    "EVENT_REPORTS",
     "REPORTS",
     "RunResult",
     "notebook_dir",
@@ -59,7 +60,10 @@ REPORTS: dict[str, str] = {
     "segments": "segment_report.ipynb",
     "crosssell": "crosssell_report.ipynb",
     "churn": "churn_report.ipynb",
+    "behaviour": "behaviour_report.ipynb",
 }
+#: Reports that read a behaviour-event log (crmmine.read_events) instead of transactions.
+EVENT_REPORTS: tuple[str, ...] = ("behaviour",)
 
 _PACKAGES = ("crmmine", "pandas", "numpy", "scipy", "scikit-learn", "mlxtend", "plotly", "pyarrow", "papermill",
              "nbconvert", "nbformat", "ipykernel", "jupyter_client")
@@ -313,7 +317,27 @@ def _versions() -> dict:
     return out
 
 
-_CLEANING_DEFAULTS = {"encoding": "auto", "dayfirst": None, "header": None, "skip_rules": ""}
+def _event_input_summary(data_path, schema) -> dict:
+    """Input event log, its sha256, line counts and reading audit (read here: it is fast)."""
+    from ..behaviour import load_events
+    from ..datasets import events_sample_path
+
+    path = events_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
+    log = load_events(data_path, schema=schema)
+    return {
+        "data_path": str(data_path),
+        "file": str(path),
+        "sha256": _sha256(path),
+        "bytes": path.stat().st_size,
+        "schema": schema if isinstance(schema, str) else dict(schema),
+        "lines": {"input": int(log.audit["lines"].iloc[0]), "events": len(log.events), "rejected": len(log.rejected)},
+        "visitors": int(log.events["customer_id"].nunique()),
+        "time_zone": log.source.get("tz"),
+        "audit": log.audit.to_dict(orient="records"),
+    }
+
+
+_CLEANING_DEFAULTS = {"encoding": "auto", "dayfirst": None, "header": None, "skip_rules": "", "engine": "auto"}
 
 
 def _iso_day(t) -> str:
@@ -322,7 +346,8 @@ def _iso_day(t) -> str:
     return f"{pd.Timestamp(t):%Y-%m-%d}"
 
 
-def _input_summary(data_path, schema, options: dict | None = None, *, prepared_dir=None) -> dict:
+def _input_summary(data_path, schema, options: dict | None = None, *, prepared_dir=None,
+                   kind: str = "transactions") -> dict:
     """Input file, its sha256, line counts, date range and cleaning audit: read and cleaned once.
 
     With ``prepared_dir`` the cleaned data are also written there (a private folder of this run)
@@ -331,6 +356,8 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
     """
     import pickle
 
+    if kind == "events":
+        return _event_input_summary(data_path, schema)
     from ..datasets import online_retail_sample_path
     from .present import load_data, prepared_key
 
@@ -341,9 +368,13 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
     if prepared_dir is not None:
         key = prepared_key(data_path, schema=schema, **full)
         fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=str(prepared_dir))
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, Path(prepared_dir) / f"{key}.pickle")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, Path(prepared_dir) / f"{key}.pickle")
+        except (pickle.PicklingError, TypeError, AttributeError):  # e.g. a lazy (engine) result: kernels read
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     tx = result.transactions
     audit = result.audit.astype(object).where(result.audit.notna(), None)
     return {
@@ -731,7 +762,7 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
     try:
         if _input is None:
             _input = _input_summary(values.get("data_path", "sample"), values.get("schema", "auto"),
-                                    _cleaning(values), prepared_dir=_prepared_dir)
+                                    _cleaning(values), prepared_dir=_prepared_dir, kind=_kind_of(name))
             check_dates(values, _input, where=nb_path.name)
         return _run(name, nb_path, values, out=out, run_id=run_id, input_summary=_input, progress=progress,
                     progress_bar=progress_bar, prepared_dir=_prepared_dir)
@@ -932,10 +963,10 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
         inputs: dict = {}
         results, failures, runnable = [], [], []
         for name, nb_path, values, given in plan:  # read each data set once, check every date before any kernel
-            key = _input_key(values)
+            key = _input_key(values, _kind_of(name))
             if key not in inputs:
                 inputs[key] = _input_summary(values.get("data_path", "sample"), values.get("schema", "auto"),
-                                             _cleaning(values), prepared_dir=prepared_dir)
+                                             _cleaning(values), prepared_dir=prepared_dir, kind=_kind_of(name))
             try:
                 check_dates(values, inputs[key], where=nb_path.name)
             except ParameterError as err:
@@ -950,7 +981,7 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
             runnable.append((name, nb_path, values))
         plan = runnable
         jobs = min(jobs, max(1, len(plan)))
-        tasks = [(i, name, nb_path, values, inputs[_input_key(values)]) for i, (name, nb_path, values)
+        tasks = [(i, name, nb_path, values, inputs[_input_key(values, _kind_of(name))]) for i, (name, nb_path, values)
                  in enumerate(plan, 1)]
         outcomes = (_run_parallel(tasks, jobs, out=out, prepared_dir=prepared_dir, progress=progress)
                     if jobs > 1 else
@@ -1028,6 +1059,10 @@ def _run_parallel(tasks, jobs, *, out, prepared_dir, progress):
     return [done[t[0]] for t in tasks]
 
 
-def _input_key(values: dict) -> str:
-    return json.dumps([str(values.get("data_path", "sample")), values.get("schema", "auto"), _cleaning(values)],
+def _kind_of(name: str) -> str:
+    return "events" if name in EVENT_REPORTS else "transactions"
+
+
+def _input_key(values: dict, kind: str = "transactions") -> str:
+    return json.dumps([str(values.get("data_path", "sample")), values.get("schema", "auto"), _cleaning(values), kind],
                       default=str, sort_keys=True)

@@ -505,6 +505,7 @@ LABELS: dict[str, dict[str, str]] = {
 #: ``LABELS`` like the dict above); kept apart so that work on different areas merges cleanly.
 _AREA_MODULES: tuple[str, ...] = (
     "_data_labels",
+    "_behaviour_labels",
     "_reports_labels",
 )
 

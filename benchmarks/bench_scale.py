@@ -1,0 +1,183 @@
+"""Logs larger than memory: DuckDB vs a plain DuckDB group-by, pandas vs DuckDB, Spark local (record).
+
+Run: .venv/bin/python benchmarks/bench_scale.py [--lines 10000000] [--duckdb-lines 100000000]
+     [--skip-pandas] [--skip-spark] [--folder /tmp/crmmine-scale]
+
+Data: ``crmmine.datasets.make_transactions`` in chunks of 500,000 customers (about 5.2M
+lines; ids prefixed by the chunk so customers and orders never collide; 2 % returns),
+each chunk written as one Parquet file, so no process ever holds the whole log. The files
+of the largest size are reused for the smaller ones (the first files).
+
+Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
+
+* ``duckdb group-by``: plain DuckDB ``SELECT customer_id, count(*), sum(amount) ... GROUP BY``
+  over the files, fetched as Arrow (the reference of the 3x goal);
+* ``crmmine duckdb``: ``read_transactions(glob)`` -> ``customer_table`` (the 3x goal), then the
+  pipeline: ``clean``, ``customer_table`` with returns, ``rfm_table``, ``clv_summary`` +
+  BG/NBD + Gamma-Gamma fit, ``CustomerSegmenter`` (k=4 given), item counts with pruning +
+  ``mine_rules`` (min_support 0.001);
+* ``crmmine pandas``: the same pipeline on the lines read with ``pandas.read_parquet``;
+* ``crmmine spark``: ``read_transactions(glob, engine=spark)`` in local mode (2 cores) ->
+  ``customer_table`` and ``clv_summary`` (recorded, no goal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from _common import describe_machine, run_fresh
+
+CHUNK_CUSTOMERS = 500_000
+
+GENERATE = r"""
+import json, sys, time
+import numpy as np, pandas as pd
+import crmmine
+folder, chunk, n_cust = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+t = time.perf_counter()
+tx, _ = crmmine.datasets.make_transactions(n_cust, random_state=chunk, return_rate=0.02)
+for c in ("customer_id", "order_id"):
+    tx[c] = (f"{chunk:03d}-" + tx[c].astype(str)).astype("string[pyarrow]")
+tx["source_line"] = np.arange(len(tx), dtype="int64") + chunk * 10**9
+tx.to_parquet(f"{folder}/part-{chunk:03d}.parquet", coerce_timestamps="us", allow_truncated_timestamps=False,
+              index=False)
+print(json.dumps({"lines": len(tx), "s": time.perf_counter() - t}))
+"""
+
+PEAK = r"""
+def peak_mb():
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024
+"""
+
+GROUPBY = PEAK + r"""
+import json, sys, time, glob
+import duckdb
+files = sys.argv[1]
+con = duckdb.connect(config={"memory_limit": sys.argv[2], "temp_directory": sys.argv[3]})
+t = time.perf_counter()
+res = con.sql(f"SELECT customer_id, count(*) AS n, sum(amount) AS s FROM read_parquet('{files}') GROUP BY customer_id").to_arrow_table()
+print(json.dumps({"steps": {"group-by (count, sum)": time.perf_counter() - t}, "customers": res.num_rows, "peak_mb": peak_mb()}))
+"""
+
+PIPELINE = PEAK + r"""
+import json, sys, time, warnings
+import numpy as np, pandas as pd
+import crmmine
+glob, engine, mem, tmp = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+files = sorted(__import__("glob").glob(glob))
+full = sys.argv[5] == "1"
+steps = {}
+def step(name, f):
+    t = time.perf_counter(); out = f(); steps[name] = round(time.perf_counter() - t, 2); return out
+if engine == "pandas":
+    tx = step("read", lambda: pd.concat([pd.read_parquet(f) for f in files], ignore_index=True))
+elif engine == "duckdb":
+    con = crmmine.engine.duckdb_connection(memory_limit=mem, temp_directory=tmp)
+    tx = step("read", lambda: crmmine.read_transactions(glob, engine=con))
+else:
+    from pyspark.sql import SparkSession
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false").config("spark.driver.memory", mem)
+             .config("spark.sql.session.timeZone", "UTC").config("spark.local.dir", tmp)
+             .config("spark.sql.shuffle.partitions", "8").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    tx = step("read", lambda: crmmine.read_transactions(spark.read.parquet(*files)))
+if engine != "pandas":
+    step("customer_table (no clean)", lambda: crmmine.customer_table(tx))
+if full:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = step("clean", lambda: crmmine.clean(tx))
+        c = step("customer_table (with returns)", lambda: crmmine.customer_table(r.transactions, returns=r.returns))
+        rfm = step("rfm_table", lambda: crmmine.rfm_table(r.transactions, returns=r.returns))
+        s = step("clv_summary", lambda: crmmine.clv_summary(r.transactions))
+        bg = step("BG/NBD + Gamma-Gamma fit", lambda: (crmmine.BetaGeoModel().fit(s),
+                                                       crmmine.GammaGammaModel().fit(s[s["frequency"] > 0])))
+        seg = step("CustomerSegmenter (k=4)", lambda: crmmine.CustomerSegmenter(4, stability_runs=0, random_state=0).fit(c))
+        b = step("baskets (items pruned at 0.001)", lambda: crmmine.make_baskets(r.transactions, min_support=0.001))
+        rules = step("mine_rules (0.001, conf 0.3)", lambda: crmmine.mine_rules(b, min_support=0.001, min_confidence=0.3))
+        out = {"customers": len(c), "rules": len(rules), "kept": int(r.audit.set_index("rule").loc["kept", "lines"])}
+else:
+    s = step("clv_summary", lambda: crmmine.clv_summary(tx))
+    out = {"customers": len(s)}
+steps["total"] = round(sum(steps.values()), 2)
+print(json.dumps({"steps": steps, **out, "peak_mb": peak_mb()}))
+"""
+
+
+def generate(folder: Path, lines: int) -> tuple[str, int]:
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = folder / "meta.json"
+    info = json.loads(meta.read_text()) if meta.exists() else {"chunks": []}
+    total = sum(c["lines"] for c in info["chunks"])
+    while total < lines:
+        chunk = len(info["chunks"])
+        res = run_fresh(GENERATE, folder, chunk, CHUNK_CUSTOMERS)
+        info["chunks"].append({"file": str(folder / f"part-{chunk:03d}.parquet"), "lines": res["lines"]})
+        total += res["lines"]
+        meta.write_text(json.dumps(info))
+        print(f"  generated chunk {chunk}: {res['lines']:,} lines in {res['s']:.0f} s (total {total:,})", flush=True)
+    sub = folder / f"first-{lines}"
+    sub.mkdir(exist_ok=True)
+    n = 0
+    for c in info["chunks"]:
+        if n >= lines:
+            break
+        link = sub / Path(c["file"]).name
+        if not link.exists():
+            link.symlink_to(c["file"])
+        n += c["lines"]
+    return str(sub / "*.parquet"), n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=10_000_000, help="lines for pandas vs DuckDB (and Spark)")
+    ap.add_argument("--duckdb-lines", type=int, default=100_000_000, help="lines for the DuckDB-only run")
+    ap.add_argument("--folder", default="/tmp/crmmine-scale")
+    ap.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit")
+    ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--skip-spark", action="store_true")
+    ap.add_argument("--skip-large", action="store_true")
+    args = ap.parse_args()
+    folder = Path(args.folder)
+    tmp = str(folder / "spill")
+    Path(tmp).mkdir(parents=True, exist_ok=True)
+    print(describe_machine("duckdb", "pandas", "numpy", "pyarrow"))
+    rows = []
+
+    def record(size, who, res):
+        for k, v in res["steps"].items():
+            rows.append((size, who, k, v, ""))
+        rows.append((size, who, "peak RSS (MB)", round(res["peak_mb"]), json.dumps({k: v for k, v in res.items()
+                                                                                     if k not in ("steps", "peak_mb")})))
+        print(f"  {who} on {size:,}: {json.dumps(res)}", flush=True)
+
+    sizes = [args.lines] + ([] if args.skip_large or args.duckdb_lines <= args.lines else [args.duckdb_lines])
+    for size in sizes:
+        fl, n = generate(folder, size)
+        print(f"{n:,} lines: {fl}", flush=True)
+        record(n, "duckdb group-by", run_fresh(GROUPBY, fl, args.memory_limit, tmp))
+        record(n, "crmmine duckdb", run_fresh(PIPELINE, fl, "duckdb", args.memory_limit, tmp, "1"))
+        if size == args.lines and not args.skip_pandas:
+            try:
+                record(n, "crmmine pandas", run_fresh(PIPELINE, fl, "pandas", "-", tmp, "1"))
+            except Exception as e:  # noqa: BLE001 - record the failure (e.g. out of memory)
+                rows.append((n, "crmmine pandas", "failed", str(e)[:200], ""))
+        if size == args.lines and not args.skip_spark:
+            try:
+                record(n, "crmmine spark (local[2])", run_fresh(PIPELINE, fl, "spark", "6g", tmp, "0"))
+            except Exception as e:  # noqa: BLE001
+                rows.append((n, "crmmine spark", "failed", str(e)[:200], ""))
+    print("\n| lines | contender | step | wall time (s) / value | notes |\n|---:|---|---|---:|---|")
+    for r in rows:
+        print(f"| {r[0]:,} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

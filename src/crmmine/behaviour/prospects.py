@@ -1,0 +1,605 @@
+"""Prospects: visitors who looked but never bought, ranked by a purchase-propensity model.
+
+The model is trained on a time split, as crmmine's churn models are: features from the events up to a
+cutoff, label = a purchase within the next ``horizon_days``; it is trained at one cutoff and judged at a
+later one against two plain baselines, "has an item in the cart" and the recency of the last event
+(Moe & Fader 2004 on how browsing predicts buying; Sismeiro & Bucklin 2004, "Modeling purchase behavior
+at an e-commerce web site: a task-completion approach", J. Marketing Research 41(3), on cart use as the
+strongest single signal). Abandoned carts are listed for a reminder campaign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, MissingColumnError, NotFittedError, ParameterError
+from ..text.labels import label
+from ..validation import check_date, check_int
+from . import _codes as K
+from .events import validate_events
+
+__all__ = [
+    "PROPENSITY_SCORERS",
+    "propensity_cutoffs",
+    "propensity_features",
+    "propensity_labels",
+    "PropensityModel",
+    "PropensityEvaluation",
+    "PropensityBacktest",
+    "evaluate_propensity",
+    "propensity_backtest",
+    "propensity_finding",
+    "prospect_list",
+    "abandoned_carts",
+]
+
+#: The scorers compared: the model and its two baselines.
+PROPENSITY_SCORERS: tuple[str, ...] = ("model", "cart", "recency")
+
+
+def _end_of_log(ev: pd.DataFrame) -> pd.Timestamp:
+    return ev["event_time"].max().floor("D") + pd.Timedelta(days=1)
+
+
+def propensity_cutoffs(events, *, horizon_days=None, test_cutoff=None) -> dict:
+    """The time split: ``train_cutoff``, ``test_cutoff``, ``as_of`` and ``horizon_days``.
+
+    ``as_of`` is the end of the log's last day; ``test_cutoff = as_of - horizon_days`` (or as given) and
+    ``train_cutoff = test_cutoff - horizon_days``, so the training label window ends where the test one
+    starts. ``horizon_days=None`` derives it from the log: a quarter of its span in days, between 1 and 7.
+    """
+    ev = validate_events(events)
+    if len(ev) == 0:
+        raise InputError("The events table is empty; there is nothing to split in time.")
+    as_of = _end_of_log(ev)
+    span = (as_of - ev["event_time"].min().floor("D")).days
+    if horizon_days is None:
+        horizon_days = int(min(7, max(1, span // 4)))
+    horizon_days = check_int("horizon_days", horizon_days, lo=1)
+    test_cutoff = check_date("test_cutoff", test_cutoff)
+    test = as_of - pd.Timedelta(days=horizon_days) if test_cutoff is None else test_cutoff
+    train = test - pd.Timedelta(days=horizon_days)
+    if train <= ev["event_time"].min():
+        raise InputError(f"The log spans {span} days, too short for a training cutoff, a test cutoff and "
+                         f"{horizon_days}-day label windows. Pass a smaller horizon_days.")
+    return {"train_cutoff": train, "test_cutoff": test, "as_of": as_of, "horizon_days": horizon_days}
+
+
+def _before(ev: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """The events up to ``cutoff`` (the table itself, not a copy, when nothing is later)."""
+    if len(ev) == 0 or ev["event_time"].max() <= cutoff:
+        return ev
+    return ev.loc[(ev["event_time"] <= cutoff).to_numpy()]
+
+
+def propensity_features(events, *, cutoff, windows=(1, 3), prospects_only=True) -> pd.DataFrame:
+    """One row per visitor with the behaviour up to ``cutoff`` (nothing after it is seen).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or EventLog
+    cutoff : date-like
+    windows : tuple of int, default=(1, 3)
+        Recent windows in days for the counts of views, carts and favourites.
+    prospects_only : bool, default=True
+        Only visitors with no purchase up to ``cutoff`` (the prospects).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer_id``; columns ``views, carts, favourites, purchases, events, views_<w>d, carts_<w>d,
+        favourites_<w>d`` per window, ``items_viewed, categories_viewed, max_views_one_item,
+        items_in_cart`` (carted and not bought since), ``items_favourited, active_days,
+        hours_since_last_event, hours_since_last_cart`` (NaN without a cart), ``hours_active``
+        (first to last event) and ``top_category`` (most events; text).
+    """
+    ev = validate_events(events)
+    cutoff = check_date("cutoff", cutoff, none_ok=False)
+    windows = tuple(check_int("windows", w, lo=1) for w in windows)
+    h = ev  # masked below, not copied: the log may hold tens of millions of events
+    c = K.codes(h)
+    n = c.n_customers
+    cut_s = int(K.seconds(pd.Series([cutoff]))[0])
+    ok = (c.cust >= 0) & (c.t <= cut_s)
+    cu, et, t = c.cust[ok], c.etype[ok], c.t[ok]
+    counts = np.bincount(cu * 4 + et, minlength=4 * n).reshape(n, 4)
+    present = counts.sum(axis=1) > 0
+    f = {"views": counts[:, K.VIEW], "carts": counts[:, K.CART], "favourites": counts[:, K.FAV],
+         "purchases": counts[:, K.BUY], "events": counts.sum(axis=1)}
+    for w in windows:
+        recent = t > cut_s - 86400 * w
+        rc = np.bincount(cu[recent] * 4 + et[recent], minlength=4 * n).reshape(n, 4)
+        f[f"views_{w}d"], f[f"carts_{w}d"], f[f"favourites_{w}d"] = rc[:, K.VIEW], rc[:, K.CART], rc[:, K.FAV]
+    item, items = K.factor(h["item_id"])
+    item = item[ok]
+    n_items = max(len(items), 1)
+    pair = cu.astype(np.int64) * n_items + item
+    v = et == K.VIEW
+    pv = pd.Series(pair[v]).value_counts()
+    pv_cust = (pv.index.to_numpy() // n_items)
+    f["items_viewed"] = np.bincount(pv_cust, minlength=n)
+    mx = np.zeros(n, dtype=np.int64)
+    np.maximum.at(mx, pv_cust, pv.to_numpy())
+    f["max_views_one_item"] = mx
+    # carted and not bought after the last cart
+    last_cart = pd.Series(t[et == K.CART]).groupby(pair[et == K.CART]).max()
+    last_buy = pd.Series(t[et == K.BUY]).groupby(pair[et == K.BUY]).max().reindex(last_cart.index)
+    open_cart = ~(last_buy.to_numpy() >= last_cart.to_numpy())
+    f["items_in_cart"] = np.bincount(last_cart.index.to_numpy()[open_cart] // n_items, minlength=n)
+    fav_pairs = pd.unique(pair[et == K.FAV])
+    f["items_favourited"] = np.bincount(fav_pairs // n_items, minlength=n)
+    if "category" in h.columns:
+        cat, cats = K.factor(h["category"])
+        cat = cat[ok]
+        okc = cat >= 0
+        cp = pd.unique(cu[v & okc].astype(np.int64) * max(len(cats), 1) + cat[v & okc])
+        f["categories_viewed"] = np.bincount(cp // max(len(cats), 1), minlength=n)
+    days = pd.unique(cu.astype(np.int64) * 100_000 + (t // 86400 - (t.min() // 86400 if len(t) else 0)))
+    f["active_days"] = np.bincount(days // 100_000, minlength=n)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last, cu, t)
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, cu, t)
+    lc = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(lc, cu[et == K.CART], t[et == K.CART])
+    f["hours_since_last_event"] = (cut_s - last) / 3600.0
+    f["hours_since_last_cart"] = np.where(lc > np.iinfo(np.int64).min, (cut_s - lc) / 3600.0, np.nan)
+    f["hours_active"] = (last - first) / 3600.0
+    out = pd.DataFrame(f, index=pd.Index(c.customers, name="customer_id"))
+    if "category" in h.columns:
+        okc = cat >= 0
+        w_ = np.select([et == K.CART, et == K.FAV, et == K.BUY], [3, 2, 3], 1)[okc]
+        ck = pd.Series(w_).groupby([cu[okc], cat[okc]]).sum()
+        ck = ck.sort_values(ascending=False, kind="stable")
+        top = ck[~ck.index.get_level_values(0).duplicated()]
+        tc = pd.Series(pd.Index(cats)[top.index.get_level_values(1)].astype(str), index=top.index.get_level_values(0))
+        out["top_category"] = tc.reindex(np.arange(n)).to_numpy()
+    out = out[present]
+    if prospects_only:
+        out = out[out["purchases"] == 0]
+    return out
+
+
+def propensity_labels(events, *, cutoff, horizon_days) -> pd.Series:
+    """``purchased``: whether each visitor bought within ``(cutoff, cutoff + horizon_days]``.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Index ``customer_id`` of every visitor with an event up to ``cutoff``.
+    """
+    ev = validate_events(events)
+    cutoff = check_date("cutoff", cutoff, none_ok=False)
+    horizon_days = check_int("horizon_days", horizon_days, lo=1)
+    t = ev["event_time"]
+    before = (t <= cutoff).to_numpy()
+    win = ((t > cutoff) & (t <= cutoff + pd.Timedelta(days=horizon_days))).to_numpy() & \
+        (ev["event_type"] == "purchase").to_numpy()
+    cust, customers = K.factor(ev["customer_id"])
+    n = len(customers)
+    seen = np.bincount(cust[before & (cust >= 0)], minlength=n) > 0
+    bought = np.bincount(cust[win & (cust >= 0)], minlength=n) > 0
+    return pd.Series(bought[seen], index=pd.Index(customers[seen], name="customer_id"), name="purchased")
+
+
+def _model_input(X):
+    return np.sign(X) * np.log1p(np.abs(X))
+
+
+class PropensityModel:
+    """P(purchase within the horizon) from :func:`propensity_features`.
+
+    Parameters
+    ----------
+    model : {"logistic", "hgb"}, default="logistic"
+        ``"logistic"``: missing values imputed (with indicators), signed ``log1p``, standard scaling and an
+        L2 logistic regression. ``"hgb"``: scikit-learn's HistGradientBoostingClassifier.
+    C : float, default=1.0
+        Inverse regularisation strength of the logistic model.
+    max_iter : int, default=200
+        Iterations of the solver, or boosting iterations of ``"hgb"``.
+    random_state : int or None, default=None
+        Seed of the boosting; stored as given, resolved in :meth:`fit`.
+
+    Attributes
+    ----------
+    estimator_ : sklearn estimator
+    feature_names_in_ : numpy.ndarray of str
+    purchase_rate_ : float
+        Share of buyers in the training labels.
+    """
+
+    def __init__(self, model="logistic", *, C=1.0, max_iter=200, random_state=None):
+        self.model = model
+        self.C = C
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def get_params(self, deep=True):
+        return {k: getattr(self, k) for k in ("model", "C", "max_iter", "random_state")}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise ParameterError(f"PropensityModel has no parameter {k!r}. Valid: {', '.join(self.get_params())}.")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self):
+        return f"PropensityModel(model={self.model!r}, random_state={self.random_state!r})"
+
+    def fit(self, features, labels):
+        """Fit on the features and labels of one cutoff (aligned on ``customer_id``); returns ``self``."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import FunctionTransformer, StandardScaler
+        from sklearn.utils import check_random_state
+
+        if self.model not in ("logistic", "hgb"):
+            raise ParameterError(f"The 'model' parameter must be one of 'logistic', 'hgb'. Got {self.model!r} instead.")
+        max_iter = check_int("max_iter", self.max_iter, lo=1)
+        X, y = _align(features, labels)
+        counts = np.bincount(y, minlength=2)
+        if counts.min() < 2:
+            raise InputError(f"The labels must hold at least 2 buyers and 2 non-buyers to fit a model. Got {counts[1]} "
+                             f"buyers and {counts[0]} non-buyers; use a longer horizon_days or more events.")
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        if self.model == "logistic":
+            est = make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                                FunctionTransformer(_model_input), StandardScaler(),
+                                LogisticRegression(C=self.C, max_iter=max_iter))
+        else:
+            est = HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=0.05, max_leaf_nodes=15,
+                                                 random_state=seed)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="openmp"):
+            est.fit(X.to_numpy(dtype="float64"), y)
+        self.estimator_ = est
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.purchase_rate_ = float(y.mean())
+        return self
+
+    def predict_proba(self, features) -> pd.Series:
+        """P(purchase) per visitor: a Series named ``p_purchase`` indexed like ``features``."""
+        if not hasattr(self, "estimator_"):
+            raise NotFittedError("This PropensityModel is not fitted yet. Call 'fit' with features and labels first.")
+        if not isinstance(features, pd.DataFrame):
+            raise InputError(f"The 'features' parameter must be a DataFrame from propensity_features. "
+                             f"Got {type(features).__name__} instead.")
+        missing = [c for c in self.feature_names_in_ if c not in features.columns]
+        if missing:
+            raise MissingColumnError(f"The 'features' table has no column {missing[0]!r}, which the model was fitted "
+                                     "with. Compute the features with the same propensity_features options.")
+        from threadpoolctl import threadpool_limits
+
+        X = features.loc[:, list(self.feature_names_in_)].to_numpy(dtype="float64")
+        with threadpool_limits(limits=1, user_api="openmp"):
+            p = self.estimator_.predict_proba(X)[:, 1] if len(X) else np.zeros(0)
+        return pd.Series(p, index=features.index, name="p_purchase")
+
+
+def _align(features, labels):
+    if not isinstance(features, pd.DataFrame):
+        raise InputError(f"The 'features' parameter must be a DataFrame from propensity_features. "
+                         f"Got {type(features).__name__} instead.")
+    if isinstance(labels, pd.DataFrame):
+        labels = labels["purchased"]
+    if not isinstance(labels, pd.Series):
+        raise InputError(f"The 'labels' parameter must be the Series of propensity_labels. Got {type(labels).__name__} "
+                         "instead.")
+    common = features.index.intersection(labels.index, sort=False)
+    if len(common) == 0:
+        raise InputError("The 'features' and 'labels' share no customer_id; compute both from the same events and "
+                         "cutoff.")
+    X = features.loc[common].select_dtypes(include=["number", "bool"])
+    return X, labels.loc[common].astype(bool).to_numpy().astype(np.int64)
+
+
+@dataclass
+class PropensityEvaluation:
+    """The model beside its baselines on the same visitors at the test cutoff.
+
+    Attributes
+    ----------
+    metrics : pandas.DataFrame
+        Index ``scorer`` (``model``, ``cart`` = items in the cart, ``recency`` = minus hours since the last
+        event); columns ``roc_auc``, ``pr_auc`` (average precision), ``top_decile_lift`` (purchase rate of
+        the top 10% over the overall rate; ties broken by customer_id), ``n_visitors``, ``purchase_rate``.
+    scores : pandas.DataFrame
+        Per visitor: ``p_purchase``, ``items_in_cart``, ``hours_since_last_event``, ``purchased``.
+    gains, roc, pr : pandas.DataFrame
+        ``scorer, fraction_targeted, fraction_buyers``; ``scorer, fpr, tpr``; ``scorer, recall, precision``.
+    """
+
+    metrics: pd.DataFrame
+    scores: pd.DataFrame
+    gains: pd.DataFrame
+    roc: pd.DataFrame
+    pr: pd.DataFrame
+    model_name: str = field(default="logistic")
+
+
+def _order(score, ids):
+    return np.lexsort((ids, -score))
+
+
+def evaluate_propensity(model, features, labels) -> PropensityEvaluation:
+    """ROC AUC, PR AUC and top-decile lift of a fitted model and of the two baselines (same visitors)."""
+    from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
+
+    if not isinstance(model, PropensityModel):
+        raise ParameterError(f"The 'model' parameter must be a fitted PropensityModel. Got {type(model).__name__} "
+                             "instead.")
+    X, y = _align(features, labels)
+    if y.min() == y.max():
+        raise InputError("The evaluation labels hold only one class (every visitor bought, or none did); ROC AUC is "
+                         "undefined. Use another cutoff or a longer horizon_days.")
+    ids = X.index.to_numpy().astype(str)
+    scores = pd.DataFrame({"p_purchase": model.predict_proba(X).to_numpy(),
+                           "items_in_cart": X["items_in_cart"].to_numpy(dtype=float),
+                           "hours_since_last_event": X["hours_since_last_event"].to_numpy(dtype=float),
+                           "purchased": y.astype(bool)}, index=X.index)
+    cols = {"model": scores["p_purchase"].to_numpy(), "cart": scores["items_in_cart"].to_numpy(),
+            "recency": -scores["hours_since_last_event"].to_numpy()}
+    rows, gains, roc, pr = [], [], [], []
+    k = max(1, int(np.ceil(0.1 * len(y))))
+    for name, s in cols.items():
+        order = _order(s, ids)
+        rows.append({"scorer": name, "roc_auc": roc_auc_score(y, s), "pr_auc": average_precision_score(y, s),
+                     "top_decile_lift": float(y[order[:k]].mean() / y.mean()), "n_visitors": len(y),
+                     "purchase_rate": float(y.mean())})
+        cum = np.concatenate([[0], np.cumsum(y[order])]) / y.sum()
+        gains.append(pd.DataFrame({"scorer": name, "fraction_targeted": np.arange(len(y) + 1) / len(y),
+                                   "fraction_buyers": cum}))
+        fpr, tpr, _ = roc_curve(y, s)
+        roc.append(pd.DataFrame({"scorer": name, "fpr": fpr, "tpr": tpr}))
+        prec, rec, _ = precision_recall_curve(y, s)
+        pr.append(pd.DataFrame({"scorer": name, "recall": rec, "precision": prec}))
+    return PropensityEvaluation(pd.DataFrame(rows).set_index("scorer"), scores, pd.concat(gains, ignore_index=True),
+                                pd.concat(roc, ignore_index=True), pd.concat(pr, ignore_index=True), model.model)
+
+
+@dataclass
+class PropensityBacktest:
+    """A propensity model trained at ``train_cutoff`` and judged at ``test_cutoff`` (:func:`propensity_backtest`)."""
+
+    model: PropensityModel
+    evaluation: PropensityEvaluation
+    train_features: pd.DataFrame
+    train_labels: pd.Series
+    test_features: pd.DataFrame
+    test_labels: pd.Series
+    train_cutoff: pd.Timestamp
+    test_cutoff: pd.Timestamp
+    as_of: pd.Timestamp
+    horizon_days: int
+
+    @property
+    def metrics(self) -> pd.DataFrame:
+        """The metrics table with the cutoffs as columns."""
+        m = self.evaluation.metrics.copy()
+        m["train_cutoff"], m["test_cutoff"], m["horizon_days"] = self.train_cutoff, self.test_cutoff, self.horizon_days
+        return m
+
+
+def propensity_backtest(events, *, horizon_days=None, test_cutoff=None, model="logistic", windows=(1, 3),
+                        random_state=0) -> PropensityBacktest:
+    """Train at one cutoff, judge at a later one: the honest time split of the prospects' model.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or EventLog
+    horizon_days : int or None, default=None
+        Label window; None derives it (:func:`propensity_cutoffs`).
+    test_cutoff : date-like or None, default=None
+        None: the log's end minus ``horizon_days``; training one horizon earlier.
+    model : {"logistic", "hgb"}, default="logistic"
+    windows : feature windows in days (:func:`propensity_features`).
+    random_state : int, default=0
+
+    Returns
+    -------
+    PropensityBacktest
+        ``.model``, ``.evaluation`` (model vs the cart and recency baselines), ``.metrics`` and the features
+        and labels at both cutoffs (prospects only: visitors with no purchase up to the cutoff).
+    """
+    ev = validate_events(events)
+    cuts = propensity_cutoffs(ev, horizon_days=horizon_days, test_cutoff=test_cutoff)
+    h = cuts["horizon_days"]
+    f_tr = propensity_features(ev, cutoff=cuts["train_cutoff"], windows=windows)
+    l_tr = propensity_labels(ev, cutoff=cuts["train_cutoff"], horizon_days=h)
+    f_te = propensity_features(ev, cutoff=cuts["test_cutoff"], windows=windows)
+    l_te = propensity_labels(ev, cutoff=cuts["test_cutoff"], horizon_days=h)
+    m = PropensityModel(model, random_state=random_state).fit(f_tr, l_tr)
+    evaluation = evaluate_propensity(m, f_te, l_te)
+    return PropensityBacktest(m, evaluation, f_tr, l_tr.loc[f_tr.index], f_te, l_te.loc[f_te.index],
+                              cuts["train_cutoff"], cuts["test_cutoff"], cuts["as_of"], h)
+
+
+def propensity_finding(result, *, metric="pr_auc", tolerance=0.01, lang=None) -> str:
+    """One honest sentence: does the model beat the best baseline on ``metric``?"""
+    ev = result.evaluation if isinstance(result, PropensityBacktest) else result
+    if not isinstance(ev, PropensityEvaluation):
+        raise ParameterError(f"The 'result' parameter must be a PropensityBacktest or PropensityEvaluation. "
+                             f"Got {type(result).__name__} instead.")
+    if metric not in ("roc_auc", "pr_auc", "top_decile_lift"):
+        raise ParameterError(f"The 'metric' parameter must be one of 'roc_auc', 'pr_auc', 'top_decile_lift'. "
+                             f"Got {metric!r} instead.")
+    m = ev.metrics[metric]
+    best = str(m.drop("model").idxmax())
+    diff = float(m["model"] - m[best])
+    key = "beats" if diff > tolerance else ("as_good" if diff >= -tolerance else "worse")
+    return label(f"behaviour.finding.model_{key}", lang, metric=label(f"behaviour.metric.{metric}", lang),
+                 baseline=label(f"behaviour.scorer.{best}", lang), model_value=f"{m['model']:.2f}",
+                 baseline_value=f"{m[best]:.2f}", rate=f"{ev.metrics['purchase_rate'].iloc[0]:.1%}",
+                 n=f"{int(ev.metrics['n_visitors'].iloc[0]):,}")
+
+
+def _fill(template: str, **columns) -> pd.Series:
+    """``template.format(**row)`` for every row, vectorised: literal parts and columns concatenated."""
+    import string
+
+    n = len(next(iter(columns.values())))
+    out = pd.Series([""] * n, dtype=object)
+    for literal, field, _, _ in string.Formatter().parse(template):
+        if literal:
+            out = out + literal
+        if field is not None:
+            out = out + pd.Series(columns[field]).astype(str).to_numpy(dtype=object)
+    return out
+
+
+def _ago(hours: np.ndarray, lang) -> np.ndarray:
+    """'less than an hour ago', '5 h ago' under two days, else '3 days ago' (words from :mod:`crmmine.text`)."""
+    h = np.floor(hours).astype(np.int64)
+    in_hours = _fill(label("behaviour.ago.hours", lang), n=h)
+    in_days = _fill(label("behaviour.ago.days", lang), n=h // 24)
+    return np.where(h < 1, label("behaviour.ago.now", lang), np.where(h < 48, in_hours.to_numpy(), in_days.to_numpy()))
+
+
+def _remind_items(ev: pd.DataFrame, n_items: int) -> pd.Series:
+    """Per prospect (no purchase in ``ev``): up to ``n_items`` items carted, favourited or viewed most (weights
+    3, 2, 1), joined by '|'. Ties go to the item seen last, then the smaller item id; vectorised on codes.
+    """
+    cust, cust_labels = K.factor(ev["customer_id"])
+    item, item_labels = K.factor(ev["item_id"])
+    et_all = ev["event_type"].cat.codes.to_numpy()
+    buyer = np.bincount(cust[(et_all == K.BUY) & (cust >= 0)], minlength=len(cust_labels)) > 0
+    keep = ~buyer[np.maximum(cust, 0)] & (cust >= 0) & (item >= 0)
+    et = et_all[keep]
+    w = np.select([et == K.CART, et == K.FAV], [3, 2], 1)
+    n_i = max(len(item_labels), 1)
+    key = cust[keep] * n_i + item[keep]
+    g = pd.DataFrame({"k": key, "w": w, "t": K.seconds(ev["event_time"])[keep]}).groupby("k", sort=False)
+    agg = pd.DataFrame({"w": g["w"].sum(), "t": g["t"].max()})
+    k = agg.index.to_numpy()
+    c, i = k // n_i, k % n_i
+    item_rank = np.argsort(np.argsort(np.asarray(item_labels.astype(str)), kind="stable"), kind="stable")
+    order = np.lexsort((item_rank[i], -agg["t"].to_numpy(), -agg["w"].to_numpy(), c))
+    c, i = c[order], i[order]
+    pos = np.arange(len(c)) - np.searchsorted(c, c, side="left")
+    top = pos < n_items
+    c, i, pos = c[top], i[top], pos[top]
+    names = np.asarray(item_labels.astype(str), dtype=object)[i]
+    out = np.full(len(cust_labels), "", dtype=object)
+    for p in range(n_items):  # a few columns, not a loop over customers
+        sel = pos == p
+        out[c[sel]] = out[c[sel]] + ("" if p == 0 else "|") + names[sel]
+    return pd.Series(out, index=pd.Index(cust_labels.astype(str)))
+
+
+def prospect_list(events, model, *, as_of=None, windows=(1, 3), n_items=3, lang=None) -> pd.DataFrame:
+    """Prospects ranked by purchase propensity, each with a reason in words and items to remind them of.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or EventLog
+    model : PropensityModel
+        Fitted (e.g. at the test cutoff of :func:`propensity_backtest`, the latest labelled window).
+    as_of : date-like or None, default=None
+        Score the behaviour up to this time; None = the end of the log's last day.
+    windows : must match the model's features.
+    n_items : int, default=3
+        Items to remind each prospect of (carted, favourited, most viewed first).
+    lang : {"en", "zh"} or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank, customer_id, p_purchase, views, carts, favourites, items_in_cart, top_category,
+        hours_since_last_event, reason, remind_items`` (item ids joined by ``|``), highest propensity first
+        (ties broken by customer_id).
+    """
+    ev = validate_events(events)
+    n_items = check_int("n_items", n_items, lo=1)
+    as_of = _end_of_log(ev) if as_of is None else check_date("as_of", as_of)
+    feats = propensity_features(ev, cutoff=as_of, windows=windows)
+    p = model.predict_proba(feats)
+    out = feats.assign(p_purchase=p.to_numpy())
+    if "top_category" not in out.columns:
+        out["top_category"] = None
+    out = out.reset_index()
+    order = np.lexsort((out["customer_id"].astype(str).to_numpy(), -out["p_purchase"].to_numpy()))
+    out = out.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    cols = dict(ago=_ago(out["hours_since_last_event"].to_numpy(), lang),
+                category=out["top_category"].fillna("-").astype(str).to_numpy(),
+                repeats=out["max_views_one_item"].to_numpy())
+    kind = np.select([out["items_in_cart"] > 0, out["items_favourited"] > 0], ["cart", "favourite"], "view")
+    reason = np.empty(len(out), dtype=object)
+    for k, n_col in (("cart", "items_in_cart"), ("favourite", "items_favourited"), ("view", "items_viewed")):
+        sel = kind == k  # three sentence forms, each filled for all its prospects at once
+        reason[sel] = _fill(label(f"behaviour.reason.{k}", lang), n=out[n_col].to_numpy()[sel],
+                            **{c: v[sel] for c, v in cols.items()}).to_numpy()
+    out["reason"] = reason
+    remind = _remind_items(_before(ev, as_of), n_items)
+    out["remind_items"] = out["customer_id"].astype(str).map(remind).fillna("").to_numpy()
+    cols = ["rank", "customer_id", "p_purchase", "views", "carts", "favourites", "items_in_cart", "top_category",
+            "hours_since_last_event", "reason", "remind_items"]
+    out["customer_id"] = out["customer_id"].astype(str)
+    return out[cols]
+
+
+def abandoned_carts(events, *, hours=24, as_of=None) -> pd.DataFrame:
+    """Carted items not bought within ``hours`` and still not bought at ``as_of``: a reminder campaign list.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or EventLog
+    hours : int, default=24
+        A cart counts as abandoned when its item has not been bought this many hours after the last cart.
+    as_of : date-like or None, default=None
+        The campaign date; None = the end of the log's last day. Only events up to it are seen.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per abandoned (customer, item): ``customer_id, item_id, category`` (when present),
+        ``carted_at`` (last cart), ``hours_since_cart, item_views`` (the customer's views of the item),
+        ``favourited``, ``price`` (when present), ``customer_open_carts`` (the customer's abandoned items),
+        ``customer_has_bought`` (anything before ``as_of``); the most recently abandoned first.
+    """
+    ev = validate_events(events)
+    hours = check_int("hours", hours, lo=1)
+    as_of = _end_of_log(ev) if as_of is None else check_date("as_of", as_of)
+    h = _before(ev, as_of)
+    c = K.codes(h)
+    item, items = K.factor(h["item_id"])
+    n_items = max(len(items), 1)
+    key = c.cust.astype(np.int64) * n_items + item
+    et, t = c.etype, c.t
+    cart = et == K.CART
+    rows = pd.Series(np.flatnonzero(cart)).groupby(key[cart]).last()  # last cart of each pair (time order)
+    last_cart_t = pd.Series(t[cart]).groupby(key[cart]).max()
+    rows = pd.Series(np.flatnonzero(cart)[np.lexsort((t[cart], key[cart]))]).groupby(
+        np.sort(key[cart], kind="stable")).last()
+    last_buy = pd.Series(t[et == K.BUY]).groupby(key[et == K.BUY]).max().reindex(last_cart_t.index).to_numpy()
+    cut_s = int(K.seconds(pd.Series([as_of]))[0])
+    lc = last_cart_t.to_numpy()
+    abandoned = ~(last_buy >= lc) & (lc + 3600 * hours <= cut_s)
+    keys = last_cart_t.index.to_numpy()[abandoned]
+    r = rows.reindex(keys).to_numpy()
+    views = pd.Series(key[et == K.VIEW]).value_counts()
+    favs = set(pd.unique(key[et == K.FAV]).tolist()) if (et == K.FAV).any() else set()
+    out = pd.DataFrame({"customer_id": h["customer_id"].take(r).to_numpy().astype(str),
+                        "item_id": h["item_id"].take(r).to_numpy().astype(str)})
+    if "category" in h.columns:
+        out["category"] = h["category"].take(r).to_numpy().astype(str)
+    out["carted_at"] = pd.to_datetime(lc[abandoned], unit="s")
+    out["hours_since_cart"] = (cut_s - lc[abandoned]) / 3600.0
+    out["item_views"] = views.reindex(keys).fillna(0).to_numpy(dtype=np.int64)
+    out["favourited"] = pd.Index(keys).isin(list(favs)) if favs else np.zeros(len(keys), dtype=bool)
+    if "price" in h.columns:
+        out["price"] = h["price"].take(r).to_numpy()
+    bought_any = np.bincount(c.cust[(et == K.BUY) & (c.cust >= 0)], minlength=c.n_customers) > 0
+    cust_codes = keys // n_items
+    out["customer_open_carts"] = np.bincount(cust_codes, minlength=c.n_customers)[cust_codes]
+    out["customer_has_bought"] = bought_any[cust_codes]
+    out = out.sort_values(["hours_since_cart", "customer_id", "item_id"], kind="stable").reset_index(drop=True)
+    return out

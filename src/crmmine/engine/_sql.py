@@ -1,0 +1,253 @@
+"""Each line-level aggregation written once, in the SQL that DuckDB and Spark SQL share.
+
+The queries use only what both engines understand the same way (``count(DISTINCT)``,
+``min_by``, ``median``, ``row_number() OVER``, ``CASE``, ``substr``, ``isnan``, ``CAST``);
+the few places where they differ (the timestamp type and its literal, days since the epoch)
+go through a :class:`Dialect`. Every query reads a view ``{src}`` with canonical columns
+(``customer_id``, ``order_id``, ``order_date``, ``product_id``, ``quantity``, ``amount``, and
+optionally ``unit_price``, ``country``, ``product_name``, ``category``, ``source_line``).
+
+What comes back is one row per customer (or per item, cell, order-item pair), never one row
+per line; the derived columns (recency in days, rates, means) are computed afterwards by the
+same numpy code for every engine (:mod:`crmmine.engine.aggregate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Dialect", "DUCKDB", "SPARK"]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the engines' SQL: the timestamp type, literals and day numbers."""
+
+    name: str
+    timestamp_type: str
+    timestamp_literal: str
+    epoch_day_template: str
+
+    def ts(self, value) -> str:
+        """A timestamp literal (tz-naive, microseconds)."""
+        return f"{self.timestamp_literal} '{pd.Timestamp(value):%Y-%m-%d %H:%M:%S.%f}'"
+
+    def epoch_day(self, expr: str) -> str:
+        """Whole days from 1970-01-01 to the calendar day of ``expr`` (an integer)."""
+        return self.epoch_day_template.format(e=expr)
+
+    def string(self, value: str) -> str:
+        """A string literal (both engines accept a backslash-escaped quote)."""
+        return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE '1970-01-01')")
+SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))")
+
+
+def _finite(col: str) -> str:
+    """``col`` is a finite number (not NULL, NaN or infinite)."""
+    return f"({col} IS NOT NULL AND NOT isnan({col}) AND abs({col}) < CAST('inf' AS DOUBLE))"
+
+
+def _valid_amount(col: str = "amount") -> str:
+    return f"{col} IS NOT NULL AND NOT isnan({col})"
+
+
+# ------------------------------------------------------------------------------ bounds
+def bounds_sql(src: str) -> str:
+    """First and last ``order_date`` and the number of lines."""
+    return f"SELECT min(order_date) AS first, max(order_date) AS last, count(*) AS n FROM {src}"
+
+
+# ------------------------------------------------------------------------------ customer table
+def customer_table_sql(src: str, d: Dialect, as_of, *, returns: str | None, country: bool) -> str:
+    """One row per customer with a line before ``as_of`` (sorted by id, guests as a NULL id): the
+    raw aggregates of :func:`crmmine.customer_table` in one scan of the lines (dates, distinct
+    orders, spend, distinct products, the alphabetically first and last country, the number of
+    negative-quantity lines), joined with the distinct return orders and summed return amount."""
+    cut = d.ts(as_of)
+    cty = ", min(country) AS country_min, max(country) AS country_max" if country else ""
+    base = (
+        "SELECT customer_id, min(order_date) AS first_purchase, max(order_date) AS last_purchase, "
+        "count(DISTINCT order_id) AS frequency, sum(amount) AS monetary_total, "
+        f"count(DISTINCT product_id) AS distinct_products{cty}, "
+        "sum(CASE WHEN quantity < 0 THEN 1 ELSE 0 END) AS negative_lines "
+        f"FROM {src} WHERE order_date < {cut} GROUP BY customer_id"
+    )
+    if returns is None:
+        return f"{base} ORDER BY customer_id"
+    ret = (f"SELECT customer_id, count(DISTINCT order_id) AS returns_count, sum(amount) AS returns_sum "
+           f"FROM {returns} WHERE order_date < {cut} AND customer_id IS NOT NULL GROUP BY customer_id")
+    return (f"SELECT b.*, r.returns_count, r.returns_sum FROM ({base}) b LEFT JOIN ({ret}) r "
+            "ON b.customer_id = r.customer_id ORDER BY b.customer_id")
+
+
+def mixed_country_sql(src: str, d: Dialect, as_of, customers: str) -> str:
+    """The most frequent country (ties: alphabetically first) of the customers in the view
+    ``customers`` (those whose lines name more than one country)."""
+    return (
+        "SELECT customer_id, country FROM (SELECT customer_id, country, row_number() OVER "
+        "(PARTITION BY customer_id ORDER BY n DESC, country) AS rn FROM (SELECT l.customer_id AS customer_id, "
+        f"l.country AS country, count(*) AS n FROM {src} l JOIN {customers} m ON l.customer_id = m.customer_id "
+        f"WHERE l.order_date < {d.ts(as_of)} AND l.country IS NOT NULL GROUP BY l.customer_id, l.country) c) r "
+        "WHERE rn = 1"
+    )
+
+
+# ------------------------------------------------------------------------------ CLV summary
+def purchase_day_bounds_sql(src: str, d: Dialect) -> str:
+    """Last calendar day (days since the epoch) among lines with a customer, a date and an amount."""
+    return (f"SELECT max({d.epoch_day('order_date')}) AS last_day FROM {src} WHERE customer_id IS NOT NULL "
+            f"AND order_date IS NOT NULL AND {_valid_amount()}")
+
+
+def clv_summary_sql(src: str, d: Dialect, end_day: int | None, *, start_day: int | None = None) -> str:
+    """One row per customer (sorted): first and last purchase day, number of purchase days,
+    total spend and the first day's spend, over the calendar days ``<= end_day``
+    (Fader, Hardie & Lee 2005: purchases are counted by day)."""
+    day = d.epoch_day("order_date")
+    cond = f"customer_id IS NOT NULL AND order_date IS NOT NULL AND {_valid_amount()}"
+    if end_day is not None:
+        cond += f" AND {day} <= {int(end_day)}"
+    return (
+        f"WITH l AS (SELECT customer_id, {day} AS day, amount FROM {src} WHERE {cond}), "
+        "d AS (SELECT customer_id, day, sum(amount) AS spend FROM l GROUP BY customer_id, day) "
+        "SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n_days, "
+        "sum(spend) AS total, min_by(spend, day) AS first_spend FROM d GROUP BY customer_id ORDER BY customer_id"
+    )
+
+
+# ------------------------------------------------------------------------------ cohorts
+def period_expr(period: str, d: Dialect, col: str = "order_date") -> str:
+    """The pandas Period ordinal of ``col`` for month, quarter or week (W-SUN)."""
+    if period == "W":
+        return f"(CAST(floor(({d.epoch_day(col)} + 3) / 7) AS BIGINT) + 1)"
+    year = f"(CAST(year({col}) AS BIGINT) - 1970)"
+    month = f"(CAST(month({col}) AS BIGINT) - 1)"
+    if period == "M":
+        return f"({year} * 12 + {month})"
+    return f"({year} * 4 + CAST(floor({month} / 3) AS BIGINT))"
+
+
+def cohort_cells_sql(src: str, d: Dialect, period: str) -> str:
+    """Per (cohort, periods since first): distinct customers and summed amount."""
+    per = period_expr(period, d)
+    return (
+        f"WITH p AS (SELECT customer_id, {per} AS per, amount FROM {src} WHERE order_date IS NOT NULL), "
+        "f AS (SELECT customer_id, min(per) AS cohort FROM p GROUP BY customer_id) "
+        "SELECT f.cohort AS cohort, p.per - f.cohort AS since, count(DISTINCT p.customer_id) AS customers, "
+        "sum(p.amount) AS revenue FROM p JOIN f ON p.customer_id = f.customer_id "
+        "GROUP BY f.cohort, p.per - f.cohort"
+    )
+
+
+# ------------------------------------------------------------------------------ baskets
+def basket_lines_sql(src: str, item_col: str, *, has_quantity: bool) -> str:
+    """The purchase lines that enter baskets (order and item present, quantity > 0)."""
+    cond = f"{item_col} IS NOT NULL AND order_id IS NOT NULL"
+    if has_quantity:
+        cond += " AND quantity > 0"
+    return f"SELECT order_id, CAST({item_col} AS STRING) AS item, customer_id FROM {src} WHERE {cond}"
+
+
+def item_counts_sql(lines: str) -> str:
+    """Orders per item, and the number of orders (every order counts, as in R arules)."""
+    return (f"SELECT item, count(DISTINCT order_id) AS n FROM ({lines}) x GROUP BY item ORDER BY item")
+
+
+def order_count_sql(lines: str) -> str:
+    return f"SELECT count(DISTINCT order_id) AS n FROM ({lines}) x"
+
+
+def basket_pairs_sql(lines: str, frequent: str | None) -> tuple[str, str]:
+    """Two queries: the orders numbered in id order (with a customer), and the distinct
+    (order number, item number) pairs of the items in ``frequent`` (a view of ``item, code``)."""
+    orders = (
+        f"SELECT order_id, min(customer_id) AS customer_id FROM ({lines}) x GROUP BY order_id ORDER BY order_id"
+    )
+    pairs = (
+        f"WITH o AS (SELECT order_id, row_number() OVER (ORDER BY order_id) - 1 AS o_code FROM "
+        f"(SELECT DISTINCT order_id FROM ({lines}) x) y) "
+        f"SELECT DISTINCT o.o_code AS o_code, f.code AS i_code FROM ({lines}) l JOIN o ON l.order_id = o.order_id "
+        f"JOIN {frequent} f ON l.item = f.item ORDER BY o_code, i_code"
+    )
+    return orders, pairs
+
+
+def pair_counts_sql(lines: str, frequent: str, min_count: int) -> str:
+    """Orders holding both items of each pair of frequent items (level 2 of itemset mining)."""
+    return (
+        f"WITH p AS (SELECT DISTINCT l.order_id AS order_id, f.code AS code FROM ({lines}) l "
+        f"JOIN {frequent} f ON l.item = f.item) "
+        "SELECT a.code AS i, b.code AS j, count(*) AS n FROM p a JOIN p b ON a.order_id = b.order_id "
+        f"AND a.code < b.code GROUP BY a.code, b.code HAVING count(*) >= {int(min_count)} ORDER BY i, j"
+    )
+
+
+# ------------------------------------------------------------------------------ cleaning
+#: Reason codes of the cleaning rules (0 = kept), as in crmmine.clean.
+def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: tuple[str, ...],
+                     non_product_codes: frozenset[str], prefixes: tuple[str, ...], cancellation_prefix: str,
+                     date_range=None) -> str:
+    """Every line with the code of the first cleaning rule it breaks (0 when kept), before
+    the ``extreme_value`` rule, which needs medians over the lines still kept."""
+    from ..data.clean import CLEANING_RULES
+
+    code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
+    cases = [
+        f"WHEN order_date IS NULL THEN {code['unparseable_date']}",
+        f"WHEN NOT ({_finite('quantity')} AND {_finite('amount')}) THEN {code['unparseable_number']}",
+    ]
+    if "implausible_date" in active and date_range is not None:
+        lo, hi = date_range
+        after = pd.Timestamp(hi).normalize() + pd.Timedelta(days=1)  # the last day counts whole
+        cases.append(f"WHEN order_date < {d.ts(lo)} OR order_date >= {d.ts(after)} THEN {code['implausible_date']}")
+    if "missing_customer_id" in active:
+        cases.append(f"WHEN customer_id IS NULL THEN {code['missing_customer_id']}")
+    if "duplicate" in active:
+        cases.append(f"WHEN _dup > 1 THEN {code['duplicate']}")
+    if "non_product_code" in active:
+        tests = []
+        if non_product_codes:
+            tests.append(f"upper(product_id) IN ({', '.join(d.string(c) for c in sorted(non_product_codes))})")
+        tests += [f"substr(upper(product_id), 1, {len(p)}) = {d.string(p.upper())}" for p in prefixes]
+        if tests:
+            cases.append(f"WHEN {' OR '.join(tests)} THEN {code['non_product_code']}")
+    if "non_positive_price" in active:
+        derived = "CASE WHEN quantity <> 0 THEN amount / quantity END"
+        unit = (f"CASE WHEN unit_price IS NULL OR isnan(unit_price) THEN {derived} ELSE unit_price END"
+                if "unit_price" in columns else derived)
+        cases.append(f"WHEN NOT coalesce(({unit}) > 0, false) THEN {code['non_positive_price']}")
+    if "return" in active:
+        test = "quantity < 0"
+        if cancellation_prefix:
+            test += f" OR substr(order_id, 1, {len(cancellation_prefix)}) = {d.string(cancellation_prefix)}"
+        cases.append(f"WHEN {test} THEN {code['return']}")
+    dup = ""
+    if "duplicate" in active:
+        same = [c for c in columns if c != "source_line"]
+        order = "source_line" if "source_line" in columns else same[0]
+        dup = f", row_number() OVER (PARTITION BY {', '.join(same)} ORDER BY {order}) AS _dup"
+    cols = ", ".join(columns)
+    return (f"SELECT {cols}, CAST(CASE {' '.join(cases)} ELSE 0 END AS INT) AS _reason "
+            f"FROM (SELECT {cols}{dup} FROM {src}) s")
+
+
+def unit_price_expr(columns) -> str:
+    """The unit price of a line: ``unit_price``, else ``amount / quantity`` (NULL when undefined)."""
+    derived = "CASE WHEN quantity <> 0 THEN amount / quantity END"
+    if "unit_price" in columns:
+        return f"CASE WHEN unit_price IS NULL OR isnan(unit_price) THEN {derived} ELSE unit_price END"
+    return derived
+
+
+def robust_stats_sql(src: str, col: str, cond: str) -> str:
+    """Count, median and MAD (median absolute deviation) of ``log10(col)`` over ``cond``."""
+    return (
+        f"WITH v AS (SELECT log10({col}) AS x FROM {src} WHERE {cond}), m AS (SELECT median(x) AS med, "
+        "count(*) AS n FROM v) SELECT m.n AS n, m.med AS med, median(abs(v.x - m.med)) AS mad FROM v CROSS JOIN m "
+        "GROUP BY m.n, m.med"
+    )

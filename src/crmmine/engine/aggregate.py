@@ -1,0 +1,428 @@
+"""The line-level aggregations run in the engine, finished by the same numpy code for every engine.
+
+Each function takes a :class:`~crmmine.engine.LazyTransactions`, runs one query of
+:mod:`crmmine.engine._sql` and returns what the pandas path returns (the public functions
+:func:`crmmine.customer_table`, :func:`crmmine.clv_summary`, :func:`crmmine.cohort_table`,
+:func:`crmmine.make_baskets` and :func:`crmmine.clean` call them when given a lazy table).
+Input already validated by those callers where they say so.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CrmmineWarning, InputError
+from . import _sql as Q
+from .lazy import LazyTransactions, _arrow_to_pandas
+
+__all__ = ["customer_table", "clv_summary", "cohort_cells", "basket_arrays", "pair_counts", "clean",
+           "LazyCleanResult"]
+
+_DAY_NS = 86_400 * 10**9
+
+
+def min_count(min_support: float, n: int) -> int:
+    """Smallest count meeting a relative, inclusive support (R arules: ``count >= min_support * n``),
+    float noise removed: the rule of :func:`crmmine.frequent_itemsets`."""
+    import math
+
+    return max(1, int(math.ceil(min_support * n - 1e-9)))
+
+
+def _index(values) -> pd.Index:
+    from ..data.schema import STRING_DTYPE
+
+    return pd.Index(pd.array(values, dtype=STRING_DTYPE), name="customer_id")
+
+
+def _ns(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
+def default_as_of(tx: LazyTransactions) -> pd.Timestamp:
+    """The day after the last transaction (midnight)."""
+    b = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))
+    last = b["last"].iloc[0]
+    if pd.isna(last):
+        raise InputError("The 'tx' table has no dated transactions; give a table with at least one line.")
+    return pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
+
+
+def customer_table(tx: LazyTransactions, *, as_of, returns: LazyTransactions | None = None) -> pd.DataFrame:
+    """:func:`crmmine.customer_table` of a lazy table (``as_of`` already checked or None)."""
+    if returns is not None and not tx.same_engine(returns):
+        raise InputError(
+            "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
+            "crmmine.clean(lazy_tx).returns)."
+        )
+    if as_of is None:
+        as_of = default_as_of(tx)
+    d = tx.dialect
+    has_country = "country" in tx.columns
+    sql = Q.customer_table_sql("{src}", d, as_of, returns=None if returns is None else returns.view,
+                               country=has_country)
+    raw = _arrow_to_pandas(tx.arrow(sql))
+    if raw.empty:
+        first = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))["first"].iloc[0]
+        raise InputError(
+            f"No transaction in 'tx' is dated before as_of={as_of}. The first line is dated {first}; "
+            "give a later 'as_of' (or None for the day after the last transaction)."
+        )
+    if raw["customer_id"].isna().any():
+        raise InputError(
+            "The 'tx' table has lines without a customer id (guest lines). Clean it first: "
+            "crmmine.clean(tx).transactions rejects them."
+        )
+    if raw["negative_lines"].sum() > 0:
+        warnings.warn(
+            "The 'tx' table has lines with a negative quantity (returns); they are counted as purchases. "
+            "Pass crmmine.clean(tx).transactions as 'tx' and CleanResult.returns as 'returns'.",
+            CrmmineWarning,
+            stacklevel=3,
+        )
+    if has_country:
+        raw["country"] = _country(tx, raw, as_of)
+    return finish_customer_table(raw, as_of, has_returns=returns is not None)
+
+
+def _country(tx: LazyTransactions, raw: pd.DataFrame, as_of) -> pd.Series:
+    """Each customer's most frequent country: their only one, or (for the few whose lines name
+    several) counted in the engine, ties to the alphabetically first."""
+    from ..data.schema import STRING_DTYPE
+
+    lo, hi = raw["country_min"].astype(STRING_DTYPE), raw["country_max"].astype(STRING_DTYPE)
+    mixed = (lo != hi).fillna(False).to_numpy(dtype=bool)
+    out = lo.copy()
+    if mixed.any():
+        ids = pd.Index(raw["customer_id"].to_numpy(dtype=object))
+        view = _frame_view(tx, pd.DataFrame({"customer_id": ids[mixed].to_numpy(dtype=object)}))
+        best = _arrow_to_pandas(tx.arrow(Q.mixed_country_sql("{src}", tx.dialect, as_of, view)))
+        pos = ids.get_indexer(best["customer_id"].to_numpy(dtype=object))
+        vals = out.to_numpy(dtype=object)
+        vals[pos] = best["country"].to_numpy(dtype=object)
+        out = pd.Series(pd.array(vals, dtype=STRING_DTYPE))
+    return out
+
+
+def finish_customer_table(raw: pd.DataFrame, as_of: pd.Timestamp, *, has_returns: bool) -> pd.DataFrame:
+    """The derived columns of the customer table from the raw aggregates (one definition)."""
+    from ..data.schema import STRING_DTYPE
+
+    n = len(raw)
+    first, last = _ns(raw["first_purchase"]), _ns(raw["last_purchase"])
+    frequency = raw["frequency"].to_numpy(dtype=np.int64)
+    monetary = raw["monetary_total"].to_numpy(dtype=float)
+    as_of_ns = np.datetime64(as_of.to_datetime64(), "ns").view(np.int64)
+    span_days = (last - first) / _DAY_NS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        interpurchase = np.where(frequency > 1, span_days / (frequency - 1), np.nan)
+    if has_returns:
+        r_count = raw["returns_count"].fillna(0).to_numpy(dtype=np.int64)
+        r_value = np.abs(raw["returns_sum"].fillna(0.0).to_numpy(dtype=float))
+    else:
+        r_count, r_value = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(monetary > 0, r_value / monetary, np.where(r_value > 0, np.inf, 0.0))
+    country = (pd.array(raw["country"].to_numpy(dtype=object), dtype=STRING_DTYPE) if "country" in raw.columns
+               else pd.array([None] * n, dtype=STRING_DTYPE))
+    table = pd.DataFrame(
+        {
+            "first_purchase": first.view("datetime64[ns]"),
+            "last_purchase": last.view("datetime64[ns]"),
+            "recency_days": ((as_of_ns - last) // _DAY_NS).astype(np.int64),
+            "frequency": frequency,
+            "monetary_total": monetary,
+            "monetary_mean": monetary / frequency,
+            "tenure_days": ((as_of_ns - first) // _DAY_NS).astype(np.int64),
+            "mean_interpurchase_days": interpurchase,
+            "distinct_products": raw["distinct_products"].to_numpy(dtype=np.int64),
+            "returns_count": r_count,
+            "returns_value": r_value,
+            "return_rate": rate,
+            "country": country,
+        },
+        index=_index(raw["customer_id"].to_numpy(dtype=object)),
+    )
+    table.attrs["as_of"] = as_of
+    return table
+
+
+def clv_summary(tx: LazyTransactions, *, end, time_unit: str, unit: float) -> pd.DataFrame:
+    """:func:`crmmine.clv_summary` of a lazy table (``end`` a normalised Timestamp or None)."""
+    d = tx.dialect
+    if end is None:
+        last = tx.arrow(Q.purchase_day_bounds_sql("{src}", d)).column(0)[0].as_py()
+        end_day = None if last is None else int(last) + 1
+    else:
+        end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64"))
+    raw = _arrow_to_pandas(tx.arrow(Q.clv_summary_sql("{src}", d, end_day)))
+    first = raw["first_day"].to_numpy(dtype=np.int64)
+    last = raw["last_day"].to_numpy(dtype=np.int64)
+    freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
+    total = raw["total"].to_numpy(dtype=float)
+    first_spend = raw["first_spend"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
+    end_day_f = float(end_day) if end_day is not None else 0.0
+    out = pd.DataFrame(
+        {
+            "frequency": freq,
+            "recency": (last - first).astype(float) / unit,
+            "T": (end_day_f - first).astype(float) / unit,
+            "monetary_value": monetary.astype(float),
+        },
+        index=_index(raw["customer_id"].to_numpy(dtype=object)),
+    )
+    out.attrs["time_unit"] = time_unit
+    out.attrs["observation_end"] = str(np.datetime64(end_day, "D")) if end_day is not None else None
+    return out
+
+
+def cohort_cells(tx: LazyTransactions, *, period: str) -> pd.DataFrame:
+    """Per (cohort ordinal, periods since first): distinct customers and revenue."""
+    return _arrow_to_pandas(tx.arrow(Q.cohort_cells_sql("{src}", tx.dialect, period)))
+
+
+# ------------------------------------------------------------------------------ baskets
+def _lines(tx: LazyTransactions, level: str) -> str:
+    from ..errors import MissingColumnError
+
+    col = {"product": "product_id", "category": "category"}[level]
+    if col not in tx.columns:
+        raise MissingColumnError(
+            f"The transactions have no {col!r} column, needed for level={level!r} baskets. "
+            f"Columns present: {', '.join(tx.columns)}."
+        )
+    lines = Q.basket_lines_sql(tx.view, col, has_quantity="quantity" in tx.columns)
+    if "customer_id" not in tx.columns:
+        lines = lines.replace(", customer_id FROM", ", CAST(NULL AS STRING) AS customer_id FROM")
+    return lines
+
+
+def item_counts(tx: LazyTransactions, *, level: str = "product") -> tuple[pd.Series, int]:
+    """Orders per item (index: items sorted) and the number of orders, counted in the engine."""
+    lines = _lines(tx, level)
+    counts = _arrow_to_pandas(tx.arrow(Q.item_counts_sql(lines)))
+    n = int(tx.arrow(Q.order_count_sql(lines)).column(0)[0].as_py())
+    s = pd.Series(counts["n"].to_numpy(dtype=np.int64), index=pd.Index(counts["item"], dtype="string", name="item"),
+                  name="count")
+    return s, n
+
+
+def _frame_view(tx: LazyTransactions, frame: pd.DataFrame) -> str:
+    """A small in-memory table (text and int64 columns) as a view of ``tx``'s engine."""
+    import pyarrow as pa
+
+    from .lazy import _view_name
+
+    name = _view_name()
+    cols = {}
+    for c in frame.columns:
+        v = frame[c].to_numpy()
+        cols[c] = (pa.array(v.astype(object), type=pa.string()) if v.dtype == object or
+                   isinstance(frame[c].dtype, pd.StringDtype) else pa.array(v))
+    table = pa.table(cols)
+    be = tx._backend
+    if be.name == "duckdb":
+        be.con.register(name, table)
+    else:
+        be.spark.createDataFrame(table).createOrReplaceTempView(name)
+    return name
+
+
+def _frequent_view(tx: LazyTransactions, items: pd.Index) -> str:
+    """A view ``item, code`` of the kept items (code = position in ``items``)."""
+    return _frame_view(tx, pd.DataFrame({"item": np.asarray(items, dtype=object),
+                                         "code": np.arange(len(items), dtype=np.int64)}))
+
+
+def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None):
+    """Everything :func:`crmmine.make_baskets` needs, with infrequent items pruned in the engine.
+
+    Returns ``(X, items, orders, customers)``: the boolean CSR matrix (every order a row,
+    frequent items only), item labels, order ids and the order -> customer Series.
+    """
+    import scipy.sparse as sp
+
+    counts, n = item_counts(tx, level=level)
+    if n == 0:
+        raise InputError(
+            "There are no baskets to mine: the data holds no orders (or no purchase lines). "
+            "Check the input is not empty and holds purchases (quantity > 0)."
+        )
+    keep = counts.index if min_support is None else counts.index[counts.to_numpy() >= min_count(min_support, n)]
+    lines = _lines(tx, level)
+    freq = _frequent_view(tx, keep)
+    orders_sql, pairs_sql = Q.basket_pairs_sql(lines, freq)
+    o = _arrow_to_pandas(tx.arrow(orders_sql))
+    p = tx.arrow(pairs_sql)
+    rows = p.column("o_code").to_numpy().astype(np.int64)
+    cols = p.column("i_code").to_numpy().astype(np.int64)
+    indptr = np.searchsorted(rows, np.arange(n + 1), side="left").astype(np.int64)
+    X = sp.csr_matrix((np.ones(len(cols), dtype=bool), cols, indptr), shape=(n, len(keep)))
+    orders = pd.Index(o["order_id"].to_numpy(dtype=object), dtype="string", name="order_id")
+    customers = pd.Series(pd.array(o["customer_id"].to_numpy(dtype=object), dtype="string"), index=orders,
+                          name="customer_id")
+    items = pd.Index(np.asarray(keep, dtype=object), dtype="string", name="item")
+    return X, items, orders, customers
+
+
+def pair_counts(tx: LazyTransactions, *, min_support: float, level: str = "product") -> pd.DataFrame:
+    """Pairs of items bought together in at least ``min_support`` of the orders, counted in the engine.
+
+    The first two levels of frequent itemset mining (items, then pairs of frequent items)
+    done where the lines are, so that only frequent pairs come back: columns ``item_a``,
+    ``item_b`` (``item_a < item_b``) and ``count``.
+    """
+    counts, n = item_counts(tx, level=level)
+    minc = min_count(min_support, n)
+    keep = counts.index[counts.to_numpy() >= minc]
+    freq = _frequent_view(tx, keep)
+    res = tx.arrow(Q.pair_counts_sql(_lines(tx, level), freq, minc))
+    i = res.column("i").to_numpy().astype(np.int64)
+    j = res.column("j").to_numpy().astype(np.int64)
+    labels = np.asarray(keep, dtype=object)
+    return pd.DataFrame({"item_a": pd.array(labels[i], dtype="string"), "item_b": pd.array(labels[j], dtype="string"),
+                         "count": res.column("n").to_numpy().astype(np.int64)})
+
+
+# ------------------------------------------------------------------------------ cleaning
+@dataclass
+class LazyCleanResult:
+    """What :func:`crmmine.clean` returns for a lazy table: lazy parts and an in-memory audit.
+
+    ``transactions``, ``returns`` and ``rejected`` (with a ``reason`` column) stay in the
+    engine; ``audit`` is the same table as :attr:`crmmine.CleanResult.audit`.
+    """
+
+    transactions: LazyTransactions
+    rejected: LazyTransactions
+    returns: LazyTransactions
+    audit: pd.DataFrame
+    params: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def to_pandas(self):
+        """The same result as a :class:`crmmine.CleanResult` of pandas DataFrames (brings every line back)."""
+        from ..data.clean import CLEANING_RULES, CleanResult
+
+        rejected = self.rejected.to_pandas()
+        rules = [r for r in CLEANING_RULES if r != "return"]
+        rejected["reason"] = pd.Categorical(rejected["reason"].astype(object), categories=rules)
+        return CleanResult(self.transactions.to_pandas(), rejected, self.returns.to_pandas(), self.audit.copy(),
+                           dict(self.params), list(self.notes))
+
+    def __repr__(self) -> str:
+        return (f"LazyCleanResult(engine={self.transactions.engine!r}, "
+                f"kept={int(self.audit.set_index('rule').loc['kept', 'lines']):,} lines)")
+
+
+def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str], prefixes: tuple[str, ...],
+          cancellation_prefix: str, extreme_z: float, extreme_min_ratio: float, extreme_max_share: float,
+          date_range, notable_share: float, notable_line_share: float, skip=()) -> LazyCleanResult:
+    """:func:`crmmine.clean` in the engine (parameters already checked): the same rules, the same order."""
+    import math
+
+    from ..data.clean import CLEANING_RULES
+    from ..text.labels import label
+
+    d = tx.dialect
+    cols = tuple(tx.columns)
+    code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
+    sql = Q.clean_reason_sql("{src}", d, columns=cols, active=active, non_product_codes=codes, prefixes=prefixes,
+                             cancellation_prefix=cancellation_prefix, date_range=date_range)
+    marked = tx.derive(sql, materialize=True)
+    info = {"quantity_limit": None, "price_limits": None, "candidates": 0, "flagged": 0, "capped": False}
+    if "extreme_value" in active:  # crmmine.data.clean.extreme_mask, in SQL
+        cand = "_reason = 0 AND quantity > 0"
+        unit = Q.unit_price_expr(cols)
+        floor = math.log10(extreme_min_ratio)
+        scores = []
+        sq = marked.arrow(Q.robust_stats_sql("{src}", "quantity", cand)).to_pylist()
+        n_cand = sq[0]["n"] if sq else 0
+        info["candidates"] = int(n_cand)
+        if n_cand > 10:
+            t = max(extreme_z * (1.4826 * sq[0]["mad"]), floor)
+            scores.append(f"(log10(quantity) - {sq[0]['med']!r}) / {t!r}")
+            info["quantity_limit"] = float(10 ** (sq[0]["med"] + t))
+        pv = marked.derive(f"SELECT ({unit}) AS p FROM {{src}} WHERE {cand}")
+        sp_ = pv.arrow(Q.robust_stats_sql("{src}", "p", f"p > 0 AND {Q._finite('p')}")).to_pylist()
+        if sp_ and sp_[0]["n"] > 10:
+            t = max(extreme_z * (1.4826 * sp_[0]["mad"]), floor)
+            scores.append(f"CASE WHEN ({unit}) > 0 AND {Q._finite('(' + unit + ')')} THEN "
+                          f"abs(log10({unit}) - {sp_[0]['med']!r}) / {t!r} ELSE 0.0 END")
+            info["price_limits"] = (float(10 ** (sp_[0]["med"] - t)), float(10 ** (sp_[0]["med"] + t)))
+        if scores:
+            score = scores[0] if len(scores) == 1 else f"greatest({scores[0]}, {scores[1]})"
+            order = "source_line" if "source_line" in cols else ", ".join(cols)
+            scored = marked.derive(f"SELECT *, CASE WHEN {cand} THEN {score} ELSE 0.0 END AS _score FROM {{src}}")
+            n_ext = int(scored.arrow("SELECT count(*) AS n FROM {src} WHERE _score > 1.0").column(0)[0].as_py())
+            cap = max(int(math.floor(extreme_max_share * n_cand)), 5)
+            rank = ""
+            if n_ext > cap:
+                info["capped"] = True
+                rank = f" AND _rank <= {cap}"
+            ranked = scored.derive(f"SELECT *, row_number() OVER (ORDER BY _score DESC, {order}) AS _rank FROM {{src}}"
+                                   if rank else "SELECT *, 0 AS _rank FROM {src}")
+            info["flagged"] = min(n_ext, cap) if rank else n_ext
+            rule = f"CASE WHEN _score > 1.0{rank} THEN {code['extreme_value']} ELSE _reason END"
+            marked = ranked.derive(f"SELECT {', '.join(cols)}, CAST({rule} AS INT) AS _reason FROM {{src}}",
+                                   materialize=True)
+    audit_raw = marked.arrow("SELECT _reason AS r, count(*) AS n, sum(CASE WHEN amount IS NULL OR isnan(amount) "
+                             "OR abs(amount) = CAST('inf' AS DOUBLE) THEN 0.0 ELSE amount END) AS a "
+                             "FROM {src} GROUP BY _reason").to_pylist()
+    by = {row["r"]: (int(row["n"]), float(row["a"] or 0.0)) for row in audit_raw}
+    n = sum(v[0] for v in by.values())
+    total = sum(v[1] for v in by.values())
+    rows = [("input", label("audit.input"), n, total)]
+    for rule in CLEANING_RULES:
+        k = by.get(code[rule], (0, 0.0))
+        key = "reason.return" if rule == "return" else f"reason.{rule}"
+        rows.append((rule, label(key), k[0], k[1]))
+    rows.append(("kept", label("audit.kept"), by.get(0, (0, 0.0))[0], by.get(0, (0, 0.0))[1]))
+    audit = pd.DataFrame(rows, columns=["rule", "description", "lines", "amount"])
+    audit["share_of_lines"] = audit["lines"] / max(n, 1)
+    audit["share_of_amount"] = audit["amount"] / total if total else 0.0
+    removed = ~audit["rule"].isin(["input", "kept"])
+    audit["notable"] = removed & ((audit["share_of_lines"] > notable_line_share) |
+                                  (audit["share_of_amount"].abs() > notable_share))
+    notes = [label("clean.note.notable", rule=r.rule, description=r.description, lines=int(r.lines),
+                   share_lines=r.share_of_lines, share_amount=r.share_of_amount)
+             for r in audit[audit["notable"]].itertuples()]
+    if info["capped"]:
+        notes.append(label("clean.note.extreme_capped", flagged=info["flagged"], share=extreme_max_share))
+    loud = [t for t, r in zip(notes, audit.loc[audit["notable"], "rule"]) if r != "return"] + \
+        notes[int(audit["notable"].sum()):]
+    if loud:
+        warnings.warn("Cleaning removed a notable share of the data: " + " ".join(loud) +
+                      " See CleanResult.audit; switch a rule off with clean(..., skip_rules=[...]).",
+                      CrmmineWarning, stacklevel=3)
+    keep_cols = ", ".join(cols)
+    reject_case = " ".join(f"WHEN {code[r]} THEN {d.string(r)}" for r in CLEANING_RULES if r != "return")
+    params = {"skip_rules": list(skip), "duplicates_are_units": False, "non_product_codes": sorted(codes),
+              "non_product_prefixes": list(prefixes), "cancellation_prefix": cancellation_prefix,
+              "extreme_z": float(extreme_z), "extreme_min_ratio": float(extreme_min_ratio),
+              "extreme_max_share": float(extreme_max_share),
+              "date_range": [str(pd.Timestamp(date_range[0]).date()), str(pd.Timestamp(date_range[1]).date())],
+              "notable_share": float(notable_share), "notable_line_share": float(notable_line_share),
+              "extreme": info}
+    return LazyCleanResult(
+        transactions=marked.derive(f"SELECT {keep_cols} FROM {{src}} WHERE _reason = 0"),
+        rejected=marked.derive(f"SELECT {keep_cols}, CASE _reason {reject_case} END AS reason FROM {{src}} "
+                               f"WHERE _reason NOT IN (0, {code['return']})"),
+        returns=marked.derive(f"SELECT {keep_cols} FROM {{src}} WHERE _reason = {code['return']}"),
+        audit=audit,
+        params=params,
+        notes=notes,
+    )
+
+
+def _z_expr(x: str, med: float, mad: float) -> str:
+    """The robust z-score of ``x`` (numpy's :func:`crmmine.data.clean._robust_z` in SQL)."""
+    if mad == 0:
+        return f"CASE WHEN {x} = {float(med)!r} THEN 0.0 ELSE CAST('inf' AS DOUBLE) END"
+    return f"(({x}) - {float(med)!r}) / {float(mad)!r}"

@@ -1,0 +1,384 @@
+"""A transaction log that stays in its engine (DuckDB or Spark) until it is aggregated.
+
+:class:`LazyTransactions` is what :func:`crmmine.read_transactions` returns for a folder or
+glob of Parquet/CSV files, a file over :data:`DUCKDB_THRESHOLD_BYTES`, ``engine="duckdb"``
+or ``engine=spark_session``. It holds a view of canonical columns inside the engine; the
+analysis functions (:func:`crmmine.customer_table`, :func:`crmmine.clv_summary`,
+:func:`crmmine.rfm_table`, :func:`crmmine.cohort_table`, :func:`crmmine.make_baskets`,
+:func:`crmmine.clean`) recognise it and aggregate in the engine, bringing back one row per
+customer (or item) as pandas.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, MissingColumnError, ParameterError
+from ._sql import DUCKDB, SPARK, Dialect
+
+__all__ = ["LazyTransactions", "DUCKDB_THRESHOLD_BYTES", "ENGINES", "duckdb_connection", "is_lazy"]
+
+#: Files larger than this (bytes) are read with DuckDB instead of pandas by default (1 GiB).
+DUCKDB_THRESHOLD_BYTES = 2**30
+#: Engine names ``read_transactions`` accepts (or a SparkSession / duckdb connection object).
+ENGINES = ("auto", "pandas", "duckdb")
+
+_REQUIRED = ("customer_id", "order_id", "order_date", "product_id", "quantity")
+_OPTIONAL_TEXT = ("product_name", "country", "category")
+_OPTIONAL_NUMBER = ("unit_price", "discount")
+_names = itertools.count()
+
+
+def _view_name() -> str:
+    return f"crmmine_v{os.getpid()}_{next(_names)}"
+
+
+def is_lazy(obj) -> bool:
+    """True for a :class:`LazyTransactions` (or a lazy clean result's parts)."""
+    return isinstance(obj, LazyTransactions)
+
+
+def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | os.PathLike | None = None,
+                      threads: int | None = None):
+    """A DuckDB connection set up to work out of core.
+
+    Parameters
+    ----------
+    memory_limit : str or None, default=None
+        DuckDB's ``memory_limit`` (e.g. ``"4GB"``); ``None``: 40 % of the machine's memory, so
+        that the per-customer table brought back to pandas still fits beside it.
+    temp_directory : path or None, default=None
+        Where DuckDB spills; ``None``: a ``crmmine-duckdb`` folder in the system temp folder.
+    threads : int or None, default=None
+        DuckDB's threads; ``None``: its default (all cores).
+    """
+    import duckdb
+
+    if memory_limit is None:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        memory_limit = f"{max(1, int(total * 0.4 / 2**20))}MB"
+    if temp_directory is None:
+        temp_directory = Path(tempfile.gettempdir()) / "crmmine-duckdb"
+    Path(temp_directory).mkdir(parents=True, exist_ok=True)
+    config = {"memory_limit": str(memory_limit), "temp_directory": str(temp_directory),
+              "preserve_insertion_order": False}
+    if threads is not None:
+        config["threads"] = int(threads)
+    return duckdb.connect(":memory:", config=config)
+
+
+class _DuckBackend:
+    dialect: Dialect = DUCKDB
+    name = "duckdb"
+
+    def __init__(self, con):
+        self.con = con
+
+    def arrow(self, sql: str):
+        return self.con.sql(sql).to_arrow_table()
+
+    def view(self, sql: str) -> str:
+        name = _view_name()
+        self.con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
+        return name
+
+    def materialize(self, sql: str) -> str:
+        name = _view_name()
+        self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+        return name
+
+    def columns(self, src: str) -> list[str]:
+        return [c for c in self.con.sql(f"SELECT * FROM {src} LIMIT 0").columns]
+
+    def types(self, src: str) -> dict[str, str]:
+        rel = self.con.sql(f"SELECT * FROM {src} LIMIT 0")
+        return {c: str(t).upper() for c, t in zip(rel.columns, rel.types)}
+
+    def same(self, other) -> bool:
+        return isinstance(other, _DuckBackend) and other.con is self.con
+
+
+class _SparkBackend:
+    dialect: Dialect = SPARK
+    name = "spark"
+
+    def __init__(self, spark):
+        self.spark = spark
+
+    def arrow(self, sql: str):
+        return self.spark.sql(sql).toArrow()
+
+    def view(self, sql: str) -> str:
+        name = _view_name()
+        self.spark.sql(sql).createOrReplaceTempView(name)
+        return name
+
+    def materialize(self, sql: str) -> str:
+        from pyspark import StorageLevel
+
+        name = _view_name()
+        self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK).createOrReplaceTempView(name)
+        return name
+
+    def columns(self, src: str) -> list[str]:
+        return list(self.spark.table(src).columns)
+
+    def types(self, src: str) -> dict[str, str]:
+        return {f.name: f.dataType.simpleString().upper() for f in self.spark.table(src).schema.fields}
+
+    def same(self, other) -> bool:
+        return isinstance(other, _SparkBackend) and other.spark is self.spark
+
+
+def _is_spark_session(obj) -> bool:
+    return type(obj).__name__ == "SparkSession" and hasattr(obj, "read") and hasattr(obj, "sql")
+
+
+def _is_duckdb_connection(obj) -> bool:
+    return type(obj).__name__ == "DuckDBPyConnection"
+
+
+class LazyTransactions:
+    """Canonical transactions held by DuckDB or Spark; aggregated in the engine.
+
+    Made by :func:`crmmine.read_transactions` (a glob or folder of Parquet/CSV files, a large
+    file, ``engine="duckdb"`` or ``engine=spark_session``) and by :func:`crmmine.clean` on a
+    lazy input. Pass it to the analysis functions as you would a DataFrame.
+
+    Attributes
+    ----------
+    engine : {"duckdb", "spark"}
+        The engine that holds the lines.
+    columns : list of str
+        The canonical columns present.
+    source : str
+        What was read (a path, glob, or "DataFrame").
+    """
+
+    def __init__(self, backend, view: str, *, source: str = "", columns: list[str] | None = None):
+        self._backend = backend
+        self.view = view
+        self.source = source
+        self.columns = list(columns) if columns is not None else backend.columns(view)
+
+    # -------------------------------------------------------------- basics
+    @property
+    def engine(self) -> str:
+        return self._backend.name
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._backend.dialect
+
+    def arrow(self, sql: str):
+        """Run ``sql`` (``{src}`` stands for this table) and return a pyarrow Table."""
+        return self._backend.arrow(sql.replace("{src}", self.view))
+
+    def derive(self, sql: str, *, materialize: bool = False) -> "LazyTransactions":
+        """A new lazy table defined by ``sql`` over this one (``{src}``)."""
+        sql = sql.replace("{src}", self.view)
+        view = self._backend.materialize(sql) if materialize else self._backend.view(sql)
+        return LazyTransactions(self._backend, view, source=self.source)
+
+    def same_engine(self, other: "LazyTransactions") -> bool:
+        return isinstance(other, LazyTransactions) and self._backend.same(other._backend)
+
+    def __len__(self) -> int:
+        return int(self.arrow("SELECT count(*) AS n FROM {src}").column(0)[0].as_py())
+
+    def to_pandas(self, limit: int | None = None) -> pd.DataFrame:
+        """The lines as a canonical pandas DataFrame (all of them, or the first ``limit``)."""
+        from ..data.schema import STRING_DTYPE
+
+        order = " ORDER BY source_line" if "source_line" in self.columns else ""  # the source's order
+        sql = "SELECT * FROM {src}" + order + (f" LIMIT {int(limit)}" if limit is not None else "")
+        df = _arrow_to_pandas(self.arrow(sql))
+        for c in df.columns:
+            if c in ("customer_id", "order_id", "product_id") + _OPTIONAL_TEXT:
+                df[c] = df[c].astype(STRING_DTYPE)
+        return df
+
+    def head(self, n: int = 5) -> pd.DataFrame:
+        return self.to_pandas(limit=n)
+
+    def __repr__(self) -> str:
+        return f"LazyTransactions(engine={self.engine!r}, source={self.source!r}, columns={self.columns})"
+
+
+def _arrow_to_pandas(table) -> pd.DataFrame:
+    """A pyarrow Table as pandas: timestamps as datetime64[ns], text as pyarrow strings."""
+    import pyarrow as pa
+
+    from ..data.schema import STRING_DTYPE
+
+    out = {}
+    for name, col in zip(table.column_names, table.columns):
+        t = col.type
+        if pa.types.is_timestamp(t):
+            out[name] = pd.Series(col.to_numpy().astype("datetime64[ns]") if col.null_count == 0
+                                  else col.to_pandas().astype("datetime64[ns]"))
+        elif pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+            out[name] = pd.Series(pd.arrays.ArrowStringArray(col.cast(pa.large_string())), dtype=STRING_DTYPE)
+        elif pa.types.is_decimal(t):
+            out[name] = pd.Series(col.cast(pa.float64()).to_numpy(zero_copy_only=False))
+        else:
+            out[name] = col.to_pandas()
+    return pd.DataFrame(out)
+
+
+# ------------------------------------------------------------------------------ reading
+def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect, *, trim: bool = True) -> str:
+    """``SELECT`` turning the source's columns into canonical ones (ids trimmed, blank -> NULL,
+    integral ids written as floats lose their ``.0``; numbers as DOUBLE; the date as a tz-naive
+    timestamp; ``amount = quantity * unit_price`` when absent). Columns already of the canonical
+    type pass through untouched, and text from typed sources (Parquet, DataFrames) is taken as
+    it is (``trim=False``): a string operation per line costs as much as the aggregation."""
+    missing = [c for c in _REQUIRED if c not in mapping]
+    if missing or not ({"amount", "unit_price"} & set(mapping)):
+        need = missing[0] if missing else "unit_price"
+        raise MissingColumnError(
+            f"The source has no column for {need!r} (columns found: {', '.join(types)}). Pass "
+            f"schema={{'{need}': '<your column>', ...}} to map it."
+        )
+    sel = []
+    for canon in ("customer_id", "order_id", "product_id") + _OPTIONAL_TEXT:
+        if canon not in mapping:
+            continue
+        src = f"`{mapping[canon]}`" if d is SPARK else f'"{mapping[canon]}"'
+        is_text = types[mapping[canon]].startswith(("VARCHAR", "STRING"))
+        if is_text and not trim:
+            sel.append(f"{src} AS {canon}")
+            continue
+        text = f"NULLIF(trim(CAST({src} AS STRING)), '')"
+        if canon in ("customer_id", "order_id", "product_id") and types[mapping[canon]].startswith(("DOUBLE", "FLOAT")):
+            text = f"regexp_replace({text}, '\\\\.0+$', '')" if d is SPARK else f"regexp_replace({text}, '\\.0+$', '')"
+        sel.append(f"{text} AS {canon}")
+    q = lambda c: f"`{mapping[c]}`" if d is SPARK else f'"{mapping[c]}"'  # noqa: E731
+    def num(c):
+        return f"{q(c)} AS {c}" if types[mapping[c]] == "DOUBLE" else f"CAST({q(c)} AS DOUBLE) AS {c}"
+
+    ts = types[mapping["order_date"]]
+    sel.append(f"{q('order_date')} AS order_date" if ts in (d.timestamp_type, "TIMESTAMP_NS") and d is DUCKDB
+               or ts == d.timestamp_type else f"CAST({q('order_date')} AS {d.timestamp_type}) AS order_date")
+    sel.append(num("quantity"))
+    for canon in _OPTIONAL_NUMBER:
+        if canon in mapping:
+            sel.append(num(canon))
+    if "amount" in mapping:
+        sel.append(num("amount"))
+    else:
+        sel.append(f"CAST({q('quantity')} AS DOUBLE) * CAST({q('unit_price')} AS DOUBLE) AS amount")
+    if "source_line" in mapping:
+        sel.append(f"CAST({q('source_line')} AS BIGINT) AS source_line")
+    return "SELECT " + ", ".join(sel)
+
+
+def _mapping(schema, columns: list[str]) -> dict[str, str]:
+    from ..data.io import PRESETS
+    from ..data.schema import CANONICAL_COLUMNS
+
+    if isinstance(schema, dict):
+        mapping = {str(k): str(v) for k, v in schema.items()}
+        bad = [v for v in mapping.values() if v not in columns]
+        if bad:
+            raise MissingColumnError(
+                f"The schema maps to the column {bad[0]!r}, which the source does not have (columns found: "
+                f"{', '.join(columns)})."
+            )
+        return mapping
+    if schema in PRESETS and PRESETS[schema].derive is None:
+        return dict(PRESETS[schema].columns)
+    if schema == "auto":
+        canon = {c: c for c in CANONICAL_COLUMNS if c in columns}
+        if "customer_id" in canon:
+            return canon
+        for preset in PRESETS.values():
+            if preset.derive is None and all(v in columns for v in preset.columns.values()):
+                return dict(preset.columns)
+        return canon
+    raise ParameterError(
+        f"The 'schema' parameter must be 'auto', a preset without derived columns "
+        f"({', '.join(k for k, p in PRESETS.items() if p.derive is None)}) or a dict for engine reads. "
+        f"Got {schema!r} instead."
+    )
+
+
+def _source_kind(paths: list[str]) -> str:
+    first = paths[0].lower()
+    if first.endswith((".parquet", ".pq")):
+        return "parquet"
+    if first.endswith((".csv", ".csv.gz", ".txt", ".tsv", ".csv.zst")):
+        return "csv"
+    raise InputError(
+        f"The engine reads Parquet or CSV files; {paths[0]!r} is neither. Convert it, or read it with engine='pandas'."
+    )
+
+
+def expand_source(source) -> list[str]:
+    """The files a path, folder or glob names (sorted), or an error naming the source."""
+    from ..errors import SourceNotFoundError
+
+    s = str(source)
+    p = Path(s).expanduser()
+    if p.is_dir():
+        files = sorted(str(f) for f in p.iterdir() if f.is_file() and not f.name.startswith((".", "_")))
+    elif any(ch in s for ch in "*?["):
+        import glob
+
+        files = sorted(glob.glob(str(p), recursive=True))
+    else:
+        files = [str(p)] if p.exists() else []
+    if not files:
+        raise SourceNotFoundError(f"No file matches {s!r}. Check the path, folder or glob pattern.")
+    return files
+
+
+def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
+    """Read ``source`` (path, folder, glob, pandas/Spark DataFrame, DuckDB relation) into ``engine``."""
+    if _is_spark_session(engine) or type(source).__name__ == "DataFrame" and hasattr(source, "sparkSession"):
+        spark = engine if _is_spark_session(engine) else source.sparkSession
+        backend = _SparkBackend(spark)
+        trim = False
+        if hasattr(source, "sparkSession"):
+            raw = _view_name()
+            source.createOrReplaceTempView(raw)
+            label = "Spark DataFrame"
+        else:
+            files = expand_source(source)
+            kind = _source_kind(files)
+            reader = spark.read
+            df = reader.parquet(*files) if kind == "parquet" else reader.csv(files, header=True, inferSchema=True)
+            trim = kind == "csv"
+            raw = _view_name()
+            df.createOrReplaceTempView(raw)
+            label = str(source)
+    else:
+        con = engine if _is_duckdb_connection(engine) else duckdb_connection()
+        backend = _DuckBackend(con)
+        raw = _view_name()
+        trim = False
+        if isinstance(source, pd.DataFrame):
+            con.register(raw + "_df", source)
+            con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {raw}_df")
+            label = "DataFrame"
+        elif type(source).__name__ == "DuckDBPyRelation":
+            source.create_view(raw)
+            label = "DuckDB relation"
+        else:
+            files = expand_source(source)
+            kind = _source_kind(files)
+            lst = "[" + ", ".join(DUCKDB.string(f) for f in files) + "]"
+            fn = "read_parquet" if kind == "parquet" else "read_csv_auto"
+            extra = ", union_by_name = true" if kind == "parquet" else ", union_by_name = true, header = true"
+            con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {fn}({lst}{extra})")
+            trim = kind == "csv"
+            label = str(source)
+    types = backend.types(raw)
+    mapping = _mapping(schema, list(types))
+    view = backend.view(f"{_canonical_select(types, mapping, backend.dialect, trim=trim)} FROM {raw}")
+    return LazyTransactions(backend, view, source=label)

@@ -1,0 +1,233 @@
+"""crmmine.engine: the line-level aggregations in DuckDB and Spark give the pandas path's tables.
+
+Each test builds the same lines once, runs the public function on the pandas DataFrame and
+on a lazy table of the same lines (written to Parquet), and compares the results: integer
+and date columns exactly, sums to 1e-9 relative (the engines add in another order).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmmine
+from crmmine.engine import LazyCleanResult, LazyTransactions, pair_counts
+from crmmine.errors import InputError, ParameterError, SourceNotFoundError
+
+pytest.importorskip("duckdb")
+
+
+def _write(tx: pd.DataFrame, path) -> None:
+    """Parquet with microsecond timestamps (what Spark and DuckDB both read)."""
+    tx.to_parquet(path, coerce_timestamps="us", allow_truncated_timestamps=False, index=False)
+
+
+def _messy(n_customers: int = 300, random_state: int = 0) -> pd.DataFrame:
+    """Generator lines plus what cleaning must catch: guests, duplicates, fees, zero prices, returns."""
+    tx, _ = crmmine.datasets.make_transactions(n_customers, random_state=random_state)
+    rng = np.random.default_rng(random_state)
+    pick = lambda k: tx.iloc[rng.choice(len(tx), k, replace=False)].copy()  # noqa: E731
+    guests = pick(20)
+    guests["customer_id"] = pd.NA
+    dups = pick(15)
+    fees = pick(10)
+    fees["product_id"] = "POST"
+    free = pick(5)
+    free["unit_price"] = 0.0
+    free["amount"] = 0.0
+    rets = pick(30)
+    rets["quantity"] = -rets["quantity"]
+    rets["amount"] = -rets["amount"]
+    cancels = pick(10)
+    cancels["order_id"] = "C" + cancels["order_id"].astype(str)
+    huge = pick(2)
+    huge["quantity"] = 1e7
+    huge["amount"] = huge["quantity"] * huge["unit_price"]
+    out = pd.concat([tx, guests, dups, fees, free, rets, cancels, huge], ignore_index=True)
+    out["source_line"] = np.arange(2, len(out) + 2, dtype="int64")
+    for c in ("customer_id", "order_id", "product_id"):
+        out[c] = out[c].astype(crmmine.data.schema.STRING_DTYPE)
+    return out
+
+
+def _compare(expected: pd.DataFrame, got: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-9, check_index_type=False)
+
+
+@pytest.fixture(scope="module")
+def messy_file(tmp_path_factory):
+    tx = _messy()
+    path = tmp_path_factory.mktemp("engine") / "lines.parquet"
+    _write(tx, path)
+    return tx, path
+
+
+@pytest.fixture(scope="module")
+def pandas_clean(messy_file):
+    return crmmine.clean(messy_file[0])
+
+
+@pytest.fixture(scope="module")
+def duck_clean(messy_file):
+    lazy = crmmine.read_transactions(messy_file[1], engine="duckdb")
+    return crmmine.clean(lazy)
+
+
+# ------------------------------------------------------------------------------ DuckDB
+def test_read_glob_and_folder_give_lazy_tables(tmp_path):
+    tx = _messy(60)
+    half = len(tx) // 2
+    _write(tx.iloc[:half], tmp_path / "part-0.parquet")
+    _write(tx.iloc[half:], tmp_path / "part-1.parquet")
+    by_glob = crmmine.read_transactions(str(tmp_path / "*.parquet"))
+    by_folder = crmmine.read_transactions(tmp_path)
+    assert isinstance(by_glob, LazyTransactions) and by_glob.engine == "duckdb"
+    assert isinstance(by_folder, LazyTransactions)
+    assert len(by_glob) == len(by_folder) == len(tx)
+    assert {"customer_id", "order_id", "order_date", "product_id", "quantity", "amount"} <= set(by_glob.columns)
+    # a single small file stays in pandas unless an engine is asked for
+    assert isinstance(crmmine.read_transactions(tmp_path / "part-0.parquet"), pd.DataFrame)
+
+
+def test_read_errors_name_the_problem(tmp_path):
+    with pytest.raises(ParameterError, match="The 'engine' parameter must be one of 'auto', 'pandas', 'duckdb'"):
+        crmmine.read_transactions(tmp_path / "x.parquet", engine="polars")
+    with pytest.raises(SourceNotFoundError, match="No file matches"):
+        crmmine.read_transactions(str(tmp_path / "nothing-*.parquet"))
+
+
+def test_duckdb_clean_matches_pandas_rule_by_rule(pandas_clean, duck_clean):
+    assert isinstance(duck_clean, LazyCleanResult)
+    _compare(pandas_clean.audit, duck_clean.audit)
+    # every rule fired at least once on these lines (so each SQL mask was exercised)
+    fired = pandas_clean.audit.set_index("rule")["lines"]
+    for rule in ("missing_customer_id", "duplicate", "non_product_code", "non_positive_price", "return",
+                 "extreme_value"):
+        assert fired[rule] > 0, rule
+    assert len(duck_clean.returns) == len(pandas_clean.returns)
+    rej = duck_clean.rejected.to_pandas()
+    assert rej["reason"].value_counts().to_dict() == pandas_clean.rejected["reason"].astype(str).value_counts().to_dict()
+
+
+def test_duckdb_customer_table_and_rfm_match_pandas(pandas_clean, duck_clean):
+    expected = crmmine.customer_table(pandas_clean.transactions, returns=pandas_clean.returns)
+    got = crmmine.customer_table(duck_clean.transactions, returns=duck_clean.returns)
+    _compare(expected, got)
+    assert got["returns_count"].sum() > 0
+    assert got.attrs["as_of"] == expected.attrs["as_of"]
+    as_of = "2011-06-01" if expected["first_purchase"].min() < pd.Timestamp("2011-06-01") else None
+    _compare(crmmine.customer_table(pandas_clean.transactions, as_of=as_of),
+             crmmine.customer_table(duck_clean.transactions, as_of=as_of))
+    _compare(crmmine.rfm_table(pandas_clean.transactions, returns=pandas_clean.returns),
+             crmmine.rfm_table(duck_clean.transactions, returns=duck_clean.returns))
+
+
+def test_duckdb_clv_summary_matches_pandas(pandas_clean, duck_clean):
+    tx, lazy = pandas_clean.transactions, duck_clean.transactions
+    _compare(crmmine.clv_summary(tx), crmmine.clv_summary(lazy))
+    end = tx["order_date"].quantile(0.7).normalize()
+    a, b = crmmine.clv_summary(tx, observation_end=end, time_unit="W"), crmmine.clv_summary(lazy, observation_end=end,
+                                                                                             time_unit="W")
+    _compare(a, b)
+    assert a.attrs == b.attrs
+
+
+@pytest.mark.parametrize("period", ["M", "W"])
+def test_duckdb_cohort_table_matches_pandas(pandas_clean, duck_clean, period):
+    for value in ("customers", "revenue"):
+        _compare(crmmine.cohort_table(pandas_clean.transactions, value=value, period=period),
+                 crmmine.cohort_table(duck_clean.transactions, value=value, period=period))
+
+
+def test_duckdb_baskets_itemsets_and_pairs_match_pandas(pandas_clean, duck_clean):
+    tx, lazy = pandas_clean.transactions, duck_clean.transactions
+    b = crmmine.make_baskets(tx, min_support=0.02)
+    lb = crmmine.make_baskets(lazy, min_support=0.02)
+    assert list(b.items) == list(lb.items) and list(b.orders) == list(lb.orders)
+    assert (b.matrix != lb.matrix).nnz == 0
+    assert lb.n_orders == b.n_orders
+    fi = crmmine.frequent_itemsets(tx, min_support=0.01)
+    lfi = crmmine.frequent_itemsets(lazy, min_support=0.01)
+    key = lambda f: sorted((tuple(sorted(s)), int(c)) for s, c in zip(f["itemsets"], f["count"]))  # noqa: E731
+    assert key(fi) == key(lfi)
+    pairs = pair_counts(lazy, min_support=0.01)
+    two = fi[fi["length"] == 2]
+    assert sorted(zip(pairs["item_a"], pairs["item_b"], pairs["count"])) == sorted(
+        (*sorted(s), int(c)) for s, c in zip(two["itemsets"], two["count"]))
+
+
+def test_lazy_errors(duck_clean, tmp_path):
+    lazy = duck_clean.transactions
+    with pytest.raises(InputError, match="No transaction in 'tx' is dated before as_of=1990-01-01"):
+        crmmine.customer_table(lazy, as_of="1990-01-01")
+    raw = crmmine.read_transactions(duck_clean.transactions.source, engine="duckdb")
+    with pytest.raises(InputError, match="lines without a customer id"):
+        crmmine.customer_table(raw)
+    other = crmmine.read_transactions(duck_clean.transactions.source, engine="duckdb")
+    with pytest.raises(InputError, match="must live in the same engine"):
+        crmmine.customer_table(lazy, returns=other)
+
+
+@pytest.mark.slow
+def test_duckdb_on_the_raw_online_retail_file(online_retail_path):
+    """DuckDB reads the UCI CSV itself (preset mapping in SQL) and cleans it line for line as pandas does."""
+    expected = crmmine.clean(crmmine.read_transactions(online_retail_path))
+    got = crmmine.clean(crmmine.read_transactions(online_retail_path, engine="duckdb"))
+    _compare(expected.audit, got.audit)
+    assert int(got.audit.set_index("rule").loc["kept", "lines"]) == 391_148
+    _compare(crmmine.customer_table(expected.transactions, returns=expected.returns),
+             crmmine.customer_table(got.transactions, returns=got.returns))
+    _compare(crmmine.clv_summary(expected.transactions), crmmine.clv_summary(got.transactions))
+
+
+# ------------------------------------------------------------------------------ Spark
+@pytest.mark.spark
+def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
+    """Spark SQL (local mode) gives the pandas tables: customer table with returns, CLV summary, cohorts, baskets."""
+    _write(pandas_clean.transactions, tmp_path / "tx.parquet")
+    _write(pandas_clean.returns, tmp_path / "returns.parquet")
+    tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
+    assert isinstance(tx, LazyTransactions) and tx.engine == "spark"
+    returns = crmmine.read_transactions(spark.read.parquet(str(tmp_path / "returns.parquet")))
+    _compare(crmmine.customer_table(pandas_clean.transactions, returns=pandas_clean.returns),
+             crmmine.customer_table(tx, returns=returns))
+    _compare(crmmine.clv_summary(pandas_clean.transactions), crmmine.clv_summary(tx))
+    _compare(crmmine.cohort_table(pandas_clean.transactions), crmmine.cohort_table(tx))
+    b, lb = crmmine.make_baskets(pandas_clean.transactions, min_support=0.02), crmmine.make_baskets(tx, min_support=0.02)
+    assert list(b.items) == list(lb.items) and (b.matrix != lb.matrix).nnz == 0
+
+
+@pytest.mark.spark
+def test_spark_clean_matches_pandas(spark, messy_file, pandas_clean):
+    got = crmmine.clean(crmmine.read_transactions(messy_file[1], engine=spark))
+    _compare(pandas_clean.audit, got.audit)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_on_online_retail(spark, online_retail_path, tmp_path):
+    r = crmmine.clean(crmmine.read_transactions(online_retail_path))
+    _write(r.transactions, tmp_path / "tx.parquet")
+    tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
+    _compare(crmmine.customer_table(r.transactions), crmmine.customer_table(tx))
+    _compare(crmmine.clv_summary(r.transactions), crmmine.clv_summary(tx))
+
+
+def test_report_engine_parameter_and_load_clean():
+    with pytest.raises(ParameterError, match="The 'engine' parameter must be one of 'auto', 'pandas', 'duckdb'. Got 'spark'"):
+        crmmine.check_parameters(engine="spark")
+    expected = crmmine.load_clean("sample")
+    got = crmmine.load_clean("sample", engine="duckdb")  # read + cleaned in DuckDB, back as a CleanResult
+    assert isinstance(got, crmmine.CleanResult)
+    _compare(expected.audit, got.audit)
+    _compare(crmmine.customer_table(expected.transactions, returns=expected.returns),
+             crmmine.customer_table(got.transactions, returns=got.returns))
+
+
+def test_glob_is_a_valid_report_data_path(tmp_path):
+    _write(_messy(30), tmp_path / "part-0.parquet")
+    pattern = str(tmp_path / "*.parquet")
+    assert crmmine.check_parameters(data_path=pattern)["data_path"] == pattern
+    with pytest.raises(ParameterError, match="does not exist"):
+        crmmine.check_parameters(data_path=str(tmp_path / "none-*.parquet"))
