@@ -632,7 +632,7 @@ def write_index(out, *, lang: str | None = None) -> Path:
                     if r["has_html"] else "")
             duration = "" if r["duration_s"] is None else f"{r['duration_s']:.1f}"
             status = label("report.status." + r["status"], lang) if r["status"] in _STATUSES else r["status"]
-            name = label(f"report.name.{r['report']}", lang) if r["report"] in REPORTS else r["report"]
+            name = _report_label(r["report"], lang)
             if r["status"] == "ok":
                 notes = "".join(f"<p>{e(str(h))}</p>" for h in r["headline"][:2])
             else:
@@ -824,7 +824,8 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         "headline": [],
     }
     _write_json(tmp / "manifest.json", manifest)
-    write_index(out, lang=lang)
+    with contextlib.suppress(Exception):  # noqa: BLE001 - the index is a convenience; it never fails a run
+        write_index(out, lang=lang)
     if progress is not None:
         progress("start", name, {"run_id": run_id, "path": tmp})
     t0 = time.perf_counter()
@@ -877,7 +878,7 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
     os.rename(tmp, final)
     if status == "ok":
         _point_latest(report_dir, run_id)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(Exception):  # noqa: BLE001 - as above
         write_index(out, lang=lang)
     result = RunResult(report=name, run_id=run_id, status=status, path=final, manifest=manifest)
     if progress is not None:
@@ -894,10 +895,14 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
     return result
 
 
-def _page_title(name: str, lang: str | None) -> str:
-    from ..text.labels import label
+def _report_label(name: str, lang: str | None) -> str:
+    from ..text.labels import LABELS, label
 
-    return f"crmmine - {label(f'report.name.{name}', lang)}" if name in REPORTS else f"crmmine - {name}"
+    return label(f"report.name.{name}", lang) if f"report.name.{name}" in LABELS else str(name)
+
+
+def _page_title(name: str, lang: str | None) -> str:
+    return f"crmmine - {_report_label(name, lang)}"
 
 
 @contextlib.contextmanager

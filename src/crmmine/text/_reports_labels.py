@@ -224,4 +224,5 @@ LABELS = {
     "report.name.segments": {"en": "Customer segments", "zh": "客户细分"},
     "report.name.crosssell": {"en": "Cross-sell", "zh": "交叉销售"},
     "report.name.churn": {"en": "Churn and win-back", "zh": "流失与挽回"},
+    "report.name.behaviour": {"en": "Behaviour and funnels", "zh": "行为与转化漏斗"},
 }
