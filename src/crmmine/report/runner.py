@@ -356,6 +356,8 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
     """
     import pickle
 
+    if isinstance(options, str):  # _input_summary(path, schema, "events"), the older call
+        kind, options = options, None
     if kind == "events":
         return _event_input_summary(data_path, schema)
     from ..datasets import online_retail_sample_path
