@@ -18,6 +18,11 @@ Contenders, each in a fresh subprocess (peak RSS is its own), wall time = median
 - ``crmmine.clv_summary`` on the raw lines against the obvious pandas groupby
   (customer, day) -> customer aggregation.
 
+With ``--models`` (issue 13): the Pareto/NBD and modified BG/NBD fits against crmmine's BG/NBD fit on the
+same 1M-customer summary (goal: each within 3x), and, with ``--lifetimes-python PATH`` (the interpreter of a
+throwaway venv holding ``lifetimes==0.11.3``), lifetimes' ParetoNBDFitter, ModifiedBetaGeoFitter and
+BetaGeoFitter on it (goal: crmmine at least 5x faster).
+
 Figures go to stdout as Markdown; copy them with the machine line into benchmarks/README.md.
 """
 
@@ -127,16 +132,70 @@ SUMMARY_CODE = {
 }
 
 
+MODEL_CODE = {
+    "crmmine BetaGeoModel.fit": CODE["crmmine BetaGeoModel.fit"],
+    "crmmine ParetoNBDModel.fit": LOAD_SUMMARY + (
+        "import crmmine\nt = time.perf_counter(); c0 = time.process_time(); m = crmmine.ParetoNBDModel().fit(s)\n"
+        "out = {'params': m.params_.tolist(), 'll': m.log_likelihood_, 'nit': m.n_iter_}"),
+    "crmmine ModifiedBetaGeoModel.fit": LOAD_SUMMARY + (
+        "import crmmine\nt = time.perf_counter(); c0 = time.process_time(); m = crmmine.ModifiedBetaGeoModel().fit(s)\n"
+        "out = {'params': m.params_.tolist(), 'll': m.log_likelihood_, 'nit': m.n_iter_}"),
+}
+
+LIFETIMES_CODE = {
+    f"lifetimes {cls}.fit": LOAD_SUMMARY + (
+        f"import lifetimes, warnings\nwarnings.simplefilter('ignore')\nt = time.perf_counter(); c0 = time.process_time()\n"
+        f"m = lifetimes.{cls}().fit(s['frequency'], s['recency'], s['T'])\n"
+        "out = {'params': [float(v) for v in m.params_.values], 'll': float(-m._negative_log_likelihood_ * len(s)) "
+        "if hasattr(m, '_negative_log_likelihood_') else None}")
+    for cls in ("BetaGeoFitter", "ParetoNBDFitter", "ModifiedBetaGeoFitter")
+}
+
+
+def run_models(inputs: dict, repeat: int, lifetimes_python: str | None) -> None:
+    """The issue-13 comparison: new models vs BG/NBD, and vs lifetimes in a throwaway venv."""
+    import pandas as pd
+
+    print("| data | customers | step | wall time (s) | CPU time (s) | CPU × crmmine BG/NBD | iterations | "
+          "peak RSS (MB) | log-likelihood |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    for data, path in inputs.items():
+        n = len(pd.read_parquet(path, columns=["frequency"]))
+        res = {name: run(code, path, repeat) for name, code in MODEL_CODE.items()}
+        if lifetimes_python:
+            for name, code in LIFETIMES_CODE.items():
+                try:
+                    res[name] = run(code, path, 1, python=lifetimes_python, with_crmmine=False, timeout=LIFETIMES_TIMEOUT)
+                except subprocess.CalledProcessError as err:  # lifetimes fails on some data: report it
+                    res[name] = {"failed": (err.stderr or "").strip().splitlines()[-1:]}
+                except subprocess.TimeoutExpired:
+                    res[name] = {"failed": [f"not finished after {LIFETIMES_TIMEOUT} s (stopped)"]}
+        base = res["crmmine BetaGeoModel.fit"]["cpu"]
+        for name, r in res.items():
+            if "failed" in r:
+                print(f"| {data} | {n:,} | {name} | failed: {' '.join(r['failed'])[:80]} | | | | | |")
+                continue
+            ll = r["out"].get("ll")
+            print(f"| {data} | {n:,} | {name} | {r['seconds']:.2f} | {r['cpu']:.2f} | {r['cpu'] / base:.2f} | "
+                  f"{r['out'].get('nit', '')} | {r['peak_mb']:.0f} | {'' if ll is None else f'{ll:.1f}'} |")
+
+
 def machine() -> str:
     return describe_machine('numpy', 'pandas', 'scipy')
 
 
-def run(code: str, path: Path, repeat: int) -> dict:
+LIFETIMES_TIMEOUT = 900  # seconds per lifetimes fit before it is stopped and reported as such
+
+
+def run(code: str, path: Path, repeat: int, *, python: str | None = None, with_crmmine: bool = True,
+        timeout: float | None = None) -> dict:
     runs = []
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    if not with_crmmine:
+        env.pop("PYTHONPATH", None)
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", RUNNER.format(code=code), str(path)], check=True,
-                             capture_output=True, text=True, env=env)
+        out = subprocess.run([python or sys.executable, "-c", RUNNER.format(code=code), str(path)], check=True,
+                             capture_output=True, text=True, env=env, timeout=timeout)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {"seconds": statistics.median(r["seconds"] for r in runs), "cpu": statistics.median(r["cpu"] for r in runs),
             "peak_mb": max(r["peak_mb"] for r in runs),
@@ -185,9 +244,15 @@ def main() -> int:
     ap.add_argument("--customers", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "crmmine_bench_clv")
+    ap.add_argument("--models", action="store_true", help="the issue-13 comparison of Pareto/NBD, MBG/NBD, BG/NBD")
+    ap.add_argument("--lifetimes-python", default=None, help="python of a venv with lifetimes==0.11.3")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     inputs, synth_tx = prepare(args.cache, args.customers)
+    if args.models:
+        print(f"Machine: {machine()}\n")
+        run_models(inputs, args.repeat, args.lifetimes_python)
+        return 0
 
     print(f"Machine: {machine()}")
     print(f"Median of {args.repeat} runs, each in a fresh process; loading the input is not timed. CPU time is the "

@@ -504,8 +504,8 @@ def test_clv_bad_parameters(fitted_small):
 def test_models_follow_the_estimator_contract(fitted_small):
     s, bg, gg = fitted_small
     m = crmmine.BetaGeoModel(penalizer=0.001)
-    assert m.get_params() == {"penalizer": 0.001, "max_iter": 1000, "initial_params": None}
-    assert repr(m) == "BetaGeoModel(penalizer=0.001, max_iter=1000, initial_params=None)"
+    assert m.get_params() == {"penalizer": 0.001, "max_iter": 1000, "initial_params": None, "covariates": None}
+    assert repr(m) == "BetaGeoModel(penalizer=0.001, max_iter=1000, initial_params=None, covariates=None)"
     assert not hasattr(m, "params_")
     assert m.fit(s) is m
     assert list(m.params_.index) == ["r", "alpha", "a", "b"] and list(gg.params_.index) == ["p", "q", "v"]

@@ -85,10 +85,48 @@ from .churn import (
 )
 
 # --- new areas: add an import block per area below this line ---
+# --- loyalty: loyalty types, satisfaction vs loyalty, the eight RFM classes ---
+from .customers import (
+    DICK_BASU_CELLS,
+    LOYALTY_TYPES,
+    RFM_CN8_CLASSES,
+    RFM_SCHEMES,
+    SatisfactionLoyalty,
+    loyalty_summary,
+    loyalty_types,
+    satisfaction_loyalty,
+    summarise_loyalty,
+    summarise_resources,
+)
+# (end of loyalty)
 # --- reports: the lists a campaign tool imports ---
 from .report.actions import contact_list, customer_offers, winback_actions
 # (end of reports imports)
 
+# --- clv models, model choice, intervals, tracking (issue 13) ---
+from .clv import (
+    BetaGeoBetaBinomModel,
+    ModelComparison,
+    ModifiedBetaGeoModel,
+    ParetoNBDModel,
+    ShiftedBetaGeoModel,
+    acquisition_covariates,
+    choose_model,
+    compare_models,
+    format_holdout_check,
+    holdout_check,
+    likelihood_ratio_test,
+    parameter_draws,
+    predict_interval,
+    probability_alive_history,
+    reconcile_alive_lifecycle,
+    segment_totals,
+    format_segment_totals,
+    summarise_segment_totals,
+    summarise_holdout_check,
+    summarise_model_choice,
+    tracking_table,
+)
 # --- data area (issue 11): basket-per-line files, shop shapes ---
 from .crosssell import read_baskets
 from .datasets import make_shop
@@ -209,10 +247,45 @@ __all__ = [
     "winback_list",
     # (end of churn names)
     # --- new areas: add a block of names per area below this line ---
+    # --- clv models names (issue 13) ---
+    "BetaGeoBetaBinomModel",
+    "ModelComparison",
+    "ModifiedBetaGeoModel",
+    "ParetoNBDModel",
+    "ShiftedBetaGeoModel",
+    "acquisition_covariates",
+    "choose_model",
+    "compare_models",
+    "format_holdout_check",
+    "holdout_check",
+    "likelihood_ratio_test",
+    "parameter_draws",
+    "predict_interval",
+    "probability_alive_history",
+    "reconcile_alive_lifecycle",
+    "segment_totals",
+    "format_segment_totals",
+    "summarise_segment_totals",
+    "summarise_holdout_check",
+    "summarise_model_choice",
+    "tracking_table",
+    # (end of clv models names)
     # --- data area (issue 11) ---
     "make_shop",
     "read_baskets",
     # (end of data area names)
+    # --- loyalty names ---
+    "DICK_BASU_CELLS",
+    "LOYALTY_TYPES",
+    "RFM_CN8_CLASSES",
+    "RFM_SCHEMES",
+    "SatisfactionLoyalty",
+    "loyalty_summary",
+    "loyalty_types",
+    "satisfaction_loyalty",
+    "summarise_loyalty",
+    "summarise_resources",
+    # (end of loyalty names)
     # --- scale names ---
     "engine",
     "LazyCleanResult",

@@ -22,6 +22,7 @@ from ..errors import InputError, ParameterError
 from ..validation import check_int, check_number
 
 
+from ._btyd import _BTYDModel
 from .base import _check_horizon, _check_scalar_horizon, _Model, _summary_arrays
 
 __all__ = ['BetaGeoModel']
@@ -59,6 +60,9 @@ class BetaGeoModel(_Model):
         Asymptotic standard errors from the inverse Hessian of the log-likelihood at the
         optimum (numerical derivative of the analytic gradient); NaN where it is not
         negative definite.
+    covariance_ : pandas.DataFrame
+        Asymptotic covariance of ``(log r, log alpha, log a, log b)`` (inverse of the negative
+        Hessian); :func:`crmmine.predict_interval` draws from it.
     log_likelihood_ : float
         Total log-likelihood at the optimum (summary time units; without the penalty).
     n_customers_ : int
@@ -95,12 +99,14 @@ class BetaGeoModel(_Model):
     """
 
     _param_names = ("r", "alpha", "a", "b")
-    _init_names = ("penalizer", "max_iter", "initial_params")
+    _init_names = ("penalizer", "max_iter", "initial_params", "covariates")
 
-    def __init__(self, *, penalizer: float = 0.0, max_iter: int = 1000, initial_params: dict | None = None):
+    def __init__(self, *, penalizer: float = 0.0, max_iter: int = 1000, initial_params: dict | None = None,
+                 covariates=None):
         self.penalizer = penalizer
         self.max_iter = max_iter
         self.initial_params = initial_params
+        self.covariates = covariates
 
     def fit(self, summary: pd.DataFrame) -> BetaGeoModel:
         """Estimate ``r, alpha, a, b`` from a summary.
@@ -125,12 +131,16 @@ class BetaGeoModel(_Model):
         """
         penalizer = check_number("penalizer", self.penalizer, lo=0)
         check_int("max_iter", self.max_iter, lo=1)
+        covs = _BTYDModel._check_covariates_param(self.covariates)
         v = _summary_arrays(summary)
         x, tx, T = v["frequency"], v["recency"], v["T"]
         if x.size == 0:
             raise InputError("The 'summary' table has no customers; there is nothing to fit.")
         if not (T > 0).any():
             raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
+        self.covariates_ = covs
+        if covs:
+            return self._fit_covariates(summary, x, tx, T, covs, penalizer)
         scale = float(T.max()) / 10.0
         d_user = K.BGData(x, tx, T)  # grouped by distinct (x, t_x, T)
         d = d_user.scaled(scale)
@@ -155,6 +165,13 @@ class BetaGeoModel(_Model):
         mult = np.array([1.0, scale, 1.0, 1.0])
         se = self._standard_errors(lambda th: K.bg_total_loglik_grad(th, d), theta / mult)
         self.standard_errors_ = se * mult
+        # covariance of (log r, log alpha, log a, log b), for crmmine.predict_interval (the shift of log alpha
+        # by log(scale) leaves it unchanged)
+        from ._btyd import covariance_from_hessian, numeric_hessian
+
+        with np.errstate(all="ignore"):
+            H = numeric_hessian(lambda z: -K.bg_objective(z, d, 0.0, scale)[1] * d.n, res.x)
+        self.covariance_ = covariance_from_hessian(H, ["log_r", "log_alpha", "log_a", "log_b"])
         self.n_customers_ = int(x.size)
         self.time_unit_ = summary.attrs.get("time_unit")
         self.n_iter_ = int(res.nit)
@@ -164,7 +181,9 @@ class BetaGeoModel(_Model):
     def _benign_edge(self, logp):
         # a -> 0 or b -> infinity: the mean dropout probability a / (a + b) -> 0, i.e. the data
         # show no dropout; P(alive) -> 1 and predictions stay finite
-        return np.array([False, False, logp[2] < 0, logp[3] > 0])
+        out = np.zeros(len(logp), dtype=bool)
+        out[2], out[3] = logp[2] < 0, logp[3] > 0
+        return out
 
     @staticmethod
     def _check_initial(ip):
@@ -180,11 +199,104 @@ class BetaGeoModel(_Model):
     # -- predictions ---------------------------------------------------------------------
     def _p(self):
         self._check_fitted()
-        return self.params_.to_numpy()
+        cur = getattr(self, "_cur", None)  # per-customer parameters while predicting with covariates
+        return cur if cur is not None else self.params_.to_numpy()[:4]
 
     def _xtT(self, summary):
         v = _summary_arrays(summary)
+        self._cur = None
+        if getattr(self, "covariates_", ()):
+            self._cur = self._customer_params(self.params_.to_numpy(), _BTYDModel._covariate_matrix(self, summary))
         return v["frequency"], v["recency"], v["T"]
+
+    def _customer_params(self, values, Z):
+        """(r, alpha_i, a_i, b_i): alpha_i = alpha exp(-gamma_purchase' z), a_i = a exp(gamma_dropout' z),
+        b_i = b exp(gamma_dropout' z) (CLVTools' BG/NBD with static covariates)."""
+        r, al, a, b = values[:4]
+        k = Z.shape[1]
+        gp, gd = values[4:4 + k], values[4 + k:4 + 2 * k]
+        ed = np.exp(Z @ gd)
+        return r, al * np.exp(-(Z @ gp)), a * ed, b * ed
+
+    def _fit_covariates(self, summary, x, tx, T, covs, penalizer):
+        """Maximum likelihood with covariates: per-row BG/NBD likelihood (FHL 2005a eq. 6) with the customer's
+        alpha_i, a_i, b_i; analytic gradient; customers grouped by distinct (x, t_x, T, z)."""
+        from ._btyd import covariance_from_hessian, group_keys, numeric_hessian
+
+        Z = _BTYDModel._covariate_matrix(self, summary)
+        k = Z.shape[1]
+        scale = float(T.max()) / 10.0
+        first, inv, counts = group_keys(x, tx, T, *Z.T)
+        gx, gt, gT, gZ, w = x[first], tx[first] / scale, T[first] / scale, Z[first], counts.astype(float)
+        n = float(w.sum())
+        mean_x = max(float(np.average(gx, weights=w)), 0.05)
+        mean_T = float(np.average(gT, weights=w))
+        starts = [np.r_[np.log([1.0, mean_T / mean_x, 1.0, 1.0]), np.zeros(2 * k)],
+                  np.r_[np.log([0.5, 0.5 * mean_T / mean_x, 0.5, 2.0]), np.zeros(2 * k)]]
+        bounds = [(-K._LOG_BOUND, K._LOG_BOUND)] * 4 + [(-20.0, 20.0)] * (2 * k)
+        args = (gx, gt, gT, gZ, w, n, penalizer, scale)
+        res = self._minimize(_cov_objective, starts, args, bounds)
+        z = res.x
+        self.log_likelihood_ = float(-_cov_objective(z, *args[:6], 0.0, scale)[0] * n - float(x.sum()) * math.log(scale))
+        with np.errstate(all="ignore"):
+            H = numeric_hessian(lambda zz: -_cov_objective(zz, *args[:6], 0.0, scale)[1] * n, z)
+        names = ["log_r", "log_alpha", "log_a", "log_b"] + [f"purchase:{c}" for c in covs] + [
+            f"dropout:{c}" for c in covs]
+        self.covariance_ = covariance_from_hessian(H, names)
+        theta = np.r_[np.exp(z[:4]) * np.array([1.0, scale, 1.0, 1.0]), z[4:]]
+        index = list(self._param_names) + names[4:]
+        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * np.r_[theta[:4], np.ones(2 * k)]
+        self.standard_errors_ = pd.Series(se, index=index, name="standard_error")
+        self.n_customers_ = int(x.size)
+        self.time_unit_ = summary.attrs.get("time_unit")
+        self.n_iter_ = int(res.nit)
+        self.params_ = pd.Series(theta, index=index, name="value")
+        return self
+
+    @staticmethod
+    def simulate(n_customers: int, *, T=52.0, params: dict | None = None, covariates: pd.DataFrame | None = None,
+                 random_state=None) -> pd.DataFrame:
+        """Simulate a summary from the BG/NBD story (FHL 2005a section 2), optionally with covariates.
+
+        Parameters
+        ----------
+        n_customers : int
+        T : float or array-like, default=52.0
+        params : dict
+            ``{r, alpha, a, b}`` and optionally ``purchase:<col>`` / ``dropout:<col>`` coefficients.
+        covariates : pandas.DataFrame or None
+        random_state : int or None
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``frequency, recency, T`` (+ covariates) and the latent ``lambda_``, ``p_``, ``alive_``.
+        """
+        n = check_int("n_customers", n_customers, lo=1)
+        if not isinstance(params, dict) or any(k not in params for k in ("r", "alpha", "a", "b")):
+            raise ParameterError(f"The 'params' parameter must be a dict with keys r, alpha, a, b. Got {params!r}.")
+        rng = np.random.default_rng(random_state)
+        Tn = np.broadcast_to(np.asarray(T, dtype=float), (n,)).copy()
+        al, a, b = (np.full(n, float(params[k])) for k in ("alpha", "a", "b"))
+        if covariates is not None:
+            for c in covariates.columns:
+                zc = covariates[c].to_numpy(dtype=float)
+                al = al * np.exp(-float(params.get(f"purchase:{c}", 0.0)) * zc)
+                ed = np.exp(float(params.get(f"dropout:{c}", 0.0)) * zc)
+                a, b = a * ed, b * ed
+        lam = rng.gamma(float(params["r"]), 1.0 / al)
+        p = rng.beta(a, b)
+        n_events = rng.poisson(lam * Tn)
+        J = rng.geometric(p)  # repeat purchases until (and including) the one after which the customer leaves
+        x = np.minimum(n_events, J)
+        u = rng.beta(np.maximum(x, 1), np.maximum(n_events - x + 1, 1))
+        out = pd.DataFrame({"frequency": x.astype(np.int64), "recency": np.where(x > 0, Tn * u, 0.0), "T": Tn,
+                            "lambda_": lam, "p_": p, "alive_": J > n_events},
+                           index=pd.RangeIndex(n, name="customer_id"))
+        if covariates is not None:
+            for c in covariates.columns:
+                out[c] = covariates[c].to_numpy()
+        return out
 
     def _series(self, values, summary, name):
         return pd.Series(values, index=summary.index, name=name)
@@ -229,14 +341,20 @@ class BetaGeoModel(_Model):
         -------
         float or numpy.ndarray
         """
-        r, al, a, b = self._p()
+        self._check_fitted()
+        r, al, a, b = self.params_.to_numpy()[:4]  # a customer with all covariates 0
         tt = _check_horizon("t", t)
         z = tt / (al + tt)
-        val = (a + b - 1) / (a - 1) * (1 - (al / (al + tt)) ** r * hyp2f1(r, b, a + b - 1, z))
+        # Pfaff's transformation (A&S 15.3.4): (1 - z)^r 2F1(r, b; c; z) = 2F1(r, c - b; c; z / (z - 1)), which
+        # stays accurate when b is huge (a fit with almost no dropout), where the direct form overflows
+        with np.errstate(all="ignore"):
+            body = 1 - hyp2f1(r, a - 1, a + b - 1, z / (z - 1))
+            body = np.where(np.isfinite(body), body, 1 - (al / (al + tt)) ** r * hyp2f1(r, b, a + b - 1, z))
+        val = (a + b - 1) / (a - 1) * body
         return float(val) if np.ndim(val) == 0 else val
 
     def _cond_expected(self, t, x, tx, T):
-        if x.size > 10_000:  # hyp2f1 is the cost: evaluate once per distinct (x, t_x, T)
+        if x.size > 10_000 and getattr(self, "_cur", None) is None:  # hyp2f1 is the cost: evaluate once per distinct (x, t_x, T)
             ux, utx, uT, inv = K.unique_rows(x, tx, T)
             return self._cond_expected_rows(t, ux, utx, uT)[inv]
         return self._cond_expected_rows(t, x, tx, T)
@@ -246,7 +364,10 @@ class BetaGeoModel(_Model):
         aT = al + T
         z = t / (aT + t)
         head = (a + b + x - 1) / (a - 1)
-        body = 1 - (aT / (aT + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)
+        with np.errstate(all="ignore"):  # Pfaff's form (see expected_purchases_new), else the direct one
+            body = 1 - hyp2f1(r + x, a - 1, a + b + x - 1, z / (z - 1))
+            body = np.where(np.isfinite(body), body,
+                            1 - (aT / (aT + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z))
         return head * body * self._palive(x, tx, T)
 
     def expected_purchases(self, t, summary: pd.DataFrame) -> pd.Series:
@@ -289,3 +410,55 @@ class BetaGeoModel(_Model):
         pa = self._palive(x, tx, T)
         stay = ((al + T) / (al + T + tt)) ** (r + x)
         return self._series(1 - pa + pa * stay, summary, "probability_no_purchase")
+
+
+def _cov_objective(z, x, tx, T, Z, w, n, penalizer, scale):
+    """Mean negative BG/NBD log-likelihood with covariates and its gradient (input already validated).
+
+    Per row, with alpha_i, a_i, b_i as in :meth:`BetaGeoModel._customer_params`:
+    ``LL = log G(r + x) - log G(r) + r log alpha_i + log B(a_i, b_i + x) - log B(a_i, b_i)
+    + log(exp(A3) + [x > 0] exp(A4))``, ``A3 = -(r + x) log(alpha_i + T)``,
+    ``A4 = log a_i - log(b_i + x - 1) - (r + x) log(alpha_i + t_x)`` (FHL 2005a eq. 6).
+    """
+    from scipy.special import digamma, gammaln
+
+    z = np.asarray(z, dtype=float)
+    lp = np.clip(z[:4], -K._LOG_BOUND, K._LOG_BOUND)
+    r, al0, a0, b0 = np.exp(lp)
+    k = Z.shape[1]
+    gp, gd = z[4:4 + k], z[4 + k:]
+    al = al0 * np.exp(-(Z @ gp))
+    ed = np.exp(Z @ gd)
+    a, b = a0 * ed, b0 * ed
+    rx = r + x
+    pos = x > 0
+    laT, lat = np.log(al + T), np.log(al + tx)
+    A3 = -rx * laT
+    with np.errstate(divide="ignore", invalid="ignore"):
+        A4 = np.where(pos, np.log(a) - np.log(np.where(pos, b + x - 1, 1.0)) - rx * lat, -np.inf)
+    m = np.logaddexp(A3, A4)
+    sig = np.where(pos, np.exp(A4 - m), 0.0)
+    ll = (gammaln(rx) - gammaln(r) + r * np.log(al) + gammaln(a + b) + gammaln(b + x) - gammaln(b)
+          - gammaln(a + b + x) + m)
+    g_r = digamma(rx) - digamma(r) + np.log(al) - (1 - sig) * laT - sig * lat
+    g_al = r / al - (1 - sig) * rx / (al + T) - sig * rx / (al + tx)
+    dab, dabx = digamma(a + b), digamma(a + b + x)
+    g_a = dab - dabx + sig / a
+    g_b = dab + digamma(b + x) - digamma(b) - dabx - np.where(pos, sig / np.where(pos, b + x - 1, 1.0), 0.0)
+    wa, wb, wal = w * g_a * a, w * g_b * b, w * g_al * al
+    g = np.empty(z.size)
+    g[0] = float((w * g_r).sum()) * r
+    g[1] = float(wal.sum())
+    g[2] = float(wa.sum())
+    g[3] = float(wb.sum())
+    if k:
+        g[4:4 + k] = -(Z * wal[:, None]).sum(axis=0)
+        g[4 + k:] = (Z * (wa + wb)[:, None]).sum(axis=0)
+    f = -float((w * ll).sum()) / n
+    g = -g / n
+    user = np.array([r, al0 * scale, a0, b0])
+    f += penalizer * float((user * user).sum())
+    g[:4] += penalizer * 2.0 * user * user
+    if not np.isfinite(f):
+        return np.inf, np.zeros_like(g)
+    return f, g

@@ -6,8 +6,18 @@ cohorts, Pareto/ABC classes, Lorenz curve, Gini and value ranking; :mod:`.segmen
 """
 
 from .cohorts import cohort_table, gini, lorenz_curve, pareto_classes, value_ranking
+from .loyalty import (
+    DICK_BASU_CELLS,
+    LOYALTY_TYPES,
+    SatisfactionLoyalty,
+    loyalty_summary,
+    loyalty_types,
+    satisfaction_loyalty,
+    summarise_loyalty,
+    summarise_resources,
+)
 from .lifecycle import LIFECYCLE_STATES, lifecycle_states, lifecycle_thresholds, state_transitions
-from .rfm import RFM_SEGMENTS, rfm_scores, rfm_segment_guide, rfm_segments, rfm_table
+from .rfm import RFM_CN8_CLASSES, RFM_SCHEMES, RFM_SEGMENTS, rfm_scores, rfm_segment_guide, rfm_segments, rfm_table
 from .segment import CustomerSegmenter, segment_summary
 from .table import customer_table
 
@@ -29,4 +39,15 @@ __all__ = [
     "segment_summary",
     "state_transitions",
     "value_ranking",
+    # --- loyalty ---
+    "DICK_BASU_CELLS",
+    "LOYALTY_TYPES",
+    "RFM_CN8_CLASSES",
+    "RFM_SCHEMES",
+    "SatisfactionLoyalty",
+    "loyalty_summary",
+    "loyalty_types",
+    "satisfaction_loyalty",
+    "summarise_loyalty",
+    "summarise_resources",
 ]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, MissingColumnError, ParameterError
-from ..validation import check_number
+from ..validation import check_choice, check_number, check_table
 from ..data.schema import validate_transactions
 
 __all__ = ["cohort_table", "pareto_classes", "lorenz_curve", "gini", "value_ranking", "top_share",
@@ -296,7 +296,8 @@ def pareto_classes(customers: pd.DataFrame, *, value: str = "monetary_total", a:
     )
 
 
-def value_ranking(customers: pd.DataFrame, *, return_cost: float = 0.0, order_cost: float = 0.0) -> pd.DataFrame:
+def value_ranking(customers: pd.DataFrame, *, return_cost: float = 0.0, order_cost: float = 0.0,
+                  cost_columns=(), rank_by: str = "net_value") -> pd.DataFrame:
     """Customers ranked by the value they bring net of the resources they consume.
 
     ``net_value = monetary_total - returns_value - return_cost * returns_count
@@ -306,15 +307,28 @@ def value_ranking(customers: pd.DataFrame, *, return_cost: float = 0.0, order_co
     profitability", Journal of Cost Management 15(5), 5-15). With the default zero costs
     the ranking is by purchases net of returns.
 
+    With ``cost_columns`` (per-customer resource costs the data hold, e.g. the freight of
+    their deliveries or service contacts) or ``rank_by="value_per_resource"``, the table
+    also shows the course's customer value ranking: **demand value ÷ resources**, where
+    demand value is ``monetary_total - returns_value`` and resources are ``service_cost``
+    plus every cost column; the cost columns are subtracted from ``net_value`` too.
+
     Parameters
     ----------
     customers : pandas.DataFrame
         A customer table with ``monetary_total``, ``frequency``, ``returns_value`` and
-        ``returns_count`` (:func:`crmmine.customer_table` with ``returns=``).
+        ``returns_count`` (:func:`crmmine.customer_table` with ``returns=``), plus the
+        ``cost_columns``.
     return_cost : float, default=0.0
         Handling cost of one return order, in the currency of ``amount``.
     order_cost : float, default=0.0
         Cost of serving one order (picking, shipping, service).
+    cost_columns : sequence of str, default=()
+        Columns of ``customers`` holding resource costs per customer (non-negative; a
+        missing value counts as 0), e.g. ``("freight_value",)``.
+    rank_by : {"net_value", "value_per_resource"}, default="net_value"
+        What ``rank`` orders by. ``"value_per_resource"`` ranks by demand value ÷
+        resources (customers using no resources last, then by demand value).
 
     Returns
     -------
@@ -322,7 +336,9 @@ def value_ranking(customers: pd.DataFrame, *, return_cost: float = 0.0, order_co
         Same index, sorted by ``rank``: ``gross_value``, ``returns_value``,
         ``service_cost``, ``net_value``, ``rank`` (1 = highest net value; ties by
         customer id), ``net_share`` (share of the total net value; can be negative) and
-        ``cumulative_net_share``.
+        ``cumulative_net_share``. With cost columns or ``rank_by="value_per_resource"``
+        also: each cost column, ``demand_value``, ``resources``, ``value_per_resource``,
+        ``resource_share`` and ``cumulative_demand_share``.
 
     Examples
     --------
@@ -332,24 +348,50 @@ def value_ranking(customers: pd.DataFrame, *, return_cost: float = 0.0, order_co
     ...                   "returns_value": [40., 0.], "returns_count": [1, 0]}, index=["x", "y"])
     >>> value_ranking(c, return_cost=5.0)["net_value"].to_dict()
     {'y': 80.0, 'x': 55.0}
+    >>> c["freight"] = [6.0, 20.0]
+    >>> value_ranking(c, return_cost=5.0, cost_columns=["freight"], rank_by="value_per_resource")[
+    ...     "value_per_resource"].to_dict()
+    {'x': 5.454545454545454, 'y': 4.0}
     """
     for name, v in (("return_cost", return_cost), ("order_cost", order_cost)):
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not v >= 0:
             raise ParameterError(f"The '{name}' parameter must be a non-negative number. Got {v!r} instead.")
+    check_choice("rank_by", rank_by, ("net_value", "value_per_resource"))
+    if isinstance(cost_columns, str):
+        cost_columns = (cost_columns,)
+    cost_columns = tuple(cost_columns)
     for col in ("monetary_total", "frequency", "returns_value", "returns_count"):
         if not isinstance(customers, pd.DataFrame) or col not in customers.columns:
             raise MissingColumnError(
                 f"The 'customers' table has no column {col!r}. Make it with crmmine.customer_table(tx, returns=...)."
             )
+    check_table(customers, cost_columns, name="customers", what="a customer table",
+                hint="Join each cost column (one value per customer) to the customer table, or leave cost_columns "
+                     "empty.", numeric_columns=cost_columns)
     gross = customers["monetary_total"].to_numpy(dtype=float)
     ret = customers["returns_value"].to_numpy(dtype=float)
     cost = return_cost * customers["returns_count"].to_numpy(dtype=float) + order_cost * customers[
         "frequency"].to_numpy(dtype=float)
-    net = gross - ret - cost
-    order = _ranked(net, customers.index)
+    extra = {c: np.nan_to_num(customers[c].to_numpy(dtype=float, na_value=np.nan), nan=0.0) for c in cost_columns}
+    for c, v in extra.items():
+        if (v < 0).any():
+            raise InputError(f"The 'customers' column {c!r} holds a negative cost ({v[v < 0][0]!r}); resource costs "
+                             "must be non-negative.")
+    resources = cost + sum(extra.values(), np.zeros(gross.size))
+    demand = gross - ret
+    net = demand - resources
+    extended = bool(cost_columns) or rank_by == "value_per_resource"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(resources > 0, demand / resources, np.nan)
+    if rank_by == "value_per_resource":
+        keys = pd.Index(customers.index).astype(str).to_numpy(dtype=object) if len(customers) else np.array([], object)
+        tie = pd.factorize(keys, sort=True)[0]
+        order = np.lexsort((tie, -demand, np.isnan(ratio), -np.nan_to_num(ratio, nan=0.0)))
+    else:
+        order = _ranked(net, customers.index)
     total = net.sum()
     share = net[order] / total if total != 0 else np.full(net.size, np.nan)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "gross_value": gross[order],
             "returns_value": ret[order],
@@ -361,3 +403,13 @@ def value_ranking(customers: pd.DataFrame, *, return_cost: float = 0.0, order_co
         },
         index=customers.index[order],
     )
+    if extended:
+        for c, v in extra.items():
+            out[c] = v[order]
+        total_res, total_dem = resources.sum(), demand.sum()
+        out["demand_value"] = demand[order]
+        out["resources"] = resources[order]
+        out["value_per_resource"] = ratio[order]
+        out["resource_share"] = resources[order] / total_res if total_res > 0 else np.nan
+        out["cumulative_demand_share"] = np.cumsum(demand[order]) / total_dem if total_dem != 0 else np.nan
+    return out

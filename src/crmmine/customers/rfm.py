@@ -48,6 +48,29 @@ at_risk               r 1-2, fm 3-4                    spent well and often, lon
 hibernating           r 2,   fm 1-3                    low value, last purchase long ago
 lost                  r 1,   fm 1-3                    lowest recency, low value
 ====================  ===============================  ===========================================
+
+The eight classes (``rfm_scheme="cn8"``)
+----------------------------------------
+Chinese CRM courses and tutorials segment customers into eight classes by whether each of
+R, F and M is above its average (R "above" meaning more recent). crmmine compares each
+customer's ``r_score``, ``f_score`` and ``m_score`` with the mean of that score over the
+customers scored (the usual practice: score first, then compare with the mean; scores, unlike
+raw values, are not dominated by a few wholesale buyers). A score equal to the mean counts as
+not above. The classes and their strategies are in :data:`RFM_CN8_CLASSES` and
+:func:`rfm_segment_guide`:
+
+===============================  =====  =====  =====
+class                            R      F      M
+===============================  =====  =====  =====
+important_value (重要价值客户)     above  above  above
+important_development (重要发展)  above  below  above
+important_retention (重要保持)    below  above  above
+important_winback (重要挽留)      below  below  above
+general_value (一般价值客户)       above  above  below
+general_development (一般发展)    above  below  below
+general_retention (一般保持)      below  above  below
+general_winback (一般挽留)        below  below  below
+===============================  =====  =====  =====
 """
 
 from __future__ import annotations
@@ -59,8 +82,10 @@ import pandas as pd
 
 from ..errors import InputError, MissingColumnError, ParameterError
 from ..text.labels import label
+from ..validation import check_choice
 
-__all__ = ["rfm_scores", "rfm_segments", "rfm_table", "rfm_segment_guide", "RFM_SEGMENTS", "tie_aware_scores"]
+__all__ = ["rfm_scores", "rfm_segments", "rfm_table", "rfm_segment_guide", "RFM_SEGMENTS", "tie_aware_scores",
+           "RFM_SCHEMES", "RFM_CN8_CLASSES"]
 
 #: segment -> {score name: (low, high)} (inclusive); first match wins; see the module docstring.
 RFM_SEGMENTS: dict[str, dict[str, tuple[float, float]]] = {
@@ -78,6 +103,42 @@ RFM_SEGMENTS: dict[str, dict[str, tuple[float, float]]] = {
 }
 
 _RULE_KEYS = ("r", "f", "m", "fm")
+
+#: The RFM segment schemes: ``"default"`` (the rules of :data:`RFM_SEGMENTS` or a custom
+#: ``segment_map``) and ``"cn8"`` (the eight classes of :data:`RFM_CN8_CLASSES`).
+RFM_SCHEMES: tuple[str, ...] = ("default", "cn8")
+
+#: The eight classes: class -> (R above average, F above average, M above average); R above
+#: average means a more recent purchase (a higher ``r_score``). See the module docstring.
+RFM_CN8_CLASSES: dict[str, tuple[bool, bool, bool]] = {
+    "important_value": (True, True, True),
+    "important_development": (True, False, True),
+    "important_retention": (False, True, True),
+    "important_winback": (False, False, True),
+    "general_value": (True, True, False),
+    "general_development": (True, False, False),
+    "general_retention": (False, True, False),
+    "general_winback": (False, False, False),
+}
+
+
+def _check_scheme(rfm_scheme, segment_map) -> str:
+    check_choice("rfm_scheme", rfm_scheme, RFM_SCHEMES)
+    if rfm_scheme == "cn8" and segment_map is not None:
+        raise ParameterError("The 'segment_map' parameter applies to rfm_scheme='default' only; the eight classes "
+                             f"of rfm_scheme='cn8' are fixed. Got segment_map={segment_map!r} with rfm_scheme='cn8'.")
+    return rfm_scheme
+
+
+def _cn8_codes(scores: pd.DataFrame) -> np.ndarray:
+    """Index into :data:`RFM_CN8_CLASSES` of each customer (each score against its mean)."""
+    above = [scores[c].to_numpy(dtype=float) > scores[c].to_numpy(dtype=float).mean()
+             for c in ("r_score", "f_score", "m_score")]
+    bits = above[0].astype(np.int64) * 4 + above[1].astype(np.int64) * 2 + above[2].astype(np.int64)
+    lookup = np.empty(8, dtype=np.int64)
+    for i, (r, f, m) in enumerate(RFM_CN8_CLASSES.values()):
+        lookup[int(r) * 4 + int(f) * 2 + int(m)] = i
+    return lookup[bits]
 
 
 def tie_aware_scores(values, n_bins: int = 5, *, higher_is_better: bool = True) -> np.ndarray:
@@ -238,7 +299,8 @@ def _segment_name(key: str, lang: str | None = None) -> str:
     return label(f"rfm.segment.{key}", lang) if f"rfm.segment.{key}" in LABELS else str(key)
 
 
-def rfm_segments(scores: pd.DataFrame, *, segment_map: dict | None = None) -> pd.DataFrame:
+def rfm_segments(scores: pd.DataFrame, *, segment_map: dict | None = None,
+                 rfm_scheme: str = "default") -> pd.DataFrame:
     """Named RFM segments from RFM scores, by the first matching rule of a config dict.
 
     Parameters
@@ -249,6 +311,9 @@ def rfm_segments(scores: pd.DataFrame, *, segment_map: dict | None = None) -> pd
         ``segment -> {"r"|"f"|"m"|"fm": (low, high)}``, inclusive ranges, tried in order;
         ``fm`` is the mean of ``f_score`` and ``m_score``. ``None`` uses
         :data:`RFM_SEGMENTS` (written for 1-5 scores).
+    rfm_scheme : {"default", "cn8"}, default="default"
+        ``"cn8"``: the eight classes (重要价值客户 ... 一般挽留客户) by each score against its
+        mean (module docstring); ``segment_map`` must then be None.
 
     Returns
     -------
@@ -264,7 +329,10 @@ def rfm_segments(scores: pd.DataFrame, *, segment_map: dict | None = None) -> pd
     >>> s = pd.DataFrame({"r_score": [5, 5, 1], "f_score": [5, 1, 1], "m_score": [4, 2, 1]})
     >>> rfm_segments(s)["rfm_segment"].tolist()
     ['champions', 'new', 'lost']
+    >>> rfm_segments(s, rfm_scheme="cn8")["rfm_segment"].tolist()
+    ['important_value', 'general_development', 'general_winback']
     """
+    rfm_scheme = _check_scheme(rfm_scheme, segment_map)
     segment_map = RFM_SEGMENTS if segment_map is None else _check_segment_map(segment_map)
     if not isinstance(scores, pd.DataFrame):
         raise ParameterError(
@@ -275,6 +343,12 @@ def rfm_segments(scores: pd.DataFrame, *, segment_map: dict | None = None) -> pd
             raise MissingColumnError(
                 f"The 'scores' table has no column {col!r}. Make it with crmmine.rfm_scores(customers)."
             )
+    if rfm_scheme == "cn8":
+        keys = list(RFM_CN8_CLASSES)
+        code = _cn8_codes(scores)
+        names = np.array([_segment_name(k) for k in keys], dtype=object)[code]
+        return pd.DataFrame({"rfm_segment": pd.Categorical.from_codes(code, categories=keys),
+                             "rfm_segment_name": pd.array(names, dtype="string")}, index=scores.index)
     values = {
         "r": scores["r_score"].to_numpy(dtype=float),
         "f": scores["f_score"].to_numpy(dtype=float),
@@ -299,11 +373,12 @@ def rfm_segments(scores: pd.DataFrame, *, segment_map: dict | None = None) -> pd
 
 
 def rfm_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None = None, n_bins: int = 5,
-              segment_map: dict | None = None) -> pd.DataFrame:
+              segment_map: dict | None = None, rfm_scheme: str = "default") -> pd.DataFrame:
     """Customer table, RFM scores and RFM segments in one table.
 
     ``customer_table(tx, as_of=as_of, returns=returns)`` joined with
-    :func:`rfm_scores` and :func:`rfm_segments` (see them for the columns).
+    :func:`rfm_scores` and :func:`rfm_segments` (see them for the columns;
+    ``rfm_scheme="cn8"`` gives the eight classes).
 
     Examples
     --------
@@ -317,7 +392,8 @@ def rfm_table(tx: pd.DataFrame, *, as_of=None, returns: pd.DataFrame | None = No
 
     customers = customer_table(tx, as_of=as_of, returns=returns)
     scores = rfm_scores(customers, n_bins=n_bins)
-    table = customers.join(scores).join(rfm_segments(scores, segment_map=segment_map))
+    _check_scheme(rfm_scheme, segment_map)
+    table = customers.join(scores).join(rfm_segments(scores, segment_map=segment_map, rfm_scheme=rfm_scheme))
     table.attrs = dict(customers.attrs)
     return table
 
@@ -331,13 +407,16 @@ def _rule_text(rule: dict) -> str:
     return ", ".join(parts)
 
 
-def rfm_segment_guide(segment_map: dict | None = None) -> pd.DataFrame:
+def rfm_segment_guide(segment_map: dict | None = None, *, rfm_scheme: str = "default") -> pd.DataFrame:
     """The segment map as a table for readers: name, rule and a suggested action per segment.
 
     Parameters
     ----------
     segment_map : dict or None, default=None
         As in :func:`rfm_segments`; ``None`` uses :data:`RFM_SEGMENTS`.
+    rfm_scheme : {"default", "cn8"}, default="default"
+        ``"cn8"``: the eight classes, each with its rule ("R above average, F ...") and
+        strategy.
 
     Returns
     -------
@@ -352,7 +431,16 @@ def rfm_segment_guide(segment_map: dict | None = None) -> pd.DataFrame:
     >>> from crmmine.customers.rfm import rfm_segment_guide
     >>> rfm_segment_guide().loc["champions", "rule"]
     'r 4-5, fm 4-5'
+    >>> rfm_segment_guide(rfm_scheme="cn8").loc["important_winback", "rule"]
+    'R at or below average, F at or below average, M above average'
     """
+    if _check_scheme(rfm_scheme, segment_map) == "cn8":
+        keys = list(RFM_CN8_CLASSES)
+        word = {True: label("rfm.cn8.above"), False: label("rfm.cn8.below")}
+        rules = [label("rfm.cn8.rule", r=word[r], f=word[f], m=word[m]) for r, f, m in RFM_CN8_CLASSES.values()]
+        return pd.DataFrame({"name": [_segment_name(k) for k in keys], "rule": rules,
+                             "action": [label(f"rfm.action.{k}") for k in keys]},
+                            index=pd.Index(keys, name="rfm_segment"))
     from ..text.labels import LABELS
 
     segment_map = RFM_SEGMENTS if segment_map is None else _check_segment_map(segment_map)

@@ -23,6 +23,8 @@ from .clv import (
     plot_calibration_holdout,
     plot_clv_distribution,
     plot_probability_alive,
+    plot_probability_alive_history,
+    plot_tracking,
     plot_value_decomposition,
 )
 # (end of clv)
@@ -42,6 +44,9 @@ from .churn import (
 )
 # (end of churn)
 
+# --- loyalty ---
+from .loyalty import plot_loyalty_map, plot_satisfaction_repeat
+# (end of loyalty)
 # --- behaviour ---
 from .behaviour import (
     plot_activity_heatmap,
@@ -70,6 +75,8 @@ __all__ = [
     "plot_clv_distribution",
     "plot_probability_alive",
     "plot_value_decomposition",
+    "plot_tracking",
+    "plot_probability_alive_history",
     # (end of clv names)
     # --- cross-sell names ---
     "plot_evaluation",
@@ -86,6 +93,10 @@ __all__ = [
     "plot_churn_roc",
     "plot_value_at_risk",
     # (end of churn names)
+    # --- loyalty names ---
+    "plot_loyalty_map",
+    "plot_satisfaction_repeat",
+    # (end of loyalty names)
     # --- behaviour names ---
     "plot_activity_heatmap",
     "plot_conversion_by_category",

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 from ..errors import InputError, ParameterError
 from ..text.labels import LABELS, label
 
-__all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive", "plot_value_decomposition"]
+__all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive", "plot_value_decomposition",
+           "plot_tracking", "plot_probability_alive_history"]
 
 
 def _values(value_or_series, column):
@@ -220,4 +221,72 @@ def plot_value_decomposition(value: pd.DataFrame, *, n_groups: int = 10) -> go.F
     fig.update_layout(barmode="stack", title=label("clv.title.decomposition"),
                       xaxis_title=label("clv.axis.value_group", n=k), yaxis_title=label("clv.axis.value"))
     fig.update_xaxes(type="category")
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# tracking plots (issue 13)
+# --------------------------------------------------------------------------------------
+def plot_tracking(tracking: pd.DataFrame, *, cumulative: bool = False) -> go.Figure:
+    """Weekly (or cumulative) repeat purchase days, actual vs model, over calibration and holdout.
+
+    The tracking plots of Fader, Hardie & Lee (2005, figures 2-3): the line the model draws from the
+    calibration data alone, against what happened, with the end of the fitting period marked.
+
+    Parameters
+    ----------
+    tracking : pandas.DataFrame
+        From :func:`crmmine.tracking_table`.
+    cumulative : bool, default=False
+        Cumulative counts instead of weekly ones.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two line traces (actual, model) and a vertical line at the calibration end.
+    """
+    need = ["actual", "expected", "actual_cumulative", "expected_cumulative"]
+    if not isinstance(tracking, pd.DataFrame) or any(c not in tracking.columns for c in need):
+        raise InputError("The 'tracking' parameter must be the table of crmmine.tracking_table(...).")
+    a, e = ("actual_cumulative", "expected_cumulative") if cumulative else ("actual", "expected")
+    x = tracking.index
+    fig = go.Figure([
+        go.Scatter(x=x, y=tracking[a], mode="lines", name=label("clv.tracking.legend.actual")),
+        go.Scatter(x=x, y=tracking[e], mode="lines", name=label("clv.tracking.legend.model"), line={"dash": "dash"}),
+    ])
+    cal_end = tracking.attrs.get("calibration_end")
+    if cal_end:
+        fig.add_vline(x=pd.Timestamp(cal_end).timestamp() * 1000, line_dash="dot",
+                      annotation_text=label("clv.tracking.legend.calibration_end"))
+    title = "clv.tracking.title.cumulative" if cumulative else "clv.tracking.title.incremental"
+    fig.update_layout(title=label(title), xaxis_title=label("clv.tracking.axis.week"),
+                      yaxis_title=label("clv.tracking.axis.repeat"))
+    return fig
+
+
+def plot_probability_alive_history(history: pd.DataFrame) -> go.Figure:
+    """One customer's P(alive) day by day, purchases marked (Fader & Hardie's P(alive) over time).
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        From :func:`crmmine.probability_alive_history`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A line of P(alive) and markers on purchase days.
+    """
+    if not isinstance(history, pd.DataFrame) or not {"probability_alive", "purchase"} <= set(history.columns):
+        raise InputError("The 'history' parameter must be the table of crmmine.probability_alive_history(...).")
+    buys = history[history["purchase"].astype(bool)]
+    fig = go.Figure([
+        go.Scatter(x=history.index, y=history["probability_alive"], mode="lines",
+                   name=label("clv.alive_history.axis.probability")),
+        go.Scatter(x=buys.index, y=buys["probability_alive"], mode="markers", marker={"symbol": "diamond", "size": 9},
+                   name=label("clv.alive_history.legend.purchase")),
+    ])
+    fig.update_layout(title=label("clv.alive_history.title", customer=history.attrs.get("customer_id", "")),
+                      xaxis_title=label("clv.alive_history.axis.date"),
+                      yaxis_title=label("clv.alive_history.axis.probability"), yaxis_range=[0, 1.02])
     return fig

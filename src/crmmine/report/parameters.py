@@ -26,6 +26,12 @@ def _float(name, v, lo, hi, *, lo_open=False, hi_open=False, none_ok=False):
                         none_ok=none_ok)
 
 
+def _bool(name, v):
+    if not isinstance(v, bool):
+        raise ParameterError(f"The '{name}' parameter must be True or False. Got {v!r} instead.")
+    return v
+
+
 def _date(name, v):
     if isinstance(v, str) and v.strip().lower() in ("", "none", "auto"):
         return None
@@ -146,6 +152,11 @@ PARAMETER_RULES = {
     "min_len": lambda n, v: _int(n, v, lo=1),
     "max_rules": lambda n, v: _int(n, v, lo=1, none_ok=True),
     "max_basket_size": lambda n, v: _int(n, v, lo=1, none_ok=True),
+    # --- loyalty, and the RFM scheme of the segment report ---
+    "rfm_scheme": lambda n, v: check_choice(n, v, ("default", "cn8")),
+    "synthetic_customers": lambda n, v: _int(n, v, lo=0),
+    "promotion_threshold": lambda n, v: _float(n, v, 0.0, 1.0, lo_open=True),
+    "answers": lambda n, v: _bool(n, v),
     # --- scale: where the log is read and cleaned ---
     "engine": lambda n, v: _choice(n, v, ("auto", "pandas", "duckdb")),
     # --- behaviour: events, funnel, prospects ---

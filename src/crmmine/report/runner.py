@@ -60,6 +60,7 @@ REPORTS: dict[str, str] = {
     "segments": "segment_report.ipynb",
     "crosssell": "crosssell_report.ipynb",
     "churn": "churn_report.ipynb",
+    "loyalty": "loyalty_report.ipynb",
     "behaviour": "behaviour_report.ipynb",
 }
 #: Reports that read a behaviour-event log (crmmine.read_events) instead of transactions.
@@ -366,6 +367,10 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
     options = {k: v for k, v in (options or {}).items() if k in _CLEANING_DEFAULTS}
     full = {**_CLEANING_DEFAULTS, **options}
     path = online_retail_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
+    if path.is_dir():  # a folder of tables (the loyalty report reads Olist's): each file's size and sha256
+        files = sorted(p for p in path.iterdir() if p.is_file())
+        return {"data_path": str(data_path), "folder": str(path),
+                "files": [{"file": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files]}
     result = load_data(data_path, schema=schema, **full)
     if prepared_dir is not None:
         key = prepared_key(data_path, schema=schema, **full)

@@ -105,7 +105,10 @@ def finding_rfm(rfm: pd.DataFrame) -> str:
     g = rfm.groupby("rfm_segment", observed=True).agg(name=("rfm_segment_name", "first"),
                                                       n=("monetary_total", "size"), rev=("monetary_total", "sum"))
     top = g["rev"].idxmax()
-    slipping = rfm["rfm_segment"].isin(["at_risk", "cant_lose_them", "hibernating", "lost"]).mean()
+    slipping = rfm["rfm_segment"].isin(["at_risk", "cant_lose_them", "hibernating", "lost",  # default scheme
+                                        # the eight classes (rfm_scheme="cn8"): recency at or below average
+                                        "important_retention", "important_winback", "general_retention",
+                                        "general_winback"]).mean()
     return label("segment_report.finding.rfm", segment=g.loc[top, "name"], customers=g.loc[top, "n"] / len(rfm),
                  revenue=g.loc[top, "rev"] / g["rev"].sum(), slipping=slipping)
 

@@ -504,7 +504,9 @@ LABELS: dict[str, dict[str, str]] = {
 #: Further label modules of :mod:`crmmine.text`, one per area (``_<area>_labels.py``, each defining
 #: ``LABELS`` like the dict above); kept apart so that work on different areas merges cleanly.
 _AREA_MODULES: tuple[str, ...] = (
+    "_clv_labels",
     "_data_labels",
+    "_loyalty_labels",
     "_behaviour_labels",
     "_reports_labels",
 )
