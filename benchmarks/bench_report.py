@@ -6,7 +6,10 @@ Each contender runs as a fresh command in its own process tree:
 - ``crmmine report <name> --data PATH --out DIR`` (checks, manifest with the cleaning audit, atomic folders, HTML);
 - ``papermill <notebook> out.ipynb -p data_path PATH`` then ``jupyter nbconvert --to html --no-input`` (the
   obvious alternative: the same notebook and kernel, no checks, no manifest, HTML with the stock template);
-- ``crmmine report all`` once per data set (the README's command; goal on the sample: under 60 s).
+- ``crmmine report all`` once per data set (the README's command; goal on the sample: under 60 s);
+- ``plain python``: the code cells of the three report notebooks executed one after the other in ONE plain Python
+  process (``--plain-child``; no kernel, no papermill, no HTML): the same analysis calls, the floor that
+  ``crmmine report all`` is compared with (goal: at most 2x).
 Wall time is one run (report runs take tens of seconds); peak memory is the largest sum of the resident sizes
 of the command's process tree (the runner plus its Jupyter kernel), sampled every 0.1 s with psutil. Figures go
 to stdout as a Markdown table; copy them with the machine line into benchmarks/README.md.
@@ -51,12 +54,32 @@ def machine() -> str:
     return describe_machine("pandas", "papermill", "nbconvert", "plotly")
 
 
+def plain_child(data: str, out: str) -> int:
+    """Execute every code cell of the three report notebooks in this one process (the plain-Python floor)."""
+    import nbformat
+
+    from crmmine.report import REPORTS, notebook_parameters
+
+    for report, nb_name in REPORTS.items():
+        nb_path = ROOT / "notebooks" / nb_name
+        scope = {name: d["default"] for name, d in notebook_parameters(nb_path).items()}
+        scope.update(data_path=data, output_dir=str(Path(out) / report))
+        nb = nbformat.read(str(nb_path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+                exec(compile(cell.source, f"{nb_name}:{cell.id}", "exec"), scope)  # noqa: S102 - our notebooks
+    return 0
+
+
 def main() -> int:
     from crmmine.report import REPORTS
 
+    if len(sys.argv) == 4 and sys.argv[1] == "--plain-child":
+        return plain_child(sys.argv[2], sys.argv[3])
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", nargs="+", choices=["sample", "full"], default=["sample", "full"])
-    ap.add_argument("--reports", nargs="+", choices=list(REPORTS), default=list(REPORTS))
+    ap.add_argument("--reports", nargs="*", choices=list(REPORTS), default=list(REPORTS))
     args = ap.parse_args()
     sample = ROOT / "data" / "sample" / "online_retail_sample.csv.gz"
     print(machine(), file=sys.stderr)
@@ -90,6 +113,10 @@ def main() -> int:
                                   str(Path(tmp) / "out")], ROOT)
             rows.append((data, "all", "crmmine report all", s, mb, float("nan"), rc))
             print(rows[-1], file=sys.stderr)
+            s2, mb2, rc2 = _measure([sys.executable, str(Path(__file__).resolve()), "--plain-child", str(path),
+                                     str(Path(tmp) / "plain")], ROOT)
+            rows.append((data, "all", "plain python, one process", s2, mb2, float("nan"), rc2))
+            print(rows[-1], f"ratio {s / s2:.2f}x", file=sys.stderr)
     print("| data | report | command | wall time (s) | peak RSS, process tree (MB) | HTML (MB) | exit |")
     print("|---|---|---|---:|---:|---:|---:|")
     for data, report, cmd, s, mb, size, rc in rows:

@@ -307,7 +307,9 @@ def test_killed_run_loses_nothing(tmp_path):
     assert len(stale) == 1
     assert json.loads((stale[0] / "manifest.json").read_text())["status"] == "running"
     assert latest_run(out, "sleep") == first.path and _digest(first.path) == before
-    assert list_runs(out)[0]["status"] in ("ok", "running")
+    # the dead run is shown as killed at once (its process is gone), before any later run renames it
+    assert sorted(r["status"] for r in list_runs(out)) == ["killed", "ok"]
+    assert "killed" in write_index(out).read_text(encoding="utf-8")
 
     # a later run works, and turns the dead run's folder into <run-id>.killed
     third = run_report(SLEEP, parameters={"sleep_seconds": 0.0}, out=out)

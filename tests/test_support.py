@@ -29,7 +29,7 @@ def test_check_parameters():
                                    max_len=None, custom="x")
     assert got == {"data_path": "sample", "as_of": pd.Timestamp("2011-06-01"), "min_support": 0.01, "top_n": 5,
                    "max_len": None, "custom": "x"}
-    for kw, msg in [({"min_support": 0}, r"'min_support' parameter must be a number in \(0, 1\]. Got 0"),
+    for kw, msg in [({"min_support": 0}, r"'min_support' parameter must be a number in \(0, 1\] or None. Got 0"),
                     ({"top_n": "5"}, r"'top_n' parameter must be an integer. Got '5'"),
                     ({"as_of": "yesterday-ish"}, r"'as_of' parameter must be a date"),
                     ({"level": "sku"}, r"'level' parameter must be one of 'product', 'category'. Got 'sku'"),

@@ -99,6 +99,9 @@ from .customers import (
     summarise_resources,
 )
 # (end of loyalty)
+# --- reports: the lists a campaign tool imports ---
+from .report.actions import contact_list, customer_offers, winback_actions
+# (end of reports imports)
 
 # --- clv models, model choice, intervals, tracking (issue 13) ---
 from .clv import (
@@ -350,4 +353,9 @@ __all__ = [
     "validate_events",
     "viewed_not_bought",
     # (end of behaviour names)
+    # --- reports names ---
+    "contact_list",
+    "customer_offers",
+    "winback_actions",
+    # (end of reports names)
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .errors import CrmmineError, InputError, ParameterError, ReportError
 
@@ -39,34 +40,85 @@ def _profile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_help(names) -> str:
+    """The parameters of each named report: name, default and meaning (from its parameters cell)."""
+    from .report import notebook_parameters, resolve_notebook
+
+    lines = []
+    for report in names:
+        name, nb = resolve_notebook(report)
+        lines.append(f"crmmine report {name}: parameters of {nb.name} (set with -p NAME=VALUE)")
+        params = notebook_parameters(nb)
+        width = max((len(p) for p in params), default=0)
+        for pname, info in params.items():
+            default = info["default"] if info["literal"] else info["default"]
+            lines.append(f"  {pname:<{width}}  default {default!r}: {info['help']}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def _report(args: argparse.Namespace) -> int:
-    from .report import REPORTS, run_reports, write_index
+    import time
+
+    from .report import REPORTS, run_reports
     from .report.runner import EVENT_REPORTS
 
+    names = list(args.report or [])
+    if args.help:
+        if names and names != ["all"]:
+            print(_report_help([n for n in names if n != "all"] or list(REPORTS)), end="")
+        elif names == ["all"]:
+            print(_report_help(list(REPORTS)), end="")
+        else:
+            args.report_parser.print_help()
+        return EXIT_OK
     parameters = {}
     for item in args.parameter or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise ParameterError(f"The -p option must look like name=value, e.g. -p top_n=10. Got {item!r} instead.")
         parameters[name.strip()] = value
-    for name, value in (("data_path", args.data), ("schema", args.schema)):
+    for name, value in (("data_path", args.data), ("schema", args.schema), ("encoding", args.encoding),
+                        ("skip_rules", args.skip_rules), ("lang", args.lang), ("currency", args.currency)):
         if value is not None:
             parameters[name] = value
+    if args.dayfirst is not None:
+        parameters["dayfirst"] = args.dayfirst
+    if args.no_header:
+        parameters["header"] = False
     # "all" with --data runs the transaction reports; an event log goes to an event report by name
-    reports = [r for r in REPORTS if args.data is None or r not in EVENT_REPORTS] if args.report == "all" \
-        else [args.report]
+    every = [r for r in REPORTS if args.data is None or r not in EVENT_REPORTS]
+    if not names or names == ["all"]:
+        reports = every
+    else:
+        reports = []
+        for n in names:
+            for r in (every if n == "all" else [n]):
+                if r not in reports:
+                    reports.append(r)
+    started = time.perf_counter()
+
+    def progress(event: str, name: str, info: dict) -> None:
+        if event == "start":
+            print(f"{name}: started ({info['i']}/{info['n']})", flush=True)
+        elif event == "skipped":
+            print(f"{name}: SKIPPED (the data cannot support it)", flush=True)
+        elif event == "end":
+            status = info["status"]
+            where = info.get("html") if status == "ok" else info.get("path")
+            text = "ok" if status == "ok" else status.upper()
+            print(f"{name}: {text} in {info['seconds']:.1f} s -> {where}", flush=True)
+
     try:
-        results = run_reports(reports, parameters=parameters, as_of=args.as_of, out=args.out)
+        run_reports(reports, parameters=parameters, as_of=args.as_of, out=args.out, progress=progress,
+                    progress_bar=sys.stderr.isatty() and args.jobs == 1, jobs=args.jobs)
     except ReportError as err:
-        for result in getattr(err, "results", []):
-            if result is not None and result.status == "ok":
-                print(f"{result.report}: ok -> {result.html}")
         for line in str(err).split(" | "):
             print(f"crmmine: error: {_one_line(line)}", file=sys.stderr)
+        print(f"index: {Path(args.out).expanduser().resolve() / 'index.html'}")
         return EXIT_FAILED
-    for result in results:
-        print(f"{result.report}: ok in {result.manifest['duration_s']:.1f} s -> {result.html}")
-    print(f"index: {write_index(args.out)}")
+    print(f"all {len(reports)} report(s) ok in {time.perf_counter() - started:.1f} s; index: "
+          f"{Path(args.out).expanduser().resolve() / 'index.html'}")  # written by each run, in its language
     return EXIT_OK
 
 
@@ -101,27 +153,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_profile)
 
     r = sub.add_parser(
-        "report", help="run report notebooks into HTML + CSV/Parquet artefacts + manifest (default: all, sample)",
+        "report", add_help=False,
+        help="run report notebooks into HTML + CSV/Parquet artefacts + manifest (default: all, sample)",
         description="Run report notebooks with papermill. Each run writes OUT/<report>/<run-id>/ (report.html, the "
                     "executed notebook, artifacts/, manifest.json), built in a temporary folder and renamed into "
                     "place when complete; OUT/<report>/latest points to the newest good run; OUT/index.html lists "
                     "every run. Exit status: 0 all reports ran, 1 a report failed (its executed notebook and "
-                    "manifest are kept in OUT/<report>/<run-id>.failed/), 2 bad parameters (nothing ran).")
-    r.add_argument("report", nargs="?", default="all",
-                   help="segments, crosssell, churn, behaviour (an event log, e.g. --schema taobao), all (default; "
-                        "with --data, the transaction reports) or the path of a parameterised notebook")
+                    "manifest are kept in OUT/<report>/<run-id>.failed/), 2 bad parameters (nothing ran). "
+                    "'crmmine report NAME --help' lists that report's parameters.")
+    r.add_argument("-h", "--help", action="store_true",
+                   help="show this help; with report names, list their parameters with defaults and meaning")
+    r.add_argument("report", nargs="*", default=[],
+                   help="one or more of segments, crosssell, churn, behaviour (an event log, e.g. --schema taobao), "
+                        "all (default; with --data, the transaction reports) or paths of parameterised notebooks")
     r.add_argument("--data", metavar="PATH", default=None,
                    help="transaction file (CSV, CSV.gz, XLSX, Parquet, text); default: the bundled sample")
     r.add_argument("--schema", metavar="NAME|mapping.json", default=None,
                    help="preset name, 'auto' (default) or a mapping .json file {canonical column: your column}")
     r.add_argument("--as-of", metavar="DATE", default=None,
                    help="analysis date, e.g. 2011-09-01: the notebook's as_of parameter, or cutoff when it has none "
-                        "(the churn and cross-sell reports)")
+                        "(the churn and cross-sell reports); checked against the data's dates before anything runs")
     r.add_argument("--out", metavar="DIR", default="reports", help="output folder (default: reports)")
+    r.add_argument("-j", "--jobs", type=int, default=None,
+                   help="reports run at once, each in its own kernel (default: one per core, at most one per report)")
+    r.add_argument("--lang", choices=["en", "zh"], default=None, help="report language (default: en)")
+    r.add_argument("--currency", metavar="CODE", default=None,
+                   help="currency shown after amounts (default: the preset's, else none)")
+    r.add_argument("--encoding", default=None, help="text encoding of the file (default: detect)")
+    r.add_argument("--dayfirst", choices=["yes", "no"], default=None,
+                   help="day/month order of dates like 03/04/2011 when the data cannot tell")
+    r.add_argument("--no-header", action="store_true", help="the file has no header row")
+    r.add_argument("--skip-rules", metavar="RULE[,RULE]", default=None,
+                   help="cleaning rules to switch off, e.g. extreme_value or duplicate,return")
     r.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append",
                    help="set a notebook parameter (repeatable); the value is read like papermill's -p and must "
                         "have the type of the parameter's default")
-    r.set_defaults(func=_report)
+    r.set_defaults(func=_report, report_parser=r)
     return parser
 
 

@@ -9,7 +9,41 @@ manifest), atomically. Nothing happens on import.
 
 from __future__ import annotations
 
+from .actions import (
+    WINBACK_TIERS,
+    choose_min_support,
+    contact_list,
+    customer_offers,
+    item_text,
+    name_rule_items,
+    rule_sides,
+    summarise_winback_actions,
+    support_note,
+    winback_actions,
+    winback_intro,
+)
 from .html import export_html
+from .present import (
+    PRESET_CURRENCY,
+    column_label,
+    escape,
+    evaluation_cutoff,
+    feature_label,
+    files_table,
+    format_money,
+    format_percent,
+    headline,
+    history_window,
+    importance_text,
+    load_data,
+    reconcile_at_risk,
+    readable_features,
+    report_currency,
+    run_summary,
+    show,
+    skipped_text,
+    table,
+)
 from .runner import (
     REPORTS,
     RunResult,
@@ -26,6 +60,38 @@ from .runner import (
 )
 
 __all__ = [
+    # presenting results to people (crmmine.report.present, crmmine.report.actions)
+    "PRESET_CURRENCY",
+    "WINBACK_TIERS",
+    "choose_min_support",
+    "column_label",
+    "contact_list",
+    "customer_offers",
+    "escape",
+    "evaluation_cutoff",
+    "feature_label",
+    "files_table",
+    "format_money",
+    "format_percent",
+    "headline",
+    "history_window",
+    "importance_text",
+    "item_text",
+    "load_data",
+    "name_rule_items",
+    "reconcile_at_risk",
+    "readable_features",
+    "report_currency",
+    "rule_sides",
+    "run_summary",
+    "show",
+    "skipped_text",
+    "summarise_winback_actions",
+    "support_note",
+    "table",
+    "winback_actions",
+    "winback_intro",
+    # runner
     "REPORTS",
     "RunResult",
     "export_html",

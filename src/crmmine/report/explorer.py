@@ -20,14 +20,16 @@ crmmine does not depend on).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 
 import pandas as pd
 
 from ..errors import ParameterError
-from ..text.labels import label
+from ..text.labels import LABELS, label
 
-__all__ = ["ExplorerPanel", "segment_panel", "rules_panel", "churn_panel", "customer_lookup"]
+__all__ = ["ExplorerPanel", "segment_panel", "rules_panel", "churn_panel", "customer_lookup", "explore_output_dir"]
 
 _TABLE_ROWS = 15
 
@@ -65,13 +67,16 @@ class ExplorerPanel:
                               self._table])
         for control in controls.values():
             control.observe(lambda _change: self.refresh(), names="value")
+            if hasattr(control, "style") and hasattr(control.style, "description_width"):
+                control.style.description_width = "initial"  # whole labels, not "Min confid…"
 
     def refresh(self) -> None:
         """Recompute from the controls' current values and redraw."""
         self.figure, self.table, self.message = self._update({k: c.value for k, c in self.controls.items()})
         self._message.value = f"<p>{_esc(self.message)}</p>"
-        self._table.value = self.table.head(_TABLE_ROWS).to_html(index=False, escape=True, border=0,
-                                                                 float_format=lambda v: f"{v:,.3g}")
+        from .present import table
+
+        self._table.value = str(table(self.table, max_rows=_TABLE_ROWS)) if len(self.table.columns) else ""
         # The figure goes into the Output widget's synced ``outputs`` directly, as the plotly mimetype
         # (JupyterLab's plotly extension draws it): no output capture, no clear_output, no renderer lookup.
         outputs = ()
@@ -83,6 +88,19 @@ class ExplorerPanel:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def explore_output_dir(output_dir=None) -> Path:
+    """Where the explorer writes: ``output_dir`` when given, else ``reports/explore`` of the repository
+    (crmmine installed from a clone), else a new temporary folder; never ``notebooks/``."""
+    import tempfile
+
+    if output_dir not in (None, ""):
+        return Path(output_dir)
+    root = Path(__file__).resolve().parents[3]
+    if (root / "notebooks").is_dir() and (root / "pyproject.toml").is_file():
+        return root / "reports" / "explore"
+    return Path(tempfile.mkdtemp(prefix="crmmine-explore-"))
 
 
 def _esc(text: str) -> str:
@@ -158,7 +176,10 @@ def segment_panel(result, *, n_clusters: int = 4, features=("recency_days", "fre
             return None, pd.DataFrame(), label("report.explore.need_two_features")
         seg = CustomerSegmenter(v["k"], features=chosen, stability_runs=0, random_state=random_state).fit(customers)
         panel.segmenter = seg
-        panel.segments = seg.labels_.map(seg.names_).rename("segment")
+        names = seg.names_.astype(str)
+        twins = names.duplicated(keep=False)  # two clusters described alike get their number too
+        names[twins] = [f"{n} ({label('segment.cluster', i=i)})" for i, n in zip(names.index[twins], names[twins])]
+        panel.segments = seg.labels_.map(names).rename("segment")
         fig = plot_cluster_scatter(customers, seg, x=chosen[0], y=chosen[1])
         table = seg.profiles_.reset_index()
         biggest = seg.profiles_.sort_values("size", ascending=False).iloc[0]
@@ -392,8 +413,11 @@ def customer_lookup(result, *, segments: ExplorerPanel, rules: ExplorerPanel, ch
         fig = go.Figure(go.Bar(x=monthly.index.astype(str), y=monthly.to_numpy()))
         fig.update_layout(title_text=label("report.explore.customer_figure", customer=cid),
                           xaxis_title=label("axis.date"), yaxis_title=label("axis.revenue"))
+        fig.update_xaxes(type="category")  # months as labels: one month is one bar, not a millisecond axis
         r = row.iloc[0]
-        message = label("report.explore.customer_finding", customer=cid, state=r["lifecycle_state"],
+        state = str(r["lifecycle_state"])
+        state = label(f"lifecycle.state.{state}") if f"lifecycle.state.{state}" in LABELS else state
+        message = label("report.explore.customer_finding", customer=cid, state=state,
                         clv=f"{r['predicted_value']:,.0f}", segment=r["segment"],
                         risk="?" if pd.isna(r["p_churn"]) else f"{r['p_churn']:.0%}", n=len(recs))
         table = row.copy()

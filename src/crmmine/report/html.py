@@ -10,7 +10,8 @@ __all__ = ["export_html"]
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def export_html(notebook, html_path, *, title: str | None = None, include_code: bool = False) -> Path:
+def export_html(notebook, html_path, *, title: str | None = None, include_code: bool = False,
+                lang: str | None = None) -> Path:
     """Write ``notebook`` (an executed ``.ipynb``) as a single offline HTML file.
 
     The page uses JupyterLab's nbconvert template without the scripts that template fetches
@@ -28,6 +29,9 @@ def export_html(notebook, html_path, *, title: str | None = None, include_code: 
         The page title (default: the notebook's file name).
     include_code : bool, default=False
         Show the code cells' input (hidden in reports).
+    lang : str, optional
+        The page's ``<html lang>`` (default: the notebook's ``lang`` parameter as papermill recorded
+        it, else ``"en"``), so that browsers pick CJK fonts for a Chinese report.
 
     Returns
     -------
@@ -40,7 +44,10 @@ def export_html(notebook, html_path, *, title: str | None = None, include_code: 
     nb = nbformat.read(str(notebook), as_version=4)
     if title:
         nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(_TEMPLATES)],
+    if lang is None:
+        lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
+    lang = lang if isinstance(lang, str) and lang else "en"
+    exporter = HTMLExporter(template_name="lab", language_code=lang, extra_template_paths=[str(_TEMPLATES)],
                             template_file="crmmine_report.html.j2", exclude_input=not include_code,
                             exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": Path(notebook).stem}})

@@ -87,6 +87,45 @@ def _lang(name, v):
     return _choice(name, v, LANGUAGES)
 
 
+def _currency(name, v):
+    if not isinstance(v, str):
+        raise ParameterError(f"The '{name}' parameter must be text such as 'EUR', or '' for none. Got {v!r} instead.")
+    return v
+
+
+def _bool(name, v, none_ok=False):
+    if v is None and none_ok:
+        return None
+    if not isinstance(v, bool):
+        raise ParameterError(f"The '{name}' parameter must be True or False{' or None' if none_ok else ''}. "
+                             f"Got {v!r} instead.")
+    return v
+
+
+def _dayfirst(name, v):
+    if v is None or isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in ("yes", "no", "true", "false", "none"):
+        return {"yes": True, "true": True, "no": False, "false": False, "none": None}[v.strip().lower()]
+    raise ParameterError(f"The '{name}' parameter must be True, False or None. Got {v!r} instead.")
+
+
+def _skip_rules(name, v):
+    from ..data.clean import SWITCHABLE_RULES
+
+    if isinstance(v, (list, tuple)):
+        v = ",".join(map(str, v))
+    if not isinstance(v, str):
+        raise ParameterError(f"The '{name}' parameter must be rule names separated by commas, e.g. "
+                             f"'extreme_value'. Got {v!r} instead.")
+    rules = [r.strip() for r in v.split(",") if r.strip()]
+    bad = [r for r in rules if r not in SWITCHABLE_RULES]
+    if bad:
+        raise ParameterError(f"The '{name}' parameter must name rules among {', '.join(SWITCHABLE_RULES)}. "
+                             f"Got {bad[0]!r} instead.")
+    return ",".join(rules)
+
+
 #: name -> checker(name, value) returning the checked value.
 PARAMETER_RULES = {
     "data_path": _data_path,
@@ -99,15 +138,15 @@ PARAMETER_RULES = {
     "horizon_days": lambda n, v: _int(n, v, lo=1),
     "clv_horizon_days": lambda n, v: _int(n, v, lo=1),
     "discount_rate": lambda n, v: _float(n, v, 0.0, 1.0, hi_open=True),
-    "currency": _str,
+    "currency": lambda n, v: _currency(n, v),
     "level": lambda n, v: _choice(n, v, ("product", "category")),
-    "min_support": lambda n, v: _float(n, v, 0.0, 1.0, lo_open=True),
+    "min_support": lambda n, v: _float(n, v, 0.0, 1.0, lo_open=True, none_ok=True),
     "min_confidence": lambda n, v: _float(n, v, 0.0, 1.0),
     "min_lift": lambda n, v: _float(n, v, 0.0, float("inf"), lo_open=True, none_ok=True),
     "max_len": lambda n, v: _int(n, v, lo=1, none_ok=True),
     "top_n": lambda n, v: _int(n, v, lo=1),
     "model": lambda n, v: _choice(n, v, ("logistic", "hgb")),
-    "output_dir": _str,
+    "output_dir": lambda n, v: _str(n, v, none_ok=True),
     "lang": _lang,
     # --- cross-sell: baskets and rules ---
     "min_len": lambda n, v: _int(n, v, lo=1),
@@ -126,6 +165,11 @@ PARAMETER_RULES = {
     "abandon_hours": lambda n, v: _int(n, v, lo=1),
     "basket_by": lambda n, v: _choice(n, v, ("user_day", "session")),
     "rules_level": lambda n, v: _choice(n, v, ("item", "category")),
+    # --- cleaning choices of every report (passed to read_transactions / clean) ---
+    "encoding": lambda n, v: _str(n, v),
+    "dayfirst": lambda n, v: _dayfirst(n, v),
+    "header": lambda n, v: _bool(n, v, none_ok=True),
+    "skip_rules": lambda n, v: _skip_rules(n, v),
 }
 
 
@@ -140,6 +184,6 @@ def check_parameters(**values) -> dict:
     >>> check_parameters(min_support=5)
     Traceback (most recent call last):
     ...
-    crmmine.errors.ParameterError: The 'min_support' parameter must be a number in (0, 1]. Got 5 instead.
+    crmmine.errors.ParameterError: The 'min_support' parameter must be a number in (0, 1] or None. Got 5 instead.
     """
     return {name: PARAMETER_RULES[name](name, v) if name in PARAMETER_RULES else v for name, v in values.items()}

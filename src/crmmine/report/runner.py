@@ -32,6 +32,7 @@ import os
 import secrets
 import socket
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,38 +338,150 @@ def _event_input_summary(data_path, schema) -> dict:
     }
 
 
-def _input_summary(data_path, schema, kind: str = "transactions") -> dict:
-    """Input file, its sha256, line counts and cleaning audit (read and cleaned here: it is fast)."""
-    from ..datasets import load_clean, online_retail_sample_path
+_CLEANING_DEFAULTS = {"encoding": "auto", "dayfirst": None, "header": None, "skip_rules": "", "engine": "auto"}
 
+
+def _iso_day(t) -> str:
+    import pandas as pd
+
+    return f"{pd.Timestamp(t):%Y-%m-%d}"
+
+
+def _input_summary(data_path, schema, options: dict | None = None, *, prepared_dir=None,
+                   kind: str = "transactions") -> dict:
+    """Input file, its sha256, line counts, date range and cleaning audit: read and cleaned once.
+
+    With ``prepared_dir`` the cleaned data are also written there (a private folder of this run)
+    for the kernels: :func:`crmmine.report.load_data` picks them up through the environment
+    variable ``CRMMINE_PREPARED_DATA``, so no kernel reads and cleans the file again.
+    """
+    import pickle
+
+    if isinstance(options, str):  # _input_summary(path, schema, "events"), the older call
+        kind, options = options, None
     if kind == "events":
         return _event_input_summary(data_path, schema)
+    from ..datasets import online_retail_sample_path
+    from .present import load_data, prepared_key
 
+    options = {k: v for k, v in (options or {}).items() if k in _CLEANING_DEFAULTS}
+    full = {**_CLEANING_DEFAULTS, **options}
     path = online_retail_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
     if path.is_dir():  # a folder of tables (the loyalty report reads Olist's): each file's size and sha256
         files = sorted(p for p in path.iterdir() if p.is_file())
         return {"data_path": str(data_path), "folder": str(path),
                 "files": [{"file": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files]}
-    result = load_clean(data_path, schema=schema)
+    result = load_data(data_path, schema=schema, **full)
+    if prepared_dir is not None:
+        key = prepared_key(data_path, schema=schema, **full)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=str(prepared_dir))
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, Path(prepared_dir) / f"{key}.pickle")
+        except (pickle.PicklingError, TypeError, AttributeError):  # e.g. a lazy (engine) result: kernels read
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    tx = result.transactions
     audit = result.audit.astype(object).where(result.audit.notna(), None)
     return {
         "data_path": str(data_path),
         "file": str(path),
-        "sha256": _sha256(path),
-        "bytes": path.stat().st_size,
+        "sha256": _sha256(path) if path.is_file() else None,
+        "bytes": path.stat().st_size if path.is_file() else None,
         "schema": schema if isinstance(schema, str) else dict(schema),
-        "lines": {"input": int(result.audit["lines"].iloc[0]), "clean": len(result.transactions),
+        "cleaning": full,
+        "lines": {"input": int(result.audit["lines"].iloc[0]), "clean": len(tx),
                   "returns": len(result.returns), "rejected": len(result.rejected)},
-        "customers": int(result.transactions["customer_id"].nunique()),
-        "orders": int(result.transactions["order_id"].nunique()),
+        "customers": int(tx["customer_id"].nunique()),
+        "orders": int(tx["order_id"].nunique()),
+        "first_date": None if tx.empty else _iso_day(tx["order_date"].min()),
+        "last_date": None if tx.empty else _iso_day(tx["order_date"].max()),
         "audit": audit.to_dict(orient="records"),
     }
 
 
+def _date_error(name: str, message: str) -> ParameterError:
+    err = ParameterError(message)
+    err.parameter = name
+    return err
+
+
+def check_dates(values: dict, input_summary: dict, *, where: str = "the report") -> None:
+    """Date parameters checked against the data's range before any kernel starts.
+
+    ``as_of`` must lie between the first day of the data and the day after its last;
+    ``cutoff`` and ``calibration_end`` strictly inside the data (history before, a test window
+    after), and with ``horizon_days`` a whole horizon must fit on each side of the cutoff.
+
+    Raises
+    ------
+    ParameterError
+        "The 'as_of' parameter must be between 2010-12-01 and 2011-12-10 (...). Got '2030-01-01' instead."
+    """
+    import pandas as pd
+
+    from ..validation import check_date
+
+    first, last = input_summary.get("first_date"), input_summary.get("last_date")
+    if first is None or last is None:
+        return
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    after = last + pd.Timedelta(days=1)
+    horizon = values.get("horizon_days")
+    cutoff = values.get("cutoff")
+    if isinstance(horizon, int) and horizon > 0 and (cutoff is None or str(cutoff).strip().lower() in ("", "none")) \
+            and "cutoff" in values:
+        span = (last - first).days
+        if span <= 2 * horizon:
+            raise _date_error("horizon_days",
+                f"The 'horizon_days' parameter of {where} ({horizon}) needs more than {2 * horizon} days of data (a "
+                f"training and a test horizon); the data cover {span} days ({first:%Y-%m-%d} to {last:%Y-%m-%d}). "
+                f"Give a shorter horizon, e.g. -p horizon_days={max(1, span // 3)}.")
+    for name in ("as_of", "cutoff", "calibration_end"):
+        raw = values.get(name)
+        if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "none", "auto")):
+            continue
+        day = check_date(name, raw).normalize()
+        if name == "as_of":
+            lo, hi = first + pd.Timedelta(days=1), after
+            ok = lo <= day <= hi
+            rule = "the day after the data's first day and the day after its last"
+        else:
+            horizon = values.get("horizon_days") if name == "cutoff" else None
+            pad = pd.Timedelta(days=int(horizon)) if isinstance(horizon, int) and horizon > 0 else pd.Timedelta(0)
+            lo, hi = first + pad, last - pad
+            ok = lo < day <= hi
+            rule = ("the data's first and last days, leaving history before it and a test window after it"
+                    + (f" ({int(horizon)} days each side)" if pad else ""))
+        if not ok:
+            raise _date_error(name,
+                f"The '{name}' parameter of {where} must be between {lo:%Y-%m-%d} and {hi:%Y-%m-%d} ({rule}; the "
+                f"data run from {first:%Y-%m-%d} to {last:%Y-%m-%d}). Got {str(raw)!r} instead.")
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a uniquely named temporary file in the same folder (readable 0644)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    _atomic_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def _artefacts(folder: Path) -> list[dict]:
@@ -439,61 +552,113 @@ def latest_run(out, report: str) -> Path | None:
     return None
 
 
+def _owner_dead(run_dir: Path) -> bool:
+    """A temporary run folder whose process is gone (same host, pid not alive)."""
+    try:
+        owner = json.loads((run_dir / _OWNER_FILE).read_text())
+    except (OSError, ValueError):
+        return time.time() - run_dir.stat().st_mtime > 60 if run_dir.exists() else False
+    if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
+        return False
+    return not _pid_alive(owner["pid"])
+
+
 def list_runs(out) -> list[dict]:
-    """Every run under ``out``: one dict per run folder, from its manifest (newest first per report)."""
+    """Every run under ``out``: one dict per run folder, from its manifest (newest first per report).
+
+    A run still in its temporary folder is ``"running"`` while its process lives and ``"killed"``
+    once it is gone (before the next run renames the folder). Each dict has the run's
+    ``headline`` findings (a good run) or ``error`` (a failed one).
+    """
     out = Path(out)
     runs = []
     if not out.is_dir():
         return runs
     for report_dir in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
-        for run_dir in report_dir.iterdir():
-            if run_dir.is_symlink() or not run_dir.is_dir():
-                continue
+        try:
+            run_dirs = list(report_dir.iterdir())
+        except OSError:
+            continue
+        for run_dir in run_dirs:
             try:
+                if run_dir.is_symlink() or not run_dir.is_dir():
+                    continue
                 manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
             status = manifest.get("status", "?")
             if run_dir.name.startswith(_TMP_PREFIX):
-                status = "running"
+                status = "killed" if _owner_dead(run_dir) else "running"
             runs.append({"report": manifest.get("report", report_dir.name), "run_id": manifest.get("run_id"),
                          "status": status, "started": manifest.get("started"),
                          "duration_s": manifest.get("duration_s"), "data_path": manifest.get("parameters", {})
                          .get("data_path"), "path": run_dir.relative_to(out).as_posix(),
+                         "headline": manifest.get("headline") or [], "error": manifest.get("error"),
+                         "lang": manifest.get("parameters", {}).get("lang"),
                          "has_html": (run_dir / "report.html").exists()})
     runs.sort(key=lambda r: (r["report"], str(r["run_id"])), reverse=True)
     runs.sort(key=lambda r: r["report"])
     return runs
 
 
-def write_index(out) -> Path:
-    """Write ``out/index.html``: every run of every report, its status and a link to its page."""
+@contextlib.contextmanager
+def _locked(out: Path):
+    """An exclusive lock on ``out/.index.lock`` (POSIX ``flock``; no lock where there is none)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(out / ".index.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def write_index(out, *, lang: str | None = None) -> Path:
+    """Write ``out/index.html``: every run of every report, its status, headline findings and a link.
+
+    Concurrent runs into one ``out`` each write the page under a lock, through a uniquely named
+    temporary file. ``lang`` (default: the current language) sets the page's words and
+    ``<html lang>``.
+    """
     from ..text.labels import get_language, label
 
+    lang = lang or get_language()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     e = html.escape
-    rows = []
-    for r in list_runs(out):
-        link = f'<a href="{e(r["path"])}/report.html">{e(label("report.index.open"))}</a>' if r["has_html"] else ""
-        duration = "" if r["duration_s"] is None else f"{r['duration_s']:.1f}"
-        rows.append(f'<tr class="{e(r["status"])}"><td>{e(r["report"])}</td><td>{e(str(r["run_id"]))}</td>'
-                    f'<td>{e(label("report.status." + r["status"]) if r["status"] in _STATUSES else r["status"])}'
-                    f'</td><td>{e(str(r["started"] or ""))}</td><td>{duration}</td>'
-                    f'<td>{e(str(r["data_path"] or ""))}</td><td>{link}</td></tr>')
-    heads = "".join(f"<th>{e(label('report.index.' + k))}</th>"
-                    for k in ("report", "run_id", "status", "started", "duration", "data", "page"))
-    title = e(label("report.index.title"))
-    page = (f'<!DOCTYPE html>\n<html lang="{e(get_language())}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{title}</title>\n<style>body{{font-family:sans-serif;margin:2em}}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-            "tr.failed td,tr.killed td{background:#fde8e8}tr.running td{background:#fff6d5}</style>\n"
-            f"</head>\n<body>\n<h1>{title}</h1>\n<table>\n<tr>{heads}</tr>\n" + "\n".join(rows) +
-            "\n</table>\n</body>\n</html>\n")
-    path = out / "index.html"
-    tmp = out / ".index.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
+    with _locked(out):
+        rows = []
+        for r in list_runs(out):
+            link = (f'<a href="{e(r["path"])}/report.html">{e(label("report.index.open", lang))}</a>'
+                    if r["has_html"] else "")
+            duration = "" if r["duration_s"] is None else f"{r['duration_s']:.1f}"
+            status = label("report.status." + r["status"], lang) if r["status"] in _STATUSES else r["status"]
+            name = _report_label(r["report"], lang)
+            if r["status"] == "ok":
+                notes = "".join(f"<p>{e(str(h))}</p>" for h in r["headline"][:2])
+            else:
+                notes = f"<p>{e(str(r['error'] or ''))}</p>" if r["error"] else ""
+            rows.append(f'<tr class="{e(r["status"])}"><td>{e(name)}</td><td>{e(str(r["run_id"]))}</td>'
+                        f'<td>{e(status)}</td><td>{e(str(r["started"] or ""))}</td><td>{duration}</td>'
+                        f'<td>{e(str(r["data_path"] or ""))}</td><td class="notes">{notes}</td><td>{link}</td></tr>')
+        heads = "".join(f"<th>{e(label('report.index.' + k, lang))}</th>"
+                        for k in ("report", "run_id", "status", "started", "duration", "data", "findings", "page"))
+        title = e(label("report.index.title", lang))
+        page = (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{title}</title>\n<style>body{{font-family:sans-serif;margin:2em}}"
+                "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;"
+                "vertical-align:top}td.notes{max-width:40em}td.notes p{margin:0 0 .3em 0}"
+                "tr.failed td,tr.killed td{background:#fde8e8}tr.running td{background:#fff6d5}</style>\n"
+                f"</head>\n<body>\n<h1>{title}</h1>\n<table>\n<tr>{heads}</tr>\n" + "\n".join(rows) +
+                "\n</table>\n</body>\n</html>\n")
+        path = out / "index.html"
+        _atomic_text(path, page)
     return path
 
 
@@ -537,6 +702,15 @@ def _kernel_manager_class():
                 kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"crmmine-kernel-{secrets.token_hex(4)}"))
             super().__init__(**kwargs)
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # the kernel's own log (e.g. "KeyboardInterrupt caught in kernel" at shutdown) goes to a file in
+            # the run folder, not to the user's terminal
+            log = os.environ.get("CRMMINE_RUN_DIR")
+            if log and "stderr" not in kw:
+                kw["stderr"] = open(os.path.join(log, ".kernel.log"), "ab")  # noqa: SIM115 - closed with the run
+                kw.setdefault("stdout", kw["stderr"])
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
     return IpcKernelManager
 
 
@@ -550,7 +724,8 @@ def _execution_error(exc: BaseException) -> str:
 
 
 def run_report(report, *, parameters: dict | None = None, out="reports", run_id: str | None = None,
-               _prepared: dict | None = None, _input: dict | None = None) -> RunResult:
+               progress=None, progress_bar: bool = False, _prepared: dict | None = None,
+               _input: dict | None = None, _prepared_dir=None) -> RunResult:
     """Run one report notebook with papermill and keep the outcome in ``out/<report>/<run-id>/``.
 
     Parameters
@@ -561,10 +736,16 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
     parameters : dict, optional
         Parameter values overriding the notebook's defaults; text values are converted to the
         default's type (:func:`prepare_parameters`). ``data_path`` defaults to the bundled sample.
+        Date parameters are checked against the data's range before the kernel starts.
     out : str or path-like, default="reports"
         The output folder.
     run_id : str, optional
         The run's id (default: UTC start time plus 4 random hex digits, sortable).
+    progress : callable, optional
+        ``progress(event, report, info)`` with ``event`` ``"start"`` or ``"end"`` (``info`` holds
+        ``status``, ``seconds``, ``path``, ``html``).
+    progress_bar : bool, default=False
+        papermill's cell progress bar on stderr (the command line shows it on a terminal).
 
     Returns
     -------
@@ -574,33 +755,69 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
     Raises
     ------
     ParameterError
-        A parameter is unknown or invalid (nothing has run).
+        A parameter is unknown or invalid, or a date lies outside the data (nothing has run).
     ReportError
         The notebook failed; the message gives the error and where the executed notebook and the
         manifest are (the run's ``.failed`` folder). ``err.result`` holds the :class:`RunResult`.
     """
-    import papermill
-
     name, nb_path = resolve_notebook(report)
     values = _prepared if _prepared is not None else prepare_parameters(nb_path, parameters)
-    declared = notebook_parameters(nb_path)
-    data_path = values.get("data_path", "sample")
-    schema = values.get("schema", "auto")
-    if isinstance(data_path, str) and data_path != "sample":
-        data_path = values["data_path"] = str(Path(data_path).expanduser().resolve())
-    if isinstance(schema, str) and schema.lower().endswith(".json"):
-        schema = values["schema"] = str(Path(schema).expanduser().resolve())
-    kind = "events" if name in EVENT_REPORTS else "transactions"
-    input_summary = _input if _input is not None else _input_summary(data_path, schema, kind)
+    values = _absolute_paths(values)
+    own_dir = None
+    if _input is None:
+        own_dir = _prepared_dir = tempfile.mkdtemp(prefix="crmmine-prepared-")
+    try:
+        if _input is None:
+            _input = _input_summary(values.get("data_path", "sample"), values.get("schema", "auto"),
+                                    _cleaning(values), prepared_dir=_prepared_dir, kind=_kind_of(name))
+            check_dates(values, _input, where=nb_path.name)
+        return _run(name, nb_path, values, out=out, run_id=run_id, input_summary=_input, progress=progress,
+                    progress_bar=progress_bar, prepared_dir=_prepared_dir)
+    finally:
+        if own_dir is not None:
+            import shutil
 
+            shutil.rmtree(own_dir, ignore_errors=True)
+
+
+def _cleaning(values: dict) -> dict:
+    return {k: values[k] for k in _CLEANING_DEFAULTS if k in values}
+
+
+def _absolute_paths(values: dict) -> dict:
+    values = dict(values)
+    data_path, schema = values.get("data_path", "sample"), values.get("schema", "auto")
+    if isinstance(data_path, str) and data_path != "sample":
+        values["data_path"] = str(Path(data_path).expanduser().resolve())
+    if isinstance(schema, str) and schema.lower().endswith(".json"):
+        values["schema"] = str(Path(schema).expanduser().resolve())
+    return values
+
+
+def _new_tmp(report_dir: Path, run_id: str | None, started) -> tuple[str, Path]:
+    for _ in range(100):
+        rid = run_id or _new_run_id(started)
+        tmp = report_dir / f"{_TMP_PREFIX}{rid}"
+        try:
+            tmp.mkdir()
+            return rid, tmp
+        except FileExistsError:
+            if run_id is not None:
+                raise ReportError(f"A run with the id {run_id!r} is already in {report_dir}; give another run_id.")
+    raise ReportError(f"Could not create a run folder in {report_dir}.")  # pragma: no cover
+
+
+def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progress_bar, prepared_dir) -> RunResult:
+    import papermill
+
+    declared = notebook_parameters(nb_path)
     out = Path(out).expanduser().resolve()
     report_dir = out / name
     report_dir.mkdir(parents=True, exist_ok=True)
     _sweep_stale(report_dir)
     started = _now()
-    run_id = run_id or _new_run_id(started)
-    tmp = report_dir / f"{_TMP_PREFIX}{run_id}"
-    tmp.mkdir()
+    run_id, tmp = _new_tmp(report_dir, run_id, started)
+    lang = values.get("lang") if isinstance(values.get("lang"), str) else None
     _write_json(tmp / _OWNER_FILE, {"pid": os.getpid(), "host": socket.gethostname(), "started": _iso(started)})
     injected = dict(values)
     if "output_dir" in declared:
@@ -611,48 +828,73 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
         "parameters": {k: injected[k] for k in sorted(injected)}, "input": input_summary,
         "versions": _versions(), "host": socket.gethostname(), "pid": os.getpid(),
         "started": _iso(started), "finished": None, "duration_s": None, "error": None, "artifacts": [],
+        "headline": [],
     }
     _write_json(tmp / "manifest.json", manifest)
-    write_index(out)
+    with contextlib.suppress(Exception):  # noqa: BLE001 - the index is a convenience; it never fails a run
+        write_index(out, lang=lang)
+    if progress is not None:
+        progress("start", name, {"run_id": run_id, "path": tmp})
     t0 = time.perf_counter()
     status, error = "ok", None
+    env = {"CRMMINE_RUN_DIR": str(tmp)}
+    if prepared_dir is not None:
+        env["CRMMINE_PREPARED_DATA"] = str(prepared_dir)
     try:
-        with _kernel_can_import_crmmine():
+        with _kernel_can_import_crmmine(), _environment(env):
             papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
-                                       kernel_name="python3", cwd=str(tmp), progress_bar=False,
-                                       log_output=False, report_mode=False,
-                                       kernel_manager_class=_kernel_manager_class())
+                                       kernel_name="python3", cwd=str(tmp), progress_bar=progress_bar,
+                                       log_output=False, report_mode=False, request_save_on_cell_execute=False,
+                                       autosave_cell_every=3600, kernel_manager_class=_kernel_manager_class())
     except KeyboardInterrupt:
         status, error = "interrupted", "Interrupted (Ctrl-C) while the notebook ran."
+    except OSError as exc:  # the disk is full, a folder vanished: a failed run with its reason
+        status, error = "failed", f"{type(exc).__name__}: {exc.strerror or exc}"
     except Exception as exc:  # noqa: BLE001 - any failure of the notebook or the kernel is a failed run
         status, error = "failed", _execution_error(exc)
-    html_error = None
-    if (tmp / nb_path.name).exists():
+    if (tmp / nb_path.name).exists() and status != "interrupted":
         try:
             from .html import export_html
 
-            export_html(tmp / nb_path.name, tmp / "report.html", title=f"crmmine - {name}")
-        except Exception as exc:  # noqa: BLE001
+            export_html(tmp / nb_path.name, tmp / "report.html", title=_page_title(name, lang))
+        except Exception as exc:  # noqa: BLE001 - a failed export is a failed run, whatever the cause
             html_error = f"HTML export failed: {type(exc).__name__}: {exc}"
             if status == "ok":
                 status, error = "failed", html_error
     finished = _now()
+    with contextlib.suppress(OSError, ValueError):
+        manifest["headline"] = json.loads((tmp / "headline.json").read_text(encoding="utf-8"))
     manifest.update(status=status, error=error, finished=_iso(finished),
-                    duration_s=round(time.perf_counter() - t0, 3), artifacts=_artefacts(tmp / "artifacts"))
-    if (tmp / "report.html").exists():
-        manifest["html_bytes"] = (tmp / "report.html").stat().st_size
-    _write_json(tmp / "manifest.json", manifest)
-    (tmp / _OWNER_FILE).unlink()
+                    duration_s=round(time.perf_counter() - t0, 3))
+    with contextlib.suppress(OSError):
+        manifest["artifacts"] = _artefacts(tmp / "artifacts")
+        if (tmp / "report.html").exists():
+            manifest["html_bytes"] = (tmp / "report.html").stat().st_size
+    try:
+        _write_json(tmp / "manifest.json", manifest)
+    except OSError as exc:  # e.g. the disk is full: the folder name still says the run failed
+        if status == "ok":
+            status, error = "failed", f"{type(exc).__name__}: {exc.strerror or exc}"
+    with contextlib.suppress(OSError):
+        (tmp / _OWNER_FILE).unlink()
+    with contextlib.suppress(OSError):
+        log = tmp / ".kernel.log"
+        if log.exists() and log.stat().st_size == 0:
+            log.unlink()
     final = report_dir / (run_id if status == "ok" else f"{run_id}.{status}")
     os.rename(tmp, final)
     if status == "ok":
         _point_latest(report_dir, run_id)
-    write_index(out)
+    with contextlib.suppress(Exception):  # noqa: BLE001 - as above
+        write_index(out, lang=lang)
     result = RunResult(report=name, run_id=run_id, status=status, path=final, manifest=manifest)
+    if progress is not None:
+        progress("end", name, {"status": status, "seconds": time.perf_counter() - t0, "path": final,
+                               "html": final / "report.html", "error": error})
     if status == "interrupted":
         raise KeyboardInterrupt
     if status != "ok":
-        err = ReportError(f"The {name} report failed: {error.rstrip('.')}. The executed notebook is "
+        err = ReportError(f"The {name} report failed: {str(error).rstrip('.')}. The executed notebook is "
                           f"{final / nb_path.name} and the manifest {final / 'manifest.json'}; earlier runs "
                           "are untouched.")
         err.result = result
@@ -660,25 +902,58 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
     return result
 
 
-def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="reports") -> list[RunResult]:
-    """Run several reports one after the other, after checking every report's parameters first.
+def _report_label(name: str, lang: str | None) -> str:
+    from ..text.labels import LABELS, label
+
+    return label(f"report.name.{name}", lang) if f"report.name.{name}" in LABELS else str(name)
+
+
+def _page_title(name: str, lang: str | None) -> str:
+    return f"crmmine - {_report_label(name, lang)}"
+
+
+@contextlib.contextmanager
+def _environment(values: dict):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="reports", progress=None,
+                progress_bar: bool = False, jobs: int | None = 1) -> list[RunResult]:
+    """Run several reports, after checking every report's parameters first.
+
+    ``jobs`` reports run at once, each in its own process and kernel (``None``: as many as the
+    machine has cores, at most one per report); the default 1 runs them one after the other.
 
     A parameter given in ``parameters`` goes to every notebook that declares it, and must be
-    declared by at least one. ``data_path`` and ``schema`` are read and cleaned once, for the
-    manifests. ``as_of`` goes to each notebook's ``as_of`` parameter, or to its ``cutoff`` when it
-    has no ``as_of`` (the churn report's time split), and is an error for a notebook with neither.
-    A failing report does not stop the others.
+    declared by at least one. The data are read and cleaned once per data set (for the manifests,
+    the date checks and the kernels, which take the cleaned copy instead of reading the file).
+    ``as_of`` goes to each notebook's ``as_of`` parameter, or to its ``cutoff`` when it has no
+    ``as_of`` (the churn report's time split), and is an error for a notebook with neither. Every
+    date parameter is checked against the data's range before any notebook runs. A failing report
+    does not stop the others.
 
     Raises
     ------
     ParameterError
-        Before anything runs, as :func:`prepare_parameters`.
+        Before anything runs, as :func:`prepare_parameters` and :func:`check_dates`.
     ReportError
         After all reports ran, when at least one failed (``err.results`` holds every result,
         ``None`` for a failed one).
     """
+    import shutil
+
     parameters = dict(parameters or {})
     reports = list(reports)
+    jobs = _jobs(jobs, len(reports))  # checked before anything runs
     plan = []
     for report in reports:
         name, nb_path = resolve_notebook(report)
@@ -690,24 +965,46 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
                 raise ParameterError(f"The --as-of option needs an 'as_of' or 'cutoff' parameter, and {nb_path.name} "
                                      f"has neither. Its parameters are: {', '.join(sorted(declared))}.")
             mine.setdefault(date_name, as_of)
-        plan.append((name, nb_path, prepare_parameters(nb_path, mine)))
-    unused = [k for k in parameters if not any(k in notebook_parameters(p) for _, p, _ in plan)]
+        plan.append((name, nb_path, _absolute_paths(prepare_parameters(nb_path, mine)), set(mine)))
+    unused = [k for k in parameters if not any(k in notebook_parameters(p) for _, p, _, _ in plan)]
     if unused:
         raise ParameterError(f"The '{unused[0]}' parameter is not a parameter of any of the reports "
-                             f"({', '.join(n for n, _, _ in plan)}).")
-    inputs: dict = {}
-    results, failures = [], []
-    for name, nb_path, values in plan:
-        kind = "events" if name in EVENT_REPORTS else "transactions"
-        key = (str(values.get("data_path", "sample")), json.dumps(values.get("schema", "auto"), default=str), kind)
-        if key not in inputs:
-            inputs[key] = _input_summary(_abs(values.get("data_path", "sample")), _abs(values.get("schema", "auto")),
-                                         kind)
-        try:
-            results.append(run_report(nb_path, out=out, _prepared=values, _input=inputs[key]))
-        except ReportError as err:
-            results.append(err.result if hasattr(err, "result") else None)
-            failures.append(str(err))
+                             f"({', '.join(n for n, _, _, _ in plan)}).")
+    prepared_dir = tempfile.mkdtemp(prefix="crmmine-prepared-")
+    try:
+        inputs: dict = {}
+        results, failures, runnable = [], [], []
+        for name, nb_path, values, given in plan:  # read each data set once, check every date before any kernel
+            key = _input_key(values, _kind_of(name))
+            if key not in inputs:
+                inputs[key] = _input_summary(values.get("data_path", "sample"), values.get("schema", "auto"),
+                                             _cleaning(values), prepared_dir=prepared_dir, kind=_kind_of(name))
+            try:
+                check_dates(values, inputs[key], where=nb_path.name)
+            except ParameterError as err:
+                if getattr(err, "parameter", None) in given or len(plan) == 1:
+                    raise  # a value the user gave: bad parameters, nothing runs
+                # a default that these data cannot support: this report cannot run, the others do
+                failures.append(f"The {name} report cannot run on these data: {err}")
+                results.append(None)
+                if progress is not None:
+                    progress("skipped", name, {"error": str(err)})
+                continue
+            runnable.append((name, nb_path, values))
+        plan = runnable
+        jobs = min(jobs, max(1, len(plan)))
+        tasks = [(i, name, nb_path, values, inputs[_input_key(values, _kind_of(name))]) for i, (name, nb_path, values)
+                 in enumerate(plan, 1)]
+        outcomes = (_run_parallel(tasks, jobs, out=out, prepared_dir=prepared_dir, progress=progress)
+                    if jobs > 1 else
+                    [_run_task(task, len(plan), out=out, prepared_dir=prepared_dir, progress=progress,
+                               progress_bar=progress_bar) for task in tasks])
+        for result, message in outcomes:
+            results.append(result)
+            if message is not None:
+                failures.append(message)
+    finally:
+        shutil.rmtree(prepared_dir, ignore_errors=True)
     if failures:
         err = ReportError(" | ".join(failures))
         err.results = results
@@ -715,8 +1012,69 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
     return results
 
 
-def _abs(value):
-    if isinstance(value, str) and value != "sample" and value != "auto" and (os.sep in value or "." in value):
-        p = Path(value).expanduser()
-        return str(p.resolve()) if p.exists() else value
-    return value
+def _jobs(jobs, n: int) -> int:
+    from ..validation import check_int
+
+    if jobs is None:
+        return max(1, min(n, os.cpu_count() or 1))
+    return max(1, min(n, check_int("jobs", jobs, lo=1)))
+
+
+def _run_task(task, n, *, out, prepared_dir, progress, progress_bar=False):
+    """(result, failure message or None) of one report of a plan."""
+    i, name, nb_path, values, input_summary = task
+
+    def tell(event, report, info):
+        if progress is not None:
+            progress(event, report, {**info, "i": i, "n": n})
+
+    try:
+        return run_report(nb_path, out=out, _prepared=values, _input=input_summary, _prepared_dir=prepared_dir,
+                          progress=tell, progress_bar=progress_bar), None
+    except ReportError as err:
+        return getattr(err, "result", None), str(err)
+
+
+def _child(task, n, out, prepared_dir, progress, queue):
+    try:
+        queue.put((task[0], *_run_task(task, n, out=out, prepared_dir=prepared_dir, progress=progress)))
+    except KeyboardInterrupt:  # Ctrl-C reached every process of the group: the parent says it once
+        queue.put((task[0], None, "interrupted"))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent as this report's failure
+        queue.put((task[0], None, f"The {task[1]} report failed: {type(exc).__name__}: {exc}"))
+
+
+def _run_parallel(tasks, jobs, *, out, prepared_dir, progress):
+    """Run tasks in ``jobs`` forked processes at a time; results in the tasks' order."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    pending, running, done = list(tasks), {}, {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                task = pending.pop(0)
+                sys.stdout.flush()  # a child must not inherit (and print again) unflushed output
+                sys.stderr.flush()
+                proc = ctx.Process(target=_child, args=(task, len(tasks), out, prepared_dir, progress, queue))
+                proc.start()
+                running[task[0]] = proc
+            i, result, message = queue.get()
+            done[i] = (result, message)
+            running.pop(i).join()  # it exits right after sending its result
+        if any(m == "interrupted" for _, m in done.values()):
+            raise KeyboardInterrupt
+    finally:
+        for proc in running.values():
+            proc.join(timeout=60)
+    return [done[t[0]] for t in tasks]
+
+
+def _kind_of(name: str) -> str:
+    return "events" if name in EVENT_REPORTS else "transactions"
+
+
+def _input_key(values: dict, kind: str = "transactions") -> str:
+    return json.dumps([str(values.get("data_path", "sample")), values.get("schema", "auto"), _cleaning(values), kind],
+                      default=str, sort_keys=True)

@@ -509,6 +509,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "_loyalty_labels",
     "_behaviour_labels",
     "_predict_labels",
+    "_reports_labels",
 )
 
 

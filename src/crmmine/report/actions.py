@@ -1,0 +1,333 @@
+"""The lists a campaign tool imports: who to contact, why, what to do, what they are worth.
+
+Each function takes the tables a report already computed and returns one plain table with
+named columns in the report's language where they are words (segment, reason, action,
+product names) and numbers as numbers; :func:`crmmine.write_table` writes it as CSV and
+Parquet, and :func:`crmmine.report.table` shows its first rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MissingColumnError, ParameterError
+from ..text.labels import LABELS, label
+
+__all__ = ["contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides", "choose_min_support",
+           "name_rule_items", "support_note", "summarise_winback_actions", "winback_intro",
+           "WINBACK_TIERS"]
+
+#: Tiers of :func:`winback_actions`, most urgent first.
+WINBACK_TIERS = ("win_back_now", "keep_close", "low_cost_reactivation", "recent", "other")
+
+
+def _need(df, cols, name, fix):
+    if not isinstance(df, pd.DataFrame):
+        raise ParameterError(f"The '{name}' parameter must be a DataFrame ({fix}). Got {type(df).__name__} instead.")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise MissingColumnError(f"The '{name}' table has no column(s) {', '.join(map(repr, missing))}; make it "
+                                 f"with {fix}.")
+
+
+def contact_list(customers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """One row per customer: segment, why they are in it, the suggested action, and their value.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        :func:`crmmine.rfm_table` (index ``customer_id``), optionally joined with
+        :func:`crmmine.customer_value` columns (``predicted_value``) and ``lifecycle_state``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``customer_id, segment, segment_name, why, action, orders, total_spend,
+        predicted_value, last_purchase, days_since_last_purchase, country`` (missing inputs are
+        left out), ordered by segment (the order of :data:`crmmine.RFM_SEGMENTS`), then by
+        predicted value (or total spend), highest first.
+    """
+    _need(customers, ["rfm_segment", "recency_days", "frequency", "monetary_total"], "customers",
+          "crmmine.rfm_table(tx)")
+    seg = customers["rfm_segment"].astype(str)
+    keys = list(pd.unique(seg))
+    from ..customers.rfm import RFM_SEGMENTS
+
+    order = {k: i for i, k in enumerate([*RFM_SEGMENTS, "other"])}
+    names = {k: label(f"rfm.segment.{k}", lang) if f"rfm.segment.{k}" in LABELS else k for k in keys}
+    actions = {k: label(f"rfm.action.{k}", lang) if f"rfm.action.{k}" in LABELS else "" for k in keys}
+    days = customers["recency_days"].to_numpy(dtype=float)
+    orders = customers["frequency"].to_numpy(dtype=float)
+    spend = customers["monetary_total"].to_numpy(dtype=float)
+    template = LABELS["report.contact.why"].get(lang or _lang()) or LABELS["report.contact.why"]["en"]
+    why = [template.format(days=f"{d:,.0f}", orders=f"{o:,.0f}", spend=f"{s:,.0f}")
+           for d, o, s in zip(days, orders, spend)]  # one sentence per customer
+    out = pd.DataFrame({
+        "customer_id": customers.index.astype(str),
+        "segment": seg.to_numpy(),
+        "segment_name": seg.map(names).to_numpy(),
+        "why": why,
+        "action": seg.map(actions).to_numpy(),
+        "orders": orders.astype(np.int64),
+        "total_spend": spend.round(2),
+    })
+    value_col = "total_spend"
+    if "predicted_value" in customers.columns:
+        out["predicted_value"] = customers["predicted_value"].to_numpy(dtype=float).round(2)
+        value_col = "predicted_value"
+    if "last_purchase" in customers.columns:
+        out["last_purchase"] = pd.to_datetime(customers["last_purchase"]).dt.normalize().to_numpy()
+    out["days_since_last_purchase"] = days.astype(np.int64)
+    if "country" in customers.columns:
+        out["country"] = customers["country"].astype(object).to_numpy()
+    out["_order"] = out["segment"].map(order).fillna(len(order))
+    out = out.sort_values(["_order", value_col, "customer_id"], ascending=[True, False, True], kind="stable")
+    return out.drop(columns="_order").reset_index(drop=True)
+
+
+def _lang():
+    from ..text.labels import get_language
+
+    return get_language()
+
+
+def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now: float = 0.5,
+                    lang: str | None = None) -> pd.DataFrame:
+    """The win-back list with tiers relative to the shop's own distribution, a reason and an action.
+
+    The tiers of :func:`crmmine.winback_list` are absolute (P(churn) >= 0.5), so on a shop with low
+    churn its top tier is empty while value at risk sits in "no action", and customers who bought
+    yesterday can lead the list (BG/NBD gives them a high predicted value). Here:
+
+    - ``recent``: customers silent for less than half their own usual gap between orders (half the
+      shop's median gap for one-time buyers; at least 7 days): they just bought, there is nothing to
+      win back yet; they come after the three action tiers.
+    - ``win_back_now``: of the others, those with the highest value at risk that together hold
+      ``share_now`` (half) of it; never empty when any value is at risk.
+    - ``keep_close``: the most valuable fifth (predicted value) among the rest, with P(churn) below
+      the shop's median; ``low_cost_reactivation``: P(churn) at or above the median; ``other``: the rest.
+
+    Parameters
+    ----------
+    winback : pandas.DataFrame
+        From :func:`crmmine.winback_list`.
+    features : pandas.DataFrame
+        :func:`crmmine.churn_features` at the same cutoff (``recency_days``, ``ipt_mean_days``).
+    share_now : float, default=0.5
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank, customer_id, tier, tier_label, action, reason, days_since_last_purchase, p_churn,
+        predicted_value, value_at_risk`` plus the columns of ``winback``; ranked by tier, then value
+        at risk.
+    """
+    _need(winback, ["customer_id", "p_churn", "predicted_value", "value_at_risk"], "winback",
+          "crmmine.winback_list(...)")
+    _need(features, ["recency_days"], "features", "crmmine.churn_features(tx, cutoff=...)")
+    if not 0 < float(share_now) <= 1:
+        raise ParameterError(f"The 'share_now' parameter must be in (0, 1]. Got {share_now!r} instead.")
+    w = winback.drop(columns=["rank", "tier", "tier_label"], errors="ignore").copy()
+    feats = features.copy()
+    feats.index = feats.index.astype(str)
+    recency = feats["recency_days"].reindex(w["customer_id"]).to_numpy(dtype=float)
+    own_gap = (feats["ipt_mean_days"].reindex(w["customer_id"]).to_numpy(dtype=float)
+               if "ipt_mean_days" in feats.columns else np.full(len(w), np.nan))
+    gaps = own_gap[np.isfinite(own_gap)]
+    shop_gap = float(np.median(gaps)) if len(gaps) else 14.0
+    # silent for less than half their own usual gap (the shop's for one-time buyers), at least a week: just bought
+    recent_days = np.maximum(7.0, 0.5 * np.where(np.isfinite(own_gap), own_gap, shop_gap))
+    recent = recency < recent_days
+    var = w["value_at_risk"].to_numpy(dtype=float)
+    p = w["p_churn"].to_numpy(dtype=float)
+    pv = w["predicted_value"].to_numpy(dtype=float)
+    tier = np.full(len(w), "other", dtype=object)
+    tier[recent] = "recent"
+    candidates = ~recent & (var > 0)
+    if candidates.any():
+        idx = np.flatnonzero(candidates)
+        idx = idx[np.lexsort((w["customer_id"].to_numpy()[idx], -var[idx]))]
+        cum = np.cumsum(var[idx]) / var[idx].sum()
+        n_now = int(np.searchsorted(cum, float(share_now) - 1e-12) + 1)
+        tier[idx[:n_now]] = "win_back_now"
+    rest = tier == "other"
+    p_median = float(np.median(p)) if len(p) else 0.5
+    top_value = pv >= np.quantile(pv, 0.8) if len(pv) else np.zeros(0, bool)
+    tier[rest & top_value & (p < p_median)] = "keep_close"
+    tier[(tier == "other") & (p >= p_median)] = "low_cost_reactivation"
+    w["tier"] = tier
+    w["tier_label"] = [label(f"churn.tier.{t}", lang) if f"churn.tier.{t}" in LABELS else t for t in tier]
+    w["action"] = [label(f"report.winback.action.{t}", lang) for t in tier]
+    w["days_since_last_purchase"] = recency
+    base = w["top_reasons"].fillna("").astype(str).to_numpy() if "top_reasons" in w.columns else np.full(len(w), "")
+    days_text = [label("churn.reason.recency_days", lang, value=d) if np.isfinite(d) else "" for d in recency]
+    sep = label("report.reason_join", lang)
+    w["reason"] = [a if (b and b in a) or not b else (f"{b}{sep}{a}" if a else b) for a, b in zip(base, days_text)]
+    order = {t: i for i, t in enumerate(WINBACK_TIERS)}
+    w["_o"] = w["tier"].map(order)
+    w = w.sort_values(["_o", "value_at_risk", "customer_id"], ascending=[True, False, True], kind="stable")
+    w = w.drop(columns="_o").reset_index(drop=True)
+    w.insert(0, "rank", np.arange(1, len(w) + 1))
+    first = ["rank", "customer_id", "tier", "tier_label", "action", "reason", "days_since_last_purchase",
+             "p_churn", "predicted_value", "value_at_risk"]
+    w.attrs.update(recent_days=max(7.0, 0.5 * shop_gap), p_median=p_median, share_now=float(share_now))
+    return w[first + [c for c in w.columns if c not in first]]
+
+
+def item_text(item, names=None) -> str:
+    """``"WHITE HANGING HEART T-LIGHT HOLDER (85123A)"``: the name with the code beside it."""
+    item = str(item)
+    if names is None:
+        return item
+    name = names.get(item) if hasattr(names, "get") else None
+    if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA or str(name).strip() == "" \
+            or str(name) == item:
+        return item
+    return f"{name} ({item})"
+
+
+def _items_text(items, names, sep=" + ") -> str:
+    if isinstance(items, (set, frozenset, tuple, list)):
+        return sep.join(item_text(x, names) for x in sorted(map(str, items)))
+    if items is None or (isinstance(items, float) and np.isnan(items)):
+        return ""
+    return item_text(items, names)
+
+
+def rule_sides(rules: pd.DataFrame, names=None) -> pd.DataFrame:
+    """A copy of a rule table with ``if_bought`` and ``then_offer``: item names with their codes.
+
+    Works for :func:`crmmine.mine_rules` (``antecedents``/``consequents``) and
+    :func:`crmmine.bought_together` tables (``product_id``/``also_bought`` or the same sets).
+    """
+    out = rules.copy()
+    if isinstance(names, dict):
+        names = pd.Series(names, dtype=object)
+    cols = [c for c in out.columns]
+    if "antecedents" in cols:
+        out.insert(0, "if_bought", [_items_text(s, names) for s in out["antecedents"]])
+    elif "product_id" in cols:
+        out.insert(0, "if_bought", [_items_text(s, names) for s in out["product_id"]])
+    if "consequents" in cols:
+        out.insert(1, "then_offer", [_items_text(s, names) for s in out["consequents"]])
+    elif "recommended" in cols:
+        out.insert(1, "then_offer", [_items_text(s, names) for s in out["recommended"]])
+    return out
+
+
+def customer_offers(recommendations: pd.DataFrame, names=None, *, value: pd.Series | None = None,
+                    lang: str | None = None) -> pd.DataFrame:
+    """Per-customer offers with product names: what to offer, and the purchase that suggests it.
+
+    Parameters
+    ----------
+    recommendations : pandas.DataFrame
+        From :func:`crmmine.recommend` (rules: ``antecedents`` explain an offer) or a recommender of
+        :func:`crmmine.recommend_with` (``because``, ``reason``, ``method``).
+    names : pandas.Series or dict, optional
+        ``item -> name`` (e.g. ``Baskets.item_names``).
+    value : pandas.Series, optional
+        :func:`crmmine.potential_value` per customer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer_id, rank, product_id, product_name, offer, because_bought, confidence, lift``
+        (+ ``potential_value``).
+    """
+    _need(recommendations, ["customer_id", "rank"], "recommendations", "crmmine.recommend(tx, rules)")
+    if isinstance(names, dict):
+        names = pd.Series(names, dtype=object)
+    item_col = "product_id" if "product_id" in recommendations.columns else (
+        "category" if "category" in recommendations.columns else recommendations.columns[2])
+    r = recommendations
+    items = r[item_col].astype(str)
+    out = pd.DataFrame({"customer_id": r["customer_id"].astype(str).to_numpy(), "rank": r["rank"].to_numpy()})
+    out[item_col] = items.to_numpy()
+    out["product_name"] = (items.map(names).astype(object).to_numpy() if names is not None
+                           else np.full(len(r), None, dtype=object))
+    out["offer"] = [item_text(x, names) for x in items]
+    if "antecedents" in r.columns:
+        out["because_bought"] = [_items_text(s, names) for s in r["antecedents"]]
+    elif "because" in r.columns:  # the recommenders of crmmine.recommend_with: one item explains the offer
+        out["because_bought"] = [item_text(str(x), names) if pd.notna(x) else "" for x in r["because"]]
+    if "reason" in r.columns:
+        out["reason"] = r["reason"].astype(object).to_numpy()
+    if "method" in r.columns:
+        out["method"] = r["method"].astype(object).to_numpy()
+    for c in ("confidence", "lift"):
+        if c in r.columns:
+            out[c] = r[c].to_numpy(dtype=float)
+    if value is not None:
+        v = value.copy()
+        v.index = v.index.astype(str)
+        out["potential_value"] = v.reindex(out["customer_id"]).to_numpy(dtype=float)
+    return out
+
+
+def choose_min_support(baskets, *, min_support=None, target_items: int = 30, floor_count: int = 5,
+                       ceiling: float = 0.01) -> float:
+    """The support threshold of a report: ``min_support`` when given, else one chosen from the data.
+
+    A fixed default (1% of orders) finds no rules in a shop with a large catalogue. Chosen:
+    the support of the ``target_items``-th most frequent item (so that about that many items
+    are frequent), at most ``ceiling`` (the old default) and at least ``floor_count`` orders.
+    """
+    if min_support is not None:
+        return float(min_support)
+    X = baskets.matrix
+    n = X.shape[0]
+    if n == 0:
+        return ceiling
+    counts = np.sort(np.asarray(X.sum(axis=0)).ravel())[::-1]
+    k = min(target_items, len(counts)) - 1
+    support = counts[k] / n if k >= 0 else ceiling
+    support = min(ceiling, support)
+    return float(max(support, floor_count / n, 1.0 / n))
+
+
+def name_rule_items(rules: pd.DataFrame, names=None) -> pd.DataFrame:
+    """A copy of a rule table whose item sets hold ``"name (code)"`` instead of codes (for figures)."""
+    if names is None:
+        return rules
+    if isinstance(names, dict):
+        names = pd.Series(names, dtype=object)
+    out = rules.copy()
+    for col in ("antecedents", "consequents"):
+        if col in out.columns:
+            out[col] = [frozenset(item_text(x, names) for x in s) for s in out[col]]
+    return out
+
+
+def support_note(baskets, support: float, *, given=None, lang: str | None = None) -> str:
+    """The sentence saying which minimum support the report chose from the data ("" when it was given)."""
+    if given is not None:
+        return ""
+    X = baskets.matrix
+    n = max(X.shape[0], 1)
+    counts = np.asarray(X.sum(axis=0)).ravel()
+    items = int((counts >= np.ceil(support * n - 1e-9)).sum())
+    from .present import format_percent
+
+    return label("report.summary.chosen_support", lang, support=format_percent(support), items=f"{items:,}")
+
+
+def summarise_winback_actions(winback: pd.DataFrame, *, currency: str = "", lang: str | None = None) -> str:
+    """One sentence: customers to win back now, their value at risk and its share of all value at risk."""
+    from .present import format_money, format_percent
+
+    sel = winback["tier"] == "win_back_now"
+    total = float(winback["value_at_risk"].sum())
+    part = float(winback.loc[sel, "value_at_risk"].sum())
+    return label("report.winback.summary", lang, n=f"{int(sel.sum()):,}", value=format_money(part, currency),
+                 share=format_percent(part / total if total > 0 else 0.0), total=format_money(total, currency))
+
+
+def winback_intro(winback: pd.DataFrame, *, lang: str | None = None) -> str:
+    """How the win-back tiers were chosen for this shop."""
+    from .present import format_percent
+
+    return label("report.winback.intro", lang, share=format_percent(winback.attrs.get("share_now", 0.5)),
+                 days=f"{winback.attrs.get('recent_days', 7):.0f}")

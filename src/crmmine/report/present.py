@@ -1,0 +1,600 @@
+"""What a report shows a person: escaped text, labelled and formatted tables, what the run was run on.
+
+Every value that comes from the data (a product name, a customer id, a country) reaches a report page
+through this module, and this module escapes it: :func:`escape` is the one place. Report notebooks
+show text with :func:`show` (headings and paragraphs as HTML, never Markdown built from data) and
+tables with :func:`table` (labels from :mod:`crmmine.text` in the report's language, percent,
+money and thousands formatted, no index, no scientific notation, at most ``max_rows`` rows; the full
+table goes to the CSV artefact).
+"""
+
+from __future__ import annotations
+
+import html as _html
+import inspect
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..text.labels import LABELS, label
+
+__all__ = [
+    "escape",
+    "show",
+    "table",
+    "column_label",
+    "format_money",
+    "format_percent",
+    "load_data",
+    "prepared_key",
+    "run_summary",
+    "report_currency",
+    "headline",
+    "history_window",
+    "evaluation_cutoff",
+    "skipped_text",
+    "files_table",
+    "reconcile_at_risk",
+    "feature_label",
+    "readable_features",
+    "importance_text",
+    "PRESET_CURRENCY",
+]
+
+
+# how a column is shown, by name (a name may also be given explicitly to table())
+_PERCENT = frozenset({
+    "customer_share", "revenue_share", "share", "share_of_lines", "share_of_revenue", "p_churn", "probability_alive",
+    "confidence", "support", "return_rate", "value_pct", "antecedent_support", "consequent_support", "hit_rate",
+    "precision", "recall", "coverage", "precision_at_k", "recall_at_k", "churn_rate", "p_alive", "p_no_purchase",
+    "score", "item_share", "order_share", "retention",
+})
+_MONEY = frozenset({
+    "monetary_total", "monetary_mean", "revenue", "historical_value", "predicted_value", "potential_value",
+    "total_value", "expected_spend", "value_at_risk", "gross_value", "returns_value", "net_value", "amount",
+    "mean_value", "spend", "expected_value", "typical_value", "line_value", "clv",
+})
+_INT_DAYS = frozenset({"recency_days", "tenure_days", "mean_interpurchase_days", "days_since_last_purchase"})
+
+
+# --------------------------------------------------------------------------- text
+def escape(value) -> str:
+    """A value from the data as text that HTML and Markdown show literally (the one escape of the reports).
+
+    ``<``, ``>``, ``&`` and quotes become HTML entities; Markdown punctuation is left alone because
+    report text is shown as HTML (:func:`show`), never parsed as Markdown.
+
+    Examples
+    --------
+    >>> escape("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return _html.escape(str(value), quote=True)
+
+
+class _Html:
+    """An HTML fragment with ``_repr_html_`` (what Jupyter and nbconvert show) and ``str``."""
+
+    def __init__(self, fragment: str):
+        self.fragment = fragment
+
+    def _repr_html_(self) -> str:
+        return self.fragment
+
+    def __str__(self) -> str:
+        return self.fragment
+
+    def __repr__(self) -> str:  # plain-text output of the cell: nothing raw (the HTML is what people see)
+        return ""
+
+
+def show(*paragraphs, heading: str | None = None, level: int = 2, title: str | None = None) -> _Html:
+    """Headings and paragraphs as escaped HTML: the way report notebooks show words.
+
+    Parameters
+    ----------
+    *paragraphs : str
+        Sentences (e.g. findings); each becomes a ``<p>``, escaped. ``None`` and ``""`` are skipped.
+    heading : str, optional
+        A section heading (``<h{level}>``).
+    level : int, default=2
+    title : str, optional
+        The report's title (``<h1>``), shown before the heading.
+    """
+    parts = []
+    if title:
+        parts.append(f"<h1>{escape(title)}</h1>")
+    if heading:
+        parts.append(f"<h{int(level)}>{escape(heading)}</h{int(level)}>")
+    for p in paragraphs:
+        if p is None or p == "":
+            continue
+        if isinstance(p, _Html):
+            parts.append(p.fragment)
+        elif isinstance(p, (list, tuple)):
+            parts.append("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in p) + "</ul>")
+        else:
+            parts.append(f"<p>{escape(p)}</p>")
+    return _Html("\n".join(parts))
+
+
+# --------------------------------------------------------------------------- numbers
+def format_money(amount, currency: str = "") -> str:
+    """``1234.5`` -> ``"1,235 EUR"`` (or ``"1,235"`` without a currency); no decimals above 100."""
+    if amount is None or (isinstance(amount, float) and not math.isfinite(amount)):
+        return "–" if amount is None or math.isnan(amount) else ("∞" if amount > 0 else "−∞")
+    amount = float(amount)
+    text = f"{amount:,.0f}" if abs(amount) >= 100 else f"{amount:,.2f}"
+    return f"{text} {currency}".strip() if currency else text
+
+
+def format_percent(share) -> str:
+    """``0.2104`` -> ``"21%"``; below 1% one decimal (``"0.4%"``); ``nan`` -> ``"–"``."""
+    if share is None or not np.isfinite(share):
+        return "–"
+    pct = 100 * float(share)
+    if pct != 0 and abs(pct) < 1:
+        return f"{pct:.1f}%"
+    return f"{pct:.0f}%"
+
+
+def _format_number(x) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, (bool, np.bool_)):
+        return label("report.yes") if x else label("report.no")
+    if isinstance(x, (int, np.integer)):
+        return f"{int(x):,}"
+    x = float(x)
+    if math.isnan(x):
+        return "–"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x.is_integer() and abs(x) < 1e15:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 0.01 or x == 0:
+        return f"{x:,.2f}"
+    return f"{x:.4f}"
+
+
+def column_label(name: str, lang: str | None = None) -> str:
+    """The readable label of a column name (``"monetary_total"`` -> ``"Total spend"``), in ``lang``.
+
+    Looks up ``column.<name>`` then ``customer.column.<name>`` in :data:`crmmine.text.LABELS`.
+    """
+    for key in (f"column.{name}", f"customer.column.{name}"):
+        if key in LABELS:
+            return label(key, lang)
+    return str(name).replace("_", " ").capitalize()
+
+
+_VALUE_LABELS = {
+    "rfm_segment": "rfm.segment.{}",
+    "lifecycle_state": "lifecycle.state.{}",
+    "tier": "churn.tier.{}",
+    "from_state": "lifecycle.state.{}",
+    "to_state": "lifecycle.state.{}",
+    "status": "report.status.{}",
+    "recommender": "column.recommender.{}",
+    "model": "column.model.{}",
+    "rule": "column.rule.{}",
+}
+
+
+def _value_labels(col: str, values: pd.Series, lang) -> pd.Series:
+    pattern = _VALUE_LABELS.get(col)
+    if pattern is None:
+        return values
+    mapping = {v: label(pattern.format(v), lang) for v in pd.unique(values.dropna()) if pattern.format(v) in LABELS}
+    return values.map(lambda v: mapping.get(v, v))
+
+
+def _kind(col: str, s: pd.Series, money, percent, integer, text) -> str:
+    if col in text:
+        return "text"
+    if col in percent:
+        return "percent"
+    if col in money:
+        return "money"
+    if col in integer:
+        return "integer"
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return "date"
+    if pd.api.types.is_bool_dtype(s):
+        return "number"
+    if pd.api.types.is_numeric_dtype(s):
+        if col in _PERCENT or col.endswith("_share") or col.endswith("_rate") and col != "frequency":
+            return "percent"
+        if col in _MONEY or col.endswith("_value") or col.startswith("monetary") or col.endswith("_spend"):
+            return "money"
+        if col in _INT_DAYS or col.endswith("_days"):
+            return "integer"
+        return "number"
+    return "text"
+
+
+def _format_column(s: pd.Series, kind: str, currency: str) -> list[str]:
+    if kind == "percent":
+        return [format_percent(v) for v in s.astype(float)]
+    if kind == "money":
+        return [format_money(v, currency) if pd.notna(v) else "–" for v in s.astype(float)]
+    if kind == "integer":
+        return ["–" if pd.isna(v) else ("∞" if np.isinf(v) else f"{float(v):,.0f}") for v in s.astype(float)]
+    if kind == "date":
+        return ["–" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in s]
+    if kind == "number":
+        return [_format_number(v) if not (isinstance(v, float) and math.isnan(v)) else "–" for v in s.tolist()]
+    out = []
+    for v in s.tolist():
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            out.append("–")
+        elif isinstance(v, (set, frozenset, tuple, list)):
+            out.append(", ".join(sorted(map(str, v))))
+        elif isinstance(v, (float, np.floating)):
+            out.append(_format_number(v))
+        else:
+            out.append(str(v))
+    return out
+
+
+def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(), integer=(), text=(),
+          currency: str = "", max_rows: int | None = 15, index: bool | str = False, lang: str | None = None,
+          caption: str | None = None) -> _Html:
+    """A table for people: labelled columns, formatted numbers, no index, escaped, at most ``max_rows`` rows.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame or pandas.Series
+    columns : list of str, optional
+        The columns to show, in order (default: all). The full table belongs in the CSV artefact.
+    labels : dict, optional
+        ``column -> label`` overriding :func:`column_label`.
+    money, percent, integer, text : iterable of str
+        Columns to show as money (with ``currency``), percent, whole numbers or plain text; other
+        columns are recognised by name (``*_share`` percent, ``*_value`` money, ...) and dtype.
+    currency : str, default=""
+        Shown after money amounts ("" shows plain numbers).
+    max_rows : int or None, default=15
+        Rows shown; a note says how many more the CSV has.
+    index : bool or str, default=False
+        Show the index as the first column (``True``), or under the given column name.
+    lang : {"en", "zh"}, optional
+    caption : str, optional
+        A line above the table.
+    """
+    if isinstance(df, pd.Series):  # keys -> labels in a first column, values beside them
+        df = pd.DataFrame({"measure": [column_label(str(k), lang) for k in df.index],
+                           (df.name if isinstance(df.name, str) and df.name else "value"): df.to_numpy()})
+    if not isinstance(df, pd.DataFrame):
+        raise ParameterError(f"The 'df' parameter must be a pandas DataFrame. Got {type(df).__name__} instead.")
+    if index:
+        name = index if isinstance(index, str) else (df.index.name or "index")
+        df = df.rename_axis(name).reset_index()
+    cols = list(df.columns) if columns is None else list(columns)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ParameterError(f"The 'columns' parameter names columns the table lacks: {', '.join(map(repr, missing))}.")
+    total = len(df)
+    shown = df if max_rows is None else df.head(max_rows)
+    labels = dict(labels or {})
+    money, percent, integer, text = set(money), set(percent), set(integer), set(text)
+    body_cols = []
+    aligns = []
+    for c in cols:
+        s = _value_labels(str(c), shown[c], lang)
+        kind = _kind(str(c), s, money, percent, integer, text)
+        aligns.append("left" if kind in ("text", "date") else "right")
+        body_cols.append(_format_column(s, kind, currency))
+    head = "".join(f'<th style="text-align:{a}">{escape(labels.get(c) or column_label(str(c), lang))}</th>'
+                   for c, a in zip(cols, aligns))
+    rows = []
+    for i in range(len(shown)):
+        cells = "".join(f'<td style="text-align:{a}">{escape(col[i])}</td>' for col, a in zip(body_cols, aligns))
+        rows.append(f"<tr>{cells}</tr>")
+    parts = []
+    if caption:
+        parts.append(f"<p>{escape(caption)}</p>")
+    parts.append('<table class="crmmine-table"><thead><tr>' + head + "</tr></thead><tbody>" + "".join(rows)
+                 + "</tbody></table>")
+    if max_rows is not None and total > max_rows:
+        parts.append(f'<p class="crmmine-more">{escape(label("report.more_rows", lang, shown=max_rows, n=f"{total:,}"))}</p>')
+    return _Html("\n".join(parts))
+
+
+# --------------------------------------------------------------------------- data and what it was
+def _split_rules(skip_rules) -> tuple[str, ...]:
+    if skip_rules is None or skip_rules == "":
+        return ()
+    if isinstance(skip_rules, str):
+        return tuple(r.strip() for r in skip_rules.split(",") if r.strip())
+    return tuple(skip_rules)
+
+
+def _supported(func, name: str) -> bool:
+    try:
+        return name in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=None, header=None, skip_rules="",
+              engine="auto"):
+    """Read and clean a report's data with the report's cleaning choices (a :class:`crmmine.CleanResult`).
+
+    The cleaning choices are report parameters so that every option an error message recommends can be
+    given to a report: ``encoding``, ``dayfirst``, ``header`` and ``engine`` go to
+    :func:`crmmine.load_clean` (and so to :func:`crmmine.read_transactions`), ``skip_rules``
+    (comma-separated rule names) to :func:`crmmine.clean`. An option this version of the reader does not
+    have is an error naming it (at its default it is not passed at all). Cleaning's warning about a
+    notable rule is not repeated: :func:`run_summary` names such a rule in the report's first paragraph.
+
+    When ``crmmine report`` runs the notebook, the data it already read and cleaned for its checks is
+    handed over (the environment variable ``CRMMINE_PREPARED_DATA`` names a private folder), so the
+    kernel does not read the file again.
+    """
+    import warnings
+
+    from ..datasets import _loaders
+    from ..errors import CrmmineWarning
+
+    prepared = _prepared(data_path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
+                         skip_rules=skip_rules, engine=engine)
+    if prepared is not None:
+        return prepared
+    loader = _loaders.load_clean
+    kw = {}
+    for name, value, default in (("encoding", encoding, "auto"), ("dayfirst", dayfirst, None),
+                                 ("header", header, None), ("engine", engine, "auto")):
+        if _supported(loader, name):
+            kw[name] = value
+        elif not (value is default or (value == default and type(value) is type(default))):
+            raise ParameterError(f"The '{name}' parameter needs crmmine.read_transactions({name}=...), which this "
+                                 f"version of crmmine does not have yet. Leave '{name}' at its default {default!r}.")
+    skip = _split_rules(skip_rules)
+    if skip:
+        kw["skip_rules"] = skip
+    with warnings.catch_warnings():  # a notable rule is named in the report's first paragraph instead
+        warnings.simplefilter("ignore", CrmmineWarning)
+        result = loader(data_path, schema=schema, **kw)
+    from ..datasets import online_retail_sample_path
+
+    path = online_retail_sample_path() if str(data_path) == "sample" else data_path
+    if isinstance(getattr(result, "params", None), dict):
+        result.params["source_file"] = Path(str(path)).name
+    return result
+
+
+def prepared_key(data_path, **options) -> str:
+    """The key under which ``crmmine report`` hands a cleaned data set to a kernel."""
+    import hashlib
+    import json
+
+    from ..datasets import online_retail_sample_path
+
+    path = online_retail_sample_path() if str(data_path) == "sample" else Path(str(data_path)).expanduser()
+    try:
+        st = Path(path).resolve().stat()
+        stamp = [str(Path(path).resolve()), st.st_size, st.st_mtime_ns]
+    except OSError:
+        stamp = [str(path)]
+    blob = json.dumps([stamp, {k: options[k] for k in sorted(options)}], default=str, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _prepared(data_path, **options):
+    folder = os.environ.get("CRMMINE_PREPARED_DATA")
+    if not folder:
+        return None
+    file = Path(folder) / f"{prepared_key(data_path, **options)}.pickle"
+    if not file.is_file():
+        return None
+    import pickle
+
+    with open(file, "rb") as fh:
+        return pickle.load(fh)  # noqa: S301 - a private file written by this user's own runner
+
+
+def _audit_rows(result) -> list[dict]:
+    # shares of the gross sales value of the input (returns, negative, as their absolute share)
+    audit = result.audit
+    parts = audit[~audit["rule"].isin(["input", "kept"])]
+    kept = audit.loc[audit["rule"] == "kept", "amount"]
+    gross = float(parts["amount"].clip(lower=0).sum()) + (float(kept.iloc[0]) if len(kept) else 0.0)
+    rows = []
+    for rec in audit.to_dict("records"):
+        rows.append({"rule": rec["rule"], "lines": int(rec["lines"]), "amount": float(rec["amount"]),
+                     "revenue_share": abs(float(rec["amount"])) / gross if gross else float("nan"),
+                     "notable": isinstance(rec.get("notable"), (bool, np.bool_)) and bool(rec.get("notable"))})
+    return rows
+
+
+def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | None = None,
+                currency: str = "", lang: str | None = None, loud_share: float = 0.02) -> _Html:
+    """The opening of every report: what it was run on, and any cleaning rule that removed a lot.
+
+    File name; lines read, kept, rejected by reason with their share of revenue; returns;
+    customers, orders, date range, as-of date and the parameters. A rule that removed more than
+    ``loud_share`` (2%) of revenue is named first, with the parameter that turns it off.
+    """
+    from ..data.clean import SWITCHABLE_RULES
+
+    tx = result.transactions
+    name = result.params.get("source_file") or (Path(str(data_path)).name if str(data_path) != "sample"
+                                                 else "online_retail_sample.csv.gz")
+    rows = _audit_rows(result)
+    by_rule = {r["rule"]: r for r in rows}
+    n_in = by_rule.get("input", {}).get("lines", len(tx))
+    kept = by_rule.get("kept", {"lines": len(tx), "revenue_share": 1.0})
+    loud = [r for r in rows if r["rule"] not in ("input", "kept", "return") and r["lines"] > 0
+            and (r["revenue_share"] > loud_share or r["notable"])]
+    paragraphs = []
+    for r in loud:
+        hint = (label("report.summary.skip_hint", lang, rule=r["rule"]) if r["rule"] in SWITCHABLE_RULES else "")
+        paragraphs.append(label("report.summary.loud", lang, reason=_reason(r["rule"], lang),
+                                share=format_percent(r["revenue_share"]), lines=f"{r['lines']:,}") + hint)
+    if len(tx):
+        start, end = tx["order_date"].min(), tx["order_date"].max()
+        dates = label("report.summary.dates", lang, start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}")
+    else:
+        dates = ""
+    paragraphs.append(label(
+        "report.summary.read", lang, file=name, lines=f"{n_in:,}", kept=f"{kept['lines']:,}",
+        kept_share=format_percent(kept["revenue_share"]),
+        customers=f"{tx['customer_id'].nunique():,}" if len(tx) else "0",
+        orders=f"{tx['order_id'].nunique():,}" if len(tx) else "0") + " " + dates)
+    rejected = [label("report.summary.reason", lang, reason=_reason(r["rule"], lang), lines=f"{r['lines']:,}",
+                      share=format_percent(r["revenue_share"]))
+                for r in rows if r["rule"] not in ("input", "kept") and r["lines"] > 0]
+    if rejected:
+        paragraphs.append(label("report.summary.rejected", lang) + " " + label("report.list_join", lang).join(rejected)
+                          + label("report.full_stop", lang))
+    paragraphs.append(label("report.profile_note", lang))
+    if as_of is not None:
+        paragraphs.append(label("report.summary.as_of", lang, as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}"))
+    if parameters:
+        shown = [f"{k} = {_param_text(k, v)}" for k, v in parameters.items() if k not in ("output_dir",)]
+        paragraphs.append(label("report.summary.parameters", lang) + " " + "; ".join(shown)
+                          + label("report.full_stop", lang))
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    klass = "crmmine-summary crmmine-warn" if loud else "crmmine-summary"
+    return _Html(f'<div class="{klass}">{body}</div>')
+
+
+_AUTOMATIC = frozenset({"n_clusters", "as_of", "cutoff", "min_support", "dayfirst", "calibration_end"})
+
+
+def _param_text(name, v) -> str:
+    if v is None:
+        return label("report.auto") if name in _AUTOMATIC else label("report.none")
+    if isinstance(v, pd.Timestamp):
+        return f"{v:%Y-%m-%d}"
+    if isinstance(v, str) and v == "":
+        return label("report.none")
+    return str(v)
+
+
+def _reason(rule: str, lang) -> str:
+    key = "reason.return" if rule == "return" else f"reason.{rule}"
+    return label(key, lang) if key in LABELS else rule
+
+
+# --------------------------------------------------------------------------- small pieces the notebooks use
+#: Currency of the known presets (the UCI Online Retail shop sells in pounds; CDNOW in dollars).
+PRESET_CURRENCY = {"online_retail": "GBP", "online_retail_ii": "GBP", "cdnow": "USD"}
+
+
+def report_currency(result, currency: str = "") -> str:
+    """The currency a report shows: the parameter when given, else the preset's, else none (``""``)."""
+    if currency:
+        return str(currency)
+    source = getattr(result, "transactions", pd.DataFrame()).attrs.get("crmmine_source", {}) or {}
+    return PRESET_CURRENCY.get(str(source.get("schema", "")), "")
+
+
+def headline(text: str) -> None:
+    """Record a report's headline finding for the runs index (written only under ``crmmine report``)."""
+    import json
+
+    folder = os.environ.get("CRMMINE_RUN_DIR")
+    if not folder or not text:
+        return
+    path = Path(folder) / "headline.json"
+    try:
+        lines = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    except (OSError, ValueError):
+        lines = []
+    lines.append(str(text))
+    path.write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
+
+
+def history_window(tx: pd.DataFrame, as_of, days: int, *, min_days: int = 14) -> int | None:
+    """A time window that fits the data: ``days`` when the history before ``as_of`` has at least twice that,
+    else half the history (at least ``min_days``), else ``None`` (the section is skipped and says so)."""
+    if tx.empty:
+        return None
+    span = (pd.Timestamp(as_of) - tx["order_date"].min()).days
+    if span >= 2 * days:
+        return int(days)
+    half = span // 2
+    return int(half) if half >= min_days else None
+
+
+def evaluation_cutoff(tx: pd.DataFrame, cutoff=None, *, days: int = 90):
+    """The start of a test window that fits the data: ``cutoff`` when given, else ``days`` (or half the
+    history when shorter, at least 14 days) before the day after the last purchase; ``None`` when the data
+    are too short (the section is skipped and says so)."""
+    if cutoff is not None:
+        return pd.Timestamp(cutoff)
+    if tx.empty:
+        return None
+    end = tx["order_date"].max().normalize() + pd.Timedelta(days=1)
+    window = history_window(tx, end, days)
+    return None if window is None else end - pd.Timedelta(days=window)
+
+
+def skipped_text(tx: pd.DataFrame, as_of, days: int, section_key: str, *, lang: str | None = None) -> str:
+    """"Skipped: this section needs at least N days of history ...; the data have M."."""
+    span = 0 if tx.empty else max(0, (pd.Timestamp(as_of) - tx["order_date"].min()).days)
+    return label("report.summary.skipped", lang, section=label(section_key, lang), need=f"{2 * 14}",
+                 have=f"{span:,}")
+
+
+def files_table(files, *, lang: str | None = None) -> _Html:
+    """The files a report wrote (``write_table`` results): file names and sizes, no paths or Python objects."""
+    rows = []
+    for f in files:
+        for kind in ("csv", "parquet"):
+            p = Path(f[kind]) if kind in f else None
+            if p is not None and p.exists():
+                rows.append({"file": p.name, "what": f"{p.stat().st_size / 1024:,.0f} KB"})
+    return table(pd.DataFrame(rows, columns=["file", "what"]), max_rows=None, text=("what",), lang=lang)
+
+
+def reconcile_at_risk(customers: pd.DataFrame, *, lang: str | None = None) -> str:
+    """Why the RFM and lifecycle at-risk counts differ, with both counts and their overlap."""
+    rfm = customers["rfm_segment"].astype(str).isin(["at_risk", "cant_lose_them", "hibernating", "lost"])
+    life = customers["lifecycle_state"].astype(str).isin(["at_risk", "lost"])
+    return label("report.reconcile", lang, rfm=f"{int(rfm.sum()):,}", life=f"{int(life.sum()):,}",
+                 both=f"{int((rfm & life).sum()):,}")
+
+
+_WINDOW_FEATURE = __import__("re").compile(r"^(orders|spend|orders_trend|spend_trend)_(\d+)d$")
+
+
+def feature_label(name: str, lang: str | None = None) -> str:
+    """A churn feature's readable name (``"spend_trend_180d"`` -> ``"Spend trend, last 180 days vs the 180
+    before"``); an unknown name is returned as it is."""
+    m = _WINDOW_FEATURE.match(str(name))
+    if m:
+        return label(f"feature.{m.group(1)}_window", lang, window=m.group(2))
+    for key in (f"feature.{name}", f"column.{name}", f"customer.column.{name}"):
+        if key in LABELS:
+            return label(key, lang)
+    return str(name)
+
+
+def readable_features(fig, *, lang: str | None = None):
+    """The figure with every bar's feature names (its category axis) replaced by :func:`feature_label`."""
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" and trace.y is not None:
+            trace.y = [feature_label(v, lang) for v in trace.y]
+        elif trace.x is not None and trace.type == "bar" and len(trace.x) and isinstance(trace.x[0], str):
+            trace.x = [feature_label(v, lang) for v in trace.x]
+    return fig
+
+
+def importance_text(backtest, *, n: int = 3, lang: str | None = None) -> str:
+    """The churn report's sentence on what drives the predictions, with readable feature names."""
+    ev = getattr(backtest, "evaluation", backtest)
+    top = ev.importance.head(n)
+    items = label("report.list_join", lang).join(
+        f"{feature_label(f, lang)} ({v:.3f})" for f, v in zip(top["feature"], top["importance_mean"]))
+    return label("churn.summary.importance", lang, features=items)

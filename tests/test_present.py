@@ -1,0 +1,191 @@
+"""What reports show people: escaping, labelled and formatted tables, run summaries, the action lists."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmmine
+from crmmine.errors import ParameterError
+from crmmine.report import (
+    choose_min_support,
+    contact_list,
+    customer_offers,
+    escape,
+    load_data,
+    rule_sides,
+    run_summary,
+    show,
+    table,
+    winback_actions,
+)
+from crmmine.text.labels import LABELS
+
+EVIL = "<script>alert(1)</script>"
+
+
+def test_escape_is_the_one_place():
+    assert escape(EVIL) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert escape('a"b&c') == "a&quot;b&amp;c"
+    assert escape(None) == "" and escape(float("nan")) == ""
+    html = str(show(f"The best seller is {EVIL}.", heading=EVIL, title=EVIL))
+    assert "<script>" not in html and html.count("&lt;script&gt;") == 3
+
+
+def test_table_labels_formats_and_escapes():
+    df = pd.DataFrame({"customer_share": [0.2104, 0.0042], "revenue": [123456.789, 12.5],
+                       "frequency": [3, 12000], "lift": [np.inf, 1.23456e-7], "rfm_segment": ["champions", EVIL]},
+                      index=pd.Index(["a", "b"], name="customer_id"))
+    html = str(table(df, index=True, currency="EUR"))
+    assert ">Customer</th>" in html and ">Share of customers</th>" in html and ">Champions</th>" not in html
+    assert ">21%<" in html and ">0.4%<" in html
+    assert ">123,457 EUR<" in html and ">12.50 EUR<" in html and ">12,000<" in html
+    assert ">∞<" in html and "e-07" not in html and "e+" not in html
+    assert ">Champions<" in html  # row keys labelled
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "customer_share" not in html and "rfm_segment" not in html  # no raw column name
+
+
+def test_table_in_chinese_and_trimmed():
+    df = pd.DataFrame({"customers": range(40), "revenue_share": np.linspace(0, 1, 40)})
+    html = str(table(df, max_rows=10, lang="zh"))
+    assert ">客户数</th>" in html and ">收入占比</th>" in html
+    assert html.count("<tr>") == 11 and "40" in html and "CSV" in html
+
+
+def test_every_column_label_has_both_languages():
+    cols = [k for k in LABELS if k.startswith("column.")]
+    assert cols
+    assert all(LABELS[k].get("en") and LABELS[k].get("zh") for k in cols)
+
+
+def test_table_rejects_unknown_columns():
+    with pytest.raises(ParameterError, match="names columns the table lacks: 'nope'"):
+        table(pd.DataFrame({"a": [1]}), columns=["nope"])
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return crmmine.load_clean("sample")
+
+
+def test_run_summary_says_what_the_report_ran_on(sample):
+    html = str(run_summary(sample, data_path="sample", as_of="2011-12-10", parameters={"min_support": 0.01}))
+    lines = f"{int(sample.audit['lines'].iloc[0]):,}"
+    assert "online_retail_sample.csv.gz" in html and lines in html
+    assert "Missing customer id" in html and "of revenue" in html and "2011-12-10" in html
+    assert "min_support = 0.01" in html
+    zh = str(run_summary(sample, lang="zh"))
+    assert "读取" in zh and "Missing" not in zh
+
+
+def test_run_summary_names_a_rule_that_removed_much_revenue(sample):
+    loud = str(run_summary(sample, loud_share=0.001))
+    first = loud.split("</p>")[0]
+    assert "Attention" in first and "skip_rules=" in first
+
+
+def test_load_data_passes_cleaning_choices(sample):
+    kept = load_data("sample", skip_rules="duplicate")
+    assert len(kept.transactions) > len(sample.transactions)
+    assert "duplicate" in kept.params.get("skip_rules", kept.params.get("skip"))
+
+
+def test_load_data_names_an_option_the_reader_lacks(monkeypatch):
+    from crmmine.datasets import _loaders
+
+    def older_reader(data_path, *, schema="auto", encoding="auto", dayfirst=None):  # a reader without header=
+        raise AssertionError("not called")
+
+    monkeypatch.setattr(_loaders, "load_clean", older_reader)
+    with pytest.raises(ParameterError, match="The 'header' parameter needs crmmine.read_transactions"):
+        load_data("sample", header=False)
+
+
+def test_load_data_reads_a_file_without_header(tmp_path):
+    raw = crmmine.datasets.load_online_retail_sample()
+    path = tmp_path / "no_header.csv"
+    src = __import__("pandas").read_csv(crmmine.datasets.online_retail_sample_path(), dtype=str).head(200)
+    src.to_csv(path, index=False, header=False)
+    mapping = {"order_id": "column_1", "product_id": "column_2", "product_name": "column_3", "quantity": "column_4",
+               "order_date": "column_5", "unit_price": "column_6", "customer_id": "column_7", "country": "column_8"}
+    result = load_data(str(path), schema=mapping, header=False)
+    assert int(result.audit["lines"].iloc[0]) == 200 and len(raw) > 200
+
+
+def test_contact_list_has_everyone_with_reason_and_action(sample):
+    customers = crmmine.rfm_table(sample.transactions)
+    contacts = contact_list(customers)
+    assert len(contacts) == len(customers) and contacts["customer_id"].is_unique
+    assert contacts["action"].str.len().min() > 10 and not contacts["action"].str.endswith("…").any()
+    assert contacts["why"].str.contains("days ago").all()
+    assert contacts["segment_name"].iloc[0] == "Champions"
+    zh = contact_list(customers, lang="zh")
+    assert zh["segment_name"].iloc[0] == "冠军客户"
+
+
+def _winback(p, value, recency, ipt):
+    ids = [f"c{i}" for i in range(len(p))]
+    wb = pd.DataFrame({"customer_id": ids, "p_churn": p, "predicted_value": value})
+    wb["value_at_risk"] = wb["p_churn"] * wb["predicted_value"]
+    feats = pd.DataFrame({"recency_days": recency, "ipt_mean_days": ipt}, index=pd.Index(ids, name="customer_id"))
+    return wb, feats
+
+
+def test_winback_top_tier_is_never_empty_and_never_led_by_recent_buyers():
+    # low churn everywhere (P < 0.5 for all): the absolute tiers leave "win back now" empty
+    p = np.array([0.05, 0.10, 0.20, 0.30, 0.40, 0.45])
+    value = np.array([5000.0, 100.0, 800.0, 50.0, 900.0, 10.0])
+    recency = np.array([1.0, 200.0, 150.0, 90.0, 120.0, 300.0])  # c0 bought yesterday
+    wb, feats = _winback(p, value, recency, ipt=[30.0] * 6)
+    out = winback_actions(wb, feats)
+    assert (out["tier"] == "win_back_now").sum() >= 1
+    assert out.loc[0, "customer_id"] != "c0" and out.loc[0, "tier"] == "win_back_now"
+    assert out.loc[out["customer_id"] == "c0", "tier"].item() == "recent"
+    recent_rank = out.loc[out["customer_id"] == "c0", "rank"].item()
+    assert recent_rank > out.loc[out["tier"].isin(["win_back_now", "keep_close", "low_cost_reactivation"]), "rank"].max()
+    assert out["action"].str.len().min() > 5 and out["reason"].str.contains("days since last purchase").all()
+    assert out["rank"].tolist() == list(range(1, 7))
+
+
+def test_winback_rejects_bad_share():
+    wb, feats = _winback([0.5], [1.0], [10.0], [5.0])
+    with pytest.raises(ParameterError, match="The 'share_now' parameter must be in"):
+        winback_actions(wb, feats, share_now=2)
+
+
+def test_choose_min_support_fits_a_big_catalogue():
+    # 2,000 orders over 5,000 products: no item reaches 1% of orders, a chosen support still finds items
+    rng = np.random.default_rng(0)
+    baskets = [[f"p{j}" for j in rng.choice(5000, size=4, replace=False)] + ["p1", "p2"] * (i % 50 == 0)
+               for i in range(2000)]
+    b = crmmine.make_baskets(baskets)
+    s = choose_min_support(b)
+    assert s < 0.01 and s >= 5 / 2000
+    assert len(crmmine.frequent_itemsets(b, min_support=s)) >= 2
+    assert choose_min_support(b, min_support=0.2) == 0.2
+
+
+def test_rule_sides_and_offers_carry_names():
+    rules = crmmine.mine_rules([["a", "b"], ["a", "b"], ["a"]], min_support=0.5, min_confidence=0.6)
+    names = pd.Series({"a": "Apples", "b": EVIL})
+    sides = rule_sides(rules, names)
+    assert set(sides["if_bought"]) == {"Apples (a)", f"{EVIL} (b)"}
+    recs = pd.DataFrame({"customer_id": ["x"], "rank": [1], "product_id": ["b"], "confidence": [0.7],
+                         "antecedents": [frozenset({"a"})]})
+    offers = customer_offers(recs, names)
+    assert offers.loc[0, "offer"] == f"{EVIL} (b)" and offers.loc[0, "because_bought"] == "Apples (a)"
+    assert "<script>" not in str(table(offers))
+
+
+def test_churn_features_get_readable_names():
+    import plotly.graph_objects as go
+
+    from crmmine.report import feature_label, readable_features
+
+    assert feature_label("spend_trend_180d") == "Spend trend, last 180 days vs the 180 before"
+    assert feature_label("orders_30d", lang="zh") == "近 30 天订单数"
+    assert feature_label("unknown_thing") == "unknown_thing"
+    fig = readable_features(go.Figure(go.Bar(x=[0.1, 0.2], y=["recency_days", "p_no_purchase"], orientation="h")))
+    assert list(fig.data[0].y) == ["Days since last purchase", "BG/NBD P(no purchase)"]
