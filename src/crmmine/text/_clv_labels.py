@@ -121,4 +121,14 @@ LABELS: dict[str, dict[str, str]] = {
     "clv.alive_history.axis.date": {"en": "Date", "zh": "日期"},
     "clv.alive_history.axis.probability": {"en": "Probability active", "zh": "活跃概率"},
     "clv.alive_history.legend.purchase": {"en": "Purchase", "zh": "购买"},
+    # model comparison table columns (shown by crmmine.report.table)
+    "column.n_params": {"en": "Parameters", "zh": "参数个数"},
+    "column.log_likelihood": {"en": "Log-likelihood", "zh": "对数似然"},
+    "column.bic": {"en": "BIC", "zh": "BIC"},
+    "column.holdout_mae": {"en": "Holdout error per customer (MAE)", "zh": "验证期每客户误差 (MAE)"},
+    "column.holdout_rmse": {"en": "Holdout error per customer (RMSE)", "zh": "验证期每客户误差 (RMSE)"},
+    "column.predicted_total": {"en": "Predicted purchase days", "zh": "预测购买天数"},
+    "column.actual_total": {"en": "Actual purchase days", "zh": "实际购买天数"},
+    "column.total_error_pct": {"en": "Total error (%)", "zh": "总误差 (%)"},
+    "column.chosen": {"en": "Chosen", "zh": "选中"},
 }
