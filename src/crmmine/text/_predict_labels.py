@@ -62,4 +62,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The win-back list below ranks customers by the scores of {chosen}, chosen again on the latest "
               "labelled cutoff.",
         "zh": "下方的挽回名单按{chosen}的分数排序，该分数在最近一个有标签的截止日上重新选出。"},
+    "column.cv_roc_auc": {"en": "ROC AUC (cross-validated, training cutoff)", "zh": "ROC AUC（训练截止日交叉验证）"},
+    "column.cv_pr_auc": {"en": "PR AUC (cross-validated, training cutoff)", "zh": "PR AUC（训练截止日交叉验证）"},
 }
