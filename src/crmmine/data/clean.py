@@ -136,23 +136,37 @@ class CleanResult:
         )
 
 
-def _non_product_mask(codes: pd.Series, exact: frozenset[str], prefixes: tuple[str, ...]) -> np.ndarray:
-    upper = codes.str.upper()
-    mask = upper.isin(list(exact)).fillna(False).to_numpy(dtype=bool, copy=True)
-    for pre in prefixes:
-        mask |= upper.str.startswith(pre).fillna(False).to_numpy(dtype=bool)
-    return mask
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(integer code per line, -1 for missing; the distinct values as a Series) of a text column.
 
-
-def _codes(values: pd.Series) -> np.ndarray:
-    """Integer codes of a column's values (-1 for missing), hashed by pyarrow when the column is pyarrow text."""
+    Hashed once by pyarrow when the column is pyarrow text; rules that look at the text
+    (codes that are not products, the cancellation prefix) then run on the distinct values
+    only and are taken back to the lines by code.
+    """
     arr = getattr(values.array, "_pa_array", None)
     if arr is not None and _is_pa_string(arr.type):
         import pyarrow.compute as pc
 
-        enc = pc.dictionary_encode(arr.combine_chunks())
-        return np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+        enc = pc.dictionary_encode(arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0))
+        codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        return codes, pd.Series(pd.arrays.ArrowStringArray(enc.dictionary))
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _by_code(codes: np.ndarray, per_value: pd.Series) -> np.ndarray:
+    """A per-distinct-value boolean taken back to the lines (missing values: False)."""
+    flags = np.append(per_value.fillna(False).to_numpy(dtype=bool), False)  # code -1 -> the False at the end
+    return flags[codes]
+
+
+def _non_product_mask(codes: np.ndarray, distinct: pd.Series, exact: frozenset[str],
+                      prefixes: tuple[str, ...]) -> np.ndarray:
+    upper = distinct.str.upper()
+    mask = upper.isin(list(exact)).fillna(False).to_numpy(dtype=bool, copy=True)
+    for pre in prefixes:
+        mask |= upper.str.startswith(pre).fillna(False).to_numpy(dtype=bool)
+    return _by_code(codes, pd.Series(mask))
 
 
 def _is_pa_string(t) -> bool:
@@ -161,20 +175,38 @@ def _is_pa_string(t) -> bool:
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _exact_duplicates(tx: pd.DataFrame) -> np.ndarray:
+def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: np.ndarray) -> np.ndarray:
     """Lines equal to an earlier line in every column but ``source_line``.
 
     Only lines sharing order and product with another line can be exact duplicates, so the
     full comparison runs on those few candidates (same result as ``DataFrame.duplicated``).
+    The candidates are found by sorting one integer key per line (order code x product code).
     """
-    cols = [c for c in tx.columns if c != "source_line"]
-    o, p = _codes(tx["order_id"]), _codes(tx["product_id"])
+    cols = [c for c in tx.columns if c not in ("source_line", "order_id", "product_id")]
+    o, p = order_codes, product_codes
     key = (o + 1) * (int(p.max(initial=-1)) + 2) + (p + 1)
-    cand = pd.Series(key).duplicated(keep=False).to_numpy()
+    order = np.argsort(key)
+    same = key[order][1:] == key[order][:-1]
+    cand_sorted = np.zeros(len(key), dtype=bool)
+    cand_sorted[1:] |= same
+    cand_sorted[:-1] |= same
+    cand = np.empty(len(key), dtype=bool)
+    cand[order] = cand_sorted
     dup = np.zeros(len(tx), dtype=bool)
     if cand.any():
-        dup[cand] = tx.loc[cand, cols].duplicated(keep="first").to_numpy()
+        rows = tx.loc[cand, cols]  # order and product enter through their joint code
+        rows.insert(0, "__order_product", key[cand])
+        dup[cand] = rows.duplicated(keep="first").to_numpy()
     return dup
+
+
+def _median_of_counts(values: np.ndarray, counts: np.ndarray) -> float:
+    """``np.median`` of the sample holding each of ``values`` ``counts`` times (same float result)."""
+    order = np.argsort(values, kind="stable")
+    v, cum = values[order], np.cumsum(counts[order])
+    n = int(cum[-1])
+    lo, hi = v[np.searchsorted(cum, (n - 1) // 2, side="right")], v[np.searchsorted(cum, n // 2, side="right")]
+    return float(lo) if n % 2 else float(np.mean(np.array([lo, hi])))
 
 
 def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.ndarray, float, float]:
@@ -183,12 +215,15 @@ def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.nd
     The threshold is the larger of ``z`` robust standard deviations (1.4826 x the median
     absolute deviation of the log10 values; Rousseeuw & Croux 1993) and ``log10(min_ratio)``:
     on discrete data where most values are equal the MAD is 0, and the ratio floor keeps an
-    ordinary 2 or 12 from being called extreme.
+    ordinary 2 or 12 from being called extreme. Quantities and prices repeat a lot, so the
+    logs, medians and distances are computed once per distinct value.
     """
-    logs = np.log10(values)
-    med = float(np.median(logs))
-    mad = 1.4826 * float(np.median(np.abs(logs - med)))
-    return logs - med, max(z * mad, float(np.log10(min_ratio))), med
+    codes, uniques = pd.factorize(values)
+    counts = np.bincount(codes, minlength=len(uniques))
+    logs = np.log10(uniques)
+    med = _median_of_counts(logs, counts)
+    mad = 1.4826 * _median_of_counts(np.abs(logs - med), counts)
+    return (logs - med)[codes], max(z * mad, float(np.log10(min_ratio))), med
 
 
 def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100.0,
@@ -395,22 +430,22 @@ def clean(
     if "missing_customer_id" in active:
         mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
     units = bool(tx.attrs.get("crmmine_source", {}).get("quantity_defaulted"))
+    order_codes, orders = _distinct(tx["order_id"])
+    product_codes, products = _distinct(tx["product_id"])
     if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
-        mark("duplicate", _exact_duplicates(tx))
+        mark("duplicate", _exact_duplicates(tx, order_codes, product_codes))
     if "non_product_code" in active:
-        mark("non_product_code", _non_product_mask(tx["product_id"], codes, prefixes))
+        mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
+    unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
     if "non_positive_price" in active:
-        unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
         mark("non_positive_price", ~(unit > 0))
     if "return" in active:
         is_return = quantity < 0
         if cancellation_prefix:
-            is_return |= tx["order_id"].str.startswith(cancellation_prefix).fillna(False).to_numpy(dtype=bool)
+            is_return |= _by_code(order_codes, orders.str.startswith(cancellation_prefix))
         mark("return", is_return)
     extreme_info = None
     if "extreme_value" in active:
-        unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0),
-                        price)
         cand = undecided & (quantity > 0)
         ext, extreme_info = extreme_mask(np.where(cand, quantity, np.nan), np.where(cand, unit, np.nan),
                                          z=extreme_z, min_ratio=extreme_min_ratio, max_share=extreme_max_share)

@@ -444,7 +444,7 @@ def _arrow_read(path: Path, kind: str, t: _Text, native: tuple[str, ...] = ()) -
                                        skip_rows=1 if t.has_header else 0),
         parse_options=pacsv.ParseOptions(delimiter=t.sep, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in t.names if c not in native}, strings_can_be_null=True,
+            column_types={c: pa.large_string() for c in t.names if c not in native}, strings_can_be_null=True,
             null_values=[""], quoted_strings_can_be_null=True),
     )
     cols = {}
@@ -458,8 +458,8 @@ def _arrow_read(path: Path, kind: str, t: _Text, native: tuple[str, ...] = ()) -
         elif pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
             cols[name] = pd.Series(col.to_numpy().astype("float64", copy=False))
         else:  # booleans, dates, times: as text, converted like any text column
-            cols[name] = pd.Series(pd.arrays.ArrowStringArray(col.cast(pa.string())))
-    return pd.DataFrame(cols)
+            cols[name] = pd.Series(pd.arrays.ArrowStringArray(col.cast(pa.large_string())))
+    return pd.DataFrame(cols, copy=False)
 
 
 def _pandas_read(path: Path, kind: str, t: _Text) -> pd.DataFrame:
@@ -950,7 +950,7 @@ def _text_by_codes(values: pd.Series, clean_one) -> pd.Series:
     """Apply ``clean_one`` to each distinct value once, then take by code (fast on repeated text)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     cleaned = [clean_one(u) for u in np.asarray(uniques, dtype=object)]
-    dictionary = pa.array(cleaned, type=pa.string())
+    dictionary = pa.array(cleaned, type=pa.large_string())
     idx = pa.array(codes, mask=codes < 0, type=pa.int64())
     return pd.Series(pd.arrays.ArrowStringArray(dictionary.take(idx)), index=values.index)
 
@@ -970,15 +970,14 @@ def _as_arrow(values: pd.Series):
         arr = values.array._pa_array if hasattr(values.array, "_pa_array") else pa.array(values.array)
     else:
         arr = _text_by_codes(values, _clean_text).array._pa_array
-    if pa.types.is_large_string(arr.type):
-        arr = arr.cast(pa.string())
+    if pa.types.is_string(arr.type):
+        arr = arr.cast(pa.large_string())  # pandas' own text type: no copy when the result goes back
     return arr
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
-    """Trimmed, blank -> missing, as a pyarrow string array."""
-    arr = pc.utf8_trim_whitespace(_as_arrow(values))
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    """Trimmed, blank -> missing, as a pyarrow (large) string array."""
+    return _trimmed(_as_arrow(values))
 
 
 def _is_arrow_text(values: pd.Series) -> bool:
@@ -989,38 +988,38 @@ def _series(arr: pa.Array, index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=index)
 
 
-def _dictionary(values: pd.Series):
-    """(distinct values as a pyarrow string array, int32 indices with nulls) of a text column."""
-    arr = _as_arrow(values)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    enc = pc.dictionary_encode(arr)
-    return enc.dictionary, enc.indices
+def _trimmed(arr) -> pa.ChunkedArray | pa.Array:
+    """Trimmed, blank -> missing, on every value (a linear pass; no hashing, no copy back)."""
+    arr = pc.utf8_trim_whitespace(arr)
+    if pc.any(pc.equal(pc.binary_length(arr), 0)).as_py():
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    return arr
 
 
-def _tidy(d: pa.Array, id_like: bool) -> pa.Array:
-    """Trimmed, blank -> missing, and for ids ``12583.0`` -> ``12583`` (distinct values only)."""
-    d = pc.utf8_trim_whitespace(d)
-    if id_like:
-        d = pc.replace_substring_regex(d, r"^(-?\d+)\.0+$", r"\1")
-    return pc.if_else(pc.equal(d, ""), pa.scalar(None, pa.string()), d)
+_FLOAT_ID = r"^(-?\d+)\.0+$"  # 12583.0: an integral id exported as a float
 
 
 def _to_id(values: pd.Series) -> pd.Series:
     """Ids as text, one normalisation per value: trimmed, blank -> missing, an integral number
     written with a decimal zero part (``12583.0``, an export artefact of floats) -> ``12583``;
-    leading zeros stay (``071053``). The work is done once per distinct value."""
+    leading zeros stay (``071053``). The number fix is done once per distinct value, and only
+    when some id ends in a zero after a decimal point."""
     if pd.api.types.is_float_dtype(values) or pd.api.types.is_integer_dtype(values):
         return _text_by_codes(values, _clean_text)
-    d, idx = _dictionary(values)
-    return _series(_tidy(d, True).take(idx), values.index)
+    arr = _trimmed(_as_arrow(values))
+    if not pc.any(pc.match_substring_regex(arr.slice(0, 1000), _FLOAT_ID)).as_py():  # else: surely needed
+        ends_in_zero = pc.filter(arr, pc.fill_null(pc.ends_with(arr, "0"), False))
+        if not pc.any(pc.match_substring(ends_in_zero, ".")).as_py():
+            return _series(arr, values.index)
+    enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+    fixed = pc.replace_substring_regex(enc.dictionary, _FLOAT_ID, r"\1")
+    return _series(fixed.take(enc.indices), values.index)
 
 
 def _to_text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(values) or pd.api.types.is_integer_dtype(values):
         return _text_by_codes(values, _clean_text)
-    d, idx = _dictionary(values)
-    return _series(_tidy(d, False).take(idx), values.index)
+    return _series(_trimmed(_as_arrow(values)), values.index)
 
 
 # separators: the patterns of the distinct (trimmed, currency-stripped) values of a column
@@ -1080,7 +1079,7 @@ def _to_number(values: pd.Series, column: str, lines: np.ndarray, source_name: s
         else:
             ok = (_match(u, _PLAIN) & ~_match(u, r"\.")) | _match(u, _DOT_GROUPS) | _match(u, _COMMA_DECIMAL)
             fixed = pc.replace_substring(pc.replace_substring(u, ".", ""), ",", ".")
-        fixed = pc.if_else(pa.array(ok), fixed, pa.scalar(None, pa.string()))
+        fixed = pc.if_else(pa.array(ok), fixed, pa.scalar(None, fixed.type))
         num = pc.cast(fixed, pa.float64()).take(enc.indices)
     out = num.to_numpy(zero_copy_only=False).astype("float64")
     bad = np.isnan(out) & ~blank
@@ -1249,7 +1248,7 @@ def read_transactions(
             out[canon] = parse_dates(values, column=col, dayfirst=dayfirst, line_numbers=lines,
                                      max_bad_fraction=max_bad_fraction, source=source_name, problems=notes)
     del frame
-    tx = pd.DataFrame(out)
+    tx = pd.DataFrame(out, copy=False)
     tx.index = pd.RangeIndex(len(tx))
     if "order_id" not in tx and not (preset and preset.derive):
         stamp = pd.Series(tx["order_date"].dt.strftime("%Y%m%d%H%M%S").to_numpy(dtype=object), index=tx.index)
