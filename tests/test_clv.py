@@ -633,6 +633,29 @@ def test_customer_value_nets_returns(sample, sample_value):
     assert diff.sum() == pytest.approx(returned.reindex(value.index).fillna(0).sum())
 
 
+def test_customer_value_falls_back_to_a_penalised_spend_model(sample, monkeypatch):
+    # a grocer's steady baskets (make_shop("grocer", 120, random_state=0)) made the unpenalised Gamma-Gamma fit
+    # stop ABNORMAL and the segment report fail; customer_value refits with the penalty the error recommends
+    from crmmine.clv import value as value_module
+    from crmmine.errors import ConvergenceError
+
+    fit = crmmine.GammaGammaModel.fit
+
+    def fails_unpenalised(self, *args, **kwargs):
+        if self.penalizer == 0:
+            raise ConvergenceError("GammaGammaModel did not converge (ABNORMAL: ).")
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(crmmine.GammaGammaModel, "fit", fails_unpenalised)
+    with pytest.warns(crmmine.errors.CrmmineWarning, match=r"fitted with penalizer=0\.001"):
+        value = crmmine.customer_value(sample.transactions)
+    assert value.attrs["gg_penalizer"] == value_module.GG_FALLBACK_PENALIZER == 0.001
+    repeat = value.loc[value["frequency"] > 0, "expected_spend"]
+    assert np.isfinite(repeat).all() and (repeat > 0).all()
+    monkeypatch.setattr(crmmine.GammaGammaModel, "fit", fit)
+    assert crmmine.customer_value(sample.transactions).attrs["gg_penalizer"] == 0.0
+
+
 def test_customer_value_bad_parameters(sample):
     tx = sample.transactions
     with pytest.raises(ParameterError, match=r"'horizon_days' parameter must be an integer >= 1\. Got 0"):

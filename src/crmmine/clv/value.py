@@ -7,17 +7,21 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, ParameterError
+from ..errors import ConvergenceError, CrmmineWarning, InputError, ParameterError
 from ..validation import check_date, check_int, check_number
 
 
 from .beta_geo import BetaGeoModel
 from .gamma_gamma import GammaGammaModel
 from .summary import _purchase_days, _summary_from_days
+
+#: The Gamma-Gamma penalty :func:`customer_value` falls back to when the unpenalised fit does not converge.
+GG_FALLBACK_PENALIZER = 0.001
 
 __all__ = ['customer_value', 'summarise_value', 'summarise_calibration_holdout']
 
@@ -81,7 +85,11 @@ def customer_value(
     If the fitted Gamma-Gamma ``q`` is at most 1 the population mean spend is infinite, so
     customers without repeat purchases get NaN ``expected_spend`` and ``predicted_value``
     (with a :class:`~crmmine.errors.CrmmineWarning`). The full Online Retail file gives
-    q = 3.5.
+    q = 3.5. When spend per purchase varies so little between customers that the unpenalised
+    Gamma-Gamma fit does not converge (its likelihood keeps rising towards infinite ``p``, ``q``,
+    ``v``; a grocer's steady baskets), it is refitted with ``penalizer=0.001``
+    (:data:`GG_FALLBACK_PENALIZER`), a :class:`~crmmine.errors.CrmmineWarning` says so and
+    ``attrs["gg_penalizer"]`` records it (0.0 otherwise).
 
     Examples
     --------
@@ -117,7 +125,15 @@ def customer_value(
     summary = _summary_from_days(ids, codes, day, amount, obs_end_day, "D", 1.0)
     summary.attrs["observation_end"] = str(as_of_ts.date())
     bg = BetaGeoModel().fit(summary)
-    gg = GammaGammaModel().fit(summary)
+    try:
+        gg = GammaGammaModel().fit(summary)
+    except ConvergenceError:
+        # spend per purchase varies so little between customers that the likelihood keeps rising towards
+        # infinite p, q, v (a grocer's steady baskets): the small L2 penalty the error recommends holds it
+        gg = GammaGammaModel(penalizer=GG_FALLBACK_PENALIZER).fit(summary)
+        warnings.warn(f"The Gamma-Gamma spend model did not converge without a penalty (spend per purchase varies "
+                      f"little between customers); it was fitted with penalizer={GG_FALLBACK_PENALIZER}.",
+                      CrmmineWarning, stacklevel=2)
     spent = np.bincount(codes, weights=amount, minlength=len(ids))
     hist = pd.Series(spent, index=ids).reindex(summary.index, fill_value=0.0).astype(float)
     if returns is not None:
@@ -148,6 +164,7 @@ def customer_value(
         "discount_rate": float(rate),
         "bg_params": {k: float(v) for k, v in bg.params_.items()},
         "gg_params": {k: float(v) for k, v in gg.params_.items()},
+        "gg_penalizer": float(gg.penalizer),
     }
     if return_models:
         return out, bg, gg
