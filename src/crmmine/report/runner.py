@@ -407,6 +407,21 @@ def _date_error(name: str, message: str) -> ParameterError:
     return err
 
 
+def _nothing_left(input_summary: dict) -> str | None:
+    """Why no report can run on a transaction file whose every line cleaning rejected, or None."""
+    lines = input_summary.get("lines")
+    if not lines or lines.get("clean", 1) > 0:
+        return None
+    rules = [r for r in input_summary.get("audit") or [] if r.get("rule") not in ("input", "kept") and r.get("lines")]
+    rules.sort(key=lambda r: -int(r["lines"]))
+    why = ", ".join(f"{r['rule']} {int(r['lines']):,}" for r in rules[:3])
+    name = Path(str(input_summary.get("file") or input_summary.get("data_path"))).name
+    if rules and rules[0]["rule"] == "missing_customer_id" and int(rules[0]["lines"]) == lines.get("input"):
+        return (f"no line of {name} has a customer id (all {lines['input']:,} lines are guest lines, rejected as "
+                "missing_customer_id); the reports analyse identified customers.")
+    return f"cleaning left no line of {name} ({lines.get('input', 0):,} read; rejected: {why or 'none'})."
+
+
 def check_dates(values: dict, input_summary: dict, *, where: str = "the report") -> None:
     """Date parameters checked against the data's range before any kernel starts.
 
@@ -979,6 +994,13 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
             if key not in inputs:
                 inputs[key] = _input_summary(values.get("data_path", "sample"), values.get("schema", "auto"),
                                              _cleaning(values), prepared_dir=prepared_dir, kind=_kind_of(name))
+            empty = _nothing_left(inputs[key])
+            if empty:  # every line was rejected (e.g. a shop of guests only): no report can say anything
+                failures.append(f"The {name} report cannot run on these data: {empty}")
+                results.append(None)
+                if progress is not None:
+                    progress("skipped", name, {"error": empty})
+                continue
             try:
                 check_dates(values, inputs[key], where=nb_path.name)
             except ParameterError as err:
