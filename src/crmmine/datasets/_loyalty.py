@@ -464,7 +464,8 @@ def load_shop(data_path="sample", *, schema="auto", synthetic_customers: int = 0
     Returns
     -------
     ShopData
-        For a transaction file ``orders`` and ``reviews`` are None.
+        For a transaction file ``orders`` and ``reviews`` are None, and ``notes["clean"]`` holds
+        the :class:`crmmine.CleanResult` (the report opens with what it was run on).
     """
     synthetic_customers = check_int("synthetic_customers", synthetic_customers, lo=0)
     if synthetic_customers:
@@ -475,4 +476,4 @@ def load_shop(data_path="sample", *, schema="auto", synthetic_customers: int = 0
 
     result = load_clean(data_path, schema=schema)
     return ShopData(transactions=result.transactions, orders=None, reviews=None, campaigns=None, truth=None,
-                    source=str(data_path), notes={"returns": result.returns})
+                    source=str(data_path), notes={"returns": result.returns, "clean": result})
