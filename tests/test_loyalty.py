@@ -387,6 +387,7 @@ def test_load_shop_kinds(shared_data):
     assert load_shop(shared_data / "olist_sample").reviews is not None
     s = load_shop("sample")
     assert s.reviews is None and s.promoted_orders is None and s.costs().shape[1] == 0
+    assert s.notes["clean"].transactions is s.transactions  # the report's opening: what it was run on
     t = crmmine.loyalty_types(s.transactions)
     assert any("no promotion marks" in n for n in t.attrs["notes"])
 
