@@ -170,7 +170,7 @@ def _check_segments(segments, params) -> pd.DataFrame:
                 name = wrong.index[wrong.to_numpy()][0]
                 raise ParameterError(
                     f"Segment {name!r} must give {lo!r} and {hi!r} together, as fractions of the window with "
-                    f"0 <= {lo} <= {hi} <= 1. Got {times.loc[name, lo]!r} and {times.loc[name, hi]!r} instead."
+                    f"0 <= {lo} <= {hi} <= 1. Got {float(times.loc[name, lo])} and {float(times.loc[name, hi])} instead."
                 )
         values = pd.concat([values, times], axis=1)
     table = values
