@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import crmmine
-from crmmine.datasets import DEFAULT_SEGMENTS, RFM_SEGMENTS, make_transactions
+from crmmine.datasets import DEFAULT_SEGMENTS, BEHAVIOURAL_SEGMENTS, make_transactions
 from crmmine.errors import ParameterError
 
 
@@ -52,7 +52,7 @@ def test_dropout_truth_is_consistent_with_the_purchases():
 
 
 def test_rfm_segments_differ_jointly_in_recency_frequency_and_spend():
-    tx, truth = make_transactions(3_000, random_state=4, segments=RFM_SEGMENTS)
+    tx, truth = make_transactions(3_000, random_state=4, segments=BEHAVIOURAL_SEGMENTS)
     assert list(truth.params.columns) == ["share", "r", "alpha", "a", "b", "p", "q", "v", "arrive_from", "arrive_to",
                                           "lapse_from", "lapse_to"]
     first = tx.groupby("customer_id")["order_date"].min()
@@ -83,7 +83,7 @@ def test_rfm_segments_differ_jointly_in_recency_frequency_and_spend():
 
 
 def test_segment_timing_errors():
-    base = dict(RFM_SEGMENTS["new"])
+    base = dict(BEHAVIOURAL_SEGMENTS["new"])
     with pytest.raises(ParameterError, match=r"Segment 'x' must give 'arrive_from' and 'arrive_to' together.*"
                                              r"0 <= arrive_from <= arrive_to <= 1. Got 0.9 and nan"):
         make_transactions(10, segments={"x": {**base, "arrive_to": None}})

@@ -29,7 +29,7 @@ _UNTUNED_SEEDS = (11, 23, 37, 58)
 @pytest.fixture(scope="module", params=_UNTUNED_SEEDS)
 def behavioural(request):
     tx, truth = crmmine.datasets.make_transactions(3000, random_state=request.param,
-                                                   segments=crmmine.datasets.RFM_SEGMENTS)
+                                                   segments=crmmine.datasets.BEHAVIOURAL_SEGMENTS)
     customers = crmmine.customer_table(tx)
     return request.param, customers, truth.segments.reindex(customers.index)
 
@@ -60,7 +60,7 @@ def test_default_settings_recover_behavioural_segments(behavioural):
 
 def test_the_old_default_features_did_not_recover_them():
     # the former defaults (recency, frequency, total spend; silhouette over 2..10) on the same untuned seed
-    tx, truth = crmmine.datasets.make_transactions(3000, random_state=11, segments=crmmine.datasets.RFM_SEGMENTS)
+    tx, truth = crmmine.datasets.make_transactions(3000, random_state=11, segments=crmmine.datasets.BEHAVIOURAL_SEGMENTS)
     customers = crmmine.customer_table(tx)
     old = crmmine.CustomerSegmenter(features=("recency_days", "frequency", "monetary_total"), k_range=(2, 10),
                                     stability_runs=0, random_state=0).fit(customers)
@@ -259,7 +259,7 @@ def test_full_online_retail(online_retail_path):
     assert seg.stability_ > 0.9
     four = crmmine.CustomerSegmenter(4, random_state=0).fit(customers)
     assert four.profiles_["size"].sum() == 4333
-    assert four.profiles_["monetary_total"].is_monotonic_decreasing
+    assert customers.groupby(four.labels_)["monetary_total"].mean().is_monotonic_decreasing
 
 
 # --- segment_summary and findings ----------------------------------------------------
@@ -317,7 +317,19 @@ def test_finding_clusters_uses_the_fit(planted):
     text = findings.finding_clusters(seg)
     assert text.startswith("Split into the requested 3 clusters")
     auto = crmmine.CustomerSegmenter(k_range=(2, 4), stability_runs=1, random_state=0).fit(customers)
-    assert findings.finding_clusters(auto).startswith(f"The customers fall best into {auto.k_} clusters")
+    assert findings.finding_clusters(auto).startswith(f"The customers fall into {auto.k_} clusters")
+    ks = pd.DataFrame({"k": [3, 4, 5], "silhouette": [0.5, 0.46, 0.3], "stability": [1.0, 0.95, 0.99],
+                       "smallest_share": [0.2, 0.1, 0.01], "eligible": [True, True, False]})
+    auto.k_scores_, auto.k_, auto.k_reason_, auto.stability_ = ks, 4, "largest_near_best", 0.95
+    assert findings.finding_clusters(auto).startswith(
+        "The customers fall into 4 clusters: the most groups that are still nearly as clearly separated as the best "
+        "split (silhouette 0.46 against 0.50 for 3), stable when refitted (stability 0.95), with none smaller than 2% "
+        "of customers; the most valuable, “")
+    auto.k_, auto.k_reason_ = 3, "best_silhouette"
+    assert findings.finding_clusters(auto).startswith("The customers fall into 3 clusters: the most clearly separated "
+                                                      "stable split (silhouette 0.50, stability 0.95); more clusters")
+    auto.k_reason_ = "none_eligible"
+    assert "read the clusters with care" in findings.finding_clusters(auto)
     assert f"“{seg.names_.iloc[0]}”" in text
     with pytest.raises(ParameterError, match=r"must be a fitted crmmine.CustomerSegmenter"):
         findings.finding_clusters(None)

@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..data.schema import STRING_DTYPE
 
-__all__ = ["make_transactions", "SyntheticTruth", "DEFAULT_SEGMENTS", "DEFAULT_ITEMSETS", "RFM_SEGMENTS"]
+__all__ = ["make_transactions", "SyntheticTruth", "DEFAULT_SEGMENTS", "DEFAULT_ITEMSETS", "BEHAVIOURAL_SEGMENTS"]
 
 _PARAM_NAMES = ("r", "alpha", "a", "b", "p", "q", "v")
 # optional timing of a segment, as fractions of the window: when its customers arrive, and
@@ -34,14 +34,16 @@ DEFAULT_SEGMENTS: dict[str, dict[str, float]] = {
 }
 
 #: Behavioural segments like a real shop's, differing jointly in recency, frequency and spend:
-#: champions (recent, frequent, high order value), loyal regulars (steady, mid value), new
-#: customers (arrived in the last tenth of the window), lapsing former good customers
-#: (frequent buyers who stop buying between 45% and 70% of the window) and hibernating
-#: low-value occasional buyers (mostly one order, long ago). Purchase rates and order values
-#: vary within each segment (r = 4-6, q = 20), so neighbouring segments overlap a little, as
-#: in a real shop. ``arrive_from/arrive_to`` and ``lapse_from/lapse_to`` are fractions of the
-#: window (see :func:`make_transactions`). Use it with ``make_transactions(segments=RFM_SEGMENTS)``.
-RFM_SEGMENTS: dict[str, dict[str, float]] = {
+#: champions (recent, frequent, high order value; 10%), loyal regulars (steady, mid value;
+#: 20%), new customers (arrived in the last tenth of the window; 15%), lapsing former good
+#: customers (frequent buyers who stop for good between 45% and 70% of the window; 20%) and
+#: hibernating low-value occasional buyers (mostly one order, long ago; 35%). Purchase rates
+#: and order values vary within each segment (Gamma shapes r = 4-8, q = 20), so neighbouring
+#: segments overlap a little, as in a real shop. ``arrive_from/arrive_to`` and
+#: ``lapse_from/lapse_to`` are fractions of the window (see :func:`make_transactions`). Use it
+#: with ``make_transactions(segments=BEHAVIOURAL_SEGMENTS)``; the default shop keeps
+#: :data:`DEFAULT_SEGMENTS` (spend-only groups), on which many pinned results rest.
+BEHAVIOURAL_SEGMENTS: dict[str, dict[str, float]] = {
     "champions": {"share": 0.10, "r": 8.0, "alpha": 96.0, "a": 1.0, "b": 1000.0, "p": 6.0, "q": 20.0, "v": 380.0,
                   "arrive_from": 0.0, "arrive_to": 0.6},
     "loyal": {"share": 0.20, "r": 8.0, "alpha": 320.0, "a": 1.0, "b": 1000.0, "p": 6.0, "q": 20.0, "v": 190.0,
@@ -73,7 +75,7 @@ class SyntheticTruth:
         One row per segment (index: segment name), columns ``r, alpha, a, b`` (BG/NBD,
         time unit one day) and ``p, q, v`` (Gamma-Gamma on order value), plus ``share``.
         A single-population shop has one row, ``"all"``. Segments given with timing
-        (:data:`RFM_SEGMENTS`) add the columns ``arrive_from, arrive_to, lapse_from, lapse_to``.
+        (:data:`BEHAVIOURAL_SEGMENTS`) add the columns ``arrive_from, arrive_to, lapse_from, lapse_to``.
     segments : pandas.Series
         customer_id -> segment name.
     itemsets : pandas.DataFrame
@@ -84,7 +86,7 @@ class SyntheticTruth:
     dropout : pandas.Series
         customer_id -> the date the customer became inactive (right after their last
         purchase), or NaT if still active at ``observation_end`` (a lapsed customer of
-        :data:`RFM_SEGMENTS` is inactive from their last purchase before the lapse).
+        :data:`BEHAVIOURAL_SEGMENTS` is inactive from their last purchase before the lapse).
     customers : pandas.DataFrame
         Per customer: ``segment``, ``first_purchase``, the latent ``purchase_rate``
         (lambda, per day), ``dropout_probability`` (p), ``mean_order_value`` (zeta), and
@@ -222,7 +224,7 @@ def make_transactions(
         ``arrive_to`` (its customers' first purchases fall uniformly in that part of the
         window instead of the first ``acquisition_days``) and ``lapse_from`` and ``lapse_to``
         (each customer stops buying for good at a uniform time in that part of the window:
-        a lapsed former customer). :data:`RFM_SEGMENTS` uses both to plant segments that
+        a lapsed former customer). :data:`BEHAVIOURAL_SEGMENTS` uses both to plant segments that
         differ jointly in recency, frequency and spend.
     params : dict or None, default=None
         ``{r, alpha, a, b, p, q, v}`` for a single homogeneous population (segment

@@ -134,6 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
     "segment.axis.segment": {"en": "Segment", "zh": "细分"},
     "segment.axis.z": {"en": "Std. dev. from average", "zh": "偏离平均的标准差"},
     "segment.axis.silhouette": {"en": "Silhouette", "zh": "轮廓系数"},
+    "segment.axis.stability": {"en": "Stability (agreement of refits)", "zh": "稳定性（重新拟合的一致度）"},
     "segment.axis.inertia": {"en": "Inertia (within-cluster sum of squares)", "zh": "簇内平方和"},
     "segment.scatter.title": {"en": "Customer clusters", "zh": "客户聚类"},
     "segment.profiles.title": {"en": "Cluster profiles (cells: cluster means)", "zh": "聚类画像（单元格为类内均值）"},
@@ -186,9 +187,13 @@ LABELS: dict[str, dict[str, str]] = {
               "that many months later.",
         "zh": "每行是某月首次购买的客户；每格是其中在若干月后再次购买的比例。"},
     "segment_report.note.clusters": {
-        "en": "Clusters group customers with similar recency, frequency and spend (k-means on log scales); "
-              "the number of clusters is chosen where groups are most clearly separated (silhouette).",
-        "zh": "聚类把近度、频度和消费相近的客户归为一组（对数尺度上的 k 均值）；聚类数取各组区分最清晰处（轮廓系数）。"},
+        "en": "Clusters group customers with similar recency, purchase frequency, order value and time since the "
+              "first purchase (k-means on log scales). From 3 to 7 clusters, the number chosen is the largest "
+              "whose groups are nearly as clearly separated as the best split (silhouette at least 90% of the "
+              "best), come out the same when refitted, and are none of them tiny.",
+        "zh": "聚类把近度、购买频度、平均订单金额和首购至今天数相近的客户归为一组（对数尺度上的 k 均值）。"
+              "在 3 到 7 类之间，取各组仍与最佳划分几乎同样清晰（轮廓系数不低于最佳的 90%）、重新拟合结果一致、"
+              "且没有过小类别的最大类数。"},
     "segment_report.note.value": {
         "en": "Predicted value is what each customer is expected to spend over the horizon, discounted, from the "
               "BG/NBD and Gamma-Gamma models fitted on the whole history.",
@@ -221,9 +226,28 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The data cover a single period, too short to measure repeat purchase by cohort.",
         "zh": "数据只覆盖一个周期，无法按同期群衡量重复购买。"},
     "segment_report.finding.clusters": {
-        "en": "The customers fall best into {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
-              "the most valuable, “{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
-        "zh": "客户最适合分为 {k} 类（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；价值最高的“{name}”"
+        "en": "The customers fall into {k} clusters: the most groups that are still nearly as clearly separated as "
+              "the best split (silhouette {silhouette:.2f} against {best:.2f} for {best_k}), stable when refitted "
+              "(stability {stability:.2f}), with none smaller than {floor:.0%} of customers; the most valuable, "
+              "“{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类：在各组仍与最佳划分几乎同样清晰（轮廓系数 {silhouette:.2f}，最佳为 {best_k} 类时的 "
+              "{best:.2f}）、重新拟合结果稳定（稳定性 {stability:.2f}）且没有一类少于 {floor:.0%} 客户的前提下，"
+              "取最多的类数；价值最高的“{name}”占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_best": {
+        "en": "The customers fall into {k} clusters: the most clearly separated stable split (silhouette "
+              "{silhouette:.2f}, stability {stability:.2f}); more clusters were clearly less separated, unstable, "
+              "or had a cluster under {floor:.0%} of customers. The most valuable, “{name}”, is {customers:.0%} of "
+              "customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类：这是最清晰且稳定的划分（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；"
+              "更多的类区分明显变差、不稳定，或有一类少于 {floor:.0%} 客户。价值最高的“{name}”占客户的 "
+              "{customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_none": {
+        "en": "The customers were split into {k} clusters, the most clearly separated split (silhouette "
+              "{silhouette:.2f}, stability {stability:.2f}), but no number of clusters tried was both stable and "
+              "free of clusters under {floor:.0%} of customers: read the clusters with care. The most valuable, "
+              "“{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户被分为 {k} 类，这是区分最清晰的划分（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}），"
+              "但所试的类数中没有一个既稳定又没有少于 {floor:.0%} 客户的类：请谨慎解读。价值最高的“{name}”"
               "占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
     "segment_report.finding.clusters_given": {
         "en": "Split into the requested {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
