@@ -326,8 +326,13 @@ def test_finding_clusters_uses_the_fit(planted):
         "split (silhouette 0.46 against 0.50 for 3), stable when refitted (stability 0.95), with none smaller than 2% "
         "of customers; the most valuable, “")
     auto.k_, auto.k_reason_ = 3, "best_silhouette"
-    assert findings.finding_clusters(auto).startswith("The customers fall into 3 clusters: the most clearly separated "
-                                                      "stable split (silhouette 0.50, stability 0.95); more clusters")
+    assert findings.finding_clusters(auto).startswith(
+        "The customers fall into 3 clusters: the most clearly separated stable split (silhouette 0.50, stability "
+        "0.95); 4 clusters would be less clearly separated (silhouette 0.46, under 90% of it).")
+    auto.k_ = 4  # (as if) the next k were not eligible
+    assert "5 clusters would be unstable when refitted or leave a cluster under 2%" in findings.finding_clusters(auto)
+    auto.k_ = 5
+    assert "5 clusters, the most tried" in findings.finding_clusters(auto)
     auto.k_reason_ = "none_eligible"
     assert "read the clusters with care" in findings.finding_clusters(auto)
     assert f"“{seg.names_.iloc[0]}”" in text

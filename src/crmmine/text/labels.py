@@ -235,12 +235,26 @@ LABELS: dict[str, dict[str, str]] = {
               "取最多的类数；价值最高的“{name}”占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
     "segment_report.finding.clusters_best": {
         "en": "The customers fall into {k} clusters: the most clearly separated stable split (silhouette "
-              "{silhouette:.2f}, stability {stability:.2f}); more clusters were clearly less separated, unstable, "
-              "or had a cluster under {floor:.0%} of customers. The most valuable, “{name}”, is {customers:.0%} of "
+              "{silhouette:.2f}, stability {stability:.2f}); {next_k} clusters would be less clearly separated "
+              "(silhouette {next:.2f}, under 90% of it). The most valuable, “{name}”, is {customers:.0%} of "
               "customers and brings {revenue:.0%} of revenue.",
         "zh": "客户分为 {k} 类：这是最清晰且稳定的划分（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；"
-              "更多的类区分明显变差、不稳定，或有一类少于 {floor:.0%} 客户。价值最高的“{name}”占客户的 "
+              "分为 {next_k} 类时区分不够清晰（轮廓系数 {next:.2f}，低于其 90%）。价值最高的“{name}”占客户的 "
               "{customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_best_unstable": {
+        "en": "The customers fall into {k} clusters: the most clearly separated stable split (silhouette "
+              "{silhouette:.2f}, stability {stability:.2f}); {next_k} clusters would be unstable when refitted or "
+              "leave a cluster under {floor:.0%} of customers. The most valuable, “{name}”, is {customers:.0%} of "
+              "customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类：这是最清晰且稳定的划分（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；"
+              "分为 {next_k} 类时重新拟合不稳定，或有一类少于 {floor:.0%} 客户。价值最高的“{name}”占客户的 "
+              "{customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_best_top": {
+        "en": "The customers fall into {k} clusters, the most tried: the most clearly separated stable split "
+              "(silhouette {silhouette:.2f}, stability {stability:.2f}). The most valuable, “{name}”, is "
+              "{customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类（所试的最大类数）：这是最清晰且稳定的划分（轮廓系数 {silhouette:.2f}，稳定性 "
+              "{stability:.2f}）。价值最高的“{name}”占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
     "segment_report.finding.clusters_none": {
         "en": "The customers were split into {k} clusters, the most clearly separated split (silhouette "
               "{silhouette:.2f}, stability {stability:.2f}), but no number of clusters tried was both stable and "
