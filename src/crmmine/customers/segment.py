@@ -287,6 +287,22 @@ class CustomerSegmenter:
             return MiniBatchKMeans(n_clusters=k, init=start, n_init=n_init, random_state=seed, batch_size=4096)
         return KMeans(n_clusters=k, init=start, n_init=n_init, random_state=seed)
 
+    def _candidates(self, Xf, ks, seed, n_init, sil_pos, st_pos, refit_seeds):
+        """Each candidate k fitted on the subsample ``Xf`` and scored: silhouette (on ``sil_pos``),
+        inertia, stability (mean ARI against refits with ``refit_seeds`` on ``st_pos``) and the share
+        of the smallest cluster. Input already validated."""
+        from sklearn.metrics import adjusted_rand_score
+
+        rows, models = [], {}
+        for k, seeds in zip(ks, refit_seeds):  # a loop over candidate k
+            models[k] = self._kmeans(k, "kmeans", seed, n_init).fit(Xf)
+            lab = models[k].labels_
+            refits = [self._kmeans(k, "kmeans", int(s), n_init).fit(Xf[st_pos]).labels_ for s in seeds]
+            stab = float(np.mean([adjusted_rand_score(lab[st_pos], r) for r in refits])) if refits else np.nan
+            rows.append((k, _silhouette(Xf[sil_pos], lab[sil_pos]), float(models[k].inertia_), stab,
+                         float(np.bincount(lab, minlength=k).min() / len(lab))))
+        return pd.DataFrame(rows, columns=["k", "silhouette", "inertia", "stability", "smallest_share"]), models
+
     # --- fit -----------------------------------------------------------------------
     def fit(self, customers: pd.DataFrame, y=None) -> "CustomerSegmenter":
         """Fit the segments on a customer table.
@@ -327,17 +343,9 @@ class CustomerSegmenter:
         seed = int(rng.randint(0, 2**31 - 1))
         with _threads(len(Xf)):  # k-means on the fitting subsample: candidates, or the given k
             if n_clusters is None:
-                rows, models = [], {}
-                for k in range(k_range[0], min(k_range[1], n - 1) + 1):  # a loop over candidate k
-                    models[k] = self._kmeans(k, "kmeans", seed, n_init).fit(Xf)
-                    lab = models[k].labels_
-                    stab = (float(np.mean([adjusted_rand_score(lab[st_pos], self._kmeans(k, "kmeans", s, n_init)
-                                                               .fit(Xf[st_pos]).labels_)
-                                           for s in rng.randint(0, 2**31 - 1, size=stability_runs)]))
-                            if stability_runs else np.nan)
-                    rows.append((k, _silhouette(Xf[sil_pos], lab[sil_pos]), float(models[k].inertia_), stab,
-                                 float(np.bincount(lab, minlength=k).min() / len(lab))))
-                k_scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia", "stability", "smallest_share"])
+                ks = range(k_range[0], min(k_range[1], n - 1) + 1)
+                k_scores, models = self._candidates(Xf, ks, seed, n_init, sil_pos, st_pos,
+                                                    rng.randint(0, 2**31 - 1, size=(len(ks), stability_runs)))
                 k_scores["eligible"] = ((k_scores["stability"].fillna(1.0) >= STABLE_ARI)
                                         & (k_scores["smallest_share"] >= min_share))
                 k, reason = _choose_k(k_scores)
