@@ -650,6 +650,7 @@ def test_customer_value_falls_back_to_a_penalised_spend_model(sample, monkeypatc
     with pytest.warns(crmmine.errors.CrmmineWarning, match=r"fitted with penalizer=0\.001"):
         value = crmmine.customer_value(sample.transactions)
     assert value.attrs["gg_penalizer"] == value_module.GG_FALLBACK_PENALIZER == 0.001
+    assert value.attrs["bg_penalizer"] == 0.0  # only the model that failed is penalised
     repeat = value.loc[value["frequency"] > 0, "expected_spend"]
     assert np.isfinite(repeat).all() and (repeat > 0).all()
     monkeypatch.setattr(crmmine.GammaGammaModel, "fit", fit)

@@ -68,9 +68,11 @@ def _text(page: Path) -> str:
 
 
 def _latest_html(out: Path, report: str) -> Path:
-    pages = sorted(p for p in (out / report).glob("*/report.html") if p.parent.name != "latest")
-    assert len(pages) == 1, (report, pages)
-    return pages[0]
+    failed = sorted((out / report).glob("*.failed"))
+    assert not failed, (report, failed)
+    page = out / report / "latest" / "report.html"
+    assert page.is_file(), report
+    return page
 
 
 @pytest.mark.slow

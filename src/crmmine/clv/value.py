@@ -20,8 +20,22 @@ from .beta_geo import BetaGeoModel
 from .gamma_gamma import GammaGammaModel
 from .summary import _purchase_days, _summary_from_days
 
-#: The Gamma-Gamma penalty :func:`customer_value` falls back to when the unpenalised fit does not converge.
+#: The penalty :func:`customer_value` falls back to when an unpenalised BG/NBD or Gamma-Gamma fit does not converge.
 GG_FALLBACK_PENALIZER = 0.001
+
+
+def _fit_or_penalise(model_class, summary):
+    """``model_class().fit(summary)``, or with the small L2 penalty its error recommends when that does not
+    converge: the likelihood keeps rising towards the edge of the parameter space (a grocer's steady spend
+    for Gamma-Gamma; almost no churn for BG/NBD); a warning says so."""
+    try:
+        return model_class().fit(summary)
+    except ConvergenceError:
+        model = model_class(penalizer=GG_FALLBACK_PENALIZER).fit(summary)
+        warnings.warn(f"The {model_class.__name__} fit did not converge without a penalty (the data hardly identify "
+                      f"its parameters); it was fitted with penalizer={GG_FALLBACK_PENALIZER}.",
+                      CrmmineWarning, stacklevel=3)
+        return model
 
 __all__ = ['customer_value', 'summarise_value', 'summarise_calibration_holdout']
 
@@ -85,11 +99,11 @@ def customer_value(
     If the fitted Gamma-Gamma ``q`` is at most 1 the population mean spend is infinite, so
     customers without repeat purchases get NaN ``expected_spend`` and ``predicted_value``
     (with a :class:`~crmmine.errors.CrmmineWarning`). The full Online Retail file gives
-    q = 3.5. When spend per purchase varies so little between customers that the unpenalised
-    Gamma-Gamma fit does not converge (its likelihood keeps rising towards infinite ``p``, ``q``,
-    ``v``; a grocer's steady baskets), it is refitted with ``penalizer=0.001``
+    q = 3.5. When an unpenalised fit does not converge because its likelihood keeps rising towards
+    the edge of the parameter space (Gamma-Gamma on a grocer's steady spend, BG/NBD on a shop
+    with almost no churn), that model is refitted with ``penalizer=0.001``
     (:data:`GG_FALLBACK_PENALIZER`), a :class:`~crmmine.errors.CrmmineWarning` says so and
-    ``attrs["gg_penalizer"]`` records it (0.0 otherwise).
+    ``attrs["bg_penalizer"]`` / ``attrs["gg_penalizer"]`` record it (0.0 otherwise).
 
     Examples
     --------
@@ -124,16 +138,8 @@ def customer_value(
     # T is measured up to as_of
     summary = _summary_from_days(ids, codes, day, amount, obs_end_day, "D", 1.0)
     summary.attrs["observation_end"] = str(as_of_ts.date())
-    bg = BetaGeoModel().fit(summary)
-    try:
-        gg = GammaGammaModel().fit(summary)
-    except ConvergenceError:
-        # spend per purchase varies so little between customers that the likelihood keeps rising towards
-        # infinite p, q, v (a grocer's steady baskets): the small L2 penalty the error recommends holds it
-        gg = GammaGammaModel(penalizer=GG_FALLBACK_PENALIZER).fit(summary)
-        warnings.warn(f"The Gamma-Gamma spend model did not converge without a penalty (spend per purchase varies "
-                      f"little between customers); it was fitted with penalizer={GG_FALLBACK_PENALIZER}.",
-                      CrmmineWarning, stacklevel=2)
+    bg = _fit_or_penalise(BetaGeoModel, summary)
+    gg = _fit_or_penalise(GammaGammaModel, summary)
     spent = np.bincount(codes, weights=amount, minlength=len(ids))
     hist = pd.Series(spent, index=ids).reindex(summary.index, fill_value=0.0).astype(float)
     if returns is not None:
@@ -164,6 +170,7 @@ def customer_value(
         "discount_rate": float(rate),
         "bg_params": {k: float(v) for k, v in bg.params_.items()},
         "gg_params": {k: float(v) for k, v in gg.params_.items()},
+        "bg_penalizer": float(bg.penalizer),
         "gg_penalizer": float(gg.penalizer),
     }
     if return_models:
