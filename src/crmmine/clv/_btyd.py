@@ -86,6 +86,44 @@ def hyp2f1_one(b, c, z, *, tol: float = 1e-16, max_terms: int = 512, derivatives
     return S.reshape(shape), Sb.reshape(shape), Sc.reshape(shape), Sz.reshape(shape)
 
 
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(48)
+
+
+def hyp2f1_one_quad(b, c, z):
+    """2F1(1, b; c; z) and d/db, d/dc, d/dz for 0 < z < 1, c > 1, by Gauss-Legendre quadrature of
+    (c - 1) int_0^inf exp(-(c - 1) v) (1 - z + z e^-v)^-b dv (Euler's integral with 1 - t = e^-v).
+
+    For z close to 1, where the series of :func:`hyp2f1_one` needs thousands of terms. In v the integrand
+    decays like ``exp(-(c - 1 - b) v)`` up to the bend at ``v0 = log(z / (1 - z))`` and like
+    ``exp(-(c - 1) v)`` after it; three panels of 48 Gauss-Legendre nodes (before, around, after the bend,
+    each cut where the integrand has fallen by e^-45) give about 1e-13 relative accuracy, derivatives
+    (under the integral sign) likewise.
+    """
+    b, c, z = (np.asarray(a, float) for a in np.broadcast_arrays(b, c, z))
+    k1 = np.maximum(c - 1.0 - b, 1e-3)  # decay rate before the bend at v0 = log(z / (1 - z))
+    k2 = c - 1.0  # after it
+    v0 = np.log(z) - np.log1p(-z)
+    e1 = np.clip(v0 - 4.0, 0.0, 45.0 / k1)
+    e2 = np.maximum(np.minimum(v0 + 4.0, e1 + 45.0 / k1), e1)
+    e3 = e2 + 45.0 / k2
+    edges = [np.zeros_like(z), e1, e2, e3]
+    F = Fb = Fc = Fz = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        half = (hi - lo)[:, None] / 2
+        v = lo[:, None] + half * (_GL_X[None, :] + 1.0)
+        wq = half * _GL_W[None, :]
+        ev = np.exp(-v)
+        q = 1.0 - z[:, None] + z[:, None] * ev
+        lq = np.log(q)
+        h = wq * np.exp(-k2[:, None] * v - b[:, None] * lq)
+        F = F + h.sum(1)
+        Fb = Fb - (h * lq).sum(1)
+        Fc = Fc - (h * v).sum(1)
+        Fz = Fz + (h * (1.0 - ev) / q).sum(1)
+    F, Fb, Fc, Fz = k2 * F, k2 * Fb, F + k2 * Fc, k2 * b * Fz
+    return F, Fb, Fc, Fz
+
+
 def group_keys(*cols):
     """``(first, inv, counts)`` of the distinct rows of equal-length 1-d arrays (hashing, no sort)."""
     n = cols[0].size

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln, hyp2f1
 
+from . import _kernels as K
 from ..errors import InputError, ParameterError
 from ..validation import check_int, check_number
 from ._btyd import _BTYDModel, covariance_from_hessian, group_keys, numeric_hessian
@@ -136,19 +137,16 @@ class ModifiedBetaGeoModel(_BTYDModel):
         if not (T > 0).any():
             raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
         scale = float(T.max()) / 10.0
-        first, inv, counts = group_keys(x, tx, T)
-        gx, gt, gT, w = x[first], tx[first] / scale, T[first] / scale, counts.astype(float)
-        n = float(w.sum())
-        mean_x = max(float(np.average(gx, weights=w)), 0.05)
-        mean_T = float(np.average(gT, weights=w))
+        d = K.BGData(x, tx, T).scaled(scale)  # grouped by distinct (x, t_x, T), as for BG/NBD
+        mean_x = max(float(np.average(d.x, weights=d.w)), 0.05)
+        mean_T = float(np.average(d.T, weights=d.w))
         starts = [np.log([1.0, mean_T / mean_x, 1.0, 1.0]), np.log([0.5, 0.5 * mean_T / mean_x, 0.5, 2.0]),
                   np.log([2.0, 2.0 * mean_T / mean_x, 2.0, 10.0])]
-        args = (gx, gt, gT, w, n, penalizer, scale)
-        res = self._minimize(_objective, starts, args, [(-_LOG_BOUND, _LOG_BOUND)] * 4)
+        n = d.n
+        res = self._minimize(K.mbg_objective, starts, (d, penalizer, scale), [(-_LOG_BOUND, _LOG_BOUND)] * 4)
         zhat = res.x
-        self.log_likelihood_ = float(-_objective(zhat, gx, gt, gT, w, n, 0.0, scale)[0] * n
-                                     - float(x.sum()) * math.log(scale))
-        H = numeric_hessian(lambda zz: -_objective(zz, gx, gt, gT, w, n, 0.0, scale)[1] * n, zhat)
+        self.log_likelihood_ = float(-K.mbg_objective(zhat, d, 0.0, scale)[0] * n - float(x.sum()) * math.log(scale))
+        H = numeric_hessian(lambda zz: -K.mbg_objective(zz, d, 0.0, scale)[1] * n, zhat)
         self.covariance_ = covariance_from_hessian(H, ["log_r", "log_alpha", "log_a", "log_b"])
         theta = np.exp(zhat) * np.array([1.0, scale, 1.0, 1.0])
         se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * theta
