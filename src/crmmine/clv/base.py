@@ -136,8 +136,8 @@ class _Model:
                                options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
             if np.all(np.isfinite(res.x)) and np.isfinite(res.fun) and (best is None or res.fun < best.fun - 1e-12):
                 best = res
-            if best is not None and best.success and np.max(np.abs(best.jac)) < 1e-4:
-                break
+            if best is not None and np.max(np.abs(best.jac)) < 1e-4:  # a maximum (even if the line search
+                break  # then stalled on a flat ridge): no other start needed
         ok = best is not None and np.isfinite(best.fun) and (best.success or np.max(np.abs(best.jac)) < 1e-4)
         if not ok:
             msg = best.message if best is not None else "the likelihood was not finite"

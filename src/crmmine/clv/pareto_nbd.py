@@ -227,23 +227,31 @@ def _rows(r, s, alg, beg, d, grad=True):
     l0 = -u2 * laT - s * lbT  # alive through T
     l2 = np.where(A2, np.log(s) - np.log(a_2), np.log(u2) - np.log(a_2)) + l0 + lF2
     # rows: log of [e0 + e1 + e2] (branch A: A(T) + S(t_x) - S(T); branch B: S'(t_x) + R(T))
-    A = branch_a[d.g]
     L0, L1, L2 = l0[d.i_T], l1[d.i_tx], l2[d.i_T]
-    m = np.where(A, np.maximum(L0, L1), np.maximum(L1, L2))
-    e0 = np.where(A, np.exp(L0 - m), 0.0)
-    e1 = np.exp(L1 - m)
-    e2 = np.where(A, -1.0, 1.0) * np.exp(L2 - m)
-    tot = np.maximum(e0 + e1 + e2, 1e-300 * (e0 + e1))
-    br = m + np.log(tot)
+    if branch_a.size == 1 and not branch_a[0]:  # one group, branch B: two positive terms
+        br = np.logaddexp(L1, L2)
+        p0, p1 = 0.0, np.exp(L1 - br)
+        p2 = 1.0 - p1
+    else:
+        A = branch_a[d.g]
+        m = np.where(A, np.maximum(L0, L1), np.maximum(L1, L2))
+        e0 = np.where(A, np.exp(L0 - m), 0.0)
+        e1 = np.exp(L1 - m)
+        e2 = np.where(A, -1.0, 1.0) * np.exp(L2 - m)
+        tot = np.maximum(e0 + e1 + e2, 1e-300 * (e0 + e1))
+        br = m + np.log(tot)
+        p0, p1, p2 = e0 / tot, e1 / tot, e2 / tot
     ll_const = r * np.log(alg) + s * np.log(beg) - gammaln(r)  # per group
     xu, xinv = d.xu, d.xinv
-    ll = gammaln(r + xu)[xinv] + ll_const[d.g] + br
     if not grad:
-        return ll, L0 - br
+        return gammaln(r + xu)[xinv] + ll_const[d.g] + br, L0 - br
+    ng = alg.size
     w = d.w
-    W0 = np.bincount(d.i_T, weights=w * e0 / tot, minlength=l0.size)
-    W1 = np.bincount(d.i_tx, weights=w * e1 / tot, minlength=l1.size)
-    W2 = np.bincount(d.i_T, weights=w * e2 / tot, minlength=l2.size)
+    Wg = np.bincount(d.g, weights=w, minlength=ng) if ng > 1 else np.array([d.n])  # customers per group
+    ll = float((d.Wx * gammaln(r + xu)).sum()) + float((Wg * ll_const).sum()) + float((w * br).sum())
+    W0 = np.bincount(d.i_T, weights=w * p0, minlength=l0.size) if np.ndim(p0) else np.zeros(l0.size)
+    W1 = np.bincount(d.i_tx, weights=w * p1, minlength=l1.size)
+    W2 = np.bincount(d.i_T, weights=w * p2, minlength=l2.size)
     d1r = -1.0 / a_1 - lat + r1
     d1s = 1.0 / s - 1.0 / a_1 - lbt + s1_
     d1a = np.where(A1, -u1, 1 - u1) / (al1 + tx) + a1
@@ -252,8 +260,6 @@ def _rows(r, s, alg, beg, d, grad=True):
     d2s = np.where(A2, 1.0 / s - 1.0 / a_2, -1.0 / a_2) - lbT + s2_
     d2a = -u2 / (al2 + T) + a2
     d2b = -s / (be2 + T) + b2
-    ng = alg.size
-    Wg = np.bincount(d.g, weights=w, minlength=ng)  # customers per group
     G_r = (float((d.Wx * digamma(r + xu)).sum()) + float(Wg.sum()) * -digamma(r) + float((Wg * np.log(alg)).sum())
            - float((W0 * laT).sum()) + float((W1 * d1r).sum()) + float((W2 * d2r).sum()))
     G_s = (float((Wg * np.log(beg)).sum()) - float((W0 * lbT).sum()) + float((W1 * d1s).sum())
@@ -290,7 +296,7 @@ def _objective(z, d, penalizer, scale, k):
     if k:
         g[4:4 + k] = -(d.Z * wa[:, None]).sum(axis=0)
         g[4 + k:] = -(d.Z * wb[:, None]).sum(axis=0)
-    f = -float((w * ll).sum()) / n
+    f = -ll / n
     g = -g / n
     user = np.array([theta[0], theta[1] * scale, theta[2], theta[3] * scale])
     f += penalizer * float((user * user).sum())
