@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, ParameterError
-from .base import _Model, _first_bad
+from .base import _Model, _first_bad, covariance_from_hessian, numeric_hessian  # noqa: F401 (re-exported)
 
 
 _BLOCK = 16  # series terms summed per vectorised pass
@@ -142,39 +142,6 @@ def group_keys(*cols):
     first = np.empty(len(uniq), dtype=np.int64)
     first[g[::-1]] = np.arange(n - 1, -1, -1)
     return first, g.astype(np.int64), np.bincount(g, minlength=len(uniq))
-
-
-def numeric_hessian(grad, theta, rel_step=1e-5):
-    """Central-difference Hessian from an analytic gradient ``grad(theta)`` (2 calls per parameter), symmetrised."""
-    theta = np.asarray(theta, dtype=float)
-    k = theta.size
-    H = np.empty((k, k))
-    for j in range(k):  # one pair of gradient calls per parameter (4 to ~10), not per customer
-        h = rel_step * max(abs(theta[j]), 1e-3)
-        up, dn = theta.copy(), theta.copy()
-        up[j] += h
-        dn[j] -= h
-        H[:, j] = (grad(up) - grad(dn)) / (2 * h)
-    return (H + H.T) / 2
-
-
-def covariance_from_hessian(H, names):
-    """Inverse of the observed information ``-H`` as a labelled DataFrame.
-
-    Directions in which the log-likelihood is flat (eigenvalues of ``-H`` at most 1e-9 times the largest,
-    or negative: an estimate at an edge of the parameter space, e.g. "no dropout" with s -> 0 and
-    beta -> infinity, where the predictions hardly move along the ridge) get zero variance: a
-    pseudo-inverse, so intervals reflect the directions the data do inform. All NaN if ``H`` is not finite.
-    """
-    H = np.asarray(H, dtype=float)
-    if not np.all(np.isfinite(H)):
-        return pd.DataFrame(np.full(H.shape, np.nan), index=list(names), columns=list(names))
-    A = -(H + H.T) / 2
-    w, V = np.linalg.eigh(A)
-    keep = w > 1e-9 * max(float(np.abs(w).max()), 1e-300)
-    inv = np.where(keep, 1.0 / np.where(keep, w, 1.0), 0.0)
-    cov = (V * inv) @ V.T
-    return pd.DataFrame(cov, index=list(names), columns=list(names))
 
 
 class _BTYDModel(_Model):

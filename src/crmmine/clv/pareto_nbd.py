@@ -43,10 +43,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from ..errors import InputError, ParameterError
 from ..validation import check_int, check_number
-from ._btyd import _BTYDModel, covariance_from_hessian, group_keys, hyp2f1_one, hyp2f1_one_quad, numeric_hessian
-from .base import _check_horizon, _check_scalar_horizon, _summary_arrays
+from ._btyd import _BTYDModel, group_keys, hyp2f1_one, hyp2f1_one_quad, numeric_hessian
+from .base import _check_horizon, _check_scalar_horizon, _fit_arrays, _moment_starts, _simulation_setup, _summary_arrays
 
 __all__ = ["ParetoNBDModel"]
 
@@ -391,21 +390,12 @@ class ParetoNBDModel(_BTYDModel):
         covs = self._check_covariates_param(self.covariates)
         penalizer = check_number("penalizer", self.penalizer, lo=0)
         check_int("max_iter", self.max_iter, lo=1)
-        v = _summary_arrays(summary)
-        x, tx, T = v["frequency"], v["recency"], v["T"]
-        if x.size == 0:
-            raise InputError("The 'summary' table has no customers; there is nothing to fit.")
-        if not (T > 0).any():
-            raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
+        x, tx, T = _fit_arrays(summary)
         Z = self._covariate_matrix(summary)
         k = Z.shape[1]
         scale = float(T.max()) / 10.0
         d = _PNBDData(x, tx, T, Z).scaled(scale)
-        mean_x = max(float(np.average(d.x, weights=d.w)), 0.05)
-        mean_T = float(np.average(d.T, weights=d.w))
-        starts = [np.r_[np.log([1.0, mean_T / mean_x, 1.0, mean_T]), np.zeros(2 * k)],
-                  np.r_[np.log([0.5, 0.5 * mean_T / mean_x, 0.5, 0.5 * mean_T]), np.zeros(2 * k)],
-                  np.r_[np.log([2.0, 2.0 * mean_T / mean_x, 2.0, 5.0 * mean_T]), np.zeros(2 * k)]]
+        starts = _moment_starts(d.x, d.T, d.w, lambda mean_T: (mean_T, 0.5 * mean_T, 5.0 * mean_T), 2 * k)
         bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 4 + [(-20.0, 20.0)] * (2 * k)
         res = self._minimize(_objective, starts, (d, penalizer, scale, k), bounds)
         zhat = res.x
@@ -417,18 +407,10 @@ class ParetoNBDModel(_BTYDModel):
         H = numeric_hessian(lambda zz: -_objective(zz, d, 0.0, scale, k)[1] * d.n, zhat)
         names = ["log_r", "log_alpha", "log_s", "log_beta"] + [f"purchase:{c}" for c in covs] + [
             f"dropout:{c}" for c in covs]
-        self.covariance_ = covariance_from_hessian(H, names)
         theta = np.r_[np.exp(zuser[:4]), zuser[4:]]
-        grad_nat = np.r_[theta[:4], np.ones(2 * k)]
-        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * grad_nat
-        index = list(self._param_names) + [f"purchase:{c}" for c in covs] + [f"dropout:{c}" for c in covs]
-        self.standard_errors_ = pd.Series(se, index=index, name="standard_error")
         self.covariates_ = covs
-        self.n_customers_ = int(x.size)
-        self.time_unit_ = summary.attrs.get("time_unit")
-        self.n_iter_ = int(res.nit)
-        self.params_ = pd.Series(theta, index=index, name="value")
-        return self
+        return self._store_fit(res, H, names, theta, list(self._param_names) + names[4:], n_customers=x.size,
+                               time_unit=summary.attrs.get("time_unit"), se_scale=np.r_[theta[:4], np.ones(2 * k)])
 
     def _benign_edge(self, logp):
         # s -> 0 with beta -> 0 or beta -> infinity: (almost) no dropout in the data
@@ -541,11 +523,7 @@ class ParetoNBDModel(_BTYDModel):
         pandas.DataFrame
             ``frequency, recency, T`` (+ covariates) and the latent ``lambda_``, ``mu_``, ``alive_``.
         """
-        n = check_int("n_customers", n_customers, lo=1)
-        if not isinstance(params, dict) or any(k not in params for k in ("r", "alpha", "s", "beta")):
-            raise ParameterError(f"The 'params' parameter must be a dict with keys r, alpha, s, beta. Got {params!r}.")
-        rng = np.random.default_rng(random_state)
-        Tn = np.broadcast_to(np.asarray(T, dtype=float), (n,)).copy()
+        n, rng, Tn = _simulation_setup(n_customers, params, ("r", "alpha", "s", "beta"), random_state, T)
         al = np.full(n, float(params["alpha"]))
         be = np.full(n, float(params["beta"]))
         if covariates is not None:
