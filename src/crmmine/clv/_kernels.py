@@ -1,7 +1,7 @@
 """Private numerical kernels of the CLV models (inputs already validated).
 
-Log-likelihoods with analytic gradients for BG/NBD (Fader, Hardie & Lee 2005a) and
-Gamma-Gamma (Fader, Hardie & Lee 2005b), written for fitting in log-parameters with
+Log-likelihoods with analytic gradients for BG/NBD (Fader, Hardie & Lee 2005a), modified
+BG/NBD (Batislam, Denizel & Filiztekin 2007) and Gamma-Gamma (Fader, Hardie & Lee 2005b), written for fitting in log-parameters with
 L-BFGS-B. Customers are grouped beforehand: one row per distinct ``(x, t_x, T)`` with a
 weight (the number of customers sharing it), and every term that depends on ``x`` alone
 is computed once per distinct ``x``.

@@ -19,8 +19,11 @@ is ``2F1(1, b; c; z)`` with ``0 <= z < 1`` and positive series terms (see :func:
   2F1(1, s; r + s + x + 1; z_y)``;
 
 with ``C = Gamma(r + x) alpha^r beta^s / Gamma(r)``. Both are sums of positive terms up to one subtraction
-whose rounding error is at most machine precision relative to L (``S(T) <= A(T)``). The series depend on
-``(x, t_x)`` or ``(x, T)`` only, so they are summed once per distinct pair.
+whose rounding error is at most machine precision relative to L (``S(T) <= A(T)``). The functions depend on
+``(x, t_x)`` or ``(x, T)`` only; with times on a grid (whole days or weeks) they are computed per distinct time
+by a recurrence over x (Gauss' contiguous relations, each run in its stable direction) from one value per time,
+which comes from the series or, for z > 0.9 where the series would need thousands of terms, from Gauss-Legendre
+quadrature of Euler's integral (see :func:`_hyp_pairs`); otherwise once per distinct pair.
 
 References
 ----------
@@ -312,8 +315,9 @@ class ParetoNBDModel(_BTYDModel):
     """The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987), optionally with covariates.
 
     Fitted by maximum likelihood (Fader & Hardie 2005, eq. 22) with L-BFGS-B on log-parameters and an
-    analytic gradient; customers are grouped by distinct ``(x, t_x, T)`` and the hypergeometric series
-    summed once per distinct ``(x, t_x)`` and ``(x, T)`` (see the module docstring for the stable form).
+    analytic gradient; customers are grouped by distinct ``(x, t_x, T)``, and everything but the final
+    log-sum-exp is evaluated once per distinct ``(x, t_x)`` and ``(x, T)`` (see the module docstring for the
+    stable form and how the hypergeometric functions are computed).
 
     Parameters
     ----------
