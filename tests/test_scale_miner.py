@@ -66,5 +66,6 @@ def test_budget_counts_every_level_and_chunk():
     assert err.value.found > 4094
     with pytest.raises(I.BudgetExceeded) as err:
         I.mine_vertical(X, 1, None, max_itemsets=50, chunk_bytes=8)
-    # 12 items, 11 pairs with the first; then its triples, one member (10, 9, 8, 7 partners) per chunk
-    assert err.value.level == 3 and err.value.found == 12 + 11 + 10 + 9 + 8 + 7
+    # 12 items; 11 pairs with the first, 10 with the second; then the first's triples, one member (10, 9, ...
+    # partners) per chunk: stopped inside the level, not at its end
+    assert err.value.level == 3 and err.value.found == 12 + 11 + 10 + 10 + 9

@@ -222,22 +222,21 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, max_itemsets
     Xr = Xc[:, freq1].tocsr()  # orders x frequent items (local codes), indices sorted
     Xr.sort_indices()
     Xr = Xr[np.flatnonzero(np.diff(Xr.indptr) >= 2)]  # an order with one frequent item holds no pair
-    tids = Xr.tocsc()
-    tids.sort_indices()
-    indptr, indices, t_ptr, t_idx = Xr.indptr, Xr.indices, tids.indptr, tids.indices
+    indptr, indices = Xr.indptr.astype(np.int64), Xr.indices.astype(np.int64)
+    # the entries of item a, in CSR position, by item then order (a stable sort keeps orders ascending)
+    by_item = np.argsort(indices, kind="stable")
+    item_ptr = np.concatenate([[0], np.cumsum(np.bincount(indices, minlength=F))])
+    row_end = np.repeat(indptr[1:], np.diff(indptr))  # one past the last entry of each entry's order
+    pending, held = [], 0  # subtrees of the same bitset width, mined together (fewer, larger numpy calls)
     for a in range(F - 1):
-        rows = t_idx[t_ptr[a]:t_ptr[a + 1]]  # the orders holding a
-        ca = len(rows)
+        at = by_item[item_ptr[a]:item_ptr[a + 1]]  # a's entries; its orders are the rows of the projection
+        ca = len(at)
         if ca < minc:
             continue
-        # the projection: entries (position of the order among a's orders, item) with item > a
-        starts, ends = indptr[rows], indptr[rows + 1]
-        lens = ends - starts
-        pos = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
+        # the projection: the items after a in each of a's orders (rows hold items ascending, so a suffix)
+        lens = row_end[at] - at - 1
+        pos = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(at + 1 - (np.cumsum(lens) - lens), lens)
         c = indices[pos]
-        r = np.repeat(np.arange(ca, dtype=np.int64), lens)
-        sel = c > a
-        c, r = c[sel], r[sel]
         cnt = np.bincount(c, minlength=F)
         partners = np.flatnonzero(cnt >= minc)
         m = len(partners)
@@ -249,23 +248,28 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, max_itemsets
             raise BudgetExceeded(2, found)
         if m < 2 or (max_len is not None and max_len <= 2):
             continue
+        r = np.repeat(np.arange(ca, dtype=np.int64), lens)
         slot = np.full(F, -1, dtype=np.int64)
         slot[partners] = np.arange(m)
         s = slot[c]
         keep = s >= 0
         n_words = (ca + 63) // 64
+        if pending and (n_words != pending[0][2].shape[1] or held + m * n_words * 8 > chunk_bytes):
+            found = _subtrees(pending, minc, max_len, by_len, found, max_itemsets, chunk_bytes)
+            pending, held = [], 0
         dense = np.zeros((m, n_words * 64), dtype=bool)
         dense[s[keep], r[keep]] = True
-        bits = np.packbits(dense, axis=1, bitorder="little").view(np.uint64)
+        pending.append((a, partners, np.packbits(dense, axis=1, bitorder="little").view(np.uint64)))
+        held += m * n_words * 8
         del dense
-        found = _subtree(a, partners.reshape(-1, 1), bits, minc, max_len, by_len, found, max_itemsets,
-                         max(1, chunk_bytes // (n_words * 8)))
+    if pending:
+        found = _subtrees(pending, minc, max_len, by_len, found, max_itemsets, chunk_bytes)
     return _table_from_parts(by_len, freq1, n_items, n, local=True)
 
 
 def _add(by_len: dict, k: int, codes: np.ndarray, counts: np.ndarray) -> None:
     c, n_ = by_len.setdefault(k, ([], []))
-    c.append(codes.astype(np.int32 if codes.max(initial=0) < 2**31 else np.int64))
+    c.append(codes.astype(np.int32 if k > 1 else np.int64))  # local codes (k > 1) are below the item count
     n_.append(counts.astype(np.int64))
 
 
@@ -277,25 +281,27 @@ def _table_from_parts(by_len: dict, freq1: np.ndarray, n_items: int, n: int, loc
     return table_from_lists(out, n_items, n)
 
 
-def _subtree(a: int, suffix: np.ndarray, bits: np.ndarray, minc: int, max_len, by_len: dict, found: int,
-             max_itemsets, per_chunk: int) -> int:
-    """Levels 3, 4, ... of the itemsets whose first item is ``a``; returns the running count of itemsets.
+def _subtrees(pending: list, minc: int, max_len, by_len: dict, found: int, max_itemsets, chunk_bytes: int) -> int:
+    """Levels 3, 4, ... of the itemsets whose first item is one of the ``(a, partners, bits)`` of
+    ``pending`` (bitsets of one width); returns the running count of itemsets.
 
-    ``suffix`` holds the items after ``a`` of the current level (rows in lexicographic order),
-    ``bits`` their tid-lists over ``a``'s orders. Two members of a prefix class (all but the last
-    item shared) make a candidate, whose bitset is the AND of theirs; pairs come in (first member,
-    second member) order, so each level comes out in lexicographic order with no sort.
+    ``local`` holds the current level's itemsets (rows in lexicographic order, first item ``a``),
+    ``bits`` their tid-lists over their ``a``'s orders. Two members of a prefix class (all but the
+    last item shared, so the same ``a`` and the same projection) make a candidate, whose bitset is
+    the AND of theirs; pairs come in (first member, second member) order, so each level comes out
+    in lexicographic order with no sort.
     """
-    k = suffix.shape[1] + 1
-    while (max_len is None or k < max_len) and len(suffix) > 1:
+    local = np.concatenate([np.column_stack([np.full(len(p), a, dtype=np.int64), p]) for a, p, _ in pending])
+    bits = np.concatenate([b for _, _, b in pending]) if len(pending) > 1 else pending[0][2]
+    n_words = bits.shape[1]
+    per_chunk = max(1, min(chunk_bytes // (n_words * 8), chunk_bytes // 64))
+    k = 2
+    while (max_len is None or k < max_len) and len(local) > 1:
         k += 1
-        m = len(suffix)
-        if suffix.shape[1] == 1:
-            class_end = np.full(m, m, dtype=np.int64)
-        else:
-            change = np.any(suffix[1:, :-1] != suffix[:-1, :-1], axis=1)
-            cls = np.concatenate([[0], np.cumsum(change)])
-            class_end = np.searchsorted(cls, cls, side="right")
+        m = len(local)
+        change = np.any(local[1:, :-1] != local[:-1, :-1], axis=1)
+        cls = np.concatenate([[0], np.cumsum(change)])
+        class_end = np.searchsorted(cls, cls, side="right")
         n_after = class_end - np.arange(m) - 1
         cum = np.cumsum(n_after)
         if not cum[-1]:
@@ -327,8 +333,8 @@ def _subtree(a: int, suffix: np.ndarray, bits: np.ndarray, minc: int, max_len, b
         f = np.concatenate(new_first)
         g = np.concatenate(new_second)
         cnt = np.concatenate(new_cnt)
-        suffix = np.hstack([suffix[f], suffix[g, -1:]])
-        _add(by_len, k, np.hstack([np.full((len(f), 1), a, dtype=suffix.dtype), suffix]), cnt)
+        local = np.hstack([local[f], local[g, -1:]])
+        _add(by_len, k, local, cnt)
         bits = np.concatenate(new_bits) if len(new_bits) > 1 else new_bits[0]
         del new_bits
     return found

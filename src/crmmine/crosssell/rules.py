@@ -164,6 +164,17 @@ def _mine(b: Baskets, minc: int, max_len, algorithm, max_itemsets=None, min_supp
     return tab
 
 
+def _frozensets_of_rows(items: np.ndarray, codes: np.ndarray):
+    """frozensets of the labels of each row of ``codes`` (m, k), lazily.
+
+    Columns zipped (no list per row); from 5 items on through a ``set``, whose copy into a
+    frozenset keeps the table small (472 rather than 728 bytes for 5-7 items: 340k itemsets at
+    support 0.001 on Online Retail hold tens of MB less).
+    """
+    cols = zip(*[items[c] for c in codes.T])
+    return map(frozenset, map(set, cols) if codes.shape[1] >= 5 else cols)
+
+
 def _itemset_frame(items: np.ndarray, parts, n: int) -> pd.DataFrame:
     """DataFrame from ``[(codes (m, k), counts (m,)), ...]``: length ascending, count descending, then items."""
     sets, counts, lens = [], [], []
@@ -173,7 +184,7 @@ def _itemset_frame(items: np.ndarray, parts, n: int) -> pd.DataFrame:
         k = codes.shape[1]
         order = np.lexsort(tuple(codes.T[::-1]) + (-cnt,))
         codes, cnt = codes[order], cnt[order]
-        sets.extend(frozenset(r) for r in items[codes].tolist())
+        sets.extend(_frozensets_of_rows(items, codes))
         counts.append(cnt)
         lens.append(np.full(len(cnt), k, dtype=np.int64))
     cnt = np.concatenate(counts) if counts else np.zeros(0, np.int64)
@@ -632,7 +643,7 @@ def _frozensets(tab: ItemsetTable, items: np.ndarray, gids: np.ndarray) -> np.nd
         lo, hi = np.searchsorted(uniq, [tab.offsets[k - 1], tab.offsets[k]])
         if hi > lo:
             rows = uniq[lo:hi] - tab.offsets[k - 1]
-            sets[lo:hi] = [frozenset(r) for r in items[tab.codes[k - 1][rows]].tolist()]
+            sets[lo:hi] = list(_frozensets_of_rows(items, tab.codes[k - 1][rows]))
     out[~empty] = sets[inv.reshape(-1)]
     return out
 
