@@ -62,18 +62,25 @@ class ItemsetTable:
     n: int
 
     def __post_init__(self):
-        self._keys = []
         self.offsets = np.cumsum([0] + [len(c) for c in self.counts])
-        first = np.full(self.n_items, -1, dtype=np.int64)
-        if self.codes:
-            first[self.codes[0][:, 0]] = np.arange(len(self.codes[0]))
-        self._first = first
-        for k, c in enumerate(self.codes, start=1):
-            if k == 1:
-                keys = c[:, 0].astype(np.int64)
-            else:
-                keys = self.lookup(c[:, :-1]) * self.n_items + c[:, -1]
-            self._keys.append(keys)
+        self._keys_built = None
+
+    @property
+    def _keys(self):
+        """The recursive keys of every length, built on the first lookup (a frame of itemsets needs none)."""
+        if self._keys_built is None:
+            first = np.full(self.n_items, -1, dtype=np.int64)
+            if self.codes:
+                first[self.codes[0][:, 0]] = np.arange(len(self.codes[0]))
+            self._first = first
+            self._keys_built = []
+            for k, c in enumerate(self.codes, start=1):
+                if k == 1:
+                    keys = c[:, 0].astype(np.int64)
+                else:
+                    keys = self.lookup(c[:, :-1]) * self.n_items + c[:, -1]
+                self._keys_built.append(keys)
+        return self._keys_built
 
     @property
     def max_len(self) -> int:
@@ -88,11 +95,12 @@ class ItemsetTable:
         m, k = q.shape
         if k == 0:
             return np.full(m, -1, dtype=np.int64)
-        if k > len(self._keys) + 1 or k > self.max_len:
+        if k > self.max_len:
             return np.full(m, -1, dtype=np.int64)
+        keys_all = self._keys if self._keys_built is None else self._keys_built
         ids = self._first[q[:, 0]]
         for j in range(1, k):
-            keys = self._keys[j]
+            keys = keys_all[j]
             key = ids * self.n_items + q[:, j]
             pos = np.searchsorted(keys, key)
             pos_c = np.minimum(pos, max(len(keys) - 1, 0))

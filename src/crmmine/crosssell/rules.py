@@ -176,13 +176,14 @@ def _frozensets_of_rows(items: np.ndarray, codes: np.ndarray):
 
 
 def _itemset_frame(items: np.ndarray, parts, n: int) -> pd.DataFrame:
-    """DataFrame from ``[(codes (m, k), counts (m,)), ...]``: length ascending, count descending, then items."""
+    """DataFrame from ``[(codes (m, k), counts (m,)), ...]`` (rows of each in lexicographic order, as an
+    :class:`ItemsetTable` holds them): length ascending, count descending, then items."""
     sets, counts, lens = [], [], []
     for codes, cnt in parts:
         if not len(cnt):
             continue
         k = codes.shape[1]
-        order = np.lexsort(tuple(codes.T[::-1]) + (-cnt,))
+        order = np.argsort(-cnt, kind="stable")  # rows come in lexicographic order: ties stay so
         codes, cnt = codes[order], cnt[order]
         sets.extend(_frozensets_of_rows(items, codes))
         counts.append(cnt)
