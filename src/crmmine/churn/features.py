@@ -102,8 +102,16 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
     amount = tx["amount"].to_numpy(dtype=float, na_value=np.nan)[rows]
     # orders: one per (customer, order id), dated by its first line, worth the sum of its lines
     ocode = _codes_at(tx["order_id"], rows)[0]
+    # distinct products per customer code, first, so that the product codes and the row numbers go
+    pcode = _codes_at(tx["product_id"], rows)[0] if "product_id" in tx.columns else ocode
+    del rows
+    pk = (cust >= 0) & (pcode >= 0)
+    pairs = _sorted_unique(cust[pk].astype(np.int64) * np.int64(pcode.max() + 1) + pcode[pk])
+    n_products = np.bincount(pairs // np.int64(pcode.max() + 1), minlength=n)
+    del pk, pairs, pcode
     ok = (cust >= 0) & (ocode >= 0)
     okey = cust[ok].astype(np.int64) * np.int64(ocode.max() + 1) + ocode[ok]
+    del ocode
     _, first_pos, inv = np.unique(okey, return_index=True, return_inverse=True)
     del okey
     inv = inv.reshape(-1)
@@ -111,6 +119,7 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
     o_date = np.full(first_pos.size, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(o_date, inv, dates[ok])
     o_amount = np.bincount(inv, weights=amount[ok], minlength=first_pos.size)
+    del inv
     has_order = np.bincount(o_cust, minlength=n) > 0
     cut_ns = np.int64(cutoff.value)
     first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
@@ -178,10 +187,7 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
     out["returns_value"] = np.bincount(rc[rok], weights=np.nan_to_num(np.abs(ret["amount"].to_numpy(dtype=float, na_value=np.nan)))[rok],
                                        minlength=m).astype("float64")
     out["return_rate"] = out["returns_value"] / out["monetary_total"].where(out["monetary_total"] > 0)
-    pcode = _codes_at(tx["product_id"], rows)[0] if "product_id" in tx.columns else ocode
-    pk = (cust >= 0) & (pcode >= 0)
-    pairs = _sorted_unique(cust[pk].astype(np.int64) * np.int64(pcode.max() + 1) + pcode[pk])
-    out["distinct_products"] = np.bincount(pairs // np.int64(pcode.max() + 1), minlength=n)[sel].astype("int64")
+    out["distinct_products"] = n_products[sel].astype("int64")
     if bgnbd:
         out["p_alive"], out["p_no_purchase"] = _bgnbd_columns(None, cutoff, horizon_days, out.index,
                                                               codes=(ids, cust, dates, amount))
@@ -197,13 +203,14 @@ def _codes_at(col: pd.Series, rows: np.ndarray, sort: bool = False):
     (unsorted: in the whole column's order of first appearance, which the callers do not depend on).
     """
     codes, uniques = pd.factorize(col, sort=sort)
-    sub = codes[rows]
+    small = np.int32 if len(uniques) < 2**31 - 1 else np.int64  # int32 codes: half the memory per line
+    sub = codes[rows].astype(small)
     del codes
     valid = sub >= 0
     present = np.zeros(len(uniques), dtype=bool)
     present[sub[valid]] = True
-    new = np.cumsum(present) - 1
-    out = np.where(valid, new[np.maximum(sub, 0)], -1)
+    new = (np.cumsum(present) - 1).astype(small)
+    out = np.where(valid, new[np.maximum(sub, 0)], small(-1))
     return out, uniques[present]
 
 
