@@ -10,14 +10,16 @@ length ``k - 1``; lexicographic row order makes these keys sorted.
 Engines
 -------
 ``mlxtend``    mlxtend's ``fpgrowth`` / ``apriori`` on a sparse DataFrame (the reference).
-``vertical``   crmmine's own level-wise miner on vertical (column) tid-lists, with items in
-               ascending order of support (rarest first). Itemsets of length k - 1 that share all
-               but their last item form a prefix class (Zaki 2000); a k-itemset is the union of
-               two members of one class, and the counts of all such pairs come from one sparse
-               Gram product ``Z^T Z``, where ``Z`` has a row per (class, order) and a column per
-               itemset (so members of different classes never meet), in chunks. The tid-list of
-               a new itemset is its first member's tid-list filtered through a packed bitmap of
-               the basket matrix. It finds exactly the itemsets mlxtend finds (tested).
+``vertical``   crmmine's own miner (:func:`mine_vertical`): Eclat (Zaki 2000) on packed bitsets over
+               projections. Items in ascending order of support (rarest first); the itemsets whose first
+               item is ``a`` are counted on bitsets of the orders holding ``a`` only, pairs from the
+               projection's column counts, deeper levels by AND + popcount over the pairs of members of a
+               prefix class (itemsets sharing all but their last item), subtrees of one bitset width
+               batched together. It finds exactly the itemsets mlxtend finds (tested).
+``levelwise``  the previous engine (:func:`mine_levelwise`, kept for the tests): level-wise vertical
+               counting; the counts of all pairs of a level's prefix classes come from one sparse Gram
+               product ``Z^T Z`` (``Z``: a row per (class, order), a column per itemset), the deep levels
+               on packed bitsets.
 
 References
 ----------
