@@ -79,11 +79,7 @@ def _latest_html(out: Path, report: str) -> Path:
 
 
 #: shapes on which a report still fails for a reason that is a bug, not the data: strict, so a fix shows up
-KNOWN_FAILURES = {
-    "low_churn": "BetaGeoModel stops ABNORMAL (L-BFGS-B line search) on a shop with almost no churn: the segment "
-                 "report's model comparison (ModelComparison.refit) and the churn report's churn_features fit BG/NBD "
-                 "without the penalised fallback customer_value has",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @pytest.mark.slow

@@ -165,16 +165,29 @@ class _Model:
     def _minimize(self, fun, x0s, args, bounds):
         from scipy.optimize import minimize  # imported here: scipy.optimize costs ~0.3 s on `import crmmine`
 
-        best = None
+        def converged(r):
+            return r.success or np.max(np.abs(r.jac)) < 1e-4
+
+        best = best_converged = None
         for x0 in x0s:
             with np.errstate(all="ignore"):  # extreme trial points; the result is checked below
                 res = minimize(fun, x0, args=args, jac=True, method="L-BFGS-B", bounds=bounds,
                                options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
-            if np.all(np.isfinite(res.x)) and np.isfinite(res.fun) and (best is None or res.fun < best.fun - 1e-12):
+            if not (np.all(np.isfinite(res.x)) and np.isfinite(res.fun)):
+                continue
+            if best is None or res.fun < best.fun - 1e-12:
                 best = res
-            if best is not None and np.max(np.abs(best.jac)) < 1e-4:  # a maximum (even if the line search
+            if converged(res) and (best_converged is None or res.fun < best_converged.fun - 1e-12):
+                best_converged = res
+            if np.max(np.abs(best.jac)) < 1e-4:  # a maximum (even if the line search
                 break  # then stalled on a flat ridge): no other start needed
-        ok = best is not None and np.isfinite(best.fun) and (best.success or np.max(np.abs(best.jac)) < 1e-4)
+        if (best is not None and not converged(best) and best_converged is not None
+                and best_converged.fun - best.fun <= 1e-7 * max(1.0, abs(best.fun))):
+            # A start whose line search stalled (ABNORMAL) on a flat ridge a hair above another start that did
+            # converge: the converged optimum is as good (e.g. a shop with almost no churn, where the dropout
+            # parameters drift along a ridge towards the edge).
+            best = best_converged
+        ok = best is not None and np.isfinite(best.fun) and converged(best)
         if not ok:
             msg = best.message if best is not None else "the likelihood was not finite"
             raise ConvergenceError(
