@@ -514,8 +514,11 @@ def _sweep_stale(report_dir: Path) -> list[Path]:
         if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) \
                 and _pid_alive(owner["pid"]):
             continue  # a run in progress
-        if not owner and time.time() - tmp.stat().st_mtime < 60:
-            continue  # just created, owner file not written yet
+        try:
+            if not owner and time.time() - tmp.stat().st_mtime < 60:
+                continue  # just created, owner file not written yet
+        except OSError:
+            continue  # renamed into place (or swept) by its own run meanwhile
         run_id = tmp.name[len(_TMP_PREFIX):]
         manifest_path = tmp / "manifest.json"
         with contextlib.suppress(OSError, ValueError):
@@ -557,7 +560,10 @@ def _owner_dead(run_dir: Path) -> bool:
     try:
         owner = json.loads((run_dir / _OWNER_FILE).read_text())
     except (OSError, ValueError):
-        return time.time() - run_dir.stat().st_mtime > 60 if run_dir.exists() else False
+        try:
+            return time.time() - run_dir.stat().st_mtime > 60
+        except OSError:  # renamed into place meanwhile
+            return False
     if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
         return False
     return not _pid_alive(owner["pid"])
@@ -794,16 +800,32 @@ def _absolute_paths(values: dict) -> dict:
     return values
 
 
+_FINAL_SUFFIXES = ("", ".failed", ".killed", ".interrupted")
+
+
 def _new_tmp(report_dir: Path, run_id: str | None, started) -> tuple[str, Path]:
+    """A new run id and its temporary folder, unique among running AND finished runs.
+
+    The ``mkdir`` of ``.tmp-<id>`` reserves the id against runs in progress; a finished run with
+    the same id (two runs started in the same second drew the same 4 hex digits) no longer has
+    its temporary folder, so the final names are checked after the ``mkdir``: a run can only
+    reach its final name through its temporary folder, which this run now holds.
+    """
     for _ in range(100):
         rid = run_id or _new_run_id(started)
         tmp = report_dir / f"{_TMP_PREFIX}{rid}"
         try:
             tmp.mkdir()
-            return rid, tmp
         except FileExistsError:
-            if run_id is not None:
-                raise ReportError(f"A run with the id {run_id!r} is already in {report_dir}; give another run_id.")
+            taken = True
+        else:
+            taken = any(os.path.lexists(report_dir / f"{rid}{suffix}") for suffix in _FINAL_SUFFIXES)
+            if taken:
+                tmp.rmdir()
+        if not taken:
+            return rid, tmp
+        if run_id is not None:
+            raise ReportError(f"A run with the id {run_id!r} is already in {report_dir}; give another run_id.")
     raise ReportError(f"Could not create a run folder in {report_dir}.")  # pragma: no cover
 
 
@@ -876,13 +898,15 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         if status == "ok":
             status, error = "failed", f"{type(exc).__name__}: {exc.strerror or exc}"
     with contextlib.suppress(OSError):
-        (tmp / _OWNER_FILE).unlink()
-    with contextlib.suppress(OSError):
         log = tmp / ".kernel.log"
         if log.exists() and log.stat().st_size == 0:
             log.unlink()
     final = report_dir / (run_id if status == "ok" else f"{run_id}.{status}")
     os.rename(tmp, final)
+    # the owner file goes only after the rename: while the temporary folder exists, another run's sweep finds
+    # this (live) process in it and leaves the folder alone
+    with contextlib.suppress(OSError):
+        (final / _OWNER_FILE).unlink()
     if status == "ok":
         _point_latest(report_dir, run_id)
     with contextlib.suppress(Exception):  # noqa: BLE001 - as above
