@@ -57,7 +57,7 @@ def lab(tmp_path):
     log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.expose_app_in_browser=True",
          "--ServerApp.disable_check_xsrf=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
          "jupyterlab.NeverCheckForUpdate"],
         stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
@@ -178,6 +178,7 @@ def test_explorer_runs_in_jupyterlab_and_a_slider_changes_the_rules(chromium, la
     try:
         page.call("Network.emulateNetworkConditions", offline=False, latency=0, downloadThroughput=-1,
                   uploadThroughput=-1)  # JupyterLab is served from 127.0.0.1
+        page.call("Emulation.setFocusEmulationEnabled", enabled=True)  # headless: JupyterLab tracks the focused notebook
         page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
         page.call("Page.navigate", url=lab["url"])
         _wait(page, "JSON.stringify({done: !!(window.jupyterapp && window.jupyterapp.shell.currentWidget"
