@@ -859,12 +859,13 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         progress("start", name, {"run_id": run_id, "path": tmp})
     t0 = time.perf_counter()
     status, error = "ok", None
+    executed = None
     env = {"CRMMINE_RUN_DIR": str(tmp)}
     if prepared_dir is not None:
         env["CRMMINE_PREPARED_DATA"] = str(prepared_dir)
     try:
         with _kernel_can_import_crmmine(), _environment(env):
-            papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
+            executed = papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
                                        kernel_name="python3", cwd=str(tmp), progress_bar=progress_bar,
                                        log_output=False, report_mode=False, request_save_on_cell_execute=False,
                                        autosave_cell_every=3600, kernel_manager_class=_kernel_manager_class())
@@ -878,7 +879,9 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         try:
             from .html import export_html
 
-            export_html(tmp / nb_path.name, tmp / "report.html", title=_page_title(name, lang))
+            # a good run's notebook is still in memory (papermill's result): no need to read 5 MB back
+            export_html(executed if executed is not None and status == "ok" else tmp / nb_path.name,
+                        tmp / "report.html", title=_page_title(name, lang), lang=_notebook_lang(executed, lang))
         except Exception as exc:  # noqa: BLE001 - a failed export is a failed run, whatever the cause
             html_error = f"HTML export failed: {type(exc).__name__}: {exc}"
             if status == "ok":
@@ -924,6 +927,32 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         err.result = result
         raise err
     return result
+
+
+def _notebook_lang(executed, lang):
+    """The page language: the run's ``lang`` parameter, else what papermill recorded (``None``: the file's)."""
+    if lang:
+        return lang
+    if executed is not None:
+        recorded = executed.get("metadata", {}).get("papermill", {}).get("parameters", {}).get("lang")
+        return recorded if isinstance(recorded, str) and recorded else None
+    return None
+
+
+def _warm_up(langs) -> None:
+    """Import papermill and nbconvert and compile the page templates once, before workers are forked.
+
+    Each forked worker would otherwise import them again (about a second of CPU each on a quiet
+    machine, several on a busy one) and compile the same templates.
+    """
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+
+    from .html import warm_up
+
+    for lang in sorted({lang if isinstance(lang, str) and lang else "en" for lang in langs}):
+        with contextlib.suppress(Exception):  # noqa: BLE001 - a cold export still works
+            warm_up(lang)
 
 
 def _report_label(name: str, lang: str | None) -> str:
@@ -1019,6 +1048,7 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
         jobs = min(jobs, max(1, len(plan)))
         tasks = [(i, name, nb_path, values, inputs[_input_key(values, _kind_of(name))]) for i, (name, nb_path, values)
                  in enumerate(plan, 1)]
+        _warm_up(values.get("lang") for _, _, _, values, _ in tasks)
         outcomes = (_run_parallel(tasks, jobs, out=out, prepared_dir=prepared_dir, progress=progress)
                     if jobs > 1 else
                     [_run_task(task, len(plan), out=out, prepared_dir=prepared_dir, progress=progress,
