@@ -51,7 +51,7 @@ _PERCENT = frozenset({
     "customer_share", "revenue_share", "share", "share_of_lines", "share_of_revenue", "p_churn", "probability_alive",
     "confidence", "support", "return_rate", "value_pct", "antecedent_support", "consequent_support", "hit_rate",
     "precision", "recall", "coverage", "precision_at_k", "recall_at_k", "churn_rate", "p_alive", "p_no_purchase",
-    "score", "item_share", "order_share", "retention",
+    "score", "item_share", "order_share", "retention", "catalog_coverage",
 })
 _MONEY = frozenset({
     "monetary_total", "monetary_mean", "revenue", "historical_value", "predicted_value", "potential_value",

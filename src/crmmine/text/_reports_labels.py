@@ -189,6 +189,8 @@ LABELS = {
     "column.k": {"en": "Offers per customer", "zh": "每位客户推荐数"},
     "column.n_customers": {"en": "Customers scored", "zh": "评估客户数"},
     "column.catalog_coverage": {"en": "Products ever offered", "zh": "被推荐过的商品占比"},
+    "column.n_cutoffs": {"en": "Time splits", "zh": "时间切分数"},
+    "column.cutoffs_beating_popular": {"en": "Splits beating best sellers", "zh": "胜过畅销商品的切分数"},
     "column.precision_at_k": {"en": "Offers bought (precision)", "zh": "推荐被购买的比例（精确率）"},
     "column.recall_at_k": {"en": "New purchases foreseen (recall)", "zh": "新购买被预见的比例（召回率）"},
     "column.net_share": {"en": "Share of net value", "zh": "净价值占比"},
