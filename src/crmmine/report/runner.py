@@ -868,7 +868,10 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
             executed = papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
                                        kernel_name="python3", cwd=str(tmp), progress_bar=progress_bar,
                                        log_output=False, report_mode=False, request_save_on_cell_execute=False,
-                                       autosave_cell_every=3600, kernel_manager_class=_kernel_manager_class())
+                                       autosave_cell_every=3600, kernel_manager_class=_kernel_manager_class(),
+                                       # a cell's output may reach us after its reply on a busy machine: wait for
+                                       # it (nbclient's 4 s default failed a loyalty figure at load 20)
+                                       iopub_timeout=120)
     except KeyboardInterrupt:
         status, error = "interrupted", "Interrupted (Ctrl-C) while the notebook ran."
     except OSError as exc:  # the disk is full, a folder vanished: a failed run with its reason
