@@ -271,6 +271,7 @@ def plot_tracking(tracking: pd.DataFrame, *, cumulative: bool = False) -> go.Fig
         fig.add_vline(x=pd.Timestamp(cal_end).timestamp() * 1000, line_dash="dot",
                       annotation_text=label("clv.tracking.legend.calibration_end"))
     title = "clv.tracking.title.cumulative" if cumulative else "clv.tracking.title.incremental"
+    fig.update_xaxes(tickformat="%Y-%m")  # numeric months: plotly's month names are English in every language
     fig.update_layout(title=label(title), xaxis_title=label("clv.tracking.axis.week"),
                       yaxis_title=label("clv.tracking.axis.repeat"))
     return fig
