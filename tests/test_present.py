@@ -203,9 +203,8 @@ def test_offer_reasons_and_bought_together_name_the_products():
     assert offers["reason"].tolist() == [
         "Customers who bought SET OF 12 FAIRY CAKE BAKING CASES (23293) also bought this (49% of them)",
         "Customers who bought 99999 also bought this (5% of them)"]  # no name known: the code stays
-    together = pd.DataFrame({"antecedents": [frozenset({"22916"})], "consequents": [frozenset({"22917"})],
-                             "rule": ["22916 -> 22917"], "product_id": ["22916"], "confidence": [1.0],
-                             "lift": [84.8]})
+    together = pd.DataFrame({"product_id": ["22916"], "rank": [1], "recommended": [frozenset({"22917"})], "confidence": [1.0],
+                             "lift": [84.8], "support": [0.01], "rule": ["22916 -> 22917"]})  # bought_together's columns
     text = crmmine.summarise_bought_together(together, names={"22916": "HERB MARKER THYME",
                                                               "22917": "HERB MARKER ROSEMARY"}, lang="en")
     assert "HERB MARKER THYME (22916) -> HERB MARKER ROSEMARY (22917)" in text

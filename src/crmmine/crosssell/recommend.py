@@ -669,7 +669,14 @@ def summarise_bought_together(together: pd.DataFrame, *, names=None, lang: str |
         return label("reco.finding.no_bought_together", lang=lang)
     best = together.sort_values(["confidence", "lift", "rule"], ascending=[False, False, True], kind="stable").iloc[0]
     rule = best["rule"]
-    if names is not None and "antecedents" in together.columns and "consequents" in together.columns:
+    if names is not None and "product_id" in together.columns and "recommended" in together.columns:
+        sides = tuple(v if isinstance(v, (set, frozenset, list, tuple)) else [v]
+                      for v in (best["product_id"], best["recommended"]))
+    elif names is not None and "antecedents" in together.columns and "consequents" in together.columns:
+        sides = (best["antecedents"], best["consequents"])
+    else:
+        sides = None
+    if sides is not None:
         def named(items):
             out = []
             for item in sorted(map(str, items)):
@@ -677,7 +684,7 @@ def summarise_bought_together(together: pd.DataFrame, *, names=None, lang: str |
                 out.append(f"{name} ({item})" if isinstance(name, str) and name.strip() and name != item else item)
             return " + ".join(out)
 
-        rule = f"{named(best['antecedents'])} -> {named(best['consequents'])}"
+        rule = f"{named(sides[0])} -> {named(sides[1])}"
     return label("reco.finding.bought_together", lang=lang, n_products=f"{together['product_id'].nunique():,}",
                  rule=rule, confidence=_pct(best["confidence"]))
 
