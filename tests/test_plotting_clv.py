@@ -124,3 +124,37 @@ def test_value_decomposition_by_hand():
         plot_value_decomposition(value, n_groups=0)
     with pytest.raises(InputError, match=r"table of crmmine.customer_value"):
         plot_value_decomposition(value.drop(columns="total_value"))
+
+
+@pytest.mark.parametrize("log", [True, False])
+def test_clv_distribution_labels_inside_the_plot_area(log):
+    # heavy-tailed values: the mean sits far right of the median (the report's shape)
+    rng = np.random.default_rng(0)
+    values = pd.Series(rng.lognormal(5, 1.5, 2000))
+    fig = plot_clv_distribution(values, log=log)
+    lo, hi = fig.layout.xaxis.range
+    mean, median = float(values.mean()), float(values.median())
+    to_axis = np.log10 if log else (lambda x: x)
+    assert lo == pytest.approx(to_axis(values.min())) and hi == pytest.approx(to_axis(values.max()))
+    notes = {a.text.split()[0]: a for a in fig.layout.annotations}
+    assert set(notes) == {label("clv.legend.mean"), label("clv.legend.median")}
+    for key, stat in (("clv.legend.mean", mean), ("clv.legend.median", median)):
+        a = notes[label(key)]
+        assert a.text == f"{label(key)} {stat:,.0f}"
+        assert a.xref == "x" and a.yref == "paper"
+        assert a.x == pytest.approx(to_axis(stat))  # a log axis places annotations by log10 of the value
+        assert lo <= a.x <= hi and 0 <= a.y <= 1
+    # the two labels stand apart: on the log axis (both lines mid-chart) the smaller value's label is left of its
+    # line and the larger's right of it; on the linear axis both lines are near the left edge, labels point inwards
+    assert notes[label("clv.legend.median")].xanchor == ("right" if log else "left")
+    assert notes[label("clv.legend.mean")].xanchor == "left"
+    assert notes[label("clv.legend.median")].y != notes[label("clv.legend.mean")].y
+
+
+def test_clv_distribution_label_near_an_edge_points_inwards():
+    # one huge value: the median sits at the left edge, so its label must extend to the right
+    values = pd.Series([10.0] * 50 + [100000.0])
+    fig = plot_clv_distribution(values)
+    lo, _ = fig.layout.xaxis.range
+    median = next(a for a in fig.layout.annotations if a.text.startswith(label("clv.legend.median")))
+    assert median.x == pytest.approx(lo) and median.xanchor == "left"

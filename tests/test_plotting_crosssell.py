@@ -59,7 +59,8 @@ def test_rule_matrix(rules):
 def test_rule_network(rules):
     fig = plot_rule_network(rules, top_n=4, names={"A": "Apple"})
     edges, rule_nodes, item_nodes = fig.data
-    assert list(item_nodes.text) == ["A", "C", "D", "B"]  # order of first appearance, strongest rule first
+    # order of first appearance, strongest rule first; a node with a known name shows it beside its code
+    assert list(item_nodes.text) == ["Apple (A)", "C", "D", "B"]
     assert len(rule_nodes.x) == 4
     # edges: A + C -> D (3 items), A -> C + D (3), B -> A (2), A -> B (2): each edge is 3 points (with a gap)
     assert len(edges.x) == 3 * 10
@@ -125,6 +126,16 @@ def test_rule_network_on_real_rules_with_basket_names():
     assert len(rule_nodes.x) == 10
     # the items drawn are exactly the items of the 10 rules drawn (read back from the hover text)
     drawn = {it for h in rule_nodes.text for side in h.split("<br>")[0].split(" -> ") for it in side.split(" + ")}
-    assert set(item_nodes.text) == drawn
+    assert {t.rsplit(" (", 1)[1].rstrip(")") for t in item_nodes.text} == drawn  # "NAME (code)" per node
+    assert all(" (" in t for t in item_nodes.text)  # every node of the sample has its name
     assert min(float(h.split("<br>")[3].split(": ")[1]) for h in rule_nodes.text) >= rules["lift"].nlargest(10).min() - 0.01
     assert any("<br>" in h and h.split("<br>")[1] for h in item_nodes.hovertext)  # product names shown
+
+
+def test_rule_network_nodes_show_names_with_codes():
+    rules = pd.DataFrame({"antecedents": [frozenset({"22916"})], "consequents": [frozenset({"22917"})],
+                          "support": [0.01], "confidence": [0.9], "lift": [80.0]})
+    names = {"22916": "HERB MARKER THYME", "22917": "A VERY LONG PRODUCT NAME THAT GOES ON AND ON"}
+    fig = crmmine.plotting.plot_rule_network(rules, names=names)
+    texts = [t for trace in fig.data if trace.mode == "markers+text" for t in trace.text]
+    assert sorted(texts) == ["A VERY LONG PRODUCT NA… (22917)", "HERB MARKER THYME (22916)"]

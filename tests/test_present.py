@@ -189,3 +189,36 @@ def test_churn_features_get_readable_names():
     assert feature_label("unknown_thing") == "unknown_thing"
     fig = readable_features(go.Figure(go.Bar(x=[0.1, 0.2], y=["recency_days", "p_no_purchase"], orientation="h")))
     assert list(fig.data[0].y) == ["Days since last purchase", "BG/NBD P(no purchase)"]
+
+
+def test_offer_reasons_and_bought_together_name_the_products():
+    from crmmine.report.actions import customer_offers
+
+    names = {"23293": "SET OF 12 FAIRY CAKE BAKING CASES", "23307": "SET OF 60 PANTRY DESIGN CAKE CASES"}
+    recs = pd.DataFrame({"customer_id": ["12349", "12350"], "rank": [1, 1], "product_id": ["23307", "23307"],
+                         "because": ["23293", "99999"], "method": ["item_cf", "item_cf"],
+                         "reason": ["Customers who bought 23293 also bought this (49% of them)",
+                                    "Customers who bought 99999 also bought this (5% of them)"]})
+    offers = customer_offers(recs, names)
+    assert offers["reason"].tolist() == [
+        "Customers who bought SET OF 12 FAIRY CAKE BAKING CASES (23293) also bought this (49% of them)",
+        "Customers who bought 99999 also bought this (5% of them)"]  # no name known: the code stays
+    together = pd.DataFrame({"product_id": ["22916"], "rank": [1], "recommended": [frozenset({"22917"})], "confidence": [1.0],
+                             "lift": [84.8], "support": [0.01], "rule": ["22916 -> 22917"]})  # bought_together's columns
+    text = crmmine.summarise_bought_together(together, names={"22916": "HERB MARKER THYME",
+                                                              "22917": "HERB MARKER ROSEMARY"}, lang="en")
+    assert "HERB MARKER THYME (22916) -> HERB MARKER ROSEMARY (22917)" in text
+    assert "22916 -> 22917" in crmmine.summarise_bought_together(together, lang="en")
+
+
+def test_recommender_summary_rows_and_columns_are_labelled_in_both_languages():
+    summary = pd.DataFrame({"recommender": ["hybrid", "item_cf", "rules", "popular", "random", "buy_again"],
+                            "hit_rate": [0.35] * 6, "catalog_coverage": [0.0077] * 6, "n_cutoffs": [3] * 6,
+                            "cutoffs_beating_popular": [3] * 6})
+    for lang in ("en", "zh"):
+        html = str(table(summary, lang=lang))
+        for raw in ("hybrid", "item_cf", "buy_again", "random", "n_cutoffs", "Cutoffs beating", "0.0077"):
+            assert raw not in html, (lang, raw)
+        assert "0.8%" in html  # a share, shown as a percent
+    assert "Hybrid (personal + best sellers)" in str(table(summary, lang="en"))
+    assert "混合" in str(table(summary, lang="zh"))

@@ -250,3 +250,23 @@ def test_reports_run_in_parallel_jobs(tmp_path, monkeypatch):
     assert len(list_runs(tmp_path)) == 3
     with pytest.raises(ParameterError, match="The 'jobs' parameter must be"):
         run_reports([OK], out=tmp_path, jobs=0)
+
+
+def test_a_run_id_drawn_twice_never_lands_on_a_finished_run(tmp_path, monkeypatch):
+    # two runs in the same second may draw the same 4 hex digits; the first has already left its temporary
+    # folder, so only the final names can tell the second that the id is taken (it once failed with
+    # "Directory not empty" when renaming into the first run's folder)
+    import papermill
+
+    from crmmine.report import runner
+
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute)
+    monkeypatch.setattr(runner, "_input_summary", lambda *a, **k: {"first_date": "2010-12-01",
+                                                                      "last_date": "2011-12-09"})
+    ids = iter(["20260101T000000Z-aaaa", "20260101T000000Z-aaaa", "20260101T000000Z-bbbb"])
+    monkeypatch.setattr(runner, "_new_run_id", lambda started: next(ids))
+    first = run_report(OK, parameters={"top_n": 3}, out=tmp_path)
+    second = run_report(OK, parameters={"top_n": 3}, out=tmp_path)
+    assert (first.run_id, second.run_id) == ("20260101T000000Z-aaaa", "20260101T000000Z-bbbb")
+    assert first.status == second.status == "ok"
+    assert not (first.path / _OWNER_FILE).exists() and not (second.path / _OWNER_FILE).exists()

@@ -663,13 +663,30 @@ def summarise_item_frequency(frequency: pd.DataFrame, *, k: int = 10, lang: str 
                  min_share=_pct(top["support"].min()))
 
 
-def summarise_bought_together(together: pd.DataFrame, *, lang: str | None = None) -> str:
-    """One sentence on a :func:`bought_together` table."""
+def summarise_bought_together(together: pd.DataFrame, *, names=None, lang: str | None = None) -> str:
+    """One sentence on a :func:`bought_together` table (``names``: item -> product name, shown beside codes)."""
     if together.empty:
         return label("reco.finding.no_bought_together", lang=lang)
     best = together.sort_values(["confidence", "lift", "rule"], ascending=[False, False, True], kind="stable").iloc[0]
+    rule = best["rule"]
+    if names is not None and "product_id" in together.columns and "recommended" in together.columns:
+        sides = tuple(v if isinstance(v, (set, frozenset, list, tuple)) else [v]
+                      for v in (best["product_id"], best["recommended"]))
+    elif names is not None and "antecedents" in together.columns and "consequents" in together.columns:
+        sides = (best["antecedents"], best["consequents"])
+    else:
+        sides = None
+    if sides is not None:
+        def named(items):
+            out = []
+            for item in sorted(map(str, items)):
+                name = names.get(item) if hasattr(names, "get") else None
+                out.append(f"{name} ({item})" if isinstance(name, str) and name.strip() and name != item else item)
+            return " + ".join(out)
+
+        rule = f"{named(sides[0])} -> {named(sides[1])}"
     return label("reco.finding.bought_together", lang=lang, n_products=f"{together['product_id'].nunique():,}",
-                 rule=best["rule"], confidence=_pct(best["confidence"]))
+                 rule=rule, confidence=_pct(best["confidence"]))
 
 
 def summarise_recommendations(

@@ -716,7 +716,8 @@ def readable(table: pd.DataFrame, area: str, *, lang: str | None = None, digits:
     out = out.rename(columns=names)
     if out.index.name and f"{area}.column.{out.index.name}" in LABELS:
         out.index.name = label(f"{area}.column.{out.index.name}", lang)
-    return out.round(digits)
+    out = out.round(digits)
+    return out.astype(object).where(out.notna(), "–")  # a missing value reads as a dash, not NaN
 
 
 def summarise_loyalty(types: pd.DataFrame, *, truth: pd.Series | None = None, lang: str | None = None) -> str:

@@ -69,13 +69,25 @@ def plot_clv_distribution(value, *, column: str = "predicted_value", bins: int =
     fig = go.Figure(go.Bar(x=centres, y=counts, width=np.diff(edges), name=label("clv.axis.customers"),
                            customdata=np.c_[edges[:-1], edges[1:]],
                            hovertemplate="%{customdata[0]:,.2f} – %{customdata[1]:,.2f}: %{y}<extra></extra>"))
-    for stat, key, dash in ((float(np.mean(v)), "clv.legend.mean", "solid"),
-                            (float(np.median(v)), "clv.legend.median", "dash")):
-        fig.add_vline(x=stat, line_dash=dash, annotation_text=f"{label(key)} {stat:,.0f}")
+    # the x axis spans the bins exactly, so both lines and their labels are inside the plot area
+    to_axis = np.log10 if log else (lambda x: x)
+    x_lo, x_hi = float(to_axis(edges[0])), float(to_axis(edges[-1]))
+    mean, median = float(np.mean(v)), float(np.median(v))
+    for stat, key, dash in ((mean, "clv.legend.mean", "solid"), (median, "clv.legend.median", "dash")):
+        i = int(stat > min(mean, median) or (stat == mean and mean == median))  # 0: the smaller value
+        fig.add_vline(x=stat, line_dash=dash, line_color="#444", line_width=1)
+        # a line's label (in axis units: a log axis places annotations by log10 of the value) stands on the
+        # side away from the other line, and never beyond the edge it is nearer to
+        pos = float(to_axis(stat))
+        share = (pos - x_lo) / (x_hi - x_lo) if x_hi > x_lo else 0.5
+        anchor = ("right" if i == 0 else "left") if 0.2 < share < 0.8 else ("left" if share <= 0.2 else "right")
+        fig.add_annotation(x=pos, xref="x", y=0.98 - 0.08 * i, yref="paper", xanchor=anchor, yanchor="top",
+                           text=f"{label(key)} {stat:,.0f}", showarrow=False, xshift=4 if anchor == "left" else -4,
+                           bgcolor="rgba(255,255,255,0.8)")
     fig.update_layout(title=label("clv.title.distribution"), xaxis_title=name, yaxis_title=label("clv.axis.customers"),
                       bargap=0.02, showlegend=False)
-    if log:
-        fig.update_xaxes(type="log")
+    fig.update_xaxes(range=[x_lo, x_hi], type="log" if log else None)
+    fig.update_yaxes(range=[0, float(counts.max()) * 1.25 if counts.max() > 0 else 1])
     return fig
 
 
@@ -259,6 +271,7 @@ def plot_tracking(tracking: pd.DataFrame, *, cumulative: bool = False) -> go.Fig
         fig.add_vline(x=pd.Timestamp(cal_end).timestamp() * 1000, line_dash="dot",
                       annotation_text=label("clv.tracking.legend.calibration_end"))
     title = "clv.tracking.title.cumulative" if cumulative else "clv.tracking.title.incremental"
+    fig.update_xaxes(tickformat="%Y-%m")  # numeric months: plotly's month names are English in every language
     fig.update_layout(title=label(title), xaxis_title=label("clv.tracking.axis.week"),
                       yaxis_title=label("clv.tracking.axis.repeat"))
     return fig

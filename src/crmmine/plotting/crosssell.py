@@ -129,6 +129,15 @@ def plot_rule_matrix(rules: pd.DataFrame, *, top_n: int = 30) -> go.Figure:
     return fig
 
 
+def _node_text(item, name_of: dict) -> str:
+    """A node's label: the product name (shortened) with its code, or the code alone."""
+    name = name_of.get(item)
+    if not isinstance(name, str) or not name.strip() or name == item:
+        return str(item)
+    name = name.strip()
+    return f"{name[:22].rstrip()}… ({item})" if len(name) > 24 else f"{name} ({item})"
+
+
 def plot_rule_network(rules: pd.DataFrame, *, top_n: int = 20, names=None) -> go.Figure:
     """The ``top_n`` rules by lift as a graph: items and rules are vertices (Hahsler & Chelluboina 2011).
 
@@ -186,7 +195,7 @@ def plot_rule_network(rules: pd.DataFrame, *, top_n: int = 20, names=None) -> go
     )
     fig.add_trace(
         go.Scatter(
-            x=ix, y=iy, mode="markers+text", text=items, textposition="top center",
+            x=ix, y=iy, mode="markers+text", text=[_node_text(i, name_of) for i in items], textposition="top center",
             marker={"size": 12, "color": "#4c78a8"},
             hovertext=[f"{i}<br>{name_of.get(i, '')}" if i in name_of else i for i in items], hoverinfo="text",
             name=label("reco.axis.item"), showlegend=False,

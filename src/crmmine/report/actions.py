@@ -8,6 +8,8 @@ Parquet, and :func:`crmmine.report.table` shows its first rows.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -253,8 +255,11 @@ def customer_offers(recommendations: pd.DataFrame, names=None, *, value: pd.Seri
         out["because_bought"] = [_items_text(s, names) for s in r["antecedents"]]
     elif "because" in r.columns:  # the recommenders of crmmine.recommend_with: one item explains the offer
         out["because_bought"] = [item_text(str(x), names) if pd.notna(x) else "" for x in r["because"]]
-    if "reason" in r.columns:
-        out["reason"] = r["reason"].astype(object).to_numpy()
+    if "reason" in r.columns:  # "Customers who bought 23293 also ..." -> "... bought NAME (23293) also ..."
+        reasons = r["reason"].astype(object).to_numpy()
+        if "because" in r.columns and names is not None:
+            reasons = [_name_in_reason(text, because, names) for text, because in zip(reasons, r["because"])]
+        out["reason"] = reasons
     if "method" in r.columns:
         out["method"] = r["method"].astype(object).to_numpy()
     for c in ("confidence", "lift"):
@@ -265,6 +270,16 @@ def customer_offers(recommendations: pd.DataFrame, names=None, *, value: pd.Seri
         v.index = v.index.astype(str)
         out["potential_value"] = v.reindex(out["customer_id"]).to_numpy(dtype=float)
     return out
+
+
+def _name_in_reason(text, because, names):
+    if not isinstance(text, str) or because is None or (isinstance(because, float) and np.isnan(because)):
+        return text
+    code = str(because)
+    named = item_text(code, names)
+    if named == code:
+        return text
+    return re.sub(rf"(?<![\w(]){re.escape(code)}(?![\w)])", lambda _m: named, text, count=1)
 
 
 def choose_min_support(baskets, *, min_support=None, target_items: int = 30, floor_count: int = 5,

@@ -51,7 +51,7 @@ _PERCENT = frozenset({
     "customer_share", "revenue_share", "share", "share_of_lines", "share_of_revenue", "p_churn", "probability_alive",
     "confidence", "support", "return_rate", "value_pct", "antecedent_support", "consequent_support", "hit_rate",
     "precision", "recall", "coverage", "precision_at_k", "recall_at_k", "churn_rate", "p_alive", "p_no_purchase",
-    "score", "item_share", "order_share", "retention",
+    "score", "item_share", "order_share", "retention", "catalog_coverage",
 })
 _MONEY = frozenset({
     "monetary_total", "monetary_mean", "revenue", "historical_value", "predicted_value", "potential_value",
@@ -247,7 +247,7 @@ def _format_column(s: pd.Series, kind: str, currency: str) -> list[str]:
 
 def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(), integer=(), text=(),
           currency: str = "", max_rows: int | None = 15, index: bool | str = False, lang: str | None = None,
-          caption: str | None = None) -> _Html:
+          caption: str | None = None, keep_labels: bool = False) -> _Html:
     """A table for people: labelled columns, formatted numbers, no index, escaped, at most ``max_rows`` rows.
 
     Parameters
@@ -269,6 +269,9 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
     lang : {"en", "zh"}, optional
     caption : str, optional
         A line above the table.
+    keep_labels : bool, default=False
+        The columns already carry people's names (e.g. from ``crmmine.behaviour.readable_table``):
+        shown as they are, not looked up again.
     """
     if isinstance(df, pd.Series):  # keys -> labels in a first column, values beside them
         df = pd.DataFrame({"measure": [column_label(str(k), lang) for k in df.index],
@@ -284,7 +287,7 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
         raise ParameterError(f"The 'columns' parameter names columns the table lacks: {', '.join(map(repr, missing))}.")
     total = len(df)
     shown = df if max_rows is None else df.head(max_rows)
-    labels = dict(labels or {})
+    labels = {**({str(c): str(c) for c in df.columns} if keep_labels else {}), **(labels or {})}
     money, percent, integer, text = set(money), set(percent), set(integer), set(text)
     body_cols = []
     aligns = []

@@ -529,8 +529,11 @@ def _sweep_stale(report_dir: Path) -> list[Path]:
         if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) \
                 and _pid_alive(owner["pid"]):
             continue  # a run in progress
-        if not owner and time.time() - tmp.stat().st_mtime < 60:
-            continue  # just created, owner file not written yet
+        try:
+            if not owner and time.time() - tmp.stat().st_mtime < 60:
+                continue  # just created, owner file not written yet
+        except OSError:
+            continue  # renamed into place (or swept) by its own run meanwhile
         run_id = tmp.name[len(_TMP_PREFIX):]
         manifest_path = tmp / "manifest.json"
         with contextlib.suppress(OSError, ValueError):
@@ -572,7 +575,10 @@ def _owner_dead(run_dir: Path) -> bool:
     try:
         owner = json.loads((run_dir / _OWNER_FILE).read_text())
     except (OSError, ValueError):
-        return time.time() - run_dir.stat().st_mtime > 60 if run_dir.exists() else False
+        try:
+            return time.time() - run_dir.stat().st_mtime > 60
+        except OSError:  # renamed into place meanwhile
+            return False
     if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
         return False
     return not _pid_alive(owner["pid"])
@@ -809,16 +815,32 @@ def _absolute_paths(values: dict) -> dict:
     return values
 
 
+_FINAL_SUFFIXES = ("", ".failed", ".killed", ".interrupted")
+
+
 def _new_tmp(report_dir: Path, run_id: str | None, started) -> tuple[str, Path]:
+    """A new run id and its temporary folder, unique among running AND finished runs.
+
+    The ``mkdir`` of ``.tmp-<id>`` reserves the id against runs in progress; a finished run with
+    the same id (two runs started in the same second drew the same 4 hex digits) no longer has
+    its temporary folder, so the final names are checked after the ``mkdir``: a run can only
+    reach its final name through its temporary folder, which this run now holds.
+    """
     for _ in range(100):
         rid = run_id or _new_run_id(started)
         tmp = report_dir / f"{_TMP_PREFIX}{rid}"
         try:
             tmp.mkdir()
-            return rid, tmp
         except FileExistsError:
-            if run_id is not None:
-                raise ReportError(f"A run with the id {run_id!r} is already in {report_dir}; give another run_id.")
+            taken = True
+        else:
+            taken = any(os.path.lexists(report_dir / f"{rid}{suffix}") for suffix in _FINAL_SUFFIXES)
+            if taken:
+                tmp.rmdir()
+        if not taken:
+            return rid, tmp
+        if run_id is not None:
+            raise ReportError(f"A run with the id {run_id!r} is already in {report_dir}; give another run_id.")
     raise ReportError(f"Could not create a run folder in {report_dir}.")  # pragma: no cover
 
 
@@ -852,15 +874,19 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         progress("start", name, {"run_id": run_id, "path": tmp})
     t0 = time.perf_counter()
     status, error = "ok", None
+    executed = None
     env = {"CRMMINE_RUN_DIR": str(tmp)}
     if prepared_dir is not None:
         env["CRMMINE_PREPARED_DATA"] = str(prepared_dir)
     try:
         with _kernel_can_import_crmmine(), _environment(env):
-            papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
+            executed = papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
                                        kernel_name="python3", cwd=str(tmp), progress_bar=progress_bar,
                                        log_output=False, report_mode=False, request_save_on_cell_execute=False,
-                                       autosave_cell_every=3600, kernel_manager_class=_kernel_manager_class())
+                                       autosave_cell_every=3600, kernel_manager_class=_kernel_manager_class(),
+                                       # a cell's output may reach us after its reply on a busy machine: wait for
+                                       # it (nbclient's 4 s default failed a loyalty figure at load 20)
+                                       iopub_timeout=120)
     except KeyboardInterrupt:
         status, error = "interrupted", "Interrupted (Ctrl-C) while the notebook ran."
     except OSError as exc:  # the disk is full, a folder vanished: a failed run with its reason
@@ -871,7 +897,9 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         try:
             from .html import export_html
 
-            export_html(tmp / nb_path.name, tmp / "report.html", title=_page_title(name, lang))
+            # a good run's notebook is still in memory (papermill's result): no need to read 5 MB back
+            export_html(executed if executed is not None and status == "ok" else tmp / nb_path.name,
+                        tmp / "report.html", title=_page_title(name, lang), lang=_notebook_lang(executed, lang))
         except Exception as exc:  # noqa: BLE001 - a failed export is a failed run, whatever the cause
             html_error = f"HTML export failed: {type(exc).__name__}: {exc}"
             if status == "ok":
@@ -891,13 +919,15 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         if status == "ok":
             status, error = "failed", f"{type(exc).__name__}: {exc.strerror or exc}"
     with contextlib.suppress(OSError):
-        (tmp / _OWNER_FILE).unlink()
-    with contextlib.suppress(OSError):
         log = tmp / ".kernel.log"
         if log.exists() and log.stat().st_size == 0:
             log.unlink()
     final = report_dir / (run_id if status == "ok" else f"{run_id}.{status}")
     os.rename(tmp, final)
+    # the owner file goes only after the rename: while the temporary folder exists, another run's sweep finds
+    # this (live) process in it and leaves the folder alone
+    with contextlib.suppress(OSError):
+        (final / _OWNER_FILE).unlink()
     if status == "ok":
         _point_latest(report_dir, run_id)
     with contextlib.suppress(Exception):  # noqa: BLE001 - as above
@@ -915,6 +945,32 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
         err.result = result
         raise err
     return result
+
+
+def _notebook_lang(executed, lang):
+    """The page language: the run's ``lang`` parameter, else what papermill recorded (``None``: the file's)."""
+    if lang:
+        return lang
+    if executed is not None:
+        recorded = executed.get("metadata", {}).get("papermill", {}).get("parameters", {}).get("lang")
+        return recorded if isinstance(recorded, str) and recorded else None
+    return None
+
+
+def _warm_up(langs) -> None:
+    """Import papermill and nbconvert and compile the page templates once, before workers are forked.
+
+    Each forked worker would otherwise import them again (about a second of CPU each on a quiet
+    machine, several on a busy one) and compile the same templates.
+    """
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+
+    from .html import warm_up
+
+    for lang in sorted({lang if isinstance(lang, str) and lang else "en" for lang in langs}):
+        with contextlib.suppress(Exception):  # noqa: BLE001 - a cold export still works
+            warm_up(lang)
 
 
 def _report_label(name: str, lang: str | None) -> str:
@@ -1017,6 +1073,7 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
         jobs = min(jobs, max(1, len(plan)))
         tasks = [(i, name, nb_path, values, inputs[_input_key(values, _kind_of(name))]) for i, (name, nb_path, values)
                  in enumerate(plan, 1)]
+        _warm_up(values.get("lang") for _, _, _, values, _ in tasks)
         outcomes = (_run_parallel(tasks, jobs, out=out, prepared_dir=prepared_dir, progress=progress)
                     if jobs > 1 else
                     [_run_task(task, len(plan), out=out, prepared_dir=prepared_dir, progress=progress,

@@ -86,6 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
     "lifecycle.state.loyal": {"en": "Loyal", "zh": "忠诚"},
     "lifecycle.state.at_risk": {"en": "At risk", "zh": "有流失风险"},
     "lifecycle.state.lost": {"en": "Lost", "zh": "已流失"},
+    "lifecycle.state.all": {"en": "All customers", "zh": "全部客户"},
     "segment.value.high": {"en": "High value", "zh": "高价值"},
     "segment.value.mid": {"en": "Mid value", "zh": "中等价值"},
     "segment.value.low": {"en": "Low value", "zh": "低价值"},
