@@ -18,8 +18,8 @@ one fact per shape: the grocer's extreme-value rule keeps >= 99% of revenue; int
 history say they were skipped; a big catalogue's cross-sell report states the support it chose from the
 data; the huge basket's cross-sell report runs and reports its rules; low churn gives a churn report.
 
-Known failure (a bug, marked strict xfail): on ``low_churn`` BG/NBD stops ABNORMAL where the segment and churn
-reports fit it outside :func:`crmmine.customer_value` (which falls back to a small penalty).
+``low_churn`` once failed here (BG/NBD's fit took a start whose line search had stalled a hair below one that
+converged); ``KNOWN_FAILURES`` lists shapes on which a report fails for a bug, as strict xfails — none now.
 
 The behaviour report reads events, not order lines; its shapes are tested in test_behaviour_report.py on
 ``crmmine.datasets.make_events`` logs, so it is not part of this matrix.
