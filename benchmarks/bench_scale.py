@@ -73,7 +73,9 @@ files = sorted(__import__("glob").glob(glob))
 full = sys.argv[5] == "1"
 steps = {}
 def step(name, f):
-    t = time.perf_counter(); out = f(); steps[name] = round(time.perf_counter() - t, 2); return out
+    t = time.perf_counter(); out = f(); steps[name] = round(time.perf_counter() - t, 2)
+    print(f"{name}: {steps[name]} s, peak {peak_mb():.0f} MB, load {__import__('os').getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    return out
 if engine == "pandas":
     tx = step("read", lambda: pd.concat([pd.read_parquet(f) for f in files], ignore_index=True))
 elif engine == "duckdb":

@@ -157,6 +157,28 @@ def test_duckdb_baskets_itemsets_and_pairs_match_pandas(pandas_clean, duck_clean
         (*sorted(s), int(c)) for s, c in zip(two["itemsets"], two["count"]))
 
 
+def _churn_cutoff(tx: pd.DataFrame) -> pd.Timestamp:
+    return tx["order_date"].quantile(0.6).normalize() + pd.Timedelta(hours=13)  # not at midnight: windows by time
+
+
+def test_duckdb_churn_features_match_pandas(messy_file, pandas_clean, duck_clean):
+    """Windows, trends, gaps between purchase days, returns and BG/NBD columns: the pandas features."""
+    cut = _churn_cutoff(pandas_clean.transactions)
+    expected = crmmine.churn_features(pandas_clean.transactions, cutoff=cut, returns=pandas_clean.returns)
+    got = crmmine.churn_features(duck_clean.transactions, cutoff=cut, returns=duck_clean.returns)
+    _compare(expected, got)
+    assert got["returns_count"].sum() > 0 and got["orders_trend_30d"].abs().sum() > 0
+    assert got["ipt_std_days"].notna().sum() > 100
+    # raw lines, returns taken from the negative quantities; other windows; no BG/NBD
+    raw, lazy = messy_file[0], crmmine.read_transactions(messy_file[1], engine="duckdb")
+    raw = raw[raw["customer_id"].notna()]
+    lazy = lazy.derive("SELECT * FROM {src} WHERE customer_id IS NOT NULL")
+    _compare(crmmine.churn_features(raw, cutoff=cut, windows=(7, 45), bgnbd=False),
+             crmmine.churn_features(lazy, cutoff=cut, windows=(7, 45), bgnbd=False))
+    with pytest.raises(InputError, match="No purchase on or before the cutoff 1990-01-01"):
+        crmmine.churn_features(duck_clean.transactions, cutoff="1990-01-01")
+
+
 def test_lazy_errors(duck_clean, tmp_path):
     lazy = duck_clean.transactions
     with pytest.raises(InputError, match="No transaction in 'tx' is dated before as_of=1990-01-01"):
@@ -179,6 +201,9 @@ def test_duckdb_on_the_raw_online_retail_file(online_retail_path):
     _compare(crmmine.customer_table(expected.transactions, returns=expected.returns),
              crmmine.customer_table(got.transactions, returns=got.returns))
     _compare(crmmine.clv_summary(expected.transactions), crmmine.clv_summary(got.transactions))
+    cut = pd.Timestamp("2011-09-01")
+    _compare(crmmine.churn_features(expected.transactions, cutoff=cut, returns=expected.returns),
+             crmmine.churn_features(got.transactions, cutoff=cut, returns=got.returns))
 
 
 # ------------------------------------------------------------------------------ Spark
@@ -194,6 +219,9 @@ def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
              crmmine.customer_table(tx, returns=returns))
     _compare(crmmine.clv_summary(pandas_clean.transactions), crmmine.clv_summary(tx))
     _compare(crmmine.cohort_table(pandas_clean.transactions), crmmine.cohort_table(tx))
+    cut = _churn_cutoff(pandas_clean.transactions)
+    _compare(crmmine.churn_features(pandas_clean.transactions, cutoff=cut, returns=pandas_clean.returns),
+             crmmine.churn_features(tx, cutoff=cut, returns=returns))
     b, lb = crmmine.make_baskets(pandas_clean.transactions, min_support=0.02), crmmine.make_baskets(tx, min_support=0.02)
     assert list(b.items) == list(lb.items) and (b.matrix != lb.matrix).nnz == 0
 

@@ -426,3 +426,61 @@ def _z_expr(x: str, med: float, mad: float) -> str:
     if mad == 0:
         return f"CASE WHEN {x} = {float(med)!r} THEN 0.0 ELSE CAST('inf' AS DOUBLE) END"
     return f"(({x}) - {float(med)!r}) / {float(mad)!r}"
+
+
+# ------------------------------------------------------------------------------ churn features
+def churn_features(tx: LazyTransactions, *, cutoff: pd.Timestamp, horizon_days: int, windows: tuple[int, ...],
+                   returns: LazyTransactions | None, bgnbd: bool) -> pd.DataFrame:
+    """:func:`crmmine.churn_features` of a lazy table (parameters already checked): the per-customer
+    aggregates in one query of the engine, the ratios and the BG/NBD columns here, as in pandas."""
+    if returns is not None and not tx.same_engine(returns):
+        raise InputError(
+            "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
+            "crmmine.clean(lazy_tx).returns)."
+        )
+    d = tx.dialect
+    has_q = "quantity" in tx.columns
+    sql = Q.churn_features_sql("{src}", d, cutoff, windows, returns=None if returns is None else returns.view,
+                               has_quantity=has_q, has_product="product_id" in tx.columns)
+    raw = _arrow_to_pandas(tx.arrow(sql))
+    if raw.empty:
+        raise InputError(f"No purchase on or before the cutoff {cutoff:%Y-%m-%d}; use a later 'cutoff'.")
+    cut_ns = np.int64(cutoff.value)
+    last, first = _ns(raw["last_order"]), _ns(raw["first_order"])
+    out = pd.DataFrame(index=_index(raw["customer_id"].to_numpy(dtype=object)))
+    out["recency_days"] = (cut_ns - last) / _DAY_NS
+    out["frequency"] = raw["frequency"].to_numpy(dtype=np.int64)
+    out["monetary_total"] = raw["monetary_total"].to_numpy(dtype=np.float64)
+    out["monetary_mean"] = out["monetary_total"] / out["frequency"]
+    out["tenure_days"] = (cut_ns - first) / _DAY_NS
+    for w in windows:
+        n_now, n_prev = raw[f"n_now_{w}"].to_numpy(dtype=np.int64), raw[f"n_prev_{w}"].to_numpy(dtype=np.int64)
+        s_now, s_prev = raw[f"s_now_{w}"].to_numpy(dtype=np.float64), raw[f"s_prev_{w}"].to_numpy(dtype=np.float64)
+        out[f"orders_{w}d"] = n_now
+        out[f"spend_{w}d"] = s_now
+        out[f"orders_trend_{w}d"] = n_now - n_prev
+        out[f"spend_trend_{w}d"] = s_now - s_prev
+    ipt_mean = raw["ipt_mean"].to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_safe = np.where(ipt_mean > 0, ipt_mean, np.nan)
+        out["ipt_mean_days"] = ipt_mean
+        out["ipt_std_days"] = raw["ipt_std"].to_numpy(dtype=np.float64, na_value=np.nan)
+        out["last_gap_ratio"] = raw["last_gap"].to_numpy(dtype=np.float64, na_value=np.nan) / mean_safe
+        out["recency_ratio"] = out["recency_days"].to_numpy() / mean_safe
+    out["returns_count"] = raw["returns_count"].to_numpy(dtype=np.int64)
+    out["returns_value"] = raw["returns_value"].to_numpy(dtype=np.float64)
+    out["return_rate"] = out["returns_value"] / out["monetary_total"].where(out["monetary_total"] > 0)
+    out["distinct_products"] = (raw["distinct_products"].to_numpy(dtype=np.int64) if "distinct_products" in raw
+                                else out["frequency"].to_numpy(dtype=np.int64))
+    if bgnbd:
+        from ..clv import BetaGeoModel
+
+        buy = "quantity > 0" if has_q else "amount > 0"
+        lines = tx.derive(f"SELECT * FROM {{src}} WHERE order_date <= {d.ts(cutoff)} AND {buy}")
+        summary = clv_summary(lines, end=cutoff.normalize(), time_unit="D", unit=1.0)
+        bg = BetaGeoModel().fit(summary)
+        out["p_alive"] = bg.probability_alive(summary).reindex(out.index).to_numpy(dtype="float64")
+        out["p_no_purchase"] = bg.probability_no_purchase(float(horizon_days), summary).reindex(
+            out.index).to_numpy(dtype="float64")
+    out.index.name = "customer_id"
+    return out
