@@ -93,8 +93,16 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
     if lazy:  # aggregated in its engine (DuckDB, Spark), finished like below
         from ..engine import aggregate
 
-        return aggregate.churn_features(tx, cutoff=cutoff, horizon_days=horizon_days, windows=windows,
-                                        returns=returns, bgnbd=bgnbd)
+        out = aggregate.churn_features(tx, cutoff=cutoff, windows=windows, returns=returns)
+        if bgnbd:  # the same model on the engine's CLV summary of the purchases up to the cutoff
+            from ..clv import BetaGeoModel, clv_summary
+
+            summary = clv_summary(aggregate.purchases_until(tx, cutoff), observation_end=cutoff.normalize())
+            bg = BetaGeoModel().fit(summary)
+            out["p_alive"] = bg.probability_alive(summary).reindex(out.index).to_numpy(dtype="float64")
+            out["p_no_purchase"] = bg.probability_no_purchase(float(horizon_days), summary).reindex(
+                out.index).to_numpy(dtype="float64")
+        return out
     if returns is not None:
         _check_tx(returns, "returns")
     used = [c for c in ("customer_id", "order_id", "order_date", "product_id", "quantity", "amount") if c in tx.columns]

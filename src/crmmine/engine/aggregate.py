@@ -429,10 +429,10 @@ def _z_expr(x: str, med: float, mad: float) -> str:
 
 
 # ------------------------------------------------------------------------------ churn features
-def churn_features(tx: LazyTransactions, *, cutoff: pd.Timestamp, horizon_days: int, windows: tuple[int, ...],
-                   returns: LazyTransactions | None, bgnbd: bool) -> pd.DataFrame:
-    """:func:`crmmine.churn_features` of a lazy table (parameters already checked): the per-customer
-    aggregates in one query of the engine, the ratios and the BG/NBD columns here, as in pandas."""
+def churn_features(tx: LazyTransactions, *, cutoff: pd.Timestamp, windows: tuple[int, ...],
+                   returns: LazyTransactions | None) -> pd.DataFrame:
+    """:func:`crmmine.churn_features` of a lazy table (parameters already checked) without the BG/NBD
+    columns: the per-customer aggregates in one query of the engine, the ratios here, as in pandas."""
     if returns is not None and not tx.same_engine(returns):
         raise InputError(
             "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
@@ -472,15 +472,11 @@ def churn_features(tx: LazyTransactions, *, cutoff: pd.Timestamp, horizon_days: 
     out["return_rate"] = out["returns_value"] / out["monetary_total"].where(out["monetary_total"] > 0)
     out["distinct_products"] = (raw["distinct_products"].to_numpy(dtype=np.int64) if "distinct_products" in raw
                                 else out["frequency"].to_numpy(dtype=np.int64))
-    if bgnbd:
-        from ..clv import BetaGeoModel
-
-        buy = "quantity > 0" if has_q else "amount > 0"
-        lines = tx.derive(f"SELECT * FROM {{src}} WHERE order_date <= {d.ts(cutoff)} AND {buy}")
-        summary = clv_summary(lines, end=cutoff.normalize(), time_unit="D", unit=1.0)
-        bg = BetaGeoModel().fit(summary)
-        out["p_alive"] = bg.probability_alive(summary).reindex(out.index).to_numpy(dtype="float64")
-        out["p_no_purchase"] = bg.probability_no_purchase(float(horizon_days), summary).reindex(
-            out.index).to_numpy(dtype="float64")
     out.index.name = "customer_id"
     return out
+
+
+def purchases_until(tx: LazyTransactions, cutoff: pd.Timestamp) -> LazyTransactions:
+    """The purchase lines (quantity > 0, else amount > 0) dated on or before ``cutoff``, lazily."""
+    buy = "quantity > 0" if "quantity" in tx.columns else "amount > 0"
+    return tx.derive(f"SELECT * FROM {{src}} WHERE order_date <= {tx.dialect.ts(cutoff)} AND {buy}")
