@@ -14,7 +14,7 @@ Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
   over the files, fetched as Arrow (the reference of the 3x goal);
 * ``crmmine duckdb``: ``read_transactions(glob)`` -> ``customer_table`` (the 3x goal), then the
   pipeline: ``clean``, ``customer_table`` with returns, ``rfm_table``, ``clv_summary`` +
-  BG/NBD + Gamma-Gamma fit, ``CustomerSegmenter`` (k=4 given), item counts with pruning +
+  BG/NBD + Gamma-Gamma fit, ``churn_features`` (one cutoff, with BG/NBD), ``CustomerSegmenter`` (k=4 given), item counts with pruning +
   ``mine_rules`` (min_support 0.001);
 * ``crmmine pandas``: the same pipeline on the lines read with ``pandas.read_parquet``;
 * ``crmmine spark``: ``read_transactions(glob, engine=spark)`` in local mode (2 cores) ->
@@ -100,6 +100,9 @@ if full:
         s = step("clv_summary", lambda: crmmine.clv_summary(r.transactions))
         bg = step("BG/NBD + Gamma-Gamma fit", lambda: (crmmine.BetaGeoModel().fit(s),
                                                        crmmine.GammaGammaModel().fit(s[s["frequency"] > 0])))
+        last = c["last_purchase"].max().normalize()
+        step("churn_features (cutoff = last day - 90, BG/NBD)",
+             lambda: crmmine.churn_features(r.transactions, cutoff=last - pd.Timedelta(days=90), returns=r.returns))
         seg = step("CustomerSegmenter (k=4)", lambda: crmmine.CustomerSegmenter(4, stability_runs=0, random_state=0).fit(c))
         b = step("baskets (items pruned at 0.001)", lambda: crmmine.make_baskets(r.transactions, min_support=0.001))
         rules = step("mine_rules (0.001, conf 0.3)", lambda: crmmine.mine_rules(b, min_support=0.001, min_confidence=0.3))

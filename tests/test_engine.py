@@ -179,6 +179,46 @@ def test_duckdb_churn_features_match_pandas(messy_file, pandas_clean, duck_clean
         crmmine.churn_features(duck_clean.transactions, cutoff="1990-01-01")
 
 
+@pytest.fixture(scope="module")
+def events_file(tmp_path_factory):
+    ev, _ = crmmine.datasets.make_events(1500, n_items=200, n_categories=12, random_state=4)
+    log = crmmine.read_events(ev)
+    path = tmp_path_factory.mktemp("events") / "events.parquet"
+    _write(log.events, path)
+    return log, path
+
+
+_FUNNELS = [(st, by) for by in (None, "day", "hour", "weekday", "category")
+            for st in (("view", "cart_or_favourite", "purchase"), ("cart", "favourite", "purchase"))]
+
+
+def test_duckdb_funnel_matches_pandas(events_file):
+    log, path = events_file
+    lazy = crmmine.read_events(path, engine="duckdb")
+    assert isinstance(lazy, crmmine.engine.LazyEvents) and lazy.engine == "duckdb"
+    for stages, by in _FUNNELS:
+        _compare(crmmine.funnel(log, stages=stages, by=by), crmmine.funnel(lazy, stages=stages, by=by))
+    # the log's own words and column names, mapped in SQL
+    raw = log.events.rename(columns={"customer_id": "visitor", "event_type": "what"})
+    raw["what"] = raw["what"].astype(str).map({"view": "pv", "cart": "cart", "favourite": "fav", "purchase": "buy"})
+    mapped = crmmine.read_events(raw, {"customer_id": "visitor", "event_type": "what"}, engine="duckdb",
+                                 event_types={"pv": "view", "cart": "cart", "fav": "favourite", "buy": "purchase"})
+    _compare(crmmine.funnel(log, by="day"), crmmine.funnel(mapped, by="day"))
+    with pytest.raises(ParameterError, match="The 'event_types' parameter maps to 'click'"):
+        crmmine.read_events(raw, {"customer_id": "visitor", "event_type": "what"}, engine="duckdb",
+                            event_types={"pv": "click"})
+    with pytest.raises(crmmine.errors.MissingColumnError, match="no column for 'customer_id'"):
+        crmmine.read_events(raw, engine="duckdb")
+
+
+def test_duckdb_funnel_on_the_taobao_file(taobao_path, tmp_path):
+    log = crmmine.read_events(taobao_path, schema="taobao")
+    _write(log.events, tmp_path / "taobao.parquet")
+    lazy = crmmine.read_events(tmp_path / "taobao.parquet", engine="duckdb")
+    for by in (None, "day", "hour", "category"):
+        _compare(crmmine.funnel(log, by=by), crmmine.funnel(lazy, by=by))
+
+
 def test_lazy_errors(duck_clean, tmp_path):
     lazy = duck_clean.transactions
     with pytest.raises(InputError, match="No transaction in 'tx' is dated before as_of=1990-01-01"):
@@ -222,8 +262,33 @@ def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
     cut = _churn_cutoff(pandas_clean.transactions)
     _compare(crmmine.churn_features(pandas_clean.transactions, cutoff=cut, returns=pandas_clean.returns),
              crmmine.churn_features(tx, cutoff=cut, returns=returns))
+
+
+@pytest.mark.spark
+def test_spark_funnel_matches_pandas(spark, events_file):
+    log, path = events_file
+    lazy = crmmine.read_events(path, engine=spark)
+    assert lazy.engine == "spark"
+    for stages, by in _FUNNELS[::3]:
+        _compare(crmmine.funnel(log, stages=stages, by=by), crmmine.funnel(lazy, stages=stages, by=by))
     b, lb = crmmine.make_baskets(pandas_clean.transactions, min_support=0.02), crmmine.make_baskets(tx, min_support=0.02)
     assert list(b.items) == list(lb.items) and (b.matrix != lb.matrix).nnz == 0
+
+
+@pytest.mark.spark
+def test_spark_fpgrowth_gives_crmmines_itemsets(spark, pandas_clean, tmp_path):
+    """Spark MLlib's FP-growth on the cluster finds the itemsets (and counts) of crmmine's own miner."""
+    _write(pandas_clean.transactions, tmp_path / "tx.parquet")
+    tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
+    for min_support in (0.01, 0.004):
+        expected = crmmine.frequent_itemsets(pandas_clean.transactions, min_support=min_support)
+        got = crmmine.engine.fpgrowth_itemsets(tx, min_support=min_support)
+        assert len(got) > 50 and got["length"].max() >= 2
+        _compare(expected, got)
+        assert got.attrs["min_count"] == expected.attrs["min_count"]
+    assert len(crmmine.engine.fpgrowth_itemsets(tx, min_support=0.004, max_len=1)) == (expected["length"] == 1).sum()
+    with pytest.raises(InputError, match="give a table read with engine=spark_session"):
+        crmmine.engine.fpgrowth_itemsets(pandas_clean.transactions, min_support=0.01)
 
 
 @pytest.mark.spark

@@ -301,3 +301,33 @@ def churn_features_sql(src: str, d: Dialect, cutoff, windows: tuple[int, ...], *
         sel += ", coalesce(p.distinct_products, 0) AS distinct_products"
         joins += " LEFT JOIN p ON c.customer_id = p.customer_id"
     return f"WITH {', '.join(ctes)} SELECT {sel} FROM c{joins} ORDER BY c.customer_id"
+
+
+# ------------------------------------------------------------------------------ event funnel
+def funnel_group_expr(by: str | None, d: Dialect) -> str | None:
+    """The group of an event: calendar day (days since the epoch), hour 0-23, weekday (0 = Monday)
+    or category; None for the whole log."""
+    if by is None:
+        return None
+    day = d.epoch_day("event_time")
+    return {"day": day, "hour": "hour(event_time)", "weekday": f"(({day} + 3) % 7)", "category": "category"}[by]
+
+
+def funnel_sql(src: str, d: Dialect, stage_types: list[tuple[str, ...]], by: str | None) -> tuple[str, str]:
+    """Two queries: events per (group,) event type, and users per (group,) reaching each stage (a
+    user reaches a stage with at least one event of its types: ``u0``, ``u1``, ...). Per group,
+    only events with a customer and a group count (as in :func:`crmmine.funnel`)."""
+    g = funnel_group_expr(by, d)
+    flags = ", ".join(f"max(CASE WHEN event_type IN ({', '.join(d.string(t) for t in types)}) THEN 1 ELSE 0 END) "
+                      f"AS u{i}" for i, types in enumerate(stage_types))
+    sums = ", ".join(f"sum(u{i}) AS u{i}" for i in range(len(stage_types)))
+    if g is None:
+        events = f"SELECT event_type, count(*) AS n FROM {src} GROUP BY event_type"
+        users = (f"SELECT {sums} FROM (SELECT customer_id, {flags} FROM {src} WHERE customer_id IS NOT NULL "
+                 "GROUP BY customer_id) u")
+        return events, users
+    where = f"customer_id IS NOT NULL AND {g} IS NOT NULL"
+    events = f"SELECT {g} AS g, event_type, count(*) AS n FROM {src} WHERE {where} GROUP BY {g}, event_type"
+    users = (f"SELECT g, {sums} FROM (SELECT {g} AS g, customer_id, {flags} FROM {src} WHERE {where} "
+             f"GROUP BY {g}, customer_id) u GROUP BY g")
+    return events, users
