@@ -59,9 +59,10 @@ import json, sys, time, glob
 import duckdb
 files = sys.argv[1]
 con = duckdb.connect(config={"memory_limit": sys.argv[2], "temp_directory": sys.argv[3]})
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 res = con.sql(f"SELECT customer_id, count(*) AS n, sum(amount) AS s FROM read_parquet('{files}') GROUP BY customer_id").to_arrow_table()
-print(json.dumps({"steps": {"group-by (count, sum)": time.perf_counter() - t}, "customers": res.num_rows, "peak_mb": peak_mb()}))
+print(json.dumps({"steps": {"group-by (count, sum)": time.perf_counter() - t}, "cpu_s": time.process_time() - c,
+                  "customers": res.num_rows, "peak_mb": peak_mb()}))
 """
 
 PIPELINE = PEAK + r"""
@@ -72,9 +73,12 @@ glob, engine, mem, tmp = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 files = sorted(__import__("glob").glob(glob))
 full = sys.argv[5] == "1"
 steps = {}
+cpu = {}
 def step(name, f):
-    t = time.perf_counter(); out = f(); steps[name] = round(time.perf_counter() - t, 2)
-    print(f"{name}: {steps[name]} s, peak {peak_mb():.0f} MB, load {__import__('os').getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    t, c = time.perf_counter(), time.process_time(); out = f()
+    steps[name] = round(time.perf_counter() - t, 2); cpu[name] = round(time.process_time() - c, 2)
+    print(f"{name}: {steps[name]} s wall, {cpu[name]} s CPU, peak {peak_mb():.0f} MB, "
+          f"load {__import__('os').getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     return out
 if engine == "pandas":
     tx = step("read", lambda: pd.concat([pd.read_parquet(f) for f in files], ignore_index=True))
@@ -111,7 +115,7 @@ else:
     s = step("clv_summary", lambda: crmmine.clv_summary(tx))
     out = {"customers": len(s)}
 steps["total"] = round(sum(steps.values()), 2)
-print(json.dumps({"steps": steps, **out, "peak_mb": peak_mb()}))
+print(json.dumps({"steps": steps, "cpu_s": cpu, **out, "peak_mb": peak_mb()}))
 """
 
 
