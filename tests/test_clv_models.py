@@ -274,3 +274,67 @@ def test_bg_nbd_simulation_and_covariates_recover_planted_effects():
         assert abs(m0.params_[k] - v) < 4 * m0.standard_errors_[k], k
     with pytest.raises(ParameterError, match="keys r, alpha, a, b"):
         crmmine.BetaGeoModel.simulate(5, params={})
+
+
+# -- fast kernels (issue 13 item 7): same values as the plain formulas ----------------------------------------
+def _numeric_grad(f, z, h=1e-6):
+    return np.array([(f(z + e) - f(z - e)) / (2 * h) for e in np.eye(z.size) * h])
+
+
+def test_mbg_grouped_kernel_equals_per_customer_likelihood_and_its_gradient():
+    from crmmine.clv import _kernels as K
+    from crmmine.clv.modified_beta_geo import _loglik
+
+    rng = np.random.default_rng(5)
+    sim = crmmine.ModifiedBetaGeoModel.simulate(3000, T=np.round(rng.uniform(10, 60, 3000)),
+                                                params={"r": 0.5, "alpha": 6, "a": 0.9, "b": 1.6}, random_state=5)
+    x, tx, T = (sim[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    tx = np.round(tx)
+    d = K.BGData(x, tx, T)
+    for theta in ([0.5, 6.0, 0.9, 1.6], [1.7, 2.0, 0.2, 9.0]):
+        f, g = K.mbg_objective(np.log(theta), d, 0.0, 1.0)
+        plain = float(_loglik(np.array(theta), x, tx, T)[0].sum())
+        assert -f * x.size == pytest.approx(plain, rel=1e-12)
+        num = _numeric_grad(lambda z: K.mbg_objective(z, d, 0.0, 1.0)[0], np.log(theta))
+        np.testing.assert_allclose(g, num, atol=1e-7)
+
+
+@pytest.mark.parametrize("params", [(1.2, 10.0, 2.69, 264.0), (0.3, 0.2, 5.0, 0.5), (2.0, 3.0, 0.3, 40.0)])
+def test_pareto_recurrences_and_quadrature_match_the_series(params):
+    from crmmine.clv.pareto_nbd import _hyp_pairs
+
+    r, s, al, be = params
+    rng = np.random.default_rng(0)
+    n = 2000
+    px = rng.integers(0, 40, n).astype(float)
+    py = np.round(rng.uniform(0, 10, n), 1)
+    A = np.full(n, al >= be)
+    for b_fixed in (s + 1.0, s):
+        b = np.where(A, r + px, b_fixed)
+        c = r + s + px + 1.0
+        z = np.where(A, (al - be) / (al + py), (be - al) / (be + py))
+        got = _hyp_pairs(px, py, np.zeros(n, dtype=np.int64), A, b, c, z)
+        ref = hyp2f1_one(b, c, z, derivatives=True, max_terms=100_000)
+        for a_, r_ in zip(got, ref):
+            np.testing.assert_allclose(a_, r_, rtol=1e-12)
+
+
+def test_pareto_objective_gradient_with_and_without_covariates():
+    from crmmine.clv import pareto_nbd as P
+
+    rng = np.random.default_rng(1)
+    n = 2000
+    cov = pd.DataFrame({"z1": rng.normal(size=n), "z2": (rng.uniform(size=n) < 0.4).astype(float)})
+    sim = crmmine.ParetoNBDModel.simulate(n, T=np.round(rng.uniform(10, 60, n)),
+                                          params={"r": 0.6, "alpha": 8, "s": 0.7, "beta": 10, "purchase:z1": 0.3,
+                                                  "dropout:z2": -0.4}, covariates=cov, random_state=3)
+    x, tx, T = (sim[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    tx = np.round(tx)
+    for k, Z in ((0, np.zeros((n, 0))), (2, cov.to_numpy())):
+        d = P._PNBDData(x, tx, T, Z).scaled(6.0)
+        # alpha < beta with z near 1 (recurrence upwards, quadrature seeds); alpha > beta (downwards)
+        for lp in ([0.6, 1.3, 0.7, 1.7], [1.2, 2.0, 9.0, 300.0], [0.5, 3.0, 0.4, 0.5]):
+            z0 = np.r_[np.log(lp), -0.2 * np.ones(2 * k)]
+            f, g = P._objective(z0, d, 0.0, 6.0, k)
+            num = _numeric_grad(lambda zz: P._objective(zz, d, 0.0, 6.0, k)[0], z0)
+            np.testing.assert_allclose(g, num, atol=2e-7)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import crmmine
-from crmmine.datasets import DEFAULT_SEGMENTS, make_transactions
+from crmmine.datasets import DEFAULT_SEGMENTS, BEHAVIOURAL_SEGMENTS, make_transactions
 from crmmine.errors import ParameterError
 
 
@@ -49,6 +49,48 @@ def test_dropout_truth_is_consistent_with_the_purchases():
     # dropouts happen more in the segment with the higher dropout probability
     rate = truth.dropout.notna().groupby(truth.segments).mean()
     assert rate["occasional"] > rate["vip"]
+
+
+def test_rfm_segments_differ_jointly_in_recency_frequency_and_spend():
+    tx, truth = make_transactions(3_000, random_state=4, segments=BEHAVIOURAL_SEGMENTS)
+    assert list(truth.params.columns) == ["share", "r", "alpha", "a", "b", "p", "q", "v", "arrive_from", "arrive_to",
+                                          "lapse_from", "lapse_to"]
+    first = tx.groupby("customer_id")["order_date"].min()
+    last = tx.groupby("customer_id")["order_date"].max()
+    days = lambda d: (d - truth.observation_start).dt.total_seconds() / 86400  # noqa: E731
+    seg = truth.segments.reindex(first.index)
+    # arrival windows: new customers in the last 10% of the 730 days, the others before theirs closes
+    assert days(first[seg == "new"]).min() >= 0.9 * 730 - 1e-6
+    assert days(first[seg == "lapsing"]).max() <= 0.35 * 730 + 1e-6
+    # a lapsing customer buys nothing after the lapse window and is marked inactive after the last purchase
+    assert days(last[seg == "lapsing"]).max() <= 0.7 * 730 + 1e-6
+    lapsing = truth.segments[truth.segments == "lapsing"].index
+    assert not truth.customers.loc[lapsing, "alive"].any()
+    assert (last.loc[lapsing] - truth.dropout.loc[lapsing]).abs().max() <= pd.Timedelta(seconds=1)
+    # the groups differ in all three: recency, frequency and spend (medians per segment, pinned)
+    c = crmmine.customer_table(tx)
+    med = c.groupby(truth.segments.reindex(c.index))[["recency_days", "frequency", "monetary_total"]].median()
+    assert med.loc["champions", "frequency"] > 2 * med.loc["loyal", "frequency"] > 4 * med.loc["new", "frequency"]
+    assert med.loc["champions", "monetary_total"] > 3 * med.loc["loyal", "monetary_total"]
+    assert med.loc["lapsing", "recency_days"] > 200 > 60 > med.loc["loyal", "recency_days"]
+    assert med.loc["hibernating", "monetary_total"] < med.loc["new", "monetary_total"] < med.loc["loyal",
+                                                                                               "monetary_total"]
+    assert med.loc["hibernating", "recency_days"] > 200 and med.loc["hibernating", "frequency"] <= 2
+    # segments without timing keys keep the old draws: the default shop is unchanged
+    a, _ = make_transactions(300, random_state=7)
+    b, _ = make_transactions(300, random_state=7, segments=DEFAULT_SEGMENTS)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_segment_timing_errors():
+    base = dict(BEHAVIOURAL_SEGMENTS["new"])
+    with pytest.raises(ParameterError, match=r"Segment 'x' must give 'arrive_from' and 'arrive_to' together.*"
+                                             r"0 <= arrive_from <= arrive_to <= 1. Got 0.9 and nan"):
+        make_transactions(10, segments={"x": {**base, "arrive_to": None}})
+    with pytest.raises(ParameterError, match=r"'lapse_from' and 'lapse_to'.*Got 0.8 and 0.2"):
+        make_transactions(10, segments={"x": {**base, "lapse_from": 0.8, "lapse_to": 0.2}})
+    with pytest.raises(ParameterError, match=r"unknown key 'arrival'"):
+        make_transactions(10, segments={"x": {**base, "arrival": 0.5}})
 
 
 def test_bgnbd_purchase_counts_match_the_parameters():

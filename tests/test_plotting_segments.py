@@ -85,9 +85,12 @@ def test_cluster_figures(sample, segmenter):
     small = plotting.plot_cluster_scatter(t, segmenter, max_points=200)
     assert sum(len(tr.x) for tr in small.data) == 200
     prof = plotting.plot_cluster_profiles(segmenter)
-    assert np.asarray(prof.data[0].z).shape == (3, 3)
+    assert np.asarray(prof.data[0].z).shape == (3, 4)  # recency, orders, order value, tenure
+    assert list(prof.data[0].x) == ["Days since last purchase", "Orders", "Mean order value", "Days since first purchase"]
     ks = plotting.plot_k_selection(segmenter)
     assert list(ks.data[0].x) == [3]
+    assert [tr.name for tr in ks.data] == ["Silhouette", "Stability (agreement of refits)",
+                                           "Inertia (within-cluster sum of squares)"]
     with pytest.raises(ParameterError, match=r"must be a fitted crmmine.CustomerSegmenter"):
         plotting.plot_cluster_profiles("kmeans")
 

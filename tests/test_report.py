@@ -403,6 +403,8 @@ def panels():
 def test_segment_panel_follows_its_controls(panels):
     _, seg, *_ = panels
     assert len(seg.table) == 3 and seg.segmenter.k_ == 3 and seg.message.startswith("3 segments")
+    from crmmine.customers.segment import DEFAULT_FEATURES
+    assert tuple(seg.segmenter.feature_names_in_) == DEFAULT_FEATURES  # starts where CustomerSegmenter does
     seg.controls["k"].value = 5
     assert len(seg.table) == 5 and seg.segmenter.k_ == 5 and seg.message.startswith("5 segments")
     assert seg.segments.nunique() == 5 and len(seg.segments) == len(seg.customers)

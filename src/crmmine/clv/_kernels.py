@@ -1,7 +1,7 @@
 """Private numerical kernels of the CLV models (inputs already validated).
 
-Log-likelihoods with analytic gradients for BG/NBD (Fader, Hardie & Lee 2005a) and
-Gamma-Gamma (Fader, Hardie & Lee 2005b), written for fitting in log-parameters with
+Log-likelihoods with analytic gradients for BG/NBD (Fader, Hardie & Lee 2005a), modified
+BG/NBD (Batislam, Denizel & Filiztekin 2007) and Gamma-Gamma (Fader, Hardie & Lee 2005b), written for fitting in log-parameters with
 L-BFGS-B. Customers are grouped beforehand: one row per distinct ``(x, t_x, T)`` with a
 weight (the number of customers sharing it), and every term that depends on ``x`` alone
 is computed once per distinct ``x``.
@@ -62,7 +62,7 @@ class BGData:
     come first, ``n0`` of them); x-only terms are indexed by ``xinv``."""
 
     __slots__ = ("x", "tx", "T", "w", "xu", "xinv", "n", "n0", "xp", "txp", "wp", "wx", "Wx", "xpu", "pstarts",
-                 "pcounts", "uT", "Tinv_p", "W_T", "WX_T", "utx", "txinv")
+                 "pcounts", "uT", "Tinv", "Tinv_p", "W_T", "WX_T", "utx", "txinv", "utx_all", "txinv_all")
 
     def __init__(self, x, tx, T, weights=None):
         x = np.asarray(x, dtype=float)
@@ -87,8 +87,9 @@ class BGData:
         self.uT, Tinv = np.unique(T, return_inverse=True)
         self.W_T = np.bincount(Tinv, weights=w, minlength=self.uT.size)
         self.WX_T = np.bincount(Tinv, weights=self.wx, minlength=self.uT.size)
-        self.Tinv_p = Tinv[self.n0:]
+        self.Tinv, self.Tinv_p = Tinv, Tinv[self.n0:]
         self.utx, self.txinv = np.unique(self.txp, return_inverse=True)
+        self.utx_all, self.txinv_all = np.unique(tx, return_inverse=True)  # every row (MBG/NBD)
 
     def scaled(self, scale: float) -> "BGData":
         """The same groups with times divided by ``scale``."""
@@ -96,7 +97,7 @@ class BGData:
         for k in self.__slots__:
             setattr(out, k, getattr(self, k))
         out.tx, out.T, out.txp = self.tx / scale, self.T / scale, self.txp / scale
-        out.uT, out.utx = self.uT / scale, self.utx / scale
+        out.uT, out.utx, out.utx_all = self.uT / scale, self.utx / scale, self.utx_all / scale
         return out
 
 
@@ -184,6 +185,53 @@ def bg_total_loglik_grad(theta, d: BGData):
     """Total log-likelihood gradient in natural parameters (for the Hessian)."""
     f, g = bg_objective(np.log(theta), d, 0.0, 1.0)
     return -g / theta * d.n
+
+
+def mbg_objective(logp, d: BGData, penalizer: float, scale: float):
+    """Modified BG/NBD (Batislam et al. 2007, eq. 6): mean negative log-likelihood (+ penalty) and its
+    gradient in log-parameters, on the same grouped data as :func:`bg_objective`.
+
+    Per customer ``LL = A1(x) + A2'(x) - (r + x) log(alpha + T) + log(1 + exp(z))`` with
+    ``A2' = log B(a, b + x + 1) - log B(a, b)`` and ``z = log a - log(b + x) + (r + x) [log(alpha + T)
+    - log(alpha + t_x)]`` for every customer (one-time buyers included). Terms in x alone are summed once
+    per distinct x, logs of ``alpha + T`` and ``alpha + t_x`` once per distinct value.
+    """
+    logp = np.clip(logp, -_LOG_BOUND, _LOG_BOUND)
+    r, al, a, b = np.exp(logp)
+    xu, Wx, n = d.xu, d.Wx, d.n
+    dab = digamma(a + b)
+    dabx_u = digamma(a + b + xu + 1.0)
+    ll_x = _wsum(Wx, gammaln(r + xu) + gammaln(b + xu + 1.0) - gammaln(a + b + xu + 1.0))
+    gr_x = _wsum(Wx, digamma(r + xu))
+    ga_x = -_wsum(Wx, dabx_u)
+    gb_x = _wsum(Wx, digamma(b + xu + 1.0) - dabx_u)
+    lT = np.log(al + d.uT)
+    iT = 1.0 / (al + d.uT)
+    ltx = np.log(al + d.utx_all)
+    itx = 1.0 / (al + d.utx_all)
+    rWT = r * d.W_T + d.WX_T
+    w = d.w
+    dl = lT[d.Tinv] - ltx[d.txinv_all]
+    rx = r + d.x
+    lb_u = np.log(a) - np.log(b + xu)
+    z = lb_u[d.xinv] + rx * dl
+    sp = np.logaddexp(0.0, z)
+    wwt = w * np.exp(z - sp)  # weight x P(dropped out after the last purchase)
+    ll = (ll_x - _wsum(rWT, lT) + _wsum(w, sp)
+          + n * (r * np.log(al) - gammaln(r) + gammaln(a + b) - gammaln(b)))
+    g_r = gr_x - _wsum(d.W_T, lT) + _wsum(wwt, dl) + n * (np.log(al) - digamma(r))
+    g_al = n * r / al - _wsum(rWT, iT) + _wsum(wwt * rx, iT[d.Tinv] - itx[d.txinv_all])
+    swt = float(wwt.sum())
+    g_a = n * dab + ga_x + swt / a
+    g_b = n * (dab - digamma(b)) + gb_x - _wsum(np.bincount(d.xinv, weights=wwt, minlength=xu.size), 1.0 / (b + xu))
+    theta = np.array([r, al, a, b])
+    mult = np.array([1.0, scale, 1.0, 1.0])
+    user = theta * mult
+    f = -ll / n + penalizer * float((user * user).sum())
+    grad = -np.array([g_r, g_al, g_a, g_b]) / n + penalizer * 2.0 * user * mult
+    if not np.isfinite(f):
+        return np.inf, np.zeros(4)
+    return f, grad * theta
 
 
 def gg_loglik(params, x, m):

@@ -87,6 +87,42 @@ def _summary_arrays(summary, *, name="summary", need=("frequency", "recency", "T
 
 
 
+def _fit_arrays(summary):
+    """``x, t_x, T`` of a summary to fit a purchase model on (checked; at least one customer with T > 0)."""
+    v = _summary_arrays(summary)
+    x, tx, T = v["frequency"], v["recency"], v["T"]
+    if x.size == 0:
+        raise InputError("The 'summary' table has no customers; there is nothing to fit.")
+    if not (T > 0).any():
+        raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
+    return x, tx, T
+
+
+def _moment_starts(x, T, w, last, extra=0):
+    """Three starting points in log-parameters for (r, alpha, <3rd>, <4th>) from the mean x and T.
+
+    ``last(mean_T)`` gives the 4th parameter at the three starts; ``extra`` zeros are appended (covariates).
+    """
+    mean_x = max(float(np.average(x, weights=w)), 0.05)
+    mean_T = float(np.average(T, weights=w))
+    l1, l2, l3 = last(mean_T)
+    return [np.r_[np.log([1.0, mean_T / mean_x, 1.0, l1]), np.zeros(extra)],
+            np.r_[np.log([0.5, 0.5 * mean_T / mean_x, 0.5, l2]), np.zeros(extra)],
+            np.r_[np.log([2.0, 2.0 * mean_T / mean_x, 2.0, l3]), np.zeros(extra)]]
+
+
+def _simulation_setup(n_customers, params, keys, random_state, T=None):
+    """``(n, rng, T per customer)`` for a model's ``simulate`` (checked)."""
+    from ..validation import check_int
+
+    n = check_int("n_customers", n_customers, lo=1)
+    if not isinstance(params, dict) or any(k not in params for k in keys):
+        raise ParameterError(f"The 'params' parameter must be a dict with keys {', '.join(keys)}. Got {params!r}.")
+    rng = np.random.default_rng(random_state)
+    Tn = None if T is None else np.broadcast_to(np.asarray(T, dtype=float), (n,)).copy()
+    return n, rng, Tn
+
+
 def _check_horizon(name, t):
     arr = np.asarray(t, dtype=float) if not isinstance(t, (str, bytes)) else np.array(np.nan)
     if arr.ndim > 1 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
@@ -136,8 +172,8 @@ class _Model:
                                options={"maxiter": self.max_iter, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
             if np.all(np.isfinite(res.x)) and np.isfinite(res.fun) and (best is None or res.fun < best.fun - 1e-12):
                 best = res
-            if best is not None and best.success and np.max(np.abs(best.jac)) < 1e-4:
-                break
+            if best is not None and np.max(np.abs(best.jac)) < 1e-4:  # a maximum (even if the line search
+                break  # then stalled on a flat ridge): no other start needed
         ok = best is not None and np.isfinite(best.fun) and (best.success or np.max(np.abs(best.jac)) < 1e-4)
         if not ok:
             msg = best.message if best is not None else "the likelihood was not finite"
@@ -159,6 +195,20 @@ class _Model:
             )
         return best
 
+    def _store_fit(self, res, H, names, values, index, *, n_customers, time_unit, se_scale):
+        """Set the fitted attributes from an optimum ``res`` and the Hessian ``H`` of the log-likelihood in the
+        internal parameters ``names``: ``covariance_`` (their covariance), ``standard_errors_`` (delta method:
+        internal standard errors times ``se_scale``), ``params_`` (``values``), ``n_customers_``, ``time_unit_``,
+        ``n_iter_``."""
+        self.covariance_ = covariance_from_hessian(H, names)
+        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * se_scale
+        self.standard_errors_ = pd.Series(se, index=list(index), name="standard_error")
+        self.n_customers_ = int(n_customers)
+        self.time_unit_ = time_unit
+        self.n_iter_ = int(res.nit)
+        self.params_ = pd.Series(values, index=list(index), name="value")
+        return self
+
     def _benign_edge(self, logp):
         """Edges that are a meaningful answer, not a failure (none by default)."""
         return np.zeros(len(logp), dtype=bool)
@@ -173,6 +223,39 @@ class _Model:
             se = np.full(theta.size, np.nan)
         return pd.Series(se, index=list(self._param_names), name="standard_error")
 
+
+
+def numeric_hessian(grad, theta, rel_step=1e-5):
+    """Central-difference Hessian from an analytic gradient ``grad(theta)`` (2 calls per parameter), symmetrised."""
+    theta = np.asarray(theta, dtype=float)
+    k = theta.size
+    H = np.empty((k, k))
+    for j in range(k):  # one pair of gradient calls per parameter (4 to ~10), not per customer
+        h = rel_step * max(abs(theta[j]), 1e-3)
+        up, dn = theta.copy(), theta.copy()
+        up[j] += h
+        dn[j] -= h
+        H[:, j] = (grad(up) - grad(dn)) / (2 * h)
+    return (H + H.T) / 2
+
+
+def covariance_from_hessian(H, names):
+    """Inverse of the observed information ``-H`` as a labelled DataFrame.
+
+    Directions in which the log-likelihood is flat (eigenvalues of ``-H`` at most 1e-9 times the largest,
+    or negative: an estimate at an edge of the parameter space, e.g. "no dropout" with s -> 0 and
+    beta -> infinity, where the predictions hardly move along the ridge) get zero variance: a
+    pseudo-inverse, so intervals reflect the directions the data do inform. All NaN if ``H`` is not finite.
+    """
+    H = np.asarray(H, dtype=float)
+    if not np.all(np.isfinite(H)):
+        return pd.DataFrame(np.full(H.shape, np.nan), index=list(names), columns=list(names))
+    A = -(H + H.T) / 2
+    w, V = np.linalg.eigh(A)
+    keep = w > 1e-9 * max(float(np.abs(w).max()), 1e-300)
+    inv = np.where(keep, 1.0 / np.where(keep, w, 1.0), 0.0)
+    cov = (V * inv) @ V.T
+    return pd.DataFrame(cov, index=list(names), columns=list(names))
 
 
 def _check_scalar_horizon(name, t):

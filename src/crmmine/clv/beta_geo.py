@@ -18,12 +18,13 @@ import pandas as pd
 from scipy.special import hyp2f1
 
 from . import _kernels as K
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
 from ..validation import check_int, check_number
 
 
 from ._btyd import _BTYDModel
-from .base import _check_horizon, _check_scalar_horizon, _Model, _summary_arrays
+from .base import (_check_horizon, _check_scalar_horizon, _fit_arrays, _Model, _moment_starts, _simulation_setup,
+                   _summary_arrays)
 
 __all__ = ['BetaGeoModel']
 
@@ -132,29 +133,18 @@ class BetaGeoModel(_Model):
         penalizer = check_number("penalizer", self.penalizer, lo=0)
         check_int("max_iter", self.max_iter, lo=1)
         covs = _BTYDModel._check_covariates_param(self.covariates)
-        v = _summary_arrays(summary)
-        x, tx, T = v["frequency"], v["recency"], v["T"]
-        if x.size == 0:
-            raise InputError("The 'summary' table has no customers; there is nothing to fit.")
-        if not (T > 0).any():
-            raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
+        x, tx, T = _fit_arrays(summary)
         self.covariates_ = covs
         if covs:
             return self._fit_covariates(summary, x, tx, T, covs, penalizer)
         scale = float(T.max()) / 10.0
         d_user = K.BGData(x, tx, T)  # grouped by distinct (x, t_x, T)
         d = d_user.scaled(scale)
-        mean_x = max(float(np.average(d.x, weights=d.w)), 0.05)
-        mean_T = float(np.average(d.T, weights=d.w))
         if self.initial_params is not None:
             ip = self._check_initial(self.initial_params)
             starts = [np.log([ip["r"], ip["alpha"] / scale, ip["a"], ip["b"]])]
         else:
-            starts = [
-                np.log([1.0, mean_T / mean_x, 1.0, 1.0]),
-                np.log([0.5, 0.5 * mean_T / mean_x, 0.5, 2.0]),
-                np.log([2.0, 2.0 * mean_T / mean_x, 2.0, 10.0]),
-            ]
+            starts = _moment_starts(d.x, d.T, d.w, lambda mean_T: (1.0, 2.0, 10.0))
         bounds = [(-K._LOG_BOUND, K._LOG_BOUND)] * 4
         res = self._minimize(K.bg_objective, starts, (d, penalizer, scale), bounds)
         r, al, a, b = np.exp(res.x)
@@ -167,7 +157,7 @@ class BetaGeoModel(_Model):
         self.standard_errors_ = se * mult
         # covariance of (log r, log alpha, log a, log b), for crmmine.predict_interval (the shift of log alpha
         # by log(scale) leaves it unchanged)
-        from ._btyd import covariance_from_hessian, numeric_hessian
+        from .base import covariance_from_hessian, numeric_hessian
 
         with np.errstate(all="ignore"):
             H = numeric_hessian(lambda z: -K.bg_objective(z, d, 0.0, scale)[1] * d.n, res.x)
@@ -221,7 +211,7 @@ class BetaGeoModel(_Model):
     def _fit_covariates(self, summary, x, tx, T, covs, penalizer):
         """Maximum likelihood with covariates: per-row BG/NBD likelihood (FHL 2005a eq. 6) with the customer's
         alpha_i, a_i, b_i; analytic gradient; customers grouped by distinct (x, t_x, T, z)."""
-        from ._btyd import covariance_from_hessian, group_keys, numeric_hessian
+        from ._btyd import group_keys, numeric_hessian
 
         Z = _BTYDModel._covariate_matrix(self, summary)
         k = Z.shape[1]
@@ -229,10 +219,7 @@ class BetaGeoModel(_Model):
         first, inv, counts = group_keys(x, tx, T, *Z.T)
         gx, gt, gT, gZ, w = x[first], tx[first] / scale, T[first] / scale, Z[first], counts.astype(float)
         n = float(w.sum())
-        mean_x = max(float(np.average(gx, weights=w)), 0.05)
-        mean_T = float(np.average(gT, weights=w))
-        starts = [np.r_[np.log([1.0, mean_T / mean_x, 1.0, 1.0]), np.zeros(2 * k)],
-                  np.r_[np.log([0.5, 0.5 * mean_T / mean_x, 0.5, 2.0]), np.zeros(2 * k)]]
+        starts = _moment_starts(gx, gT, w, lambda mean_T: (1.0, 2.0, 10.0), 2 * k)[:2]
         bounds = [(-K._LOG_BOUND, K._LOG_BOUND)] * 4 + [(-20.0, 20.0)] * (2 * k)
         args = (gx, gt, gT, gZ, w, n, penalizer, scale)
         res = self._minimize(_cov_objective, starts, args, bounds)
@@ -242,16 +229,9 @@ class BetaGeoModel(_Model):
             H = numeric_hessian(lambda zz: -_cov_objective(zz, *args[:6], 0.0, scale)[1] * n, z)
         names = ["log_r", "log_alpha", "log_a", "log_b"] + [f"purchase:{c}" for c in covs] + [
             f"dropout:{c}" for c in covs]
-        self.covariance_ = covariance_from_hessian(H, names)
         theta = np.r_[np.exp(z[:4]) * np.array([1.0, scale, 1.0, 1.0]), z[4:]]
-        index = list(self._param_names) + names[4:]
-        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * np.r_[theta[:4], np.ones(2 * k)]
-        self.standard_errors_ = pd.Series(se, index=index, name="standard_error")
-        self.n_customers_ = int(x.size)
-        self.time_unit_ = summary.attrs.get("time_unit")
-        self.n_iter_ = int(res.nit)
-        self.params_ = pd.Series(theta, index=index, name="value")
-        return self
+        return self._store_fit(res, H, names, theta, list(self._param_names) + names[4:], n_customers=x.size,
+                               time_unit=summary.attrs.get("time_unit"), se_scale=np.r_[theta[:4], np.ones(2 * k)])
 
     @staticmethod
     def simulate(n_customers: int, *, T=52.0, params: dict | None = None, covariates: pd.DataFrame | None = None,
@@ -272,11 +252,7 @@ class BetaGeoModel(_Model):
         pandas.DataFrame
             ``frequency, recency, T`` (+ covariates) and the latent ``lambda_``, ``p_``, ``alive_``.
         """
-        n = check_int("n_customers", n_customers, lo=1)
-        if not isinstance(params, dict) or any(k not in params for k in ("r", "alpha", "a", "b")):
-            raise ParameterError(f"The 'params' parameter must be a dict with keys r, alpha, a, b. Got {params!r}.")
-        rng = np.random.default_rng(random_state)
-        Tn = np.broadcast_to(np.asarray(T, dtype=float), (n,)).copy()
+        n, rng, Tn = _simulation_setup(n_customers, params, ("r", "alpha", "a", "b"), random_state, T)
         al, a, b = (np.full(n, float(params[k])) for k in ("alpha", "a", "b"))
         if covariates is not None:
             for c in covariates.columns:

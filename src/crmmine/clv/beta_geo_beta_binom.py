@@ -21,7 +21,7 @@ from scipy.special import betaln, gammaln
 
 from ..errors import InputError, ParameterError
 from ..validation import check_int, check_number
-from ._btyd import _BTYDModel, covariance_from_hessian, group_keys, numeric_hessian
+from ._btyd import _BTYDModel, group_keys, numeric_hessian
 from .base import _first_bad, _summary_arrays
 
 __all__ = ["BetaGeoBetaBinomModel"]
@@ -160,15 +160,9 @@ class BetaGeoBetaBinomModel(_BTYDModel):
         zhat = res.x
         self.log_likelihood_ = float(-_objective(zhat, *args) * total)
         H = numeric_hessian(lambda zz: -_objective_grad(zz, *args)[1] * total, zhat, rel_step=1e-4)
-        self.covariance_ = covariance_from_hessian(H, ["log_alpha", "log_beta", "log_gamma", "log_delta"])
         theta = np.exp(zhat)
-        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * theta
-        self.standard_errors_ = pd.Series(se, index=list(self._param_names), name="standard_error")
-        self.n_customers_ = int(round(total))
-        self.time_unit_ = None
-        self.n_iter_ = int(res.nit)
-        self.params_ = pd.Series(theta, index=list(self._param_names), name="value")
-        return self
+        return self._store_fit(res, H, ["log_alpha", "log_beta", "log_gamma", "log_delta"], theta, self._param_names, n_customers=round(total),
+                               time_unit=None, se_scale=theta)
 
     # -- predictions ---------------------------------------------------------------------
     def _rows_loglik(self, values, arr):

@@ -21,12 +21,12 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import digamma, gammaln, hyp2f1
+from scipy.special import gammaln, hyp2f1
 
-from ..errors import InputError, ParameterError
+from . import _kernels as K
 from ..validation import check_int, check_number
-from ._btyd import _BTYDModel, covariance_from_hessian, group_keys, numeric_hessian
-from .base import _check_horizon, _check_scalar_horizon, _summary_arrays
+from ._btyd import _BTYDModel, group_keys, numeric_hessian
+from .base import _check_horizon, _check_scalar_horizon, _fit_arrays, _moment_starts, _simulation_setup, _summary_arrays
 
 __all__ = ["ModifiedBetaGeoModel"]
 
@@ -46,28 +46,6 @@ def _loglik(theta, x, tx, T):
     A4 = np.log(a) - np.log(b + x) + (r + x) * (laT - lat)
     return (gammaln(r + x) - gammaln(r) + r * np.log(al) + gammaln(a + b) + gammaln(b + x + 1) - gammaln(b)
             - gammaln(a + b + x + 1) - (r + x) * laT + np.logaddexp(0.0, A4)), A4
-
-
-def _objective(z, x, tx, T, w, n, penalizer, scale):
-    """Mean negative log-likelihood and gradient in log-parameters (analytic)."""
-    theta = np.exp(np.clip(z, -_LOG_BOUND, _LOG_BOUND))
-    r, al, a, b = theta
-    ll, A4 = _loglik(theta, x, tx, T)
-    sig = np.exp(A4 - np.logaddexp(0.0, A4))
-    iT, it = 1.0 / (al + T), 1.0 / (al + tx)
-    laT, lat = np.log(al + T), np.log(al + tx)
-    g_r = digamma(r + x) - digamma(r) + np.log(al) - laT + sig * (laT - lat)
-    g_al = r / al - (r + x) * iT + sig * (r + x) * (iT - it)
-    g_a = digamma(a + b) - digamma(a + b + x + 1) + sig / a
-    g_b = digamma(a + b) + digamma(b + x + 1) - digamma(b) - digamma(a + b + x + 1) - sig / (b + x)
-    g = np.array([(w * g_r).sum(), (w * g_al).sum(), (w * g_a).sum(), (w * g_b).sum()]) * theta
-    f = -float((w * ll).sum()) / n
-    user = theta * np.array([1.0, scale, 1.0, 1.0])
-    f += penalizer * float((user * user).sum())
-    g = -g / n + penalizer * 2.0 * user * user
-    if not np.isfinite(f):
-        return np.inf, np.zeros(4)
-    return f, g
 
 
 class ModifiedBetaGeoModel(_BTYDModel):
@@ -129,35 +107,18 @@ class ModifiedBetaGeoModel(_BTYDModel):
         """
         penalizer = check_number("penalizer", self.penalizer, lo=0)
         check_int("max_iter", self.max_iter, lo=1)
-        v = _summary_arrays(summary)
-        x, tx, T = v["frequency"], v["recency"], v["T"]
-        if x.size == 0:
-            raise InputError("The 'summary' table has no customers; there is nothing to fit.")
-        if not (T > 0).any():
-            raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
+        x, tx, T = _fit_arrays(summary)
         scale = float(T.max()) / 10.0
-        first, inv, counts = group_keys(x, tx, T)
-        gx, gt, gT, w = x[first], tx[first] / scale, T[first] / scale, counts.astype(float)
-        n = float(w.sum())
-        mean_x = max(float(np.average(gx, weights=w)), 0.05)
-        mean_T = float(np.average(gT, weights=w))
-        starts = [np.log([1.0, mean_T / mean_x, 1.0, 1.0]), np.log([0.5, 0.5 * mean_T / mean_x, 0.5, 2.0]),
-                  np.log([2.0, 2.0 * mean_T / mean_x, 2.0, 10.0])]
-        args = (gx, gt, gT, w, n, penalizer, scale)
-        res = self._minimize(_objective, starts, args, [(-_LOG_BOUND, _LOG_BOUND)] * 4)
+        d = K.BGData(x, tx, T).scaled(scale)  # grouped by distinct (x, t_x, T), as for BG/NBD
+        starts = _moment_starts(d.x, d.T, d.w, lambda mean_T: (1.0, 2.0, 10.0))
+        n = d.n
+        res = self._minimize(K.mbg_objective, starts, (d, penalizer, scale), [(-_LOG_BOUND, _LOG_BOUND)] * 4)
         zhat = res.x
-        self.log_likelihood_ = float(-_objective(zhat, gx, gt, gT, w, n, 0.0, scale)[0] * n
-                                     - float(x.sum()) * math.log(scale))
-        H = numeric_hessian(lambda zz: -_objective(zz, gx, gt, gT, w, n, 0.0, scale)[1] * n, zhat)
-        self.covariance_ = covariance_from_hessian(H, ["log_r", "log_alpha", "log_a", "log_b"])
+        self.log_likelihood_ = float(-K.mbg_objective(zhat, d, 0.0, scale)[0] * n - float(x.sum()) * math.log(scale))
+        H = numeric_hessian(lambda zz: -K.mbg_objective(zz, d, 0.0, scale)[1] * n, zhat)
         theta = np.exp(zhat) * np.array([1.0, scale, 1.0, 1.0])
-        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * theta
-        self.standard_errors_ = pd.Series(se, index=list(self._param_names), name="standard_error")
-        self.n_customers_ = int(x.size)
-        self.time_unit_ = summary.attrs.get("time_unit")
-        self.n_iter_ = int(res.nit)
-        self.params_ = pd.Series(theta, index=list(self._param_names), name="value")
-        return self
+        return self._store_fit(res, H, ["log_r", "log_alpha", "log_a", "log_b"], theta, self._param_names,
+                               n_customers=x.size, time_unit=summary.attrs.get("time_unit"), se_scale=theta)
 
     def _benign_edge(self, logp):
         return np.array([False, False, logp[2] < 0, logp[3] > 0])
@@ -228,11 +189,7 @@ class ModifiedBetaGeoModel(_BTYDModel):
         pandas.DataFrame
             ``frequency, recency, T`` and the latent ``lambda_``, ``p_``, ``alive_``.
         """
-        n = check_int("n_customers", n_customers, lo=1)
-        if not isinstance(params, dict) or any(k not in params for k in ("r", "alpha", "a", "b")):
-            raise ParameterError(f"The 'params' parameter must be a dict with keys r, alpha, a, b. Got {params!r}.")
-        rng = np.random.default_rng(random_state)
-        Tn = np.broadcast_to(np.asarray(T, dtype=float), (n,)).copy()
+        n, rng, Tn = _simulation_setup(n_customers, params, ("r", "alpha", "a", "b"), random_state, T)
         lam = rng.gamma(float(params["r"]), 1.0 / float(params["alpha"]), size=n)
         p = rng.beta(float(params["a"]), float(params["b"]), size=n)
         n_events = rng.poisson(lam * Tn)  # purchases in (0, T] if never inactive

@@ -19,8 +19,11 @@ is ``2F1(1, b; c; z)`` with ``0 <= z < 1`` and positive series terms (see :func:
   2F1(1, s; r + s + x + 1; z_y)``;
 
 with ``C = Gamma(r + x) alpha^r beta^s / Gamma(r)``. Both are sums of positive terms up to one subtraction
-whose rounding error is at most machine precision relative to L (``S(T) <= A(T)``). The series depend on
-``(x, t_x)`` or ``(x, T)`` only, so they are summed once per distinct pair.
+whose rounding error is at most machine precision relative to L (``S(T) <= A(T)``). The functions depend on
+``(x, t_x)`` or ``(x, T)`` only; with times on a grid (whole days or weeks) they are computed per distinct time
+by a recurrence over x (Gauss' contiguous relations, each run in its stable direction) from one value per time,
+which comes from the series or, for z > 0.9 where the series would need thousands of terms, from Gauss-Legendre
+quadrature of Euler's integral (see :func:`_hyp_pairs`); otherwise once per distinct pair.
 
 References
 ----------
@@ -43,10 +46,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from ..errors import InputError, ParameterError
 from ..validation import check_int, check_number
-from ._btyd import _BTYDModel, covariance_from_hessian, group_keys, hyp2f1_one, numeric_hessian
-from .base import _check_horizon, _check_scalar_horizon, _summary_arrays
+from ._btyd import _BTYDModel, group_keys, hyp2f1_one, hyp2f1_one_quad, numeric_hessian
+from .base import _check_horizon, _check_scalar_horizon, _fit_arrays, _moment_starts, _simulation_setup, _summary_arrays
 
 __all__ = ["ParetoNBDModel"]
 
@@ -72,6 +74,8 @@ class _PNBDData:
         self.w = counts.astype(float)
         self.n = float(self.w.sum())
         self.Z = Zg
+        self.xu, self.xinv = np.unique(self.x, return_inverse=True)
+        self.Wx = np.bincount(self.xinv, weights=self.w, minlength=self.xu.size)
         f1, self.i_tx, _ = group_keys(self.x, self.tx, self.g)
         self.p1 = (self.x[f1], self.tx[f1], self.g[f1])
         f2, self.i_T, _ = group_keys(self.x, self.T, self.g)
@@ -86,6 +90,103 @@ class _PNBDData:
         return out
 
 
+_QUAD_Z = 0.9  # above this z, 2F1 by quadrature (the series would need hundreds to millions of terms)
+
+
+def _hyp(b, c, z, **kw):
+    """hyp2f1_one with derivatives, by quadrature where z > _QUAD_Z."""
+    out = [np.empty(z.size) for _ in range(4)]
+    q = z > _QUAD_Z
+    if q.any():
+        for o, v in zip(out, hyp2f1_one_quad(b[q], c[q], z[q])):
+            o[q] = v
+    if not q.all():
+        for o, v in zip(out, hyp2f1_one(b[~q], c[~q], z[~q], derivatives=True, **kw)):
+            o[~q] = v
+    return out
+
+
+def _hyp_pairs(px, py, pg, A, b, c, z):
+    """``2F1(1, b; c; z)`` and its derivatives in b, c, z at the pairs ``(x, y, g)`` of the likelihood.
+
+    On a line of fixed ``(y, g)`` the argument ``z`` is fixed and ``c = r + s + x + 1`` steps by one with x,
+    so instead of one series per pair, one series per line seeds a recurrence over x = 0, 1, ...:
+
+    - branch alpha >= beta (``b = r + x``): ``F(b, c) = 1 + b z / c F(b + 1, c + 1)``, run downwards from the
+      line's largest x (every term positive: stable);
+    - branch alpha < beta (b fixed): ``F(b, c + 1) = c (1 - (1 - z) F(b, c)) / ((c - b) z)`` (Gauss' contiguous
+      relations), run upwards from x = 0 where ``z > 1/2`` and ``(1 - z) F <= 1/2`` at the seed, so an error is
+      not amplified from one step to the next (the remaining lines have ``z <= 1/2``: the series converges
+      in ~50 terms).
+
+    Derivatives follow the same recurrences differentiated. Pairs not covered (times on a continuous scale,
+    i.e. too many lines for the grid to pay off) are summed by :func:`._btyd.hyp2f1_one` one by one.
+    """
+    n = px.size
+    out = [np.empty(n) for _ in range(4)]
+    rest = np.ones(n, dtype=bool)
+    if n:
+        X = int(px.max())
+        first, linv, _ = group_keys(py, pg)
+        nl = first.size
+        if nl * (X + 1.0) <= 4.0 * n + 4096:
+            xi = px.astype(np.int64)
+            zl, Al = z[first], A[first]
+            # branch A: downwards from X
+            la = np.flatnonzero(Al & (zl > 0))
+            if la.size:
+                za = zl[la]
+                base_b = b[first[la]] - px[first[la]]  # r
+                base_c = c[first[la]] - px[first[la]]  # r + s + 1
+                G = np.empty((4, la.size, X + 1))
+                F, Fb, Fc, Fz = _hyp(base_b + X, base_c + X, za)
+                G[:, :, X] = F, Fb, Fc, Fz
+                for xx in range(X - 1, -1, -1):
+                    bx, cx = base_b + xx, base_c + xx
+                    q = bx * za / cx
+                    F, Fb, Fc, Fz = (1.0 + q * F, za / cx * F + q * Fb, -q / cx * F + q * Fc,
+                                     bx / cx * F + q * Fz)
+                    G[:, :, xx] = F, Fb, Fc, Fz
+                pos = np.full(nl, -1, dtype=np.int64)
+                pos[la] = np.arange(la.size)
+                pr = pos[linv]
+                sel = pr >= 0
+                for k in range(4):
+                    out[k][sel] = G[k, pr[sel], xi[sel]]
+                rest &= ~sel
+            # branch B: upwards from x = 0 where z > 1/2
+            lb = np.flatnonzero(~Al & (zl > 0.5))
+            if lb.size:
+                zb = zl[lb]
+                bb = b[first[lb]]
+                base_c = c[first[lb]] - px[first[lb]]
+                F, Fb, Fc, Fz = _hyp(np.full(lb.size, bb) if np.ndim(bb) == 0 else bb, base_c, zb)
+                ok = (1.0 - zb) * F <= 0.5
+                G = np.empty((4, lb.size, X + 1))
+                G[:, :, 0] = F, Fb, Fc, Fz
+                omz = 1.0 - zb
+                for xx in range(X):
+                    cx = base_c + xx
+                    k_ = cx / ((cx - bb) * zb)
+                    Fn = k_ * (1.0 - omz * F)
+                    Fb, Fc, Fz = (-k_ * omz * Fb + Fn / (cx - bb), Fn / cx - k_ * omz * Fc - Fn / (cx - bb),
+                                  k_ * (F - omz * Fz) - Fn / zb)
+                    F = Fn
+                    G[:, :, xx + 1] = F, Fb, Fc, Fz
+                pos = np.full(nl, -1, dtype=np.int64)
+                pos[lb[ok]] = np.flatnonzero(ok)
+                pr = pos[linv]
+                sel = pr >= 0
+                for k in range(4):
+                    out[k][sel] = G[k, pr[sel], xi[sel]]
+                rest &= ~sel
+    if rest.any():
+        vals = _hyp(b[rest], c[rest], z[rest])
+        for k in range(4):
+            out[k][rest] = vals[k]
+    return out
+
+
 def _series(px, py, pg, r, s, alg, beg, branch_a, role):
     """log 2F1 at the pairs and its derivatives in r, s, alpha, beta (see the module docstring)."""
     al, be = alg[pg], beg[pg]
@@ -95,7 +196,7 @@ def _series(px, py, pg, r, s, alg, beg, branch_a, role):
     c = r + s + px + 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(A, (al - be) / (al + py), (be - al) / (be + py))
-    F, Fb, Fc, Fz = hyp2f1_one(b, c, z, derivatives=True)
+    F, Fb, Fc, Fz = _hyp_pairs(px, py, pg, A, b, c, z)
     dr = (np.where(A, Fb, 0.0) + Fc) / F
     ds = (np.where(A, 0.0, Fb) + Fc) / F
     fz = Fz / F
@@ -105,45 +206,72 @@ def _series(px, py, pg, r, s, alg, beg, branch_a, role):
 
 
 def _rows(r, s, alg, beg, d, grad=True):
-    """Per-row log-likelihood (and partial derivatives in r, s and the row's alpha_i, beta_i)."""
+    """Per-row log-likelihood; with ``grad`` also the gradient sums (see :func:`_objective`).
+
+    Everything but the final log-sum-exp depends on a pair ``(x, t_x, g)`` or ``(x, T, g)`` only, so it is
+    evaluated once per pair; per row remain three look-ups, the log-sum-exp and its weights, and the
+    gradient is summed per pair first (weights of the rows sharing it).
+    """
     branch_a = alg >= beg
-    s1 = _series(*d.p1, r, s, alg, beg, branch_a, "tx")
-    s2 = _series(*d.p2, r, s, alg, beg, branch_a, "T")
-    lF1, r1, s1_, a1, b1 = (v[d.i_tx] for v in s1)
-    lF2, r2, s2_, a2, b2 = (v[d.i_T] for v in s2)
-    x, tx, T, g = d.x, d.tx, d.T, d.g
-    al, be = alg[g], beg[g]
-    A = branch_a[g]
-    u = r + x
-    a = r + s + x
-    lat, lbt, laT, lbT = np.log(al + tx), np.log(be + tx), np.log(al + T), np.log(be + T)
-    ls_a = np.log(s) - np.log(a)
-    l0 = -u * laT - s * lbT  # alive through T
-    l1 = ls_a + np.where(A, -u * lat - s * lbt, (1 - u) * lat - (s + 1) * lbt) + lF1
-    l2 = np.where(A, ls_a, np.log(u) - np.log(a)) - u * laT - s * lbT + lF2
-    m = np.where(A, np.maximum(l0, l1), np.maximum(l1, l2))
-    e0 = np.where(A, np.exp(l0 - m), 0.0)
-    e1 = np.exp(l1 - m)
-    e2 = np.where(A, -1.0, 1.0) * np.exp(l2 - m)
-    tot = np.maximum(e0 + e1 + e2, 1e-300 * (e0 + e1))
-    br = m + np.log(tot)
-    ll = gammaln(u) - gammaln(r) + r * np.log(al) + s * np.log(be) + br
+    lF1, r1, s1_, a1, b1 = _series(*d.p1, r, s, alg, beg, branch_a, "tx")
+    lF2, r2, s2_, a2, b2 = _series(*d.p2, r, s, alg, beg, branch_a, "T")
+    # pairs (x, t_x, g)
+    x1, tx, g1 = d.p1
+    al1, be1, A1 = alg[g1], beg[g1], branch_a[g1]
+    u1, a_1 = r + x1, r + s + x1
+    lat, lbt = np.log(al1 + tx), np.log(be1 + tx)
+    l1 = np.log(s) - np.log(a_1) + np.where(A1, -u1 * lat - s * lbt, (1 - u1) * lat - (s + 1) * lbt) + lF1
+    # pairs (x, T, g)
+    x2, T, g2 = d.p2
+    al2, be2, A2 = alg[g2], beg[g2], branch_a[g2]
+    u2, a_2 = r + x2, r + s + x2
+    laT, lbT = np.log(al2 + T), np.log(be2 + T)
+    l0 = -u2 * laT - s * lbT  # alive through T
+    l2 = np.where(A2, np.log(s) - np.log(a_2), np.log(u2) - np.log(a_2)) + l0 + lF2
+    # rows: log of [e0 + e1 + e2] (branch A: A(T) + S(t_x) - S(T); branch B: S'(t_x) + R(T))
+    L0, L1, L2 = l0[d.i_T], l1[d.i_tx], l2[d.i_T]
+    if branch_a.size == 1 and not branch_a[0]:  # one group, branch B: two positive terms
+        br = np.logaddexp(L1, L2)
+        p0, p1 = 0.0, np.exp(L1 - br)
+        p2 = 1.0 - p1
+    else:
+        A = branch_a[d.g]
+        m = np.where(A, np.maximum(L0, L1), np.maximum(L1, L2))
+        e0 = np.where(A, np.exp(L0 - m), 0.0)
+        e1 = np.exp(L1 - m)
+        e2 = np.where(A, -1.0, 1.0) * np.exp(L2 - m)
+        tot = np.maximum(e0 + e1 + e2, 1e-300 * (e0 + e1))
+        br = m + np.log(tot)
+        p0, p1, p2 = e0 / tot, e1 / tot, e2 / tot
+    ll_const = r * np.log(alg) + s * np.log(beg) - gammaln(r)  # per group
+    xu, xinv = d.xu, d.xinv
     if not grad:
-        return ll, l0 - br
-    w0, w1, w2 = e0 / tot, e1 / tot, e2 / tot
-    d1r = -1.0 / a - lat + r1
-    d1s = 1.0 / s - 1.0 / a - lbt + s1_
-    d1a = np.where(A, -u, 1 - u) / (al + tx) + a1
-    d1b = np.where(A, -s, -(s + 1)) / (be + tx) + b1
-    d2r = np.where(A, -1.0 / a, 1.0 / u - 1.0 / a) - laT + r2
-    d2s = np.where(A, 1.0 / s - 1.0 / a, -1.0 / a) - lbT + s2_
-    d2a = -u / (al + T) + a2
-    d2b = -s / (be + T) + b2
-    gr = digamma(u) - digamma(r) + np.log(al) - w0 * laT + w1 * d1r + w2 * d2r
-    gs = np.log(be) - w0 * lbT + w1 * d1s + w2 * d2s
-    ga = r / al - w0 * u / (al + T) + w1 * d1a + w2 * d2a
-    gb = s / be - w0 * s / (be + T) + w1 * d1b + w2 * d2b
-    return ll, (gr, gs, ga, gb, al, be)
+        return gammaln(r + xu)[xinv] + ll_const[d.g] + br, L0 - br
+    ng = alg.size
+    w = d.w
+    Wg = np.bincount(d.g, weights=w, minlength=ng) if ng > 1 else np.array([d.n])  # customers per group
+    ll = float((d.Wx * gammaln(r + xu)).sum()) + float((Wg * ll_const).sum()) + float((w * br).sum())
+    W0 = np.bincount(d.i_T, weights=w * p0, minlength=l0.size) if np.ndim(p0) else np.zeros(l0.size)
+    W1 = np.bincount(d.i_tx, weights=w * p1, minlength=l1.size)
+    W2 = np.bincount(d.i_T, weights=w * p2, minlength=l2.size)
+    d1r = -1.0 / a_1 - lat + r1
+    d1s = 1.0 / s - 1.0 / a_1 - lbt + s1_
+    d1a = np.where(A1, -u1, 1 - u1) / (al1 + tx) + a1
+    d1b = np.where(A1, -s, -(s + 1)) / (be1 + tx) + b1
+    d2r = np.where(A2, -1.0 / a_2, 1.0 / u2 - 1.0 / a_2) - laT + r2
+    d2s = np.where(A2, 1.0 / s - 1.0 / a_2, -1.0 / a_2) - lbT + s2_
+    d2a = -u2 / (al2 + T) + a2
+    d2b = -s / (be2 + T) + b2
+    G_r = (float((d.Wx * digamma(r + xu)).sum()) + float(Wg.sum()) * -digamma(r) + float((Wg * np.log(alg)).sum())
+           - float((W0 * laT).sum()) + float((W1 * d1r).sum()) + float((W2 * d2r).sum()))
+    G_s = (float((Wg * np.log(beg)).sum()) - float((W0 * lbT).sum()) + float((W1 * d1s).sum())
+           + float((W2 * d2s).sum()))
+    # d LL / d alpha_g and d beta_g, summed over the rows of each group
+    Ga = (Wg * r / alg - np.bincount(g2, weights=W0 * u2 / (al2 + T), minlength=ng)
+          + np.bincount(g1, weights=W1 * d1a, minlength=ng) + np.bincount(g2, weights=W2 * d2a, minlength=ng))
+    Gb = (Wg * s / beg - np.bincount(g2, weights=W0 * s / (be2 + T), minlength=ng)
+          + np.bincount(g1, weights=W1 * d1b, minlength=ng) + np.bincount(g2, weights=W2 * d2b, minlength=ng))
+    return ll, (G_r, G_s, Ga, Gb)
 
 
 def _group_params(theta, d, k):
@@ -159,19 +287,18 @@ def _objective(z, d, penalizer, scale, k):
     lp = np.clip(z[:4], -_LOG_BOUND, _LOG_BOUND)
     theta = np.r_[np.exp(lp), z[4:]]
     r, s, alg, beg = _group_params(theta, d, k)
-    ll, (gr, gs, ga, gb, ali, bei) = _rows(r, s, alg, beg, d)
+    ll, (G_r, G_s, Ga, Gb) = _rows(r, s, alg, beg, d)
     w, n = d.w, d.n
-    wa, wb = w * ga * ali, w * gb * bei  # d LL / d log alpha_i, d log beta_i
+    wa, wb = Ga * alg, Gb * beg  # d LL / d log alpha_g, d log beta_g
     g = np.empty(z.size)
-    g[0] = float((w * gr).sum()) * r
+    g[0] = G_r * r
     g[1] = float(wa.sum())
-    g[2] = float((w * gs).sum()) * s
+    g[2] = G_s * s
     g[3] = float(wb.sum())
     if k:
-        Zr = d.Z[d.g]
-        g[4:4 + k] = -(Zr * wa[:, None]).sum(axis=0)
-        g[4 + k:] = -(Zr * wb[:, None]).sum(axis=0)
-    f = -float((w * ll).sum()) / n
+        g[4:4 + k] = -(d.Z * wa[:, None]).sum(axis=0)
+        g[4 + k:] = -(d.Z * wb[:, None]).sum(axis=0)
+    f = -ll / n
     g = -g / n
     user = np.array([theta[0], theta[1] * scale, theta[2], theta[3] * scale])
     f += penalizer * float((user * user).sum())
@@ -188,8 +315,9 @@ class ParetoNBDModel(_BTYDModel):
     """The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987), optionally with covariates.
 
     Fitted by maximum likelihood (Fader & Hardie 2005, eq. 22) with L-BFGS-B on log-parameters and an
-    analytic gradient; customers are grouped by distinct ``(x, t_x, T)`` and the hypergeometric series
-    summed once per distinct ``(x, t_x)`` and ``(x, T)`` (see the module docstring for the stable form).
+    analytic gradient; customers are grouped by distinct ``(x, t_x, T)``, and everything but the final
+    log-sum-exp is evaluated once per distinct ``(x, t_x)`` and ``(x, T)`` (see the module docstring for the
+    stable form and how the hypergeometric functions are computed).
 
     Parameters
     ----------
@@ -266,21 +394,12 @@ class ParetoNBDModel(_BTYDModel):
         covs = self._check_covariates_param(self.covariates)
         penalizer = check_number("penalizer", self.penalizer, lo=0)
         check_int("max_iter", self.max_iter, lo=1)
-        v = _summary_arrays(summary)
-        x, tx, T = v["frequency"], v["recency"], v["T"]
-        if x.size == 0:
-            raise InputError("The 'summary' table has no customers; there is nothing to fit.")
-        if not (T > 0).any():
-            raise InputError("Every customer in the 'summary' table has T == 0; choose a later observation_end.")
+        x, tx, T = _fit_arrays(summary)
         Z = self._covariate_matrix(summary)
         k = Z.shape[1]
         scale = float(T.max()) / 10.0
         d = _PNBDData(x, tx, T, Z).scaled(scale)
-        mean_x = max(float(np.average(d.x, weights=d.w)), 0.05)
-        mean_T = float(np.average(d.T, weights=d.w))
-        starts = [np.r_[np.log([1.0, mean_T / mean_x, 1.0, mean_T]), np.zeros(2 * k)],
-                  np.r_[np.log([0.5, 0.5 * mean_T / mean_x, 0.5, 0.5 * mean_T]), np.zeros(2 * k)],
-                  np.r_[np.log([2.0, 2.0 * mean_T / mean_x, 2.0, 5.0 * mean_T]), np.zeros(2 * k)]]
+        starts = _moment_starts(d.x, d.T, d.w, lambda mean_T: (mean_T, 0.5 * mean_T, 5.0 * mean_T), 2 * k)
         bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 4 + [(-20.0, 20.0)] * (2 * k)
         res = self._minimize(_objective, starts, (d, penalizer, scale, k), bounds)
         zhat = res.x
@@ -292,18 +411,10 @@ class ParetoNBDModel(_BTYDModel):
         H = numeric_hessian(lambda zz: -_objective(zz, d, 0.0, scale, k)[1] * d.n, zhat)
         names = ["log_r", "log_alpha", "log_s", "log_beta"] + [f"purchase:{c}" for c in covs] + [
             f"dropout:{c}" for c in covs]
-        self.covariance_ = covariance_from_hessian(H, names)
         theta = np.r_[np.exp(zuser[:4]), zuser[4:]]
-        grad_nat = np.r_[theta[:4], np.ones(2 * k)]
-        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * grad_nat
-        index = list(self._param_names) + [f"purchase:{c}" for c in covs] + [f"dropout:{c}" for c in covs]
-        self.standard_errors_ = pd.Series(se, index=index, name="standard_error")
         self.covariates_ = covs
-        self.n_customers_ = int(x.size)
-        self.time_unit_ = summary.attrs.get("time_unit")
-        self.n_iter_ = int(res.nit)
-        self.params_ = pd.Series(theta, index=index, name="value")
-        return self
+        return self._store_fit(res, H, names, theta, list(self._param_names) + names[4:], n_customers=x.size,
+                               time_unit=summary.attrs.get("time_unit"), se_scale=np.r_[theta[:4], np.ones(2 * k)])
 
     def _benign_edge(self, logp):
         # s -> 0 with beta -> 0 or beta -> infinity: (almost) no dropout in the data
@@ -335,6 +446,7 @@ class ParetoNBDModel(_BTYDModel):
         d = _PNBDData.__new__(_PNBDData)
         first, inv, counts = group_keys(x, tx, T, gcodes)
         d.x, d.tx, d.T, d.g = x[first], tx[first], T[first], gcodes[first]
+        d.xu, d.xinv = np.unique(d.x, return_inverse=True)
         f1, d.i_tx, _ = group_keys(d.x, d.tx, d.g)
         d.p1 = (d.x[f1], d.tx[f1], d.g[f1])
         f2, d.i_T, _ = group_keys(d.x, d.T, d.g)
@@ -415,11 +527,7 @@ class ParetoNBDModel(_BTYDModel):
         pandas.DataFrame
             ``frequency, recency, T`` (+ covariates) and the latent ``lambda_``, ``mu_``, ``alive_``.
         """
-        n = check_int("n_customers", n_customers, lo=1)
-        if not isinstance(params, dict) or any(k not in params for k in ("r", "alpha", "s", "beta")):
-            raise ParameterError(f"The 'params' parameter must be a dict with keys r, alpha, s, beta. Got {params!r}.")
-        rng = np.random.default_rng(random_state)
-        Tn = np.broadcast_to(np.asarray(T, dtype=float), (n,)).copy()
+        n, rng, Tn = _simulation_setup(n_customers, params, ("r", "alpha", "s", "beta"), random_state, T)
         al = np.full(n, float(params["alpha"]))
         be = np.full(n, float(params["beta"]))
         if covariates is not None:

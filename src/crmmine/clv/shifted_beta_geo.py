@@ -27,7 +27,7 @@ from scipy.special import betaln
 
 from ..errors import InputError, ParameterError
 from ..validation import check_int, check_number
-from ._btyd import _BTYDModel, covariance_from_hessian, group_keys, hyp2f1_one, numeric_hessian
+from ._btyd import _BTYDModel, group_keys, hyp2f1_one, numeric_hessian
 from .base import _first_bad, _summary_arrays
 
 __all__ = ["ShiftedBetaGeoModel"]
@@ -166,15 +166,9 @@ class ShiftedBetaGeoModel(_BTYDModel):
         zhat = res.x
         self.log_likelihood_ = float(-_objective(zhat, *args) * total)
         H = numeric_hessian(lambda zz: -_objective_grad(zz, *args)[1] * total, zhat, rel_step=1e-4)
-        self.covariance_ = covariance_from_hessian(H, ["log_alpha", "log_beta"])
         theta = np.exp(zhat)
-        se = np.sqrt(np.clip(np.diag(self.covariance_.to_numpy()), 0, None)) * theta
-        self.standard_errors_ = pd.Series(se, index=list(self._param_names), name="standard_error")
-        self.n_customers_ = int(round(total))
-        self.time_unit_ = None
-        self.n_iter_ = int(res.nit)
-        self.params_ = pd.Series(theta, index=list(self._param_names), name="value")
-        return self
+        return self._store_fit(res, H, ["log_alpha", "log_beta"], theta, self._param_names, n_customers=round(total),
+                               time_unit=None, se_scale=theta)
 
     def _rows_loglik(self, values, arr):
         return _loglik(values[:2], arr["periods"], arr["churned"])

@@ -16,7 +16,7 @@
   teaches.
 """
 
-from ._generating import DEFAULT_ITEMSETS, DEFAULT_SEGMENTS, SyntheticTruth, make_transactions
+from ._generating import DEFAULT_ITEMSETS, DEFAULT_SEGMENTS, BEHAVIOURAL_SEGMENTS, SyntheticTruth, make_transactions
 from ._shops import SHOP_SHAPES, make_shop
 from ._catalogue import catalogue
 from ._events import DEFAULT_EVENT_PAIRS, EventTruth, make_events
@@ -39,6 +39,7 @@ __all__ = [
     "make_events",
     "DEFAULT_ITEMSETS",
     "DEFAULT_SEGMENTS",
+    "BEHAVIOURAL_SEGMENTS",
     "SHOP_SHAPES",
     "SyntheticTruth",
     "load_cdnow_sample",

@@ -17,9 +17,12 @@ import pandas as pd
 from ..errors import ParameterError
 from ..data.schema import STRING_DTYPE
 
-__all__ = ["make_transactions", "SyntheticTruth", "DEFAULT_SEGMENTS", "DEFAULT_ITEMSETS"]
+__all__ = ["make_transactions", "SyntheticTruth", "DEFAULT_SEGMENTS", "DEFAULT_ITEMSETS", "BEHAVIOURAL_SEGMENTS"]
 
 _PARAM_NAMES = ("r", "alpha", "a", "b", "p", "q", "v")
+# optional timing of a segment, as fractions of the window: when its customers arrive, and
+# a window in which each of them stops buying for good (a lapse)
+_TIMING_NAMES = ("arrive_from", "arrive_to", "lapse_from", "lapse_to")
 
 #: Default behavioural segments: share of customers and BG/NBD (r, alpha, a, b, time unit
 #: days) + Gamma-Gamma (p, q, v) parameters. Within a segment the heterogeneity is low
@@ -28,6 +31,29 @@ DEFAULT_SEGMENTS: dict[str, dict[str, float]] = {
     "vip": {"share": 0.15, "r": 8.0, "alpha": 400.0, "a": 2.0, "b": 60.0, "p": 8.0, "q": 20.0, "v": 500.0},
     "regular": {"share": 0.35, "r": 8.0, "alpha": 1200.0, "a": 2.0, "b": 20.0, "p": 8.0, "q": 20.0, "v": 120.0},
     "occasional": {"share": 0.50, "r": 8.0, "alpha": 4000.0, "a": 2.0, "b": 4.0, "p": 8.0, "q": 20.0, "v": 25.0},
+}
+
+#: Behavioural segments like a real shop's, differing jointly in recency, frequency and spend:
+#: champions (recent, frequent, high order value; 10%), loyal regulars (steady, mid value;
+#: 20%), new customers (arrived in the last tenth of the window; 15%), lapsing former good
+#: customers (frequent buyers who stop for good between 45% and 70% of the window; 20%) and
+#: hibernating low-value occasional buyers (mostly one order, long ago; 35%). Purchase rates
+#: and order values vary within each segment (Gamma shapes r = 4-8, q = 20), so neighbouring
+#: segments overlap a little, as in a real shop. ``arrive_from/arrive_to`` and
+#: ``lapse_from/lapse_to`` are fractions of the window (see :func:`make_transactions`). Use it
+#: with ``make_transactions(segments=BEHAVIOURAL_SEGMENTS)``; the default shop keeps
+#: :data:`DEFAULT_SEGMENTS` (spend-only groups), on which many pinned results rest.
+BEHAVIOURAL_SEGMENTS: dict[str, dict[str, float]] = {
+    "champions": {"share": 0.10, "r": 8.0, "alpha": 96.0, "a": 1.0, "b": 1000.0, "p": 6.0, "q": 20.0, "v": 380.0,
+                  "arrive_from": 0.0, "arrive_to": 0.6},
+    "loyal": {"share": 0.20, "r": 8.0, "alpha": 320.0, "a": 1.0, "b": 1000.0, "p": 6.0, "q": 20.0, "v": 190.0,
+              "arrive_from": 0.0, "arrive_to": 0.6},
+    "new": {"share": 0.15, "r": 6.0, "alpha": 240.0, "a": 1.0, "b": 20.0, "p": 6.0, "q": 20.0, "v": 160.0,
+            "arrive_from": 0.9, "arrive_to": 1.0},
+    "lapsing": {"share": 0.20, "r": 8.0, "alpha": 160.0, "a": 1.0, "b": 40.0, "p": 6.0, "q": 20.0, "v": 250.0,
+                "arrive_from": 0.0, "arrive_to": 0.35, "lapse_from": 0.45, "lapse_to": 0.7},
+    "hibernating": {"share": 0.35, "r": 4.0, "alpha": 4000.0, "a": 2.0, "b": 4.0, "p": 6.0, "q": 20.0, "v": 80.0,
+                    "arrive_from": 0.0, "arrive_to": 0.7},
 }
 
 #: Default planted itemsets: (product ids, probability that an order contains the whole set).
@@ -48,7 +74,8 @@ class SyntheticTruth:
     params : pandas.DataFrame
         One row per segment (index: segment name), columns ``r, alpha, a, b`` (BG/NBD,
         time unit one day) and ``p, q, v`` (Gamma-Gamma on order value), plus ``share``.
-        A single-population shop has one row, ``"all"``.
+        A single-population shop has one row, ``"all"``. Segments given with timing
+        (:data:`BEHAVIOURAL_SEGMENTS`) add the columns ``arrive_from, arrive_to, lapse_from, lapse_to``.
     segments : pandas.Series
         customer_id -> segment name.
     itemsets : pandas.DataFrame
@@ -58,7 +85,8 @@ class SyntheticTruth:
         independent, from the realised item supports) and ``lift`` = support / expected_support.
     dropout : pandas.Series
         customer_id -> the date the customer became inactive (right after their last
-        purchase), or NaT if still active at ``observation_end``.
+        purchase), or NaT if still active at ``observation_end`` (a lapsed customer of
+        :data:`BEHAVIOURAL_SEGMENTS` is inactive from their last purchase before the lapse).
     customers : pandas.DataFrame
         Per customer: ``segment``, ``first_purchase``, the latent ``purchase_rate``
         (lambda, per day), ``dropout_probability`` (p), ``mean_order_value`` (zeta), and
@@ -119,13 +147,35 @@ def _check_segments(segments, params) -> pd.DataFrame:
         raise ParameterError(
             f"The 'segments' parameter lacks the parameter {missing[0]!r} (needs {', '.join(_PARAM_NAMES)})."
         )
-    table = table[["share", *_PARAM_NAMES]].astype(float)
-    bad = table[(table <= 0).any(axis=1) | table.isna().any(axis=1)]
+    unknown = [c for c in table if c not in ("share", *_PARAM_NAMES, *_TIMING_NAMES)]
+    if unknown:
+        raise ParameterError(
+            f"The 'segments' parameter has an unknown key {unknown[0]!r} (known: share, {', '.join(_PARAM_NAMES)}, "
+            f"{', '.join(_TIMING_NAMES)})."
+        )
+    timing = [c for c in _TIMING_NAMES if c in table]
+    values = table[["share", *_PARAM_NAMES]].astype(float)
+    bad = values[(values <= 0).any(axis=1) | values.isna().any(axis=1)]
     if len(bad):
         raise ParameterError(
             f"Every segment parameter must be a positive number. Segment {bad.index[0]!r} has "
             f"{bad.iloc[0].to_dict()}."
         )
+    if timing:  # fractions of the window; a missing value: arrival over acquisition_days, no lapse
+        times = table.reindex(columns=list(_TIMING_NAMES)).astype(float)
+        for lo, hi in (("arrive_from", "arrive_to"), ("lapse_from", "lapse_to")):
+            given = times[[lo, hi]].notna()
+            both = given.all(axis=1)
+            wrong = (given.any(axis=1) & ~both) | (both & ~((times[lo] >= 0) & (times[lo] <= times[hi])
+                                                            & (times[hi] <= 1)))
+            if wrong.any():
+                name = wrong.index[wrong.to_numpy()][0]
+                raise ParameterError(
+                    f"Segment {name!r} must give {lo!r} and {hi!r} together, as fractions of the window with "
+                    f"0 <= {lo} <= {hi} <= 1. Got {float(times.loc[name, lo])} and {float(times.loc[name, hi])} instead."
+                )
+        values = pd.concat([values, times], axis=1)
+    table = values
     table["share"] = table["share"] / table["share"].sum()
     table.index.name = "segment"
     return table
@@ -170,6 +220,12 @@ def make_transactions(
         Seed; the same seed and parameters give an identical table.
     segments : dict or None, default=None
         ``name -> {share, r, alpha, a, b, p, q, v}``; ``None`` uses :data:`DEFAULT_SEGMENTS`.
+        A segment may also give its timing, as fractions of the window: ``arrive_from`` and
+        ``arrive_to`` (its customers' first purchases fall uniformly in that part of the
+        window instead of the first ``acquisition_days``) and ``lapse_from`` and ``lapse_to``
+        (each customer stops buying for good at a uniform time in that part of the window:
+        a lapsed former customer). :data:`BEHAVIOURAL_SEGMENTS` uses both to plant segments that
+        differ jointly in recency, frequency and spend.
     params : dict or None, default=None
         ``{r, alpha, a, b, p, q, v}`` for a single homogeneous population (segment
         ``"all"``); use it to test parameter recovery. Exclusive with ``segments``.
@@ -238,8 +294,20 @@ def make_transactions(
     lam = rng.gamma(P["r"], 1.0 / P["alpha"])
     drop_p = rng.beta(P["a"], P["b"])
     nu = rng.gamma(P["q"], 1.0 / P["v"])
-    first = rng.uniform(0.0, float(acquisition_days), size=n)
+    if "arrive_from" in seg:  # segments with their own timing (fractions of the window)
+        lo = seg["arrive_from"].fillna(0.0).to_numpy()[seg_idx] * T_end
+        hi = seg["arrive_to"].fillna(acquisition_days / T_end).to_numpy()[seg_idx] * T_end
+        first = rng.uniform(lo, hi)
+    else:
+        first = rng.uniform(0.0, float(acquisition_days), size=n)
     T = T_end - first  # time each customer is observed after the first purchase
+    lapsed = np.zeros(n, dtype=bool)
+    if "lapse_from" in seg:  # a forced lapse: no purchase after a time drawn in the segment's window
+        has_lapse = seg["lapse_from"].notna().to_numpy()[seg_idx]
+        lapse = rng.uniform(seg["lapse_from"].fillna(1.0).to_numpy()[seg_idx] * T_end,
+                            seg["lapse_to"].fillna(1.0).to_numpy()[seg_idx] * T_end)
+        lapsed = has_lapse & (lapse < T_end)
+        T = np.where(lapsed, np.maximum(lapse - first, 0.0), T)
 
     # --- repeat purchases (BG/NBD): N ~ Poisson(lam*T) events if never inactive, the
     # customer stops after J ~ Geometric(p) repeat purchases -------------------------
@@ -261,6 +329,10 @@ def make_transactions(
     ends = np.cumsum(x) - 1
     last_time[has_rep] = rep_time[ends[has_rep]]
     dropout_time = np.where(dropped, last_time, np.nan)
+    if lapsed.any():  # a lapsed customer became inactive right after their last purchase
+        gone = lapsed & ~dropped
+        dropout_time[gone] = np.where(has_rep[gone], last_time[gone], first[gone])
+        dropped = dropped | lapsed
 
     ord_cust = np.concatenate([np.arange(n), rep_cust])
     ord_time = np.concatenate([first, rep_time])
@@ -397,7 +469,7 @@ def make_transactions(
     if favourite is not None:
         customers["favourite_category"] = pd.array(categories[favourite], dtype=STRING_DTYPE)
     truth = SyntheticTruth(
-        params=seg[["share", *_PARAM_NAMES]].copy(),
+        params=seg.copy(),
         segments=customers["segment"].rename("segment"),
         itemsets=itemsets_df,
         dropout=drop_series,

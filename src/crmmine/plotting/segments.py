@@ -241,11 +241,13 @@ def plot_cluster_profiles(segmenter) -> go.Figure:
 
 
 def plot_k_selection(segmenter) -> go.Figure:
-    """Silhouette and inertia of each k tried (the chosen k and the elbow marked)."""
+    """Silhouette, stability and inertia of each k tried (the chosen k marked)."""
     _check_segmenter(segmenter)
     ks = segmenter.k_scores_
     fig = go.Figure([
         go.Scatter(x=ks["k"], y=ks["silhouette"], mode="lines+markers", name=label("segment.axis.silhouette")),
+        go.Scatter(x=ks["k"], y=ks["stability"], mode="lines+markers", name=label("segment.axis.stability"),
+                   line={"dash": "dot"}),
         go.Scatter(x=ks["k"], y=ks["inertia"], mode="lines+markers", name=label("segment.axis.inertia"), yaxis="y2"),
     ])
     fig.add_vline(x=segmenter.k_, line_dash="dash", annotation_text=label("segment.k_chosen", k=segmenter.k_))

@@ -133,7 +133,7 @@ def _check_result(result):
 
 
 # --------------------------------------------------------------------------- segments
-def segment_panel(result, *, n_clusters: int = 4, features=("recency_days", "frequency", "monetary_total"),
+def segment_panel(result, *, n_clusters: int = 4, features=None,
                   random_state: int = 0) -> ExplorerPanel:
     """Customer segments with k-means: choose the features and k.
 
@@ -143,7 +143,8 @@ def segment_panel(result, *, n_clusters: int = 4, features=("recency_days", "fre
     n_clusters : int, default=4
         Initial k (slider from 2 to 10).
     features : sequence of str
-        Initial features: numeric columns of :func:`crmmine.customer_table` without missing values.
+        Initial features: numeric columns of :func:`crmmine.customer_table` without missing values;
+        ``None`` (the default) starts from :class:`crmmine.CustomerSegmenter`'s own default features.
     random_state : int, default=0
 
     Returns
@@ -154,12 +155,15 @@ def segment_panel(result, *, n_clusters: int = 4, features=("recency_days", "fre
     import ipywidgets as w
 
     from ..customers import CustomerSegmenter, customer_table
+    from ..customers.segment import DEFAULT_FEATURES
     from ..plotting import plot_cluster_scatter
 
     result = _check_result(result)
     customers = customer_table(result.transactions, returns=result.returns)
     numeric = [c for c in customers.columns
                if pd.api.types.is_numeric_dtype(customers[c]) and customers[c].notna().all()]
+    if features is None:
+        features = [f for f in DEFAULT_FEATURES if f in numeric]
     bad = [f for f in features if f not in numeric]
     if bad:
         raise ParameterError(f"The 'features' parameter must name numeric customer-table columns without missing "

@@ -351,8 +351,8 @@ LABELS.update({
     "course.segments.title": {"en": "Worksheet 6 — Segmentation", "zh": "练习 6——客户细分"},
     "course.segments.goal": {
         "en": "Let k-means find groups of customers that behave alike, choose the number of groups by the "
-              "silhouette, and name the groups.",
-        "zh": "用 k-means 找出行为相似的客户群，按轮廓系数选择群数，并为各群命名。"},
+              "silhouette and the stability of each candidate, and name the groups.",
+        "zh": "用 k-means 找出行为相似的客户群，依据各候选群数的轮廓系数和稳定性选择群数，并为各群命名。"},
     "course.segments.step1": {"en": "Cluster the customers and compare the candidate numbers of groups.",
                               "zh": "对客户聚类，并比较候选的群数。"},
     "course.segments.step2": {"en": "The profile of each group.", "zh": "各群的画像。"},

@@ -185,10 +185,22 @@ def finding_clusters(segmenter) -> str:
         raise ParameterError("The 'segmenter' parameter must be a fitted crmmine.CustomerSegmenter.")
     segmenter._check_fitted()
     p = segmenter.profiles_
-    sil = segmenter.k_scores_.set_index("k").loc[segmenter.k_, "silhouette"]
-    key = "segment_report.finding.clusters" if segmenter.n_clusters is None else "segment_report.finding.clusters_given"
-    return label(key, k=segmenter.k_, silhouette=float(sil),
-                 name=p.loc[0, "name"], customers=float(p.loc[0, "share"]),
+    ks = segmenter.k_scores_.set_index("k")
+    sil = ks.loc[segmenter.k_, "silhouette"]
+    eligible = ks[ks["eligible"]] if ks["eligible"].any() else ks
+    best_k = int(eligible["silhouette"].fillna(-1).idxmax())
+    key = {"given": "segment_report.finding.clusters_given", "largest_near_best": "segment_report.finding.clusters",
+           "best_silhouette": "segment_report.finding.clusters_best",
+           "none_eligible": "segment_report.finding.clusters_none"}[segmenter.k_reason_]
+    next_k = segmenter.k_ + 1
+    nxt = float(ks.loc[next_k, "silhouette"]) if next_k in ks.index else np.nan
+    if key == "segment_report.finding.clusters_best" and next_k not in ks.index:
+        key = "segment_report.finding.clusters_best_top"  # the top of the range: nothing finer was tried
+    elif key == "segment_report.finding.clusters_best" and not ks.loc[next_k, "eligible"]:
+        key = "segment_report.finding.clusters_best_unstable"
+    return label(key, k=segmenter.k_, silhouette=float(sil), best=float(ks.loc[best_k, "silhouette"]), best_k=best_k,
+                 next_k=next_k, next=nxt,
+                 floor=float(segmenter.min_cluster_share), name=p.loc[0, "name"], customers=float(p.loc[0, "share"]),
                  revenue=float(p.loc[0, "revenue_share"]), stability=float(segmenter.stability_))
 
 

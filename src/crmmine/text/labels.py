@@ -97,6 +97,20 @@ LABELS: dict[str, dict[str, str]] = {
     "segment.recency.high": {"en": "lapsed", "zh": "久未购买"},
     "segment.join": {"en": ", ", "zh": "，"},
     "segment.cluster": {"en": "Cluster {i}", "zh": "第{i}类"},
+    "segment.tenure.low": {"en": "new", "zh": "新近加入"},
+    "segment.qualified": {"en": "{name} ({word})", "zh": "{name}（{word}）"},
+    "segment.more.recency_days": {"en": "less recent", "zh": "较久未购买"},
+    "segment.less.recency_days": {"en": "more recent", "zh": "较近期购买"},
+    "segment.more.frequency": {"en": "more frequent", "zh": "购买较频繁"},
+    "segment.less.frequency": {"en": "less frequent", "zh": "购买较少"},
+    "segment.more.monetary_mean": {"en": "bigger orders", "zh": "订单金额较高"},
+    "segment.less.monetary_mean": {"en": "smaller orders", "zh": "订单金额较低"},
+    "segment.more.monetary_total": {"en": "higher spend", "zh": "消费较高"},
+    "segment.less.monetary_total": {"en": "lower spend", "zh": "消费较低"},
+    "segment.more.tenure_days": {"en": "longer-standing", "zh": "加入较早"},
+    "segment.less.tenure_days": {"en": "newer", "zh": "加入较晚"},
+    "segment.higher": {"en": "higher {feature}", "zh": "{feature}较高"},
+    "segment.lower": {"en": "lower {feature}", "zh": "{feature}较低"},
     "customer.column.recency_days": {"en": "Days since last purchase", "zh": "距上次购买天数"},
     "customer.column.frequency": {"en": "Orders", "zh": "订单数"},
     "customer.column.monetary_total": {"en": "Total spend", "zh": "累计消费"},
@@ -120,6 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
     "segment.axis.segment": {"en": "Segment", "zh": "细分"},
     "segment.axis.z": {"en": "Std. dev. from average", "zh": "偏离平均的标准差"},
     "segment.axis.silhouette": {"en": "Silhouette", "zh": "轮廓系数"},
+    "segment.axis.stability": {"en": "Stability (agreement of refits)", "zh": "稳定性（重新拟合的一致度）"},
     "segment.axis.inertia": {"en": "Inertia (within-cluster sum of squares)", "zh": "簇内平方和"},
     "segment.scatter.title": {"en": "Customer clusters", "zh": "客户聚类"},
     "segment.profiles.title": {"en": "Cluster profiles (cells: cluster means)", "zh": "聚类画像（单元格为类内均值）"},
@@ -172,9 +187,13 @@ LABELS: dict[str, dict[str, str]] = {
               "that many months later.",
         "zh": "每行是某月首次购买的客户；每格是其中在若干月后再次购买的比例。"},
     "segment_report.note.clusters": {
-        "en": "Clusters group customers with similar recency, frequency and spend (k-means on log scales); "
-              "the number of clusters is chosen where groups are most clearly separated (silhouette).",
-        "zh": "聚类把近度、频度和消费相近的客户归为一组（对数尺度上的 k 均值）；聚类数取各组区分最清晰处（轮廓系数）。"},
+        "en": "Clusters group customers with similar recency, purchase frequency, order value and time since the "
+              "first purchase (k-means on log scales). From 3 to 7 clusters, the number chosen is the largest "
+              "whose groups are nearly as clearly separated as the best split (silhouette at least 90% of the "
+              "best), come out the same when refitted, and are none of them tiny.",
+        "zh": "聚类把近度、购买频度、平均订单金额和首购至今天数相近的客户归为一组（对数尺度上的 k 均值）。"
+              "在 3 到 7 类之间，取各组仍与最佳划分几乎同样清晰（轮廓系数不低于最佳的 90%）、重新拟合结果一致、"
+              "且没有过小类别的最大类数。"},
     "segment_report.note.value": {
         "en": "Predicted value is what each customer is expected to spend over the horizon, discounted, from the "
               "BG/NBD and Gamma-Gamma models fitted on the whole history.",
@@ -207,9 +226,42 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The data cover a single period, too short to measure repeat purchase by cohort.",
         "zh": "数据只覆盖一个周期，无法按同期群衡量重复购买。"},
     "segment_report.finding.clusters": {
-        "en": "The customers fall best into {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
-              "the most valuable, “{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
-        "zh": "客户最适合分为 {k} 类（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；价值最高的“{name}”"
+        "en": "The customers fall into {k} clusters: the most groups that are still nearly as clearly separated as "
+              "the best split (silhouette {silhouette:.2f} against {best:.2f} for {best_k}), stable when refitted "
+              "(stability {stability:.2f}), with none smaller than {floor:.0%} of customers; the most valuable, "
+              "“{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类：在各组仍与最佳划分几乎同样清晰（轮廓系数 {silhouette:.2f}，最佳为 {best_k} 类时的 "
+              "{best:.2f}）、重新拟合结果稳定（稳定性 {stability:.2f}）且没有一类少于 {floor:.0%} 客户的前提下，"
+              "取最多的类数；价值最高的“{name}”占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_best": {
+        "en": "The customers fall into {k} clusters: the most clearly separated stable split (silhouette "
+              "{silhouette:.2f}, stability {stability:.2f}); {next_k} clusters would be less clearly separated "
+              "(silhouette {next:.2f}, under 90% of it). The most valuable, “{name}”, is {customers:.0%} of "
+              "customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类：这是最清晰且稳定的划分（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；"
+              "分为 {next_k} 类时区分不够清晰（轮廓系数 {next:.2f}，低于其 90%）。价值最高的“{name}”占客户的 "
+              "{customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_best_unstable": {
+        "en": "The customers fall into {k} clusters: the most clearly separated stable split (silhouette "
+              "{silhouette:.2f}, stability {stability:.2f}); {next_k} clusters would be unstable when refitted or "
+              "leave a cluster under {floor:.0%} of customers. The most valuable, “{name}”, is {customers:.0%} of "
+              "customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类：这是最清晰且稳定的划分（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}）；"
+              "分为 {next_k} 类时重新拟合不稳定，或有一类少于 {floor:.0%} 客户。价值最高的“{name}”占客户的 "
+              "{customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_best_top": {
+        "en": "The customers fall into {k} clusters, the most tried: the most clearly separated stable split "
+              "(silhouette {silhouette:.2f}, stability {stability:.2f}). The most valuable, “{name}”, is "
+              "{customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户分为 {k} 类（所试的最大类数）：这是最清晰且稳定的划分（轮廓系数 {silhouette:.2f}，稳定性 "
+              "{stability:.2f}）。价值最高的“{name}”占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
+    "segment_report.finding.clusters_none": {
+        "en": "The customers were split into {k} clusters, the most clearly separated split (silhouette "
+              "{silhouette:.2f}, stability {stability:.2f}), but no number of clusters tried was both stable and "
+              "free of clusters under {floor:.0%} of customers: read the clusters with care. The most valuable, "
+              "“{name}”, is {customers:.0%} of customers and brings {revenue:.0%} of revenue.",
+        "zh": "客户被分为 {k} 类，这是区分最清晰的划分（轮廓系数 {silhouette:.2f}，稳定性 {stability:.2f}），"
+              "但所试的类数中没有一个既稳定又没有少于 {floor:.0%} 客户的类：请谨慎解读。价值最高的“{name}”"
               "占客户的 {customers:.0%}，贡献 {revenue:.0%} 的收入。"},
     "segment_report.finding.clusters_given": {
         "en": "Split into the requested {k} clusters (silhouette {silhouette:.2f}, stability {stability:.2f}); "
