@@ -262,6 +262,8 @@ def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
     cut = _churn_cutoff(pandas_clean.transactions)
     _compare(crmmine.churn_features(pandas_clean.transactions, cutoff=cut, returns=pandas_clean.returns),
              crmmine.churn_features(tx, cutoff=cut, returns=returns))
+    b, lb = crmmine.make_baskets(pandas_clean.transactions, min_support=0.02), crmmine.make_baskets(tx, min_support=0.02)
+    assert list(b.items) == list(lb.items) and (b.matrix != lb.matrix).nnz == 0
 
 
 @pytest.mark.spark
@@ -271,8 +273,6 @@ def test_spark_funnel_matches_pandas(spark, events_file):
     assert lazy.engine == "spark"
     for stages, by in _FUNNELS[::3]:
         _compare(crmmine.funnel(log, stages=stages, by=by), crmmine.funnel(lazy, stages=stages, by=by))
-    b, lb = crmmine.make_baskets(pandas_clean.transactions, min_support=0.02), crmmine.make_baskets(tx, min_support=0.02)
-    assert list(b.items) == list(lb.items) and (b.matrix != lb.matrix).nnz == 0
 
 
 @pytest.mark.spark
