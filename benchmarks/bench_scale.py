@@ -14,9 +14,12 @@ Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
   over the files, fetched as Arrow (the reference of the 3x goal);
 * ``crmmine duckdb``: ``read_transactions(glob)`` -> ``customer_table`` (the 3x goal), then the
   pipeline: ``clean``, ``customer_table`` with returns, ``rfm_table``, ``clv_summary`` +
-  BG/NBD + Gamma-Gamma fit, ``churn_features`` (one cutoff, with BG/NBD), ``CustomerSegmenter`` (k=4 given), item counts with pruning +
+  BG/NBD + Gamma-Gamma fit, ``CustomerSegmenter`` (k=4 given), item counts with pruning +
   ``mine_rules`` (min_support 0.001);
-* ``crmmine pandas``: the same pipeline on the lines read with ``pandas.read_parquet``;
+* ``crmmine pandas``: the same pipeline on the lines read with ``pandas.read_parquet`` (the folder as one
+  dataset), the raw lines dropped after ``clean``, plus ``cohort_table`` and ``churn_features`` (one cutoff,
+  BG/NBD on; the engines run it too). Each step's own peak RSS is read
+  (``VmHWM`` reset through ``/proc/self/clear_refs`` before the step).
 * ``crmmine spark``: ``read_transactions(glob, engine=spark)`` in local mode (2 cores) ->
   ``customer_table`` and ``clv_summary`` (recorded, no goal).
 """
@@ -72,16 +75,21 @@ import crmmine
 glob, engine, mem, tmp = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 files = sorted(__import__("glob").glob(glob))
 full = sys.argv[5] == "1"
-steps = {}
-cpu = {}
+steps, peaks, cpu = {}, {}, {}
 def step(name, f):
+    try:  # reset the peak (VmHWM) so that each step's own peak is read
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
     t, c = time.perf_counter(), time.process_time(); out = f()
     steps[name] = round(time.perf_counter() - t, 2); cpu[name] = round(time.process_time() - c, 2)
-    print(f"{name}: {steps[name]} s wall, {cpu[name]} s CPU, peak {peak_mb():.0f} MB, "
+    peaks[name] = round(peak_mb())
+    print(f"{name}: {steps[name]} s wall, {cpu[name]} s CPU, peak {peaks[name]} MB, "
           f"load {__import__('os').getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     return out
-if engine == "pandas":
-    tx = step("read", lambda: pd.concat([pd.read_parquet(f) for f in files], ignore_index=True))
+if engine == "pandas":  # the folder as one Parquet dataset: one Arrow table, converted once (no concat copy)
+    tx = step("read", lambda: pd.read_parquet(__import__("os").path.dirname(glob)))
 elif engine == "duckdb":
     con = crmmine.engine.duckdb_connection(memory_limit=mem, temp_directory=tmp)
     tx = step("read", lambda: crmmine.read_transactions(glob, engine=con))
@@ -99,23 +107,26 @@ if full:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = step("clean", lambda: crmmine.clean(tx))
+        del tx  # the raw lines are not used after cleaning (the report notebooks drop them too)
         c = step("customer_table (with returns)", lambda: crmmine.customer_table(r.transactions, returns=r.returns))
         rfm = step("rfm_table", lambda: crmmine.rfm_table(r.transactions, returns=r.returns))
         s = step("clv_summary", lambda: crmmine.clv_summary(r.transactions))
         bg = step("BG/NBD + Gamma-Gamma fit", lambda: (crmmine.BetaGeoModel().fit(s),
                                                        crmmine.GammaGammaModel().fit(s[s["frequency"] > 0])))
-        last = c["last_purchase"].max().normalize()
-        step("churn_features (cutoff = last day - 90, BG/NBD)",
-             lambda: crmmine.churn_features(r.transactions, cutoff=last - pd.Timedelta(days=90), returns=r.returns))
         seg = step("CustomerSegmenter (k=4)", lambda: crmmine.CustomerSegmenter(4, stability_runs=0, random_state=0).fit(c))
         b = step("baskets (items pruned at 0.001)", lambda: crmmine.make_baskets(r.transactions, min_support=0.001))
         rules = step("mine_rules (0.001, conf 0.3)", lambda: crmmine.mine_rules(b, min_support=0.001, min_confidence=0.3))
+        del b
+        step("cohort_table", lambda: crmmine.cohort_table(r.transactions))
+        cut = c["last_purchase"].max() - pd.Timedelta(days=90)  # churn windows run in the engines too
+        cf = step("churn_features (one cutoff, BG/NBD)",
+                  lambda: crmmine.churn_features(r.transactions, cutoff=cut, returns=r.returns))
         out = {"customers": len(c), "rules": len(rules), "kept": int(r.audit.set_index("rule").loc["kept", "lines"])}
 else:
     s = step("clv_summary", lambda: crmmine.clv_summary(tx))
     out = {"customers": len(s)}
 steps["total"] = round(sum(steps.values()), 2)
-print(json.dumps({"steps": steps, "cpu_s": cpu, **out, "peak_mb": peak_mb()}))
+print(json.dumps({"steps": steps, "cpu_s": cpu, "step_peaks_mb": peaks, **out, "peak_mb": max(peaks.values())}))
 """
 
 
@@ -153,6 +164,7 @@ def main() -> None:
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--skip-spark", action="store_true")
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--skip-duckdb", action="store_true", help="only the pandas (and Spark) contenders")
     args = ap.parse_args()
     folder = Path(args.folder)
     tmp = str(folder / "spill")
@@ -171,8 +183,9 @@ def main() -> None:
     for size in sizes:
         fl, n = generate(folder, size)
         print(f"{n:,} lines: {fl}", flush=True)
-        record(n, "duckdb group-by", run_fresh(GROUPBY, fl, args.memory_limit, tmp))
-        record(n, "crmmine duckdb", run_fresh(PIPELINE, fl, "duckdb", args.memory_limit, tmp, "1"))
+        if not args.skip_duckdb:
+            record(n, "duckdb group-by", run_fresh(GROUPBY, fl, args.memory_limit, tmp))
+            record(n, "crmmine duckdb", run_fresh(PIPELINE, fl, "duckdb", args.memory_limit, tmp, "1"))
         if size == args.lines and not args.skip_pandas:
             try:
                 record(n, "crmmine pandas", run_fresh(PIPELINE, fl, "pandas", "-", tmp, "1"))

@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import InputError, ParameterError
 from ..validation import check_date, check_int
 
-from .labels import _check_tx, _orders, _purchases
+from .labels import _check_tx, _orders
 
 _DAY_NS = 86_400 * 10**9
 
@@ -105,27 +105,40 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
         return out
     if returns is not None:
         _check_tx(returns, "returns")
-    used = [c for c in ("customer_id", "order_id", "order_date", "product_id", "quantity", "amount") if c in tx.columns]
-    hist = tx.loc[(tx["order_date"] <= cutoff).to_numpy(), used]  # only the columns the features read
-    lines = _purchases(hist)
-    if lines.empty:
+    # the purchase lines up to the cutoff as row numbers: the id columns are factorised over the whole
+    # table and their codes taken at those rows, so no line (nor its text ids) is ever copied
+    in_hist = (tx["order_date"] <= cutoff).to_numpy()
+    buy = tx["quantity"] > 0 if "quantity" in tx.columns else tx["amount"] > 0
+    rows = np.flatnonzero(in_hist & buy.fillna(False).to_numpy())
+    del buy
+    if not rows.size:
         raise InputError(f"No purchase on or before the cutoff {cutoff:%Y-%m-%d}; use a later 'cutoff'.")
-    # the customer ids are factorised once (sorted: code order = index order) and every feature is a
-    # bincount / reduceat over those codes: no groupby, no reindex (10M lines: see benchmarks/README.md)
-    cust, ids = pd.factorize(lines["customer_id"], sort=True)
+    # customer ids factorised once (sorted: code order = index order), kept to those with a purchase line;
+    # every feature is a bincount / reduceat over those codes: no groupby, no reindex (benchmarks/README.md)
+    cust, ids = _codes_at(tx["customer_id"], rows, sort=True)
     n = len(ids)
-    dates = lines["order_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    amount = lines["amount"].to_numpy(dtype=float, na_value=np.nan)
+    dates = tx["order_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)[rows]
+    amount = tx["amount"].to_numpy(dtype=float, na_value=np.nan)[rows]
     # orders: one per (customer, order id), dated by its first line, worth the sum of its lines
-    ocode = pd.factorize(lines["order_id"])[0]
+    ocode = _codes_at(tx["order_id"], rows)[0]
+    # distinct products per customer code, first, so that the product codes and the row numbers go
+    pcode = _codes_at(tx["product_id"], rows)[0] if "product_id" in tx.columns else ocode
+    del rows
+    pk = (cust >= 0) & (pcode >= 0)
+    pairs = _sorted_unique(cust[pk].astype(np.int64) * np.int64(pcode.max() + 1) + pcode[pk])
+    n_products = np.bincount(pairs // np.int64(pcode.max() + 1), minlength=n)
+    del pk, pairs, pcode
     ok = (cust >= 0) & (ocode >= 0)
     okey = cust[ok].astype(np.int64) * np.int64(ocode.max() + 1) + ocode[ok]
+    del ocode
     _, first_pos, inv = np.unique(okey, return_index=True, return_inverse=True)
+    del okey
     inv = inv.reshape(-1)
     o_cust = cust[ok][first_pos].astype(np.int64)  # keys sort by customer first
     o_date = np.full(first_pos.size, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(o_date, inv, dates[ok])
     o_amount = np.bincount(inv, weights=amount[ok], minlength=first_pos.size)
+    del inv
     has_order = np.bincount(o_cust, minlength=n) > 0
     cut_ns = np.int64(cutoff.value)
     first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
@@ -180,24 +193,44 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
         out["last_gap_ratio"] = last_gap / mean_safe
         out["recency_ratio"] = out["recency_days"].to_numpy() / mean_safe
     # returns up to the cutoff
-    ret = hist.loc[(hist["quantity"] < 0).fillna(False).to_numpy()] if returns is None and "quantity" in hist.columns \
-        else (returns.loc[(returns["order_date"] <= cutoff).to_numpy()] if returns is not None else hist.iloc[:0])
+    if returns is None and "quantity" in tx.columns:
+        ret = tx.loc[in_hist & (tx["quantity"] < 0).fillna(False).to_numpy(), ["customer_id", "amount"]]
+    elif returns is not None:
+        ret = returns.loc[(returns["order_date"] <= cutoff).to_numpy()]
+    else:
+        ret = tx.iloc[:0]
+    del in_hist
     rc = out.index.get_indexer(ret["customer_id"]) if len(ret) else np.zeros(0, dtype=np.int64)
     rok = rc >= 0
     out["returns_count"] = np.bincount(rc[rok], minlength=m).astype("int64")
     out["returns_value"] = np.bincount(rc[rok], weights=np.nan_to_num(np.abs(ret["amount"].to_numpy(dtype=float, na_value=np.nan)))[rok],
                                        minlength=m).astype("float64")
     out["return_rate"] = out["returns_value"] / out["monetary_total"].where(out["monetary_total"] > 0)
-    key = "product_id" if "product_id" in lines.columns else "order_id"
-    pcode = ocode if key == "order_id" else pd.factorize(lines[key])[0]
-    pk = (cust >= 0) & (pcode >= 0)
-    pairs = _sorted_unique(cust[pk].astype(np.int64) * np.int64(pcode.max() + 1) + pcode[pk])
-    out["distinct_products"] = np.bincount(pairs // np.int64(pcode.max() + 1), minlength=n)[sel].astype("int64")
+    out["distinct_products"] = n_products[sel].astype("int64")
     if bgnbd:
-        out["p_alive"], out["p_no_purchase"] = _bgnbd_columns(lines, cutoff, horizon_days, out.index,
+        out["p_alive"], out["p_no_purchase"] = _bgnbd_columns(None, cutoff, horizon_days, out.index,
                                                               codes=(ids, cust, dates, amount))
     out.index.name = "customer_id"
     return out
+
+
+def _codes_at(col: pd.Series, rows: np.ndarray, sort: bool = False):
+    """``pandas.factorize(col.iloc[rows], sort=sort)`` without copying the column's values at ``rows``.
+
+    The whole column is factorised and its codes taken at ``rows``; the uniques are then cut to the
+    codes that occur there, renumbered in the same order, so codes and uniques are those of the subset
+    (unsorted: in the whole column's order of first appearance, which the callers do not depend on).
+    """
+    codes, uniques = pd.factorize(col, sort=sort)
+    small = np.int32 if len(uniques) < 2**31 - 1 else np.int64  # int32 codes: half the memory per line
+    sub = codes[rows].astype(small)
+    del codes
+    valid = sub >= 0
+    present = np.zeros(len(uniques), dtype=bool)
+    present[sub[valid]] = True
+    new = (np.cumsum(present) - 1).astype(small)
+    out = np.where(valid, new[np.maximum(sub, 0)], small(-1))
+    return out, uniques[present]
 
 
 def _bgnbd_columns(lines, cutoff, horizon_days, index, codes=None):

@@ -10,14 +10,16 @@ length ``k - 1``; lexicographic row order makes these keys sorted.
 Engines
 -------
 ``mlxtend``    mlxtend's ``fpgrowth`` / ``apriori`` on a sparse DataFrame (the reference).
-``vertical``   crmmine's own level-wise miner on vertical (column) tid-lists, with items in
-               ascending order of support (rarest first). Itemsets of length k - 1 that share all
-               but their last item form a prefix class (Zaki 2000); a k-itemset is the union of
-               two members of one class, and the counts of all such pairs come from one sparse
-               Gram product ``Z^T Z``, where ``Z`` has a row per (class, order) and a column per
-               itemset (so members of different classes never meet), in chunks. The tid-list of
-               a new itemset is its first member's tid-list filtered through a packed bitmap of
-               the basket matrix. It finds exactly the itemsets mlxtend finds (tested).
+``vertical``   crmmine's own miner (:func:`mine_vertical`): Eclat (Zaki 2000) on packed bitsets over
+               projections. Items in ascending order of support (rarest first); the itemsets whose first
+               item is ``a`` are counted on bitsets of the orders holding ``a`` only, pairs from the
+               projection's column counts, deeper levels by AND + popcount over the pairs of members of a
+               prefix class (itemsets sharing all but their last item), subtrees of one bitset width
+               batched together. It finds exactly the itemsets mlxtend finds (tested).
+``levelwise``  the previous engine (:func:`mine_levelwise`, kept for the tests): level-wise vertical
+               counting; the counts of all pairs of a level's prefix classes come from one sparse Gram
+               product ``Z^T Z`` (``Z``: a row per (class, order), a column per itemset), the deep levels
+               on packed bitsets.
 
 References
 ----------
@@ -62,18 +64,25 @@ class ItemsetTable:
     n: int
 
     def __post_init__(self):
-        self._keys = []
         self.offsets = np.cumsum([0] + [len(c) for c in self.counts])
-        first = np.full(self.n_items, -1, dtype=np.int64)
-        if self.codes:
-            first[self.codes[0][:, 0]] = np.arange(len(self.codes[0]))
-        self._first = first
-        for k, c in enumerate(self.codes, start=1):
-            if k == 1:
-                keys = c[:, 0].astype(np.int64)
-            else:
-                keys = self.lookup(c[:, :-1]) * self.n_items + c[:, -1]
-            self._keys.append(keys)
+        self._keys_built = None
+
+    @property
+    def _keys(self):
+        """The recursive keys of every length, built on the first lookup (a frame of itemsets needs none)."""
+        if self._keys_built is None:
+            first = np.full(self.n_items, -1, dtype=np.int64)
+            if self.codes:
+                first[self.codes[0][:, 0]] = np.arange(len(self.codes[0]))
+            self._first = first
+            self._keys_built = []
+            for k, c in enumerate(self.codes, start=1):
+                if k == 1:
+                    keys = c[:, 0].astype(np.int64)
+                else:
+                    keys = self.lookup(c[:, :-1]) * self.n_items + c[:, -1]
+                self._keys_built.append(keys)
+        return self._keys_built
 
     @property
     def max_len(self) -> int:
@@ -88,11 +97,12 @@ class ItemsetTable:
         m, k = q.shape
         if k == 0:
             return np.full(m, -1, dtype=np.int64)
-        if k > len(self._keys) + 1 or k > self.max_len:
+        if k > self.max_len:
             return np.full(m, -1, dtype=np.int64)
+        keys_all = self._keys if self._keys_built is None else self._keys_built
         ids = self._first[q[:, 0]]
         for j in range(1, k):
-            keys = self._keys[j]
+            keys = keys_all[j]
             key = ids * self.n_items + q[:, j]
             pos = np.searchsorted(keys, key)
             pos_c = np.minimum(pos, max(len(keys) - 1, 0))
@@ -191,9 +201,159 @@ class BudgetExceeded(Exception):
         self.level, self.found = level, found
 
 
-def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: int = 2_000_000,
-                  max_itemsets: int | None = None, chunk_pairs: int = 4_000_000) -> ItemsetTable:
-    """Frequent itemsets by level-wise vertical counting with sparse products (see module doc).
+def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, max_itemsets: int | None = None,
+                  chunk_bytes: int = 16 * 2**20) -> ItemsetTable:
+    """Frequent itemsets by Eclat on packed bitsets over projected tid-lists (see module doc).
+
+    Items are ordered by ascending count (local codes). For each item ``a`` in that order, the
+    orders holding ``a`` are its projection: every itemset whose first (rarest) item is ``a`` is
+    counted on bitsets of only those orders (``ceil(count(a) / 64)`` words each), so a rare
+    item's whole subtree is counted on one or a few words per itemset. Inside a subtree the
+    levels are mined breadth-first, all prefix classes of a level at once (AND + popcount of the
+    pairs of members of a class, in chunks of about ``chunk_bytes``), and the pairs ``(a, b)``
+    come from the projection's column counts. Memory is bounded by one subtree's largest level,
+    not by a level of the whole search; :class:`BudgetExceeded` is raised as soon as more than
+    ``max_itemsets`` frequent itemsets have been found.
+    """
+    n, n_items = X.shape
+    Xc = sp.csc_matrix(X, dtype=np.int32)
+    Xc.sum_duplicates()
+    Xc.data[:] = 1
+    item_count = np.diff(Xc.indptr).astype(np.int64)
+    freq1 = np.flatnonzero(item_count >= minc)
+    freq1 = freq1[np.argsort(item_count[freq1], kind="stable")]
+    F = len(freq1)
+    if max_itemsets is not None and F > max_itemsets:
+        raise BudgetExceeded(1, F)
+    by_len = {1: ([freq1.reshape(-1, 1).astype(np.int64)], [item_count[freq1]])}
+    found = F
+    if F < 2 or (max_len is not None and max_len < 2):
+        return _table_from_parts(by_len, freq1, n_items, n, local=False)
+    Xr = Xc[:, freq1].tocsr()  # orders x frequent items (local codes), indices sorted
+    Xr.sort_indices()
+    Xr = Xr[np.flatnonzero(np.diff(Xr.indptr) >= 2)]  # an order with one frequent item holds no pair
+    indptr, indices = Xr.indptr.astype(np.int64), Xr.indices.astype(np.int64)
+    # the entries of item a, in CSR position, by item then order (a stable sort keeps orders ascending)
+    by_item = np.argsort(indices, kind="stable")
+    item_ptr = np.concatenate([[0], np.cumsum(np.bincount(indices, minlength=F))])
+    row_end = np.repeat(indptr[1:], np.diff(indptr))  # one past the last entry of each entry's order
+    pending, held = [], 0  # subtrees of the same bitset width, mined together (fewer, larger numpy calls)
+    for a in range(F - 1):
+        at = by_item[item_ptr[a]:item_ptr[a + 1]]  # a's entries; its orders are the rows of the projection
+        ca = len(at)
+        if ca < minc:
+            continue
+        # the projection: the items after a in each of a's orders (rows hold items ascending, so a suffix)
+        lens = row_end[at] - at - 1
+        pos = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(at + 1 - (np.cumsum(lens) - lens), lens)
+        c = indices[pos]
+        cnt = np.bincount(c, minlength=F)
+        partners = np.flatnonzero(cnt >= minc)
+        m = len(partners)
+        if not m:
+            continue
+        _add(by_len, 2, np.column_stack([np.full(m, a, dtype=np.int64), partners]), cnt[partners])
+        found += m
+        if max_itemsets is not None and found > max_itemsets:
+            raise BudgetExceeded(2, found)
+        if m < 2 or (max_len is not None and max_len <= 2):
+            continue
+        r = np.repeat(np.arange(ca, dtype=np.int64), lens)
+        slot = np.full(F, -1, dtype=np.int64)
+        slot[partners] = np.arange(m)
+        s = slot[c]
+        keep = s >= 0
+        n_words = (ca + 63) // 64
+        if pending and (n_words != pending[0][2].shape[1] or held + m * n_words * 8 > chunk_bytes):
+            found = _subtrees(pending, minc, max_len, by_len, found, max_itemsets, chunk_bytes)
+            pending, held = [], 0
+        dense = np.zeros((m, n_words * 64), dtype=bool)
+        dense[s[keep], r[keep]] = True
+        pending.append((a, partners, np.packbits(dense, axis=1, bitorder="little").view(np.uint64)))
+        held += m * n_words * 8
+        del dense
+    if pending:
+        found = _subtrees(pending, minc, max_len, by_len, found, max_itemsets, chunk_bytes)
+    return _table_from_parts(by_len, freq1, n_items, n, local=True)
+
+
+def _add(by_len: dict, k: int, codes: np.ndarray, counts: np.ndarray) -> None:
+    c, n_ = by_len.setdefault(k, ([], []))
+    c.append(codes.astype(np.int32 if k > 1 else np.int64))  # local codes (k > 1) are below the item count
+    n_.append(counts.astype(np.int64))
+
+
+def _table_from_parts(by_len: dict, freq1: np.ndarray, n_items: int, n: int, local: bool) -> ItemsetTable:
+    out = {}
+    for k, (c, n_) in by_len.items():
+        codes = np.concatenate(c).astype(np.int64)
+        out[k] = (freq1[codes] if local and k > 1 else codes, np.concatenate(n_))
+    return table_from_lists(out, n_items, n)
+
+
+def _subtrees(pending: list, minc: int, max_len, by_len: dict, found: int, max_itemsets, chunk_bytes: int) -> int:
+    """Levels 3, 4, ... of the itemsets whose first item is one of the ``(a, partners, bits)`` of
+    ``pending`` (bitsets of one width); returns the running count of itemsets.
+
+    ``local`` holds the current level's itemsets (rows in lexicographic order, first item ``a``),
+    ``bits`` their tid-lists over their ``a``'s orders. Two members of a prefix class (all but the
+    last item shared, so the same ``a`` and the same projection) make a candidate, whose bitset is
+    the AND of theirs; pairs come in (first member, second member) order, so each level comes out
+    in lexicographic order with no sort.
+    """
+    local = np.concatenate([np.column_stack([np.full(len(p), a, dtype=np.int64), p]) for a, p, _ in pending])
+    bits = np.concatenate([b for _, _, b in pending]) if len(pending) > 1 else pending[0][2]
+    n_words = bits.shape[1]
+    per_chunk = max(1, min(chunk_bytes // (n_words * 8), chunk_bytes // 64))
+    k = 2
+    while (max_len is None or k < max_len) and len(local) > 1:
+        k += 1
+        m = len(local)
+        change = np.any(local[1:, :-1] != local[:-1, :-1], axis=1)
+        cls = np.concatenate([[0], np.cumsum(change)])
+        class_end = np.searchsorted(cls, cls, side="right")
+        n_after = class_end - np.arange(m) - 1
+        cum = np.cumsum(n_after)
+        if not cum[-1]:
+            break
+        new_bits, new_first, new_second, new_cnt = [], [], [], []
+        lo = 0
+        while lo < m:  # members [lo, hi) whose pairs make about per_chunk candidates
+            hi = max(lo + 1, int(np.searchsorted(cum, (cum[lo - 1] if lo else 0) + per_chunk, side="right")))
+            na = n_after[lo:hi]
+            tot = int(na.sum())
+            if tot:
+                f = np.repeat(np.arange(lo, hi, dtype=np.int64), na)
+                g = f + 1 + (np.arange(tot, dtype=np.int64) - np.repeat(np.cumsum(na) - na, na))
+                both = bits[f] & bits[g]
+                cnt = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+                keep = cnt >= minc
+                nk = int(keep.sum())
+                if nk:
+                    found += nk
+                    if max_itemsets is not None and found > max_itemsets:
+                        raise BudgetExceeded(k, found)
+                    new_bits.append(both[keep])
+                    new_first.append(f[keep])
+                    new_second.append(g[keep])
+                    new_cnt.append(cnt[keep])
+            lo = hi
+        if not new_cnt:
+            break
+        f = np.concatenate(new_first)
+        g = np.concatenate(new_second)
+        cnt = np.concatenate(new_cnt)
+        local = np.hstack([local[f], local[g, -1:]])
+        _add(by_len, k, local, cnt)
+        bits = np.concatenate(new_bits) if len(new_bits) > 1 else new_bits[0]
+        del new_bits
+    return found
+
+
+def mine_levelwise(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: int = 2_000_000,
+                   max_itemsets: int | None = None, chunk_pairs: int = 4_000_000) -> ItemsetTable:
+    """Frequent itemsets by level-wise vertical counting with sparse products (the previous engine,
+    kept as a second implementation the tests compare :func:`mine_vertical` with).
 
     The work is bounded: each Gram product covers at most about ``chunk_nnz`` tid-list
     entries and ``chunk_pairs`` candidate pairs, and :class:`BudgetExceeded` is raised as soon
