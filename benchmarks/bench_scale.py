@@ -18,7 +18,7 @@ Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
   ``mine_rules`` (min_support 0.001);
 * ``crmmine pandas``: the same pipeline on the lines read with ``pandas.read_parquet`` (the folder as one
   dataset), the raw lines dropped after ``clean``, plus ``cohort_table`` and ``churn_features`` (one cutoff,
-  BG/NBD on; pandas only: churn windows are not built in the engines). Each step's own peak RSS is read
+  BG/NBD on; the engines run it too). Each step's own peak RSS is read
   (``VmHWM`` reset through ``/proc/self/clear_refs`` before the step).
 * ``crmmine spark``: ``read_transactions(glob, engine=spark)`` in local mode (2 cores) ->
   ``customer_table`` and ``clv_summary`` (recorded, no goal).
@@ -62,9 +62,10 @@ import json, sys, time, glob
 import duckdb
 files = sys.argv[1]
 con = duckdb.connect(config={"memory_limit": sys.argv[2], "temp_directory": sys.argv[3]})
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 res = con.sql(f"SELECT customer_id, count(*) AS n, sum(amount) AS s FROM read_parquet('{files}') GROUP BY customer_id").to_arrow_table()
-print(json.dumps({"steps": {"group-by (count, sum)": time.perf_counter() - t}, "customers": res.num_rows, "peak_mb": peak_mb()}))
+print(json.dumps({"steps": {"group-by (count, sum)": time.perf_counter() - t}, "cpu_s": time.process_time() - c,
+                  "customers": res.num_rows, "peak_mb": peak_mb()}))
 """
 
 PIPELINE = PEAK + r"""
@@ -74,15 +75,19 @@ import crmmine
 glob, engine, mem, tmp = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 files = sorted(__import__("glob").glob(glob))
 full = sys.argv[5] == "1"
-steps, peaks = {}, {}
+steps, peaks, cpu = {}, {}, {}
 def step(name, f):
     try:  # reset the peak (VmHWM) so that each step's own peak is read
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")
     except OSError:
         pass
-    t = time.perf_counter(); out = f(); steps[name] = round(time.perf_counter() - t, 2)
-    peaks[name] = round(peak_mb()); return out
+    t, c = time.perf_counter(), time.process_time(); out = f()
+    steps[name] = round(time.perf_counter() - t, 2); cpu[name] = round(time.process_time() - c, 2)
+    peaks[name] = round(peak_mb())
+    print(f"{name}: {steps[name]} s wall, {cpu[name]} s CPU, peak {peaks[name]} MB, "
+          f"load {__import__('os').getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    return out
 if engine == "pandas":  # the folder as one Parquet dataset: one Arrow table, converted once (no concat copy)
     tx = step("read", lambda: pd.read_parquet(__import__("os").path.dirname(glob)))
 elif engine == "duckdb":
@@ -113,16 +118,15 @@ if full:
         rules = step("mine_rules (0.001, conf 0.3)", lambda: crmmine.mine_rules(b, min_support=0.001, min_confidence=0.3))
         del b
         step("cohort_table", lambda: crmmine.cohort_table(r.transactions))
-        if engine == "pandas":  # churn windows are not built in the engines yet
-            cut = r.transactions["order_date"].max() - pd.Timedelta(days=90)
-            cf = step("churn_features (one cutoff, BG/NBD)",
-                      lambda: crmmine.churn_features(r.transactions, cutoff=cut, returns=r.returns))
+        cut = c["last_purchase"].max() - pd.Timedelta(days=90)  # churn windows run in the engines too
+        cf = step("churn_features (one cutoff, BG/NBD)",
+                  lambda: crmmine.churn_features(r.transactions, cutoff=cut, returns=r.returns))
         out = {"customers": len(c), "rules": len(rules), "kept": int(r.audit.set_index("rule").loc["kept", "lines"])}
 else:
     s = step("clv_summary", lambda: crmmine.clv_summary(tx))
     out = {"customers": len(s)}
 steps["total"] = round(sum(steps.values()), 2)
-print(json.dumps({"steps": steps, "step_peaks_mb": peaks, **out, "peak_mb": max(peaks.values())}))
+print(json.dumps({"steps": steps, "cpu_s": cpu, "step_peaks_mb": peaks, **out, "peak_mb": max(peaks.values())}))
 """
 
 

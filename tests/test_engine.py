@@ -157,6 +157,68 @@ def test_duckdb_baskets_itemsets_and_pairs_match_pandas(pandas_clean, duck_clean
         (*sorted(s), int(c)) for s, c in zip(two["itemsets"], two["count"]))
 
 
+def _churn_cutoff(tx: pd.DataFrame) -> pd.Timestamp:
+    return tx["order_date"].quantile(0.6).normalize() + pd.Timedelta(hours=13)  # not at midnight: windows by time
+
+
+def test_duckdb_churn_features_match_pandas(messy_file, pandas_clean, duck_clean):
+    """Windows, trends, gaps between purchase days, returns and BG/NBD columns: the pandas features."""
+    cut = _churn_cutoff(pandas_clean.transactions)
+    expected = crmmine.churn_features(pandas_clean.transactions, cutoff=cut, returns=pandas_clean.returns)
+    got = crmmine.churn_features(duck_clean.transactions, cutoff=cut, returns=duck_clean.returns)
+    _compare(expected, got)
+    assert got["returns_count"].sum() > 0 and got["orders_trend_30d"].abs().sum() > 0
+    assert got["ipt_std_days"].notna().sum() > 100
+    # raw lines, returns taken from the negative quantities; other windows; no BG/NBD
+    raw, lazy = messy_file[0], crmmine.read_transactions(messy_file[1], engine="duckdb")
+    raw = raw[raw["customer_id"].notna()]
+    lazy = lazy.derive("SELECT * FROM {src} WHERE customer_id IS NOT NULL")
+    _compare(crmmine.churn_features(raw, cutoff=cut, windows=(7, 45), bgnbd=False),
+             crmmine.churn_features(lazy, cutoff=cut, windows=(7, 45), bgnbd=False))
+    with pytest.raises(InputError, match="No purchase on or before the cutoff 1990-01-01"):
+        crmmine.churn_features(duck_clean.transactions, cutoff="1990-01-01")
+
+
+@pytest.fixture(scope="module")
+def events_file(tmp_path_factory):
+    ev, _ = crmmine.datasets.make_events(1500, n_items=200, n_categories=12, random_state=4)
+    log = crmmine.read_events(ev)
+    path = tmp_path_factory.mktemp("events") / "events.parquet"
+    _write(log.events, path)
+    return log, path
+
+
+_FUNNELS = [(st, by) for by in (None, "day", "hour", "weekday", "category")
+            for st in (("view", "cart_or_favourite", "purchase"), ("cart", "favourite", "purchase"))]
+
+
+def test_duckdb_funnel_matches_pandas(events_file):
+    log, path = events_file
+    lazy = crmmine.read_events(path, engine="duckdb")
+    assert isinstance(lazy, crmmine.engine.LazyEvents) and lazy.engine == "duckdb"
+    for stages, by in _FUNNELS:
+        _compare(crmmine.funnel(log, stages=stages, by=by), crmmine.funnel(lazy, stages=stages, by=by))
+    # the log's own words and column names, mapped in SQL
+    raw = log.events.rename(columns={"customer_id": "visitor", "event_type": "what"})
+    raw["what"] = raw["what"].astype(str).map({"view": "pv", "cart": "cart", "favourite": "fav", "purchase": "buy"})
+    mapped = crmmine.read_events(raw, {"customer_id": "visitor", "event_type": "what"}, engine="duckdb",
+                                 event_types={"pv": "view", "cart": "cart", "fav": "favourite", "buy": "purchase"})
+    _compare(crmmine.funnel(log, by="day"), crmmine.funnel(mapped, by="day"))
+    with pytest.raises(ParameterError, match="The 'event_types' parameter maps to 'click'"):
+        crmmine.read_events(raw, {"customer_id": "visitor", "event_type": "what"}, engine="duckdb",
+                            event_types={"pv": "click"})
+    with pytest.raises(crmmine.errors.MissingColumnError, match="no column for 'customer_id'"):
+        crmmine.read_events(raw, engine="duckdb")
+
+
+def test_duckdb_funnel_on_the_taobao_file(taobao_path, tmp_path):
+    log = crmmine.read_events(taobao_path, schema="taobao")
+    _write(log.events, tmp_path / "taobao.parquet")
+    lazy = crmmine.read_events(tmp_path / "taobao.parquet", engine="duckdb")
+    for by in (None, "day", "hour", "category"):
+        _compare(crmmine.funnel(log, by=by), crmmine.funnel(lazy, by=by))
+
+
 def test_lazy_errors(duck_clean, tmp_path):
     lazy = duck_clean.transactions
     with pytest.raises(InputError, match="No transaction in 'tx' is dated before as_of=1990-01-01"):
@@ -179,6 +241,9 @@ def test_duckdb_on_the_raw_online_retail_file(online_retail_path):
     _compare(crmmine.customer_table(expected.transactions, returns=expected.returns),
              crmmine.customer_table(got.transactions, returns=got.returns))
     _compare(crmmine.clv_summary(expected.transactions), crmmine.clv_summary(got.transactions))
+    cut = pd.Timestamp("2011-09-01")
+    _compare(crmmine.churn_features(expected.transactions, cutoff=cut, returns=expected.returns),
+             crmmine.churn_features(got.transactions, cutoff=cut, returns=got.returns))
 
 
 # ------------------------------------------------------------------------------ Spark
@@ -194,8 +259,36 @@ def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
              crmmine.customer_table(tx, returns=returns))
     _compare(crmmine.clv_summary(pandas_clean.transactions), crmmine.clv_summary(tx))
     _compare(crmmine.cohort_table(pandas_clean.transactions), crmmine.cohort_table(tx))
+    cut = _churn_cutoff(pandas_clean.transactions)
+    _compare(crmmine.churn_features(pandas_clean.transactions, cutoff=cut, returns=pandas_clean.returns),
+             crmmine.churn_features(tx, cutoff=cut, returns=returns))
     b, lb = crmmine.make_baskets(pandas_clean.transactions, min_support=0.02), crmmine.make_baskets(tx, min_support=0.02)
     assert list(b.items) == list(lb.items) and (b.matrix != lb.matrix).nnz == 0
+
+
+@pytest.mark.spark
+def test_spark_funnel_matches_pandas(spark, events_file):
+    log, path = events_file
+    lazy = crmmine.read_events(path, engine=spark)
+    assert lazy.engine == "spark"
+    for stages, by in _FUNNELS[::3]:
+        _compare(crmmine.funnel(log, stages=stages, by=by), crmmine.funnel(lazy, stages=stages, by=by))
+
+
+@pytest.mark.spark
+def test_spark_fpgrowth_gives_crmmines_itemsets(spark, pandas_clean, tmp_path):
+    """Spark MLlib's FP-growth on the cluster finds the itemsets (and counts) of crmmine's own miner."""
+    _write(pandas_clean.transactions, tmp_path / "tx.parquet")
+    tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
+    for min_support in (0.01, 0.004):
+        expected = crmmine.frequent_itemsets(pandas_clean.transactions, min_support=min_support)
+        got = crmmine.engine.fpgrowth_itemsets(tx, min_support=min_support)
+        assert len(got) > 50 and got["length"].max() >= 2
+        _compare(expected, got)
+        assert got.attrs["min_count"] == expected.attrs["min_count"]
+    assert len(crmmine.engine.fpgrowth_itemsets(tx, min_support=0.004, max_len=1)) == (expected["length"] == 1).sum()
+    with pytest.raises(InputError, match="give a table read with engine=spark_session"):
+        crmmine.engine.fpgrowth_itemsets(pandas_clean.transactions, min_support=0.01)
 
 
 @pytest.mark.spark

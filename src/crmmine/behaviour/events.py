@@ -517,7 +517,8 @@ def _check_window(window):
 
 
 # --------------------------------------------------------------------------- read_events
-def read_events(source, schema="auto", *, event_types=None, tz="preset", window="preset", skip=()) -> EventLog:
+def read_events(source, schema="auto", *, event_types=None, tz="preset", window="preset", skip=(),
+                engine=None) -> EventLog:
     """Read a behaviour log into canonical events; every line kept or rejected with a reason.
 
     Parameters
@@ -546,11 +547,19 @@ def read_events(source, schema="auto", *, event_types=None, tz="preset", window=
     skip : iterable of str, default=()
         Rules to turn off: ``"duplicate"`` (an event equal to an earlier one in every column) and
         ``"out_of_window"``.
+    engine : None, "pandas", "duckdb", a DuckDB connection or a SparkSession, default=None
+        With an engine, a log of canonical columns (or mapped by a dict ``schema``; ``event_time`` a
+        timestamp column, e.g. an EventLog's events written to Parquet), a folder or a glob of
+        Parquet/CSV files, stays in the engine: the result is a :class:`crmmine.engine.LazyEvents`
+        that :func:`crmmine.funnel` counts in the engine (no rejection audit; ``event_types`` maps
+        words exactly, events of other words are dropped; ``tz``, ``window`` and ``skip`` are not
+        applied).
 
     Returns
     -------
     EventLog
         ``.events`` (kept, canonical columns), ``.rejected`` (with ``reason``), ``.audit``, ``.source``.
+        With an engine: a :class:`crmmine.engine.LazyEvents`.
 
     Raises
     ------
@@ -568,6 +577,17 @@ def read_events(source, schema="auto", *, event_types=None, tz="preset", window=
     >>> list(log.events.columns[:5])
     ['customer_id', 'item_id', 'category', 'event_type', 'event_time']
     """
+    if engine is not None and not (isinstance(engine, str) and engine == "pandas"):
+        from ..engine.lazy import read_events_lazy
+
+        if isinstance(engine, str) and engine != "duckdb":
+            raise ParameterError(f"The 'engine' parameter must be None, 'pandas', 'duckdb', a DuckDB connection or a "
+                                 f"SparkSession. Got {engine!r} instead.")
+        if isinstance(schema, str) and schema != "auto":
+            raise ParameterError(f"The 'schema' parameter must be 'auto' or a dict when the log is read by an engine. "
+                                 f"Got {schema!r} instead.")
+        return read_events_lazy(source, None if isinstance(schema, str) else schema, engine=engine,
+                                event_types=event_types)
     schema = _load_mapping(schema)
     skip = (skip,) if isinstance(skip, str) else tuple(skip)
     unknown = [s for s in skip if s not in _SWITCHABLE]

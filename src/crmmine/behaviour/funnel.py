@@ -69,7 +69,8 @@ def funnel(events, *, stages=("view", "cart_or_favourite", "purchase"), by=None)
 
     Parameters
     ----------
-    events : pandas.DataFrame or EventLog
+    events : pandas.DataFrame, EventLog or crmmine.engine.LazyEvents
+        A lazy log (``read_events(..., engine="duckdb")`` or a SparkSession) is counted in its engine.
     stages : sequence of str, default=("view", "cart_or_favourite", "purchase")
         From :data:`STAGES`: ``view``, ``cart``, ``favourite``, ``cart_or_favourite``, ``purchase``.
     by : {None, "day", "hour", "weekday", "category"}, default=None
@@ -90,11 +91,16 @@ def funnel(events, *, stages=("view", "cart_or_favourite", "purchase"), by=None)
     >>> crmmine.funnel(crmmine.read_events(ev))[["stage", "users"]].to_dict("list")
     {'stage': ['view', 'cart_or_favourite', 'purchase'], 'users': [3, 1, 1]}
     """
-    ev = validate_events(events)
+    from ..engine.lazy import LazyEvents
+
+    if not isinstance(events, LazyEvents):
+        ev = validate_events(events)
     stages = _check_stages(stages)
     if by is not None and by not in _BY:
         raise ParameterError(f"The 'by' parameter must be None or one of {', '.join(map(repr, _BY))}. Got {by!r} "
                              "instead.")
+    if isinstance(events, LazyEvents):  # counted in its engine (DuckDB, Spark), assembled like below
+        return _engine_funnel(events, stages, by)
     c = K.codes(ev)
     ok = c.cust >= 0
     if by is None:
@@ -122,12 +128,39 @@ def funnel(events, *, stages=("view", "cart_or_favourite", "purchase"), by=None)
             pairs = pd.unique(uniq[sel] // 4)
             u = np.bincount(pairs // max(c.n_customers, 1), minlength=n_g)
         rows.append(pd.DataFrame({by: labels, "stage": s, "events": ev_counts[:, cols].sum(axis=1), "users": u}))
+    return _stage_table(rows, stages, by)
+
+
+def _stage_table(rows: list[pd.DataFrame], stages, by) -> pd.DataFrame:
+    """The per-group rows in (group, stage) order, groups without an event of the stages dropped."""
     out = pd.concat(rows, ignore_index=True)
     out["stage"] = pd.Categorical(out["stage"], categories=list(stages), ordered=True)
     out = out.sort_values([by, "stage"], kind="stable").reset_index(drop=True)
     out = out[out.groupby(by, observed=True, sort=False)["events"].transform("sum").to_numpy() > 0]
     out["stage"] = out["stage"].astype(str)
     return _rates(out.reset_index(drop=True), by)
+
+
+def _engine_funnel(events, stages, by) -> pd.DataFrame:
+    """:func:`funnel` of a lazy log: events and users counted in the engine, the table built here."""
+    from ..engine import aggregate
+
+    names = [tuple(EVENT_TYPES[t] for t in STAGES[s]) for s in stages]
+    counts, users = aggregate.funnel_counts(events, stage_types=names, by=by)
+    if by is None:
+        out = pd.DataFrame({"stage": list(stages), "events": [sum(counts[t] for t in n) for n in names],
+                            "users": users})
+        return _rates(out, None)
+    g = counts.index.to_numpy()
+    if by == "day":
+        labels = pd.DatetimeIndex(pd.to_datetime(g.astype(np.int64) * 86400, unit="s"), name="day")
+    elif by == "category":
+        labels = pd.Index(g.astype(object), name="category")
+    else:
+        labels = pd.Index(g.astype(np.int64), name=by)
+    rows = [pd.DataFrame({by: labels, "stage": s, "events": counts[list(n)].sum(axis=1).to_numpy(),
+                          "users": users[f"u{i}"].to_numpy()}) for i, (s, n) in enumerate(zip(stages, names))]
+    return _stage_table(rows, stages, by)
 
 
 def _rates(out: pd.DataFrame, by) -> pd.DataFrame:

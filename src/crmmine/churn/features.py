@@ -38,8 +38,10 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
 
     Parameters
     ----------
-    tx : pandas.DataFrame
+    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
         Canonical transactions. Lines with ``quantity < 0`` count as returns when ``returns`` is None.
+        A lazy table (DuckDB, Spark) is aggregated in its engine (the same features; ``returns``
+        must then be lazy in the same engine).
     cutoff : date-like
         Last moment of history.
     horizon_days : int, default=90
@@ -75,7 +77,11 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
           :class:`crmmine.BetaGeoModel` fitted on :func:`crmmine.clv_summary` of the purchases up to the cutoff
           (``observation_end`` = the cutoff's date, time unit days).
     """
-    _check_tx(tx)
+    from ..engine.lazy import is_lazy
+
+    lazy = is_lazy(tx)
+    if not lazy:
+        _check_tx(tx)
     cutoff = check_date("cutoff", cutoff, none_ok=False)
     horizon_days = check_int("horizon_days", horizon_days, lo=1)
     try:
@@ -84,6 +90,19 @@ def churn_features(tx, *, cutoff, horizon_days=90, windows=(30, 90, 180), return
         raise ParameterError(f"The 'windows' parameter must be a sequence of positive integers. Got {windows!r} instead.") from None
     if not windows or len(set(windows)) != len(windows):
         raise ParameterError(f"The 'windows' parameter must be a non-empty sequence of distinct positive integers. Got {windows!r} instead.")
+    if lazy:  # aggregated in its engine (DuckDB, Spark), finished like below
+        from ..engine import aggregate
+
+        out = aggregate.churn_features(tx, cutoff=cutoff, windows=windows, returns=returns)
+        if bgnbd:  # the same model on the engine's CLV summary of the purchases up to the cutoff
+            from ..clv import BetaGeoModel, clv_summary
+
+            summary = clv_summary(aggregate.purchases_until(tx, cutoff), observation_end=cutoff.normalize())
+            bg = BetaGeoModel().fit(summary)
+            out["p_alive"] = bg.probability_alive(summary).reindex(out.index).to_numpy(dtype="float64")
+            out["p_no_purchase"] = bg.probability_no_purchase(float(horizon_days), summary).reindex(
+                out.index).to_numpy(dtype="float64")
+        return out
     if returns is not None:
         _check_tx(returns, "returns")
     # the purchase lines up to the cutoff as row numbers: the id columns are factorised over the whole

@@ -2,7 +2,7 @@
 
 Every aggregation that turns N order lines into one row per customer or item (cleaning's
 masks, the customer table, the CLV summary, RFM inputs, cohort counts, item and pair
-counts of baskets) is written once in SQL (:mod:`crmmine.engine._sql`) that DuckDB and
+counts of baskets, churn-feature windows, the event funnel) is written once in SQL (:mod:`crmmine.engine._sql`) that DuckDB and
 Spark SQL share, plus a small :class:`~crmmine.engine._sql.Dialect` for the few places
 where they differ. :func:`crmmine.read_transactions` returns a :class:`LazyTransactions`
 for a folder or glob of Parquet/CSV files, a file over :data:`DUCKDB_THRESHOLD_BYTES`,
@@ -12,11 +12,12 @@ per-customer tables are the same whatever the engine (tested). Nothing here impo
 duckdb or pyspark until a lazy table is made.
 """
 
-from .aggregate import LazyCleanResult, item_counts, pair_counts
-from .lazy import DUCKDB_THRESHOLD_BYTES, ENGINES, LazyTransactions, duckdb_connection, is_lazy
+from .aggregate import LazyCleanResult, fpgrowth_itemsets, item_counts, pair_counts
+from .lazy import DUCKDB_THRESHOLD_BYTES, ENGINES, LazyEvents, LazyTransactions, duckdb_connection, is_lazy
 
 __all__ = [
     "LazyTransactions",
+    "LazyEvents",
     "LazyCleanResult",
     "DUCKDB_THRESHOLD_BYTES",
     "ENGINES",
@@ -24,4 +25,5 @@ __all__ = [
     "is_lazy",
     "item_counts",
     "pair_counts",
+    "fpgrowth_itemsets",
 ]

@@ -251,3 +251,83 @@ def robust_stats_sql(src: str, col: str, cond: str) -> str:
         "count(*) AS n FROM v) SELECT m.n AS n, m.med AS med, median(abs(v.x - m.med)) AS mad FROM v CROSS JOIN m "
         "GROUP BY m.n, m.med"
     )
+
+
+# ------------------------------------------------------------------------------ churn features
+def churn_features_sql(src: str, d: Dialect, cutoff, windows: tuple[int, ...], *, returns: str | None,
+                       has_quantity: bool, has_product: bool) -> str:
+    """One row per customer with an order on or before ``cutoff`` (sorted by id): the raw
+    aggregates of :func:`crmmine.churn_features` (first and last order date, orders and spend,
+    orders and spend in each window and the window before it, the mean, population standard
+    deviation and latest of the gaps between distinct purchase days, return lines and their
+    absolute value, distinct products). An order is dated by its first line; windows compare
+    order dates with timestamps computed from the cutoff, so no engine does day arithmetic."""
+    cut = pd.Timestamp(cutoff)
+    buy = "quantity > 0" if has_quantity else "amount > 0"
+    lines = f"(SELECT * FROM {src} WHERE order_date <= {d.ts(cut)} AND {buy})"
+    win = []
+    for w in windows:
+        now, prev = d.ts(cut - pd.Timedelta(days=w)), d.ts(cut - pd.Timedelta(days=2 * w))
+        win += [f"sum(CASE WHEN f > {now} THEN 1 ELSE 0 END) AS n_now_{w}",
+                f"sum(CASE WHEN f > {now} THEN s ELSE 0.0 END) AS s_now_{w}",
+                f"sum(CASE WHEN f <= {now} AND f > {prev} THEN 1 ELSE 0 END) AS n_prev_{w}",
+                f"sum(CASE WHEN f <= {now} AND f > {prev} THEN s ELSE 0.0 END) AS s_prev_{w}"]
+    ctes = [
+        f"o AS (SELECT customer_id, order_id, min(order_date) AS f, sum(amount) AS s FROM {lines} l "
+        "WHERE customer_id IS NOT NULL AND order_id IS NOT NULL GROUP BY customer_id, order_id)",
+        "c AS (SELECT customer_id, min(f) AS first_order, max(f) AS last_order, count(*) AS frequency, "
+        f"sum(s) AS monetary_total, {', '.join(win)} FROM o GROUP BY customer_id)",
+        f"dd AS (SELECT DISTINCT customer_id, {d.epoch_day('f')} AS day FROM o)",
+        "g AS (SELECT customer_id, day, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap FROM dd)",
+        "gs AS (SELECT customer_id, count(*) AS n_gaps, avg(CAST(gap AS DOUBLE)) AS ipt_mean, "
+        "stddev_pop(CAST(gap AS DOUBLE)) AS ipt_std, max_by(gap, day) AS last_gap FROM g WHERE gap IS NOT NULL "
+        "GROUP BY customer_id)",
+    ]
+    sel = ("c.*, gs.ipt_mean, gs.ipt_std, CAST(gs.last_gap AS DOUBLE) AS last_gap, "
+           "coalesce(r.returns_count, 0) AS returns_count, coalesce(r.returns_value, 0.0) AS returns_value")
+    joins = " LEFT JOIN gs ON c.customer_id = gs.customer_id LEFT JOIN r ON c.customer_id = r.customer_id"
+    ret = (f"(SELECT * FROM {src} WHERE order_date <= {d.ts(cut)} AND quantity < 0)" if returns is None and has_quantity
+           else f"(SELECT * FROM {returns} WHERE order_date <= {d.ts(cut)})" if returns is not None else None)
+    if ret is None:
+        ctes.append(f"r AS (SELECT customer_id, 0 AS returns_count, 0.0 AS returns_value FROM {src} WHERE 1 = 0)")
+    else:
+        ctes.append("r AS (SELECT customer_id, count(*) AS returns_count, sum(CASE WHEN amount IS NULL OR "
+                    f"isnan(amount) THEN 0.0 ELSE abs(amount) END) AS returns_value FROM {ret} rl "
+                    "WHERE customer_id IS NOT NULL GROUP BY customer_id)")
+    if has_product:
+        ctes.append("p AS (SELECT customer_id, count(*) AS distinct_products FROM (SELECT DISTINCT customer_id, "
+                    f"product_id FROM {lines} l WHERE customer_id IS NOT NULL AND product_id IS NOT NULL) lp "
+                    "GROUP BY customer_id)")
+        sel += ", coalesce(p.distinct_products, 0) AS distinct_products"
+        joins += " LEFT JOIN p ON c.customer_id = p.customer_id"
+    return f"WITH {', '.join(ctes)} SELECT {sel} FROM c{joins} ORDER BY c.customer_id"
+
+
+# ------------------------------------------------------------------------------ event funnel
+def funnel_group_expr(by: str | None, d: Dialect) -> str | None:
+    """The group of an event: calendar day (days since the epoch), hour 0-23, weekday (0 = Monday)
+    or category; None for the whole log."""
+    if by is None:
+        return None
+    day = d.epoch_day("event_time")
+    return {"day": day, "hour": "hour(event_time)", "weekday": f"(({day} + 3) % 7)", "category": "category"}[by]
+
+
+def funnel_sql(src: str, d: Dialect, stage_types: list[tuple[str, ...]], by: str | None) -> tuple[str, str]:
+    """Two queries: events per (group,) event type, and users per (group,) reaching each stage (a
+    user reaches a stage with at least one event of its types: ``u0``, ``u1``, ...). Per group,
+    only events with a customer and a group count (as in :func:`crmmine.funnel`)."""
+    g = funnel_group_expr(by, d)
+    flags = ", ".join(f"max(CASE WHEN event_type IN ({', '.join(d.string(t) for t in types)}) THEN 1 ELSE 0 END) "
+                      f"AS u{i}" for i, types in enumerate(stage_types))
+    sums = ", ".join(f"sum(u{i}) AS u{i}" for i in range(len(stage_types)))
+    if g is None:
+        events = f"SELECT event_type, count(*) AS n FROM {src} GROUP BY event_type"
+        users = (f"SELECT {sums} FROM (SELECT customer_id, {flags} FROM {src} WHERE customer_id IS NOT NULL "
+                 "GROUP BY customer_id) u")
+        return events, users
+    where = f"customer_id IS NOT NULL AND {g} IS NOT NULL"
+    events = f"SELECT {g} AS g, event_type, count(*) AS n FROM {src} WHERE {where} GROUP BY {g}, event_type"
+    users = (f"SELECT g, {sums} FROM (SELECT {g} AS g, customer_id, {flags} FROM {src} WHERE {where} "
+             f"GROUP BY {g}, customer_id) u GROUP BY g")
+    return events, users

@@ -426,3 +426,154 @@ def _z_expr(x: str, med: float, mad: float) -> str:
     if mad == 0:
         return f"CASE WHEN {x} = {float(med)!r} THEN 0.0 ELSE CAST('inf' AS DOUBLE) END"
     return f"(({x}) - {float(med)!r}) / {float(mad)!r}"
+
+
+# ------------------------------------------------------------------------------ churn features
+def churn_features(tx: LazyTransactions, *, cutoff: pd.Timestamp, windows: tuple[int, ...],
+                   returns: LazyTransactions | None) -> pd.DataFrame:
+    """:func:`crmmine.churn_features` of a lazy table (parameters already checked) without the BG/NBD
+    columns: the per-customer aggregates in one query of the engine, the ratios here, as in pandas."""
+    if returns is not None and not tx.same_engine(returns):
+        raise InputError(
+            "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
+            "crmmine.clean(lazy_tx).returns)."
+        )
+    d = tx.dialect
+    has_q = "quantity" in tx.columns
+    sql = Q.churn_features_sql("{src}", d, cutoff, windows, returns=None if returns is None else returns.view,
+                               has_quantity=has_q, has_product="product_id" in tx.columns)
+    raw = _arrow_to_pandas(tx.arrow(sql))
+    if raw.empty:
+        raise InputError(f"No purchase on or before the cutoff {cutoff:%Y-%m-%d}; use a later 'cutoff'.")
+    cut_ns = np.int64(cutoff.value)
+    last, first = _ns(raw["last_order"]), _ns(raw["first_order"])
+    out = pd.DataFrame(index=_index(raw["customer_id"].to_numpy(dtype=object)))
+    out["recency_days"] = (cut_ns - last) / _DAY_NS
+    out["frequency"] = raw["frequency"].to_numpy(dtype=np.int64)
+    out["monetary_total"] = raw["monetary_total"].to_numpy(dtype=np.float64)
+    out["monetary_mean"] = out["monetary_total"] / out["frequency"]
+    out["tenure_days"] = (cut_ns - first) / _DAY_NS
+    for w in windows:
+        n_now, n_prev = raw[f"n_now_{w}"].to_numpy(dtype=np.int64), raw[f"n_prev_{w}"].to_numpy(dtype=np.int64)
+        s_now, s_prev = raw[f"s_now_{w}"].to_numpy(dtype=np.float64), raw[f"s_prev_{w}"].to_numpy(dtype=np.float64)
+        out[f"orders_{w}d"] = n_now
+        out[f"spend_{w}d"] = s_now
+        out[f"orders_trend_{w}d"] = n_now - n_prev
+        out[f"spend_trend_{w}d"] = s_now - s_prev
+    ipt_mean = raw["ipt_mean"].to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_safe = np.where(ipt_mean > 0, ipt_mean, np.nan)
+        out["ipt_mean_days"] = ipt_mean
+        out["ipt_std_days"] = raw["ipt_std"].to_numpy(dtype=np.float64, na_value=np.nan)
+        out["last_gap_ratio"] = raw["last_gap"].to_numpy(dtype=np.float64, na_value=np.nan) / mean_safe
+        out["recency_ratio"] = out["recency_days"].to_numpy() / mean_safe
+    out["returns_count"] = raw["returns_count"].to_numpy(dtype=np.int64)
+    out["returns_value"] = raw["returns_value"].to_numpy(dtype=np.float64)
+    out["return_rate"] = out["returns_value"] / out["monetary_total"].where(out["monetary_total"] > 0)
+    out["distinct_products"] = (raw["distinct_products"].to_numpy(dtype=np.int64) if "distinct_products" in raw
+                                else out["frequency"].to_numpy(dtype=np.int64))
+    out.index.name = "customer_id"
+    return out
+
+
+def purchases_until(tx: LazyTransactions, cutoff: pd.Timestamp) -> LazyTransactions:
+    """The purchase lines (quantity > 0, else amount > 0) dated on or before ``cutoff``, lazily."""
+    buy = "quantity > 0" if "quantity" in tx.columns else "amount > 0"
+    return tx.derive(f"SELECT * FROM {{src}} WHERE order_date <= {tx.dialect.ts(cutoff)} AND {buy}")
+
+
+# ------------------------------------------------------------------------------ event funnel
+def funnel_counts(ev, *, stage_types: list[tuple[str, ...]], by: str | None):
+    """Events per event type and users per stage, counted in the engine (``ev`` a
+    :class:`~crmmine.engine.lazy.LazyEvents`).
+
+    Returns ``(events, users)``: with ``by=None`` a dict event type -> events and a list of users
+    per stage; else two DataFrames indexed by the group value ``g`` (sorted): events per type
+    (columns: the event types) and users per stage (columns ``u0``, ``u1``, ...).
+    """
+    from ..data.schema import EVENT_TYPES
+
+    if by == "category" and "category" not in ev.columns:
+        from ..errors import MissingColumnError
+
+        raise MissingColumnError("The events have no 'category' column, needed for by='category'. Map the log's "
+                                 "category column with read_events(..., schema={'category': '<column>', ...}).")
+    ev_sql, users_sql = Q.funnel_sql("{src}", ev.dialect, stage_types, by)
+    e = ev.arrow(ev_sql).to_pandas()
+    u = ev.arrow(users_sql).to_pandas()
+    if by is None:
+        counts = {t: 0 for t in EVENT_TYPES}
+        counts.update({str(t): int(n) for t, n in zip(e["event_type"], e["n"])})
+        users = [0 if pd.isna(u[f"u{i}"].iloc[0]) else int(u[f"u{i}"].iloc[0]) for i in range(len(stage_types))]
+        return counts, users
+    events = e.pivot_table(index="g", columns="event_type", values="n", aggfunc="sum", fill_value=0)
+    events = events.reindex(columns=list(EVENT_TYPES), fill_value=0).sort_index()
+    users = u.set_index("g").sort_index().reindex(events.index).fillna(0).astype(np.int64)
+    return events.astype(np.int64), users
+
+
+# ------------------------------------------------------------------------------ FP-growth on Spark
+def fpgrowth_itemsets(tx: LazyTransactions, *, min_support: float, level: str = "product",
+                      max_len: int | None = None, num_partitions: int | None = None) -> pd.DataFrame:
+    """Frequent itemsets of a Spark table's baskets by Spark MLlib's FP-growth (on the cluster).
+
+    The same baskets as :func:`crmmine.make_baskets` (one per order, the items of its purchase
+    lines) and the same threshold as :func:`crmmine.frequent_itemsets` (an itemset is frequent
+    in at least ``ceil(min_support * n_orders)`` orders, float noise removed), so the result is
+    the table crmmine's own miner gives (tested): columns ``itemsets`` (frozenset of str),
+    ``support``, ``count``, ``length``, rows by length, count (descending), then items.
+
+    Parameters
+    ----------
+    tx : LazyTransactions
+        A table read with ``engine=spark_session`` (``pyspark.ml.fpm.FPGrowth`` needs Spark).
+    min_support : float in (0, 1]
+    level : {"product", "category"}, default="product"
+    max_len : int or None, default=None
+        Longest itemset kept (FP-growth mines them all; longer ones are dropped here).
+    num_partitions : int or None, default=None
+        FPGrowth's ``numPartitions`` (None: Spark's default, the input's partitions).
+    """
+    from ..validation import check_choice, check_int, check_number
+
+    min_support = check_number("min_support", min_support, lo=0, hi=1, lo_open=True,
+                               hint="a share of orders, e.g. 0.01")
+    level = check_choice("level", level, ("product", "category"))
+    max_len = check_int("max_len", max_len, lo=1, none_ok=True)
+    num_partitions = check_int("num_partitions", num_partitions, lo=1, none_ok=True)
+    if not isinstance(tx, LazyTransactions) or tx.engine != "spark":
+        raise InputError(
+            "fpgrowth_itemsets runs Spark MLlib's FP-growth: give a table read with engine=spark_session "
+            "(crmmine.read_transactions(path, engine=spark)). For pandas or DuckDB use crmmine.frequent_itemsets."
+        )
+    from pyspark.ml.fpm import FPGrowth
+
+    spark = tx._backend.spark
+    lines = _lines(tx, level)
+    baskets = spark.sql(f"SELECT order_id, collect_set(item) AS items FROM ({lines}) x GROUP BY order_id")
+    n = int(baskets.count())
+    if n == 0:
+        raise InputError(
+            "There are no baskets to mine: the data holds no orders (or no purchase lines). "
+            "Check the input is not empty and holds purchases (quantity > 0)."
+        )
+    minc = min_count(min_support, n)
+    # Spark keeps an itemset when freq >= ceil(minSupport * n): half a basket below minc gives exactly minc
+    fp = FPGrowth(itemsCol="items", minSupport=(minc - 0.5) / n)
+    if num_partitions is not None:
+        fp = fp.setNumPartitions(num_partitions)
+    freq = fp.fit(baskets).freqItemsets.toArrow()
+    sets = [tuple(sorted(s)) for s in freq.column("items").to_pylist()]
+    counts = np.asarray(freq.column("freq").to_pylist(), dtype=np.int64)
+    keep = [i for i, s in enumerate(sets) if counts[i] >= minc and (max_len is None or len(s) <= max_len)]
+    order = sorted(keep, key=lambda i: (len(sets[i]), -counts[i], sets[i]))
+    cnt = counts[order] if order else np.zeros(0, np.int64)
+    df = pd.DataFrame({
+        "itemsets": pd.Series([frozenset(sets[i]) for i in order], dtype=object),
+        "support": cnt / float(n),
+        "count": cnt,
+        "length": np.asarray([len(sets[i]) for i in order], dtype=np.int64),
+    })
+    df.attrs.update(n_transactions=n, min_support=min_support, min_count=int(minc), algorithm="spark-fpgrowth",
+                    kind="all")
+    return df

@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import InputError, MissingColumnError, ParameterError
 from ._sql import DUCKDB, SPARK, Dialect
 
-__all__ = ["LazyTransactions", "DUCKDB_THRESHOLD_BYTES", "ENGINES", "duckdb_connection", "is_lazy"]
+__all__ = ["LazyTransactions", "LazyEvents", "read_events_lazy", "DUCKDB_THRESHOLD_BYTES", "ENGINES", "duckdb_connection", "is_lazy"]
 
 #: Files larger than this (bytes) are read with DuckDB instead of pandas by default (1 GiB).
 DUCKDB_THRESHOLD_BYTES = 2**30
@@ -338,8 +338,9 @@ def expand_source(source) -> list[str]:
     return files
 
 
-def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
-    """Read ``source`` (path, folder, glob, pandas/Spark DataFrame, DuckDB relation) into ``engine``."""
+def _raw_view(source, engine):
+    """``source`` (path, folder, glob, pandas/Spark DataFrame, DuckDB relation) as a view of ``engine``:
+    the backend, the view's name, a label and whether its text needs trimming (CSV)."""
     if _is_spark_session(engine) or type(source).__name__ == "DataFrame" and hasattr(source, "sparkSession"):
         spark = engine if _is_spark_session(engine) else source.sparkSession
         backend = _SparkBackend(spark)
@@ -378,7 +379,74 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
             con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {fn}({lst}{extra})")
             trim = kind == "csv"
             label = str(source)
+    return backend, raw, label, trim
+
+
+def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
+    """Read ``source`` (path, folder, glob, pandas/Spark DataFrame, DuckDB relation) into ``engine``."""
+    backend, raw, label, trim = _raw_view(source, engine)
     types = backend.types(raw)
     mapping = _mapping(schema, list(types))
     view = backend.view(f"{_canonical_select(types, mapping, backend.dialect, trim=trim)} FROM {raw}")
     return LazyTransactions(backend, view, source=label)
+
+
+class LazyEvents(LazyTransactions):
+    """A canonical behaviour log (``customer_id``, ``item_id``, ``event_type``, ``event_time``,
+    optionally ``category``) held by DuckDB or Spark; :func:`crmmine.funnel` counts it in the engine.
+    Made by :func:`crmmine.read_events` with ``engine=``."""
+
+    def __repr__(self) -> str:
+        return f"LazyEvents(engine={self.engine!r}, source={self.source!r}, columns={self.columns})"
+
+
+_EVENT_REQUIRED = ("customer_id", "event_type", "event_time")
+
+
+def read_events_lazy(source, schema=None, *, engine, event_types=None) -> LazyEvents:
+    """A behaviour log of canonical columns (or mapped by ``schema``, a dict canonical -> source
+    column) read into ``engine``; ``event_types`` maps the log's words to the canonical types
+    (``view``, ``cart``, ``favourite``, ``purchase``; a word mapped to None, or not mapped when a
+    mapping is given, is dropped). ``event_time`` must be a timestamp column (wall-clock time)."""
+    from ..data.schema import EVENT_TYPES
+
+    backend, raw, label, trim = _raw_view(source, engine)
+    types = backend.types(raw)
+    d = backend.dialect
+    mapping = {c: c for c in ("customer_id", "item_id", "category", "event_type", "event_time") if c in types}
+    if schema is not None:
+        if not isinstance(schema, dict):
+            raise ParameterError(f"The 'schema' parameter must be None or a dict (canonical column -> source column) "
+                                 f"when the log is read by an engine. Got {schema!r} instead.")
+        mapping.update({str(k): str(v) for k, v in schema.items()})
+    missing = [c for c in _EVENT_REQUIRED if c not in mapping or mapping[c] not in types]
+    if missing:
+        raise MissingColumnError(
+            f"The log has no column for {missing[0]!r} (columns found: {', '.join(types)}). Pass "
+            f"schema={{'{missing[0]}': '<your column>', ...}} to map it."
+        )
+    q = (lambda c: f"`{mapping[c]}`") if d is SPARK else (lambda c: f'"{mapping[c]}"')
+    sel = []
+    for c in ("customer_id", "item_id", "category"):
+        if c in mapping:
+            text = f"CAST({q(c)} AS STRING)"
+            sel.append(f"NULLIF(trim({text}), '') AS {c}" if trim else f"{text} AS {c}")
+    et = f"CAST({q('event_type')} AS STRING)"
+    if event_types is not None:
+        if not isinstance(event_types, dict):
+            raise ParameterError(f"The 'event_types' parameter must be a dict (word in the log -> event type). Got "
+                                 f"{event_types!r} instead.")
+        bad = [v for v in event_types.values() if v is not None and v not in EVENT_TYPES]
+        if bad:
+            raise ParameterError(f"The 'event_types' parameter maps to {bad[0]!r}, which is not an event type "
+                                 f"({', '.join(EVENT_TYPES)}).")
+        cases = " ".join(f"WHEN {d.string(k)} THEN {d.string(v)}" for k, v in event_types.items() if v is not None)
+        et = f"CASE {et} {cases} END" if cases else "CAST(NULL AS STRING)"
+    sel.append(f"{et} AS event_type")
+    ts = types[mapping["event_time"]]
+    sel.append(f"{q('event_time')} AS event_time" if ts.startswith("TIMESTAMP") and "TIME ZONE" not in ts
+               else f"CAST({q('event_time')} AS {d.timestamp_type}) AS event_time")
+    inner = f"SELECT {', '.join(sel)} FROM {raw}"
+    known = ", ".join(d.string(t) for t in EVENT_TYPES)
+    view = backend.view(f"SELECT * FROM ({inner}) e WHERE event_type IN ({known}) AND event_time IS NOT NULL")
+    return LazyEvents(backend, view, source=label)
