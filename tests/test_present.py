@@ -75,9 +75,36 @@ def test_run_summary_says_what_the_report_ran_on(sample):
     lines = f"{int(sample.audit['lines'].iloc[0]):,}"
     assert "online_retail_sample.csv.gz" in html and lines in html
     assert "Missing customer id" in html and "of revenue" in html and "2011-12-10" in html
-    assert "min_support = 0.01" in html
+    assert "minimum support (min_support) = 0.01" in html
     zh = str(run_summary(sample, lang="zh"))
     assert "读取" in zh and "Missing" not in zh
+
+
+def test_run_summary_lists_parameters_in_the_report_language(sample):
+    import re
+
+    params = {"cutoff": None, "horizon_days": 90, "model": "logistic", "engine": "duckdb", "n_clusters": None,
+              "dayfirst": True, "skip_rules": "", "level": "product", "lang": "zh"}
+    zh = str(run_summary(sample, lang="zh", parameters=params))
+    line = zh.split("参数：")[1].split("</p>")[0]
+    assert "流失判定期（天） = 90" in line and "模型 = 逻辑回归" in line and "评估截止日期 = 自动" in line
+    assert "日期日在前 = 是" in line and "商品层级 = 商品" in line
+    assert re.findall(r"[a-z_]{3,}", line.replace("DuckDB", "")) == [], line  # no parameter name or English value
+    en = str(run_summary(sample, lang="en", parameters=params))
+    assert "churn horizon (days) (horizon_days) = 90" in en and "model (model) = logistic regression" in en
+    assert "evaluation cutoff (cutoff) = automatic" in en and "day first in dates (dayfirst) = yes" in en
+    # every parameter of every report notebook has a label in both languages
+    import json
+    from pathlib import Path
+
+    from crmmine.text.labels import LABELS
+    names = set()
+    for nb in Path(__file__).resolve().parents[1].glob("notebooks/*_report.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        src = "".join(next(c["source"] for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])))
+        names |= set(re.findall(r"^(\w+) =", src, flags=re.M))
+    names -= {"output_dir"}
+    assert names and not [n for n in names if f"report.param.{n}" not in LABELS]
 
 
 def test_run_summary_names_a_rule_that_removed_much_revenue(sample):

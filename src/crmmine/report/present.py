@@ -463,7 +463,7 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
     if as_of is not None:
         paragraphs.append(label("report.summary.as_of", lang, as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}"))
     if parameters:
-        shown = [f"{k} = {_param_text(k, v)}" for k, v in parameters.items() if k not in ("output_dir",)]
+        shown = [_param_item(k, v, lang) for k, v in parameters.items() if k not in ("output_dir",)]
         paragraphs.append(label("report.summary.parameters", lang) + " " + "; ".join(shown)
                           + label("report.full_stop", lang))
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
@@ -474,13 +474,29 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
 _AUTOMATIC = frozenset({"n_clusters", "as_of", "cutoff", "min_support", "dayfirst", "calibration_end"})
 
 
-def _param_text(name, v) -> str:
+def _param_item(name, v, lang=None) -> str:
+    """``label = value`` of one report parameter in the report's language: the English edition keeps the
+    ``-p`` name in brackets so the reader can run the report again with another value."""
+    key = f"report.param.{name}"
+    if key not in LABELS:
+        return f"{name} = {_param_text(name, v, lang)}"
+    shown = label(key, lang)
+    if (lang or "en") == "en":
+        shown = f"{shown} ({name})"
+    return f"{shown} = {_param_text(name, v, lang)}"
+
+
+def _param_text(name, v, lang=None) -> str:
     if v is None:
-        return label("report.auto") if name in _AUTOMATIC else label("report.none")
+        return label("report.auto", lang) if name in _AUTOMATIC else label("report.none", lang)
+    if isinstance(v, bool):
+        return label("report.yes" if v else "report.no", lang)
     if isinstance(v, pd.Timestamp):
         return f"{v:%Y-%m-%d}"
     if isinstance(v, str) and v == "":
-        return label("report.none")
+        return label("report.none", lang)
+    if isinstance(v, str) and f"report.param_value.{v}" in LABELS:
+        return label(f"report.param_value.{v}", lang)
     return str(v)
 
 
