@@ -93,6 +93,13 @@ def test_run_summary_lists_parameters_in_the_report_language(sample):
     en = str(run_summary(sample, lang="en", parameters=params))
     assert "churn horizon (days) (horizon_days) = 90" in en and "model (model) = logistic regression" in en
     assert "evaluation cutoff (cutoff) = automatic" in en and "day first in dates (dayfirst) = yes" in en
+    from crmmine.text.labels import get_language, set_language
+    before = get_language()
+    set_language("zh")  # as the notebooks do: the language set once, lang not passed
+    try:
+        assert "(horizon_days)" not in str(run_summary(sample, parameters=params))
+    finally:
+        set_language(before)
     # every parameter of every report notebook has a label in both languages
     import json
     from pathlib import Path

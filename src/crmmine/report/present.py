@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..text.labels import LABELS, label
+from ..text.labels import LABELS, get_language, label
 
 __all__ = [
     "escape",
@@ -481,7 +481,7 @@ def _param_item(name, v, lang=None) -> str:
     if key not in LABELS:
         return f"{name} = {_param_text(name, v, lang)}"
     shown = label(key, lang)
-    if (lang or "en") == "en":
+    if (lang or get_language()) == "en":
         shown = f"{shown} ({name})"
     return f"{shown} = {_param_text(name, v, lang)}"
 
