@@ -201,6 +201,21 @@ class BudgetExceeded(Exception):
         self.level, self.found = level, found
 
 
+def _frequent_items(X, minc, max_itemsets):
+    """The 0/1 baskets as a CSC matrix, each item's count and the frequent items in ascending count (so that an
+    itemset's prefix, whose tid-list is scanned when it is extended, holds its rarest items); raises
+    :class:`BudgetExceeded` when the frequent items alone exceed ``max_itemsets``."""
+    Xc = sp.csc_matrix(X, dtype=np.int32)
+    Xc.sum_duplicates()
+    Xc.data[:] = 1
+    item_count = np.diff(Xc.indptr).astype(np.int64)
+    freq1 = np.flatnonzero(item_count >= minc)
+    freq1 = freq1[np.argsort(item_count[freq1], kind="stable")]
+    if max_itemsets is not None and len(freq1) > max_itemsets:
+        raise BudgetExceeded(1, len(freq1))
+    return Xc, item_count, freq1
+
+
 def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, max_itemsets: int | None = None,
                   chunk_bytes: int = 16 * 2**20) -> ItemsetTable:
     """Frequent itemsets by Eclat on packed bitsets over projected tid-lists (see module doc).
@@ -216,15 +231,8 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, max_itemsets
     ``max_itemsets`` frequent itemsets have been found.
     """
     n, n_items = X.shape
-    Xc = sp.csc_matrix(X, dtype=np.int32)
-    Xc.sum_duplicates()
-    Xc.data[:] = 1
-    item_count = np.diff(Xc.indptr).astype(np.int64)
-    freq1 = np.flatnonzero(item_count >= minc)
-    freq1 = freq1[np.argsort(item_count[freq1], kind="stable")]
+    Xc, item_count, freq1 = _frequent_items(X, minc, max_itemsets)
     F = len(freq1)
-    if max_itemsets is not None and F > max_itemsets:
-        raise BudgetExceeded(1, F)
     by_len = {1: ([freq1.reshape(-1, 1).astype(np.int64)], [item_count[freq1]])}
     found = F
     if F < 2 or (max_len is not None and max_len < 2):
@@ -361,18 +369,9 @@ def mine_levelwise(X: sp.csr_matrix, minc: int, max_len: int | None, chunk_nnz: 
     bought twice would otherwise hold 2^262 frequent itemsets).
     """
     n, n_items = X.shape
-    Xc = sp.csc_matrix(X, dtype=np.int32)
-    Xc.sum_duplicates()
-    Xc.data[:] = 1
-    item_count = np.diff(Xc.indptr).astype(np.int64)
-    freq1 = np.flatnonzero(item_count >= minc)
-    # local item order: ascending count, so that an itemset's prefix (whose tid-list is
-    # scanned when it is extended) holds its rarest items
-    freq1 = freq1[np.argsort(item_count[freq1], kind="stable")]
+    Xc, item_count, freq1 = _frequent_items(X, minc, max_itemsets)
     codes = [freq1.reshape(-1, 1).astype(np.int64)]
     counts = [item_count[freq1]]
-    if max_itemsets is not None and len(freq1) > max_itemsets:
-        raise BudgetExceeded(1, len(freq1))
     # restrict the matrix to frequent items; column j of Xf is item freq1[j]
     Xf = Xc[:, freq1]
     # drop orders with fewer than 2 frequent items: they cannot hold a frequent pair
