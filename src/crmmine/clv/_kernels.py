@@ -130,6 +130,18 @@ def bg_loglik(params, x, tx, T):
     return A1 + A2 + np.logaddexp(A3, A4)
 
 
+def _penalised(ll, grad_ll, theta, n, penalizer, scale):
+    """Mean negative log-likelihood plus the L2 penalty on the user-unit parameters ``(r, alpha * scale, a,
+    b)``, and its gradient in log-parameters, from the total log-likelihood ``ll`` and its gradient
+    ``grad_ll`` in natural parameters ``theta``."""
+    theta = np.asarray(theta, dtype=float)
+    mult = np.array([1.0, scale, 1.0, 1.0])
+    user = theta * mult
+    f = -ll / n + penalizer * float((user * user).sum())
+    grad = -np.asarray(grad_ll, dtype=float) / n + penalizer * 2.0 * user * mult
+    return f, grad * theta
+
+
 def bg_objective(logp, d: BGData, penalizer: float, scale: float):
     """Mean negative log-likelihood (+ penalty) and its gradient in log-parameters.
 
@@ -173,12 +185,7 @@ def bg_objective(logp, d: BGData, penalizer: float, scale: float):
     g_a = n * dab + ga_x + swt / a
     g_b = n * (dab - digamma(b)) + gb_x - _wsum(np.add.reduceat(wwt, d.pstarts) if wwt.size else wwt,
                                                  1.0 / (b + d.xpu - 1.0))
-    theta = np.array([r, al, a, b])
-    mult = np.array([1.0, scale, 1.0, 1.0])
-    user = theta * mult
-    f = -ll / n + penalizer * float((user * user).sum())
-    grad = -np.array([g_r, g_al, g_a, g_b]) / n + penalizer * 2.0 * user * mult
-    return f, grad * theta
+    return _penalised(ll, (g_r, g_al, g_a, g_b), (r, al, a, b), n, penalizer, scale)
 
 
 def bg_total_loglik_grad(theta, d: BGData):
@@ -224,14 +231,8 @@ def mbg_objective(logp, d: BGData, penalizer: float, scale: float):
     swt = float(wwt.sum())
     g_a = n * dab + ga_x + swt / a
     g_b = n * (dab - digamma(b)) + gb_x - _wsum(np.bincount(d.xinv, weights=wwt, minlength=xu.size), 1.0 / (b + xu))
-    theta = np.array([r, al, a, b])
-    mult = np.array([1.0, scale, 1.0, 1.0])
-    user = theta * mult
-    f = -ll / n + penalizer * float((user * user).sum())
-    grad = -np.array([g_r, g_al, g_a, g_b]) / n + penalizer * 2.0 * user * mult
-    if not np.isfinite(f):
-        return np.inf, np.zeros(4)
-    return f, grad * theta
+    f, g = _penalised(ll, (g_r, g_al, g_a, g_b), (r, al, a, b), n, penalizer, scale)
+    return (np.inf, np.zeros(4)) if not np.isfinite(f) else (f, g)
 
 
 def gg_loglik(params, x, m):
