@@ -27,7 +27,7 @@ OK, FAIL, SLEEP = (FIXTURES / f"{n}_report.ipynb" for n in ("ok", "fail", "sleep
 
 CELLS = [
     'x = 2  # parameters\nlabel = "a"',
-    'import sys\nprint("to stdout", x)\nprint("more", end="")\nprint("!")\nsys.stderr.write("to stderr\\n")',
+    'import sys\nprint("to stdout", x)\nprint("more", end="")\nprint("!")\n_ = sys.stderr.write("to stderr\\n")',
     'from IPython.display import HTML, Markdown, display\ndisplay(HTML("<b>bold</b>"))\n'
     'display(Markdown("# Title " + label))\nprint("after")',
     'import pandas as pd\ndf = pd.DataFrame({"a": [1, 2], "b": [0.5, None]})\ndf',
@@ -35,6 +35,7 @@ CELLS = [
     "x * 21;",  # a trailing semicolon hides the value
     "",
     "import warnings\nwarnings.warn('careful')\nNone",
+    "1 / 0 if x < 0 else None\ndef f():\n    raise ValueError('not raised')",
     'display({"text/plain": "raw"}, raw=True)\n{"k": [1, 2.5]}',
 ]
 
@@ -81,7 +82,7 @@ def test_forked_child_gives_the_outputs_a_kernel_gives(tmp_path):
     assert [o["output_type"] for o in got[3][1]] == ["display_data", "display_data", "stream"]
     assert set(got[4][1][0]["data"]) == {"text/plain", "text/html"}
     fork_nb = nbformat.read(str(fork.notebook), as_version=4)
-    assert fork_nb.metadata.papermill.parameters == {"x": 3}  # papermill injected the parameters
+    assert fork_nb.metadata.papermill.parameters == {"x": 3, "label": "a"}  # papermill injected them
     assert fork_nb.metadata.language_info.name == "python"
     assert fork.manifest["status"] == "ok"
 
@@ -91,7 +92,9 @@ def test_fixture_report_html_is_the_same_both_ways(tmp_path):
     for executor in ("fork", "kernel"):
         run = run_report(OK, parameters={"top_n": 3}, out=tmp_path / executor, executor=executor)
         html = run.html.read_text(encoding="utf-8")
-        pages[executor] = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", html)
+        # figure ids and the injected cell's id are random
+        html = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", html)
+        pages[executor] = re.sub(r"cell-id=[0-9a-f]{8}", "cell-id=ID", html)
         assert html.count("Plotly.newPlot(") == 2 and html.count("* plotly.js v") == 1
     assert pages["fork"] == pages["kernel"]
 

@@ -418,9 +418,21 @@ def _make_shell():
                     "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
                     "pygments_lexer": "ipython3", "version": platform.python_version()}
 
+    try:  # cells compiled to /tmp/ipykernel_<pid>/<hash>.py, as a kernel does: the same tracebacks and warnings
+        from ipykernel.compiler import XCachingCompiler
+
+        Shell.compiler_class = XCachingCompiler
+    except ImportError:  # pragma: no cover - ipykernel is a dependency
+        pass
+    import warnings
+
+    def show_warning(message, category, filename, lineno, file=None, line=None):
+        (file or sys.stderr).write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    # warnings are printed (to the cell's stderr) as in a fresh kernel, whoever was recording them in the parent
+    warnings.showwarning = show_warning
     config = Config()
     config.HistoryManager.enabled = False  # no sqlite history file shared by concurrent runs
-    config.InteractiveShell.colors = "Linux"  # tracebacks as a kernel writes them
     shell = Shell.instance(config=config)
     shell.outputs, shell.display_ids, shell.clear_pending, shell.failed = [], {}, False, False
     return shell
