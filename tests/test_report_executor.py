@@ -158,3 +158,22 @@ def test_ctrl_c_ends_cleanly_with_one_line(tmp_path, executor):
     (run,) = (out / "sleep").glob("*.interrupted")
     assert not list((out / "sleep").glob(".tmp-*"))
     assert run.is_dir()
+
+
+def test_c_level_output_goes_to_the_run_log_not_the_terminal(tmp_path, capfd):
+    nb = _notebook(tmp_path / "noisy_report.ipynb", ["x = 1  # parameters",
+                                                     "import os\nos.write(2, b'from C\\n')\nprint('in the notebook')"])
+    run = run_report(nb, out=tmp_path, executor="fork")
+    captured = capfd.readouterr()
+    assert "from C" not in captured.err + captured.out
+    assert (run.path / ".kernel.log").read_text() == "from C\n"
+    assert _outputs(run.notebook)[1] == (2, [{"output_type": "stream", "name": "stdout",
+                                              "text": "in the notebook\n"}])
+
+
+def test_fork_falls_back_to_a_kernel_inside_ipython(monkeypatch):
+    from crmmine.report import runner
+
+    assert runner._executor("fork") == "fork" and runner._executor("kernel") == "kernel"
+    monkeypatch.setattr(runner, "_inside_ipython", lambda: True)
+    assert runner._executor("fork") == "kernel"

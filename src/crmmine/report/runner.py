@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import html
 import json
@@ -307,6 +308,12 @@ def _sha256(path: Path) -> str:
 
 
 def _versions() -> dict:
+    return dict(_package_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _package_versions() -> dict:
+    """Installed versions (read once per process: the runner reads them before it forks its workers)."""
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": sys.version.split()[0]}
@@ -770,7 +777,8 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
     executor : {"fork", "kernel"}, default="fork"
         Where papermill executes the cells: ``"fork"``, a forked child of this process with the
         libraries already imported (:mod:`crmmine.report.executor`); ``"kernel"``, a fresh Jupyter
-        kernel (papermill's usual way, a few seconds slower per report).
+        kernel (papermill's usual way, a few seconds slower per report). Where there is no
+        ``fork()`` (Windows) or when called from IPython or a notebook, ``"fork"`` runs a kernel.
 
     Returns
     -------
@@ -854,7 +862,14 @@ def _executor(executor: str) -> str:
     from .executor import EXECUTORS
 
     executor = check_choice("executor", executor, EXECUTORS)
-    return executor if executor != "fork" or hasattr(os, "fork") else "kernel"  # no fork() (Windows): a kernel
+    if executor == "fork" and (not hasattr(os, "fork") or _inside_ipython()):
+        return "kernel"  # no fork() (Windows), or called from a notebook: its kernel is no process to fork
+    return executor
+
+
+def _inside_ipython() -> bool:
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
 
 
 def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progress_bar, prepared_dir,
@@ -992,6 +1007,7 @@ def _warm_up(langs, notebooks=(), executor="kernel") -> None:
     register()
     if executor == "fork":
         warm_imports(notebooks)
+    _package_versions()
 
     for lang in sorted({lang if isinstance(lang, str) and lang else "en" for lang in langs}):
         with contextlib.suppress(Exception):  # noqa: BLE001 - a cold export still works
