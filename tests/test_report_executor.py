@@ -167,7 +167,7 @@ def test_c_level_output_goes_to_the_run_log_not_the_terminal(tmp_path, capfd):
     captured = capfd.readouterr()
     assert "from C" not in captured.err + captured.out
     assert (run.path / ".kernel.log").read_text() == "from C\n"
-    assert _outputs(run.notebook)[1] == (2, [{"output_type": "stream", "name": "stdout",
+    assert _outputs(run.notebook)[2] == (3, [{"output_type": "stream", "name": "stdout",
                                               "text": "in the notebook\n"}])
 
 
