@@ -7,6 +7,7 @@ and end with the run on Ctrl-C.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -177,3 +178,16 @@ def test_fork_falls_back_to_a_kernel_inside_ipython(monkeypatch):
     assert runner._executor("fork") == "fork" and runner._executor("kernel") == "kernel"
     monkeypatch.setattr(runner, "_inside_ipython", lambda: True)
     assert runner._executor("fork") == "kernel"
+
+
+def test_a_child_that_dies_fails_the_run_with_its_reason(tmp_path):
+    nb = _notebook(tmp_path / "dies_report.ipynb", ["x = 1  # parameters", "print('before')",
+                                                    "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+                                                    "print('never')"])
+    with pytest.raises(ReportError, match=r"The dies report failed: ChildDiedError: The notebook's process ended "
+                                          r"before the notebook did \(exit code -9\); it may have run out of memory "
+                                          r"or been killed\. The executed notebook is"):
+        run_report(nb, out=tmp_path, executor="fork")
+    (failed,) = (tmp_path / "dies").glob("*.failed")
+    manifest = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and manifest["error"].startswith("ChildDiedError: ")

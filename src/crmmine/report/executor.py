@@ -15,8 +15,7 @@ the one tagged ``parameters``, papermill's metadata, its error cell on failure).
     papermill's own engine (nbclient and a fresh Jupyter kernel per report, which imports everything
     again: a few seconds of CPU per report).
 
-Both save the notebook when it starts and when it ends (papermill's own manager writes the whole
-notebook, plotly.js included, before and after every cell). Nothing happens on import.
+Nothing happens on import.
 """
 
 from __future__ import annotations
@@ -86,77 +85,15 @@ def warm_imports(notebooks=()) -> None:
         get_plotlyjs()
 
 
-# --------------------------------------------------------------------------- papermill's manager, quieter
-def _manager_class():
-    from papermill.engines import NotebookExecutionManager
-
-    class QuietManager(NotebookExecutionManager):
-        """papermill's manager without the save before and after every cell (5 MB each with plotly.js).
-
-        The notebook is saved when it starts (parameters injected) and when it ends; papermill writes it
-        once more after the engine returns, with its error cell on a failure.
-        """
-
-        quiet = False
-
-        def save(self, **kwargs):
-            if not self.quiet:
-                super().save(**kwargs)
-
-        def cell_start(self, cell, cell_index=None, **kwargs):
-            self.quiet = True
-            try:
-                super().cell_start(cell, cell_index, **kwargs)
-            finally:
-                self.quiet = False
-
-        def cell_complete(self, cell, cell_index=None, **kwargs):
-            self.quiet = True
-            try:
-                super().cell_complete(cell, cell_index, **kwargs)
-            finally:
-                self.quiet = False
-
-    return QuietManager
-
-
-def _execute(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False, autosave_cell_every=30,
-             **kwargs):
-    """papermill's ``Engine.execute_notebook`` with :func:`_manager_class`'s manager."""
-    nb_man = _manager_class()(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
-                              autosave_cell_every=autosave_cell_every)
-    nb_man.notebook_start()
-    ok = False
-    try:
-        cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
-        ok = True
-    finally:
-        nb_man.cleanup_pbar()
-        nb_man.quiet = ok  # papermill writes the notebook right after a normal return
-        try:
-            nb_man.notebook_complete()
-        finally:
-            nb_man.quiet = False
-    return nb_man.nb
-
-
 # --------------------------------------------------------------------------- the engines
 def _engines():
     from papermill.engines import Engine, NBClientEngine
 
     class KernelEngine(NBClientEngine):
-        """papermill's nbclient engine (a Jupyter kernel per notebook), saving at start and end only."""
-
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, **kwargs):
-            return _execute(cls, nb, kernel_name, **kwargs)
+        """papermill's nbclient engine: a Jupyter kernel per notebook."""
 
     class ForkEngine(Engine):
         """Cells executed in a forked child of this (already warm) process; see the module's docstring."""
-
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, **kwargs):
-            return _execute(cls, nb, kernel_name, **kwargs)
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, **kwargs):
