@@ -49,6 +49,7 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import CrmmineError, CrmmineWarning, ParameterError
 from ..text.labels import label
@@ -177,17 +178,20 @@ def _is_pa_string(t) -> bool:
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: np.ndarray) -> np.ndarray:
-    """Lines equal to an earlier line in every column but ``source_line``.
+def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: np.ndarray,
+                      among: np.ndarray | None = None) -> np.ndarray:
+    """Lines equal to an earlier line in every column but ``source_line`` (among the lines
+    ``among`` when given: a duplicate of a line outside it is not looked for).
 
     Only lines sharing order and product with another line can be exact duplicates, so the
     full comparison runs on those few candidates (same result as ``DataFrame.duplicated``).
     The candidates are found by sorting one integer key per line (order code x product code).
     """
     cols = [c for c in tx.columns if c not in ("source_line", "order_id", "product_id")]
-    o, p = order_codes, product_codes
-    key = (o + 1) * (int(p.max(initial=-1)) + 2) + (p + 1)
-    order = np.argsort(key)
+    rows_at = np.arange(len(tx)) if among is None else np.flatnonzero(among)
+    o, p = order_codes[rows_at], product_codes[rows_at]
+    key = (o + 1) * (int(product_codes.max(initial=-1)) + 2) + (p + 1)
+    order = np.argsort(key, kind="stable")
     same = key[order][1:] == key[order][:-1]
     cand_sorted = np.zeros(len(key), dtype=bool)
     cand_sorted[1:] |= same
@@ -196,10 +200,48 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
     cand[order] = cand_sorted
     dup = np.zeros(len(tx), dtype=bool)
     if cand.any():
-        rows = tx.loc[cand, cols]  # order and product enter through their joint code
-        rows.insert(0, "__order_product", key[cand])
-        dup[cand] = rows.duplicated(keep="first").to_numpy()
+        at = rows_at[cand]
+        # narrow the candidates to lines that also share every number and date with a neighbour
+        numeric = [tx[c].to_numpy() for c in cols if tx[c].dtype.kind in "fiM"]
+        if numeric:
+            keys = [v[at] for v in numeric] + [key[cand]]
+            order = np.lexsort(keys[::-1])
+            same = np.ones(len(at) - 1, dtype=bool)
+            for v in keys:
+                v = v[order]
+                eq = v[1:] == v[:-1]
+                if v.dtype.kind == "f":
+                    eq |= np.isnan(v[1:]) & np.isnan(v[:-1])
+                elif v.dtype.kind == "M":
+                    eq |= np.isnat(v[1:]) & np.isnat(v[:-1])
+                same &= eq
+            near = np.zeros(len(at), dtype=bool)
+            near[1:] |= same
+            near[:-1] |= same
+            keep = np.empty(len(at), dtype=bool)
+            keep[order] = near
+            at, cand_key = at[keep], key[cand][keep]
+        else:
+            cand_key = key[cand]
+        if not len(at):
+            return dup
+        # order and product enter through their joint code
+        rows = pd.DataFrame({"__order_product": cand_key, **{c: _take(tx[c].array, at) for c in cols}}, copy=False)
+        dup[at] = rows.duplicated(keep="first").to_numpy()
     return dup
+
+
+def _take(values, positions: np.ndarray):
+    """``values.take(positions)`` for increasing ``positions``; a pyarrow-backed column is taken
+    chunk by chunk (pyarrow's take on a chunked array first joins the chunks: a copy of the column)."""
+    arr = getattr(values, "_pa_array", None)
+    if arr is None or arr.num_chunks < 2 or type(values) is not pd.arrays.ArrowStringArray:
+        return values.take(positions)
+    bounds = np.cumsum([0] + [len(c) for c in arr.chunks])
+    cut = np.searchsorted(positions, bounds)
+    parts = [chunk.take(pa.array(positions[cut[i]:cut[i + 1]] - bounds[i]))
+             for i, chunk in enumerate(arr.chunks) if cut[i + 1] > cut[i]]
+    return pd.arrays.ArrowStringArray(pa.chunked_array(parts, type=arr.type))
 
 
 def _take_lines(tx: pd.DataFrame, masks) -> list[pd.DataFrame]:
@@ -208,7 +250,7 @@ def _take_lines(tx: pd.DataFrame, masks) -> list[pd.DataFrame]:
     positions = [np.flatnonzero(m) for m in masks]
     arrays = [tx[c].array for c in tx.columns]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        taken = list(pool.map(lambda job: arrays[job[1]].take(positions[job[0]]),
+        taken = list(pool.map(lambda job: _take(arrays[job[1]], positions[job[0]]),
                               [(k, j) for k in range(len(masks)) for j in range(len(arrays))]))
     frames = []
     for k in range(len(masks)):
@@ -449,10 +491,11 @@ def clean(
     if "missing_customer_id" in active:
         mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
     units = bool(tx.attrs.get("crmmine_source", {}).get("quantity_defaulted"))
-    order_codes, orders = _distinct(tx["order_id"])
-    product_codes, products = _distinct(tx["product_id"])
+    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's hashing releases the GIL
+        (order_codes, orders), (product_codes, products) = pool.map(_distinct, (tx["order_id"], tx["product_id"]))
     if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
-        mark("duplicate", _exact_duplicates(tx, order_codes, product_codes))
+        # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
+        mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
     if "non_product_code" in active:
         mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
     unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)

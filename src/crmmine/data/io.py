@@ -1133,8 +1133,43 @@ def _series(arr: pa.Array, index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=index)
 
 
+#: First or last bytes that may be (part of) white space: ASCII controls, space, and any non-ASCII byte.
+_MAYBE_SPACE = np.zeros(256, dtype=bool)
+_MAYBE_SPACE[[*range(0x09, 0x0E), *range(0x1C, 0x21), *range(0x80, 0x100)]] = True
+
+
+def _edges_clean(arr) -> bool:
+    """True when no value of a (large) string array starts or ends with white space and none is
+    empty: trimming would change nothing (checked on the first and last byte of each value)."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if not pa.types.is_large_string(chunk.type) or len(chunk) == 0:
+            if len(chunk):
+                return False
+            continue
+        _, offsets, data = chunk.buffers()
+        off = np.frombuffer(offsets, dtype=np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
+        start, end = off[:-1], off[1:]
+        filled = end > start
+        if chunk.null_count:
+            valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+            if (~filled & valid).any():
+                return False  # an empty text
+            start, end = start[filled], end[filled]
+        elif not filled.all():
+            return False
+        if not len(start):
+            continue
+        byte = np.frombuffer(data, dtype=np.uint8)
+        if _MAYBE_SPACE[byte[start]].any() or _MAYBE_SPACE[byte[end - 1]].any():
+            return False
+    return True
+
+
 def _trimmed(arr) -> pa.ChunkedArray | pa.Array:
     """Trimmed, blank -> missing, on every value (a linear pass; no hashing, no copy back)."""
+    if _edges_clean(arr):
+        return arr
     arr = pc.utf8_trim_whitespace(arr)
     if pc.any(pc.equal(pc.binary_length(arr), 0)).as_py():
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
