@@ -106,3 +106,28 @@ def test_quoted_line_breaks_are_read_as_values(tmp_path):
     assert len(tx) == 200
     assert tx["product_name"].iloc[7] == "line one\nline two 7"
     assert tx["source_line"].iloc[-1] == 201
+
+
+@pytest.mark.parametrize("values", [
+    ["12583.0", "17850.0", None, "-5.0", "100.0"],   # every value: the fast path
+    ["12583.0", "12583", None],                      # mixed: value by value
+    ["12583.00", "1.0"], ["-.0", "7.0"], ["1a.0", "2.0"], ["071053.0", "0.0"], [None, None],
+])
+def test_point_zero_ids_fast_path_equals_the_rule(values):
+    arr = pa.chunked_array([pa.array(values[:2], pa.large_string()), pa.array(values[2:], pa.large_string())],
+                           type=pa.large_string())
+    got = rio._to_id(pd.Series(pd.arrays.ArrowStringArray(arr)))
+    want = [None if v is None else (rio.re.sub(r"^(-?\d+)\.0+$", r"\1", v)) for v in values]
+    assert [None if pd.isna(v) else v for v in got] == want
+
+
+@pytest.mark.parametrize("values, clean", [
+    (["a", "b c", None], True), (["a ", "b"], False), ([" a", "b"], False), (["a", ""], False),
+    (["a\u00a0", "b"], False), (["é", "b"], False), (["a\t"], False),
+])
+def test_trim_skipped_only_when_nothing_to_trim(values, clean):
+    arr = pa.chunked_array([pa.array(values, pa.large_string())])
+    assert rio._edges_clean(arr) is clean
+    got = rio._to_text(pd.Series(pd.arrays.ArrowStringArray(arr)))
+    want = [None if v is None or not v.strip() else v.strip() for v in values]
+    assert [None if pd.isna(v) else v for v in got] == want
