@@ -1152,7 +1152,8 @@ def _edges_clean(arr) -> bool:
         start, end = off[:-1], off[1:]
         filled = end > start
         if chunk.null_count:
-            valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+            bits = np.frombuffer(chunk.buffers()[0], dtype=np.uint8)
+            valid = np.unpackbits(bits, bitorder="little")[chunk.offset: chunk.offset + len(chunk)].view(bool)
             if (~filled & valid).any():
                 return False  # an empty text
             start, end = start[filled], end[filled]
@@ -1191,55 +1192,9 @@ def _to_id(values: pd.Series) -> pd.Series:
         ends_in_zero = pc.filter(arr, pc.fill_null(pc.ends_with(arr, "0"), False))
         if not pc.any(pc.match_substring(ends_in_zero, ".")).as_py():
             return _series(arr, values.index)
-    fast = _drop_point_zero(arr)
-    if fast is not None:
-        return _series(fast, values.index)
     enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
     fixed = pc.replace_substring_regex(enc.dictionary, _FLOAT_ID, r"\1")
     return _series(fixed.take(enc.indices), values.index)
-
-
-def _drop_point_zero(arr) -> pa.ChunkedArray | None:
-    """``12583.0`` -> ``12583`` on every value at once, when every value is an integer written
-    with a single decimal zero (an id column exported as floats); None when any value is not
-    (the caller then fixes the distinct values one by one). Same result as ``_FLOAT_ID``."""
-    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-    out = []
-    for chunk in chunks:
-        if not pa.types.is_large_string(chunk.type) or chunk.offset:
-            return None
-        n = len(chunk)
-        if n == 0:
-            out.append(chunk)
-            continue
-        validity, offsets, data = chunk.buffers()
-        off = np.frombuffer(offsets, dtype=np.int64)[: n + 1]
-        if off[0] != 0:
-            return None
-        byte = np.frombuffer(data, dtype=np.uint8)[: off[-1]] if data is not None else np.zeros(0, np.uint8)
-        valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else np.ones(n, dtype=bool)
-        start, end = off[:-1][valid], off[1:][valid]
-        if not len(start):
-            out.append(chunk)
-            continue
-        if ((end - start) < 3).any():
-            return None
-        if not ((byte[end - 1] == 48) & (byte[end - 2] == 46)).all():  # "...0" after "."
-            return None
-        non_digit = np.concatenate([[0], np.cumsum((byte < 48) | (byte > 57), dtype=np.int64)])
-        bad = non_digit[end - 2] - non_digit[start]  # before the ".0"
-        minus = byte[start] == 45
-        if not ((bad == 0) | (minus & (bad == 1) & ((end - start) >= 4))).all():
-            return None
-        keep = np.ones(len(byte), dtype=bool)
-        keep[end - 1] = False
-        keep[end - 2] = False
-        lengths = np.diff(off)
-        lengths[valid] -= 2
-        new_off = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
-        out.append(pa.LargeStringArray.from_buffers(n, pa.py_buffer(new_off), pa.py_buffer(byte[keep]), validity,
-                                                    chunk.null_count))
-    return pa.chunked_array(out, type=pa.large_string())
 
 
 def _to_text(values: pd.Series) -> pd.Series:
