@@ -508,10 +508,12 @@ def clean(
         mark("return", is_return)
     extreme_info = None
     if "extreme_value" in active:
-        cand = undecided & (quantity > 0)
-        ext, extreme_info = extreme_mask(np.where(cand, quantity, np.nan), np.where(cand, unit, np.nan),
-                                         z=extreme_z, min_ratio=extreme_min_ratio, max_share=extreme_max_share)
-        mark("extreme_value", cand & ext)
+        cand = np.flatnonzero(undecided & (quantity > 0))  # the rule sees these lines only
+        ext, extreme_info = extreme_mask(quantity[cand], unit[cand], z=extreme_z, min_ratio=extreme_min_ratio,
+                                         max_share=extreme_max_share)
+        hit = np.zeros(n, dtype=bool)
+        hit[cand[ext]] = True
+        mark("extreme_value", hit)
 
     kept_mask = undecided
     return_mask = reason == code_of["return"]
@@ -524,11 +526,15 @@ def clean(
 
     amt = np.where(np.isfinite(amount), amount, 0.0)
     rows = [("input", label("audit.input"), n, float(amt.sum()))]
+    # each outcome's lines in file order, side by side: the same sums as amt[reason == code].sum()
+    counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    by_outcome = amt[np.argsort(reason, kind="stable")]
     for rule in CLEANING_RULES:
-        m = reason == code_of[rule]
+        c = code_of[rule]
         key = "reason.return" if rule == "return" else f"reason.{rule}"
-        rows.append((rule, label(key), int(m.sum()), float(amt[m].sum())))
-    rows.append(("kept", label("audit.kept"), int(kept_mask.sum()), float(amt[kept_mask].sum())))
+        rows.append((rule, label(key), int(counts[c]), float(by_outcome[bounds[c]:bounds[c + 1]].sum())))
+    rows.append(("kept", label("audit.kept"), int(counts[0]), float(by_outcome[:bounds[1]].sum())))
     audit = pd.DataFrame(rows, columns=["rule", "description", "lines", "amount"])
     audit["share_of_lines"] = audit["lines"] / max(n, 1)
     total = float(amt.sum())
