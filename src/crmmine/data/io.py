@@ -599,6 +599,13 @@ def _arrow_read(path: Path, kind: str, t: _Text, native: tuple[str, ...] = ()) -
         elif pa.types.is_null(col.type):
             cols[name] = pd.Series(np.full(len(col), np.nan))
         elif pa.types.is_timestamp(col.type):
+            if col.type.tz is None and col.type.unit != "ns" and col.null_count < len(col):
+                # every date inside the range parse_dates keeps (datetime64[ns]): pyarrow casts (the common case)
+                lo_hi = pc.min_max(col)
+                unit = col.type.unit
+                if (np.datetime64("1677-09-22", unit).astype(np.int64) <= lo_hi["min"].value
+                        and lo_hi["max"].value <= np.datetime64("2262-04-11", unit).astype(np.int64)):
+                    col = col.cast(pa.timestamp("ns"))
             cols[name] = pd.Series(col.to_numpy())
         elif pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
             cols[name] = pd.Series(col.to_numpy().astype("float64", copy=False))
