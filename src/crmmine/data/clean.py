@@ -515,6 +515,22 @@ def clean(
         hit[cand[ext]] = True
         mark("extreme_value", hit)
 
+    # the audit's sums first (their line-length arrays are freed before the lines are taken)
+    amt = np.where(np.isfinite(amount), amount, 0.0)
+    total = float(amt.sum())
+    rows = [("input", label("audit.input"), n, total)]
+    # each outcome's lines in file order, side by side: the same sums as amt[reason == code].sum()
+    counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    by_outcome = amt[np.argsort(reason, kind="stable")]
+    del amt
+    for rule in CLEANING_RULES:
+        c = code_of[rule]
+        key = "reason.return" if rule == "return" else f"reason.{rule}"
+        rows.append((rule, label(key), int(counts[c]), float(by_outcome[bounds[c]:bounds[c + 1]].sum())))
+    rows.append(("kept", label("audit.kept"), int(counts[0]), float(by_outcome[:bounds[1]].sum())))
+    del by_outcome
+
     kept_mask = undecided
     return_mask = reason == code_of["return"]
     rejected_mask = ~kept_mask & ~return_mask
@@ -524,24 +540,12 @@ def clean(
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])
     rejected["reason"] = pd.Categorical.from_codes(to_category[reason[rejected_mask]], categories=reject_rules)
 
-    amt = np.where(np.isfinite(amount), amount, 0.0)
-    rows = [("input", label("audit.input"), n, float(amt.sum()))]
-    # each outcome's lines in file order, side by side: the same sums as amt[reason == code].sum()
-    counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    by_outcome = amt[np.argsort(reason, kind="stable")]
-    for rule in CLEANING_RULES:
-        c = code_of[rule]
-        key = "reason.return" if rule == "return" else f"reason.{rule}"
-        rows.append((rule, label(key), int(counts[c]), float(by_outcome[bounds[c]:bounds[c + 1]].sum())))
-    rows.append(("kept", label("audit.kept"), int(counts[0]), float(by_outcome[:bounds[1]].sum())))
     audit = pd.DataFrame(rows, columns=["rule", "description", "lines", "amount"])
     audit["share_of_lines"] = audit["lines"] / max(n, 1)
-    total = float(amt.sum())
     audit["share_of_amount"] = audit["amount"] / total if total else 0.0
     # the invariant, checked on every call
     parts = audit.iloc[1:]
-    if int(parts["lines"].sum()) != n or not np.isclose(parts["amount"].sum(), amt.sum(), rtol=1e-9, atol=1e-6):
+    if int(parts["lines"].sum()) != n or not np.isclose(parts["amount"].sum(), total, rtol=1e-9, atol=1e-6):
         raise CrmmineError("Internal error: cleaning did not account for every line; please report it.")
     removed = ~audit["rule"].isin(["input", "kept"])
     audit["notable"] = removed & ((audit["share_of_lines"] > notable_line_share) |
