@@ -49,6 +49,7 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import CrmmineError, CrmmineWarning, ParameterError
 from ..text.labels import label
@@ -177,17 +178,20 @@ def _is_pa_string(t) -> bool:
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: np.ndarray) -> np.ndarray:
-    """Lines equal to an earlier line in every column but ``source_line``.
+def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: np.ndarray,
+                      among: np.ndarray | None = None) -> np.ndarray:
+    """Lines equal to an earlier line in every column but ``source_line`` (among the lines
+    ``among`` when given: a duplicate of a line outside it is not looked for).
 
     Only lines sharing order and product with another line can be exact duplicates, so the
     full comparison runs on those few candidates (same result as ``DataFrame.duplicated``).
     The candidates are found by sorting one integer key per line (order code x product code).
     """
     cols = [c for c in tx.columns if c not in ("source_line", "order_id", "product_id")]
-    o, p = order_codes, product_codes
-    key = (o + 1) * (int(p.max(initial=-1)) + 2) + (p + 1)
-    order = np.argsort(key)
+    rows_at = np.arange(len(tx)) if among is None else np.flatnonzero(among)
+    o, p = order_codes[rows_at], product_codes[rows_at]
+    key = (o + 1) * (int(product_codes.max(initial=-1)) + 2) + (p + 1)
+    order = np.argsort(key, kind="stable")
     same = key[order][1:] == key[order][:-1]
     cand_sorted = np.zeros(len(key), dtype=bool)
     cand_sorted[1:] |= same
@@ -196,10 +200,48 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
     cand[order] = cand_sorted
     dup = np.zeros(len(tx), dtype=bool)
     if cand.any():
-        rows = tx.loc[cand, cols]  # order and product enter through their joint code
-        rows.insert(0, "__order_product", key[cand])
-        dup[cand] = rows.duplicated(keep="first").to_numpy()
+        at = rows_at[cand]
+        # narrow the candidates to lines that also share every number and date with a neighbour
+        numeric = [tx[c].to_numpy() for c in cols if tx[c].dtype.kind in "fiM"]
+        if numeric:
+            keys = [v[at] for v in numeric] + [key[cand]]
+            order = np.lexsort(keys[::-1])
+            same = np.ones(len(at) - 1, dtype=bool)
+            for v in keys:
+                v = v[order]
+                eq = v[1:] == v[:-1]
+                if v.dtype.kind == "f":
+                    eq |= np.isnan(v[1:]) & np.isnan(v[:-1])
+                elif v.dtype.kind == "M":
+                    eq |= np.isnat(v[1:]) & np.isnat(v[:-1])
+                same &= eq
+            near = np.zeros(len(at), dtype=bool)
+            near[1:] |= same
+            near[:-1] |= same
+            keep = np.empty(len(at), dtype=bool)
+            keep[order] = near
+            at, cand_key = at[keep], key[cand][keep]
+        else:
+            cand_key = key[cand]
+        if not len(at):
+            return dup
+        # order and product enter through their joint code
+        rows = pd.DataFrame({"__order_product": cand_key, **{c: _take(tx[c].array, at) for c in cols}}, copy=False)
+        dup[at] = rows.duplicated(keep="first").to_numpy()
     return dup
+
+
+def _take(values, positions: np.ndarray):
+    """``values.take(positions)`` for increasing ``positions``; a pyarrow-backed column is taken
+    chunk by chunk (pyarrow's take on a chunked array first joins the chunks: a copy of the column)."""
+    arr = getattr(values, "_pa_array", None)
+    if arr is None or arr.num_chunks < 2 or type(values) is not pd.arrays.ArrowStringArray:
+        return values.take(positions)
+    bounds = np.cumsum([0] + [len(c) for c in arr.chunks])
+    cut = np.searchsorted(positions, bounds)
+    parts = [chunk.take(pa.array(positions[cut[i]:cut[i + 1]] - bounds[i]))
+             for i, chunk in enumerate(arr.chunks) if cut[i + 1] > cut[i]]
+    return pd.arrays.ArrowStringArray(pa.chunked_array(parts, type=arr.type))
 
 
 def _take_lines(tx: pd.DataFrame, masks) -> list[pd.DataFrame]:
@@ -208,7 +250,7 @@ def _take_lines(tx: pd.DataFrame, masks) -> list[pd.DataFrame]:
     positions = [np.flatnonzero(m) for m in masks]
     arrays = [tx[c].array for c in tx.columns]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        taken = list(pool.map(lambda job: arrays[job[1]].take(positions[job[0]]),
+        taken = list(pool.map(lambda job: _take(arrays[job[1]], positions[job[0]]),
                               [(k, j) for k in range(len(masks)) for j in range(len(arrays))]))
     frames = []
     for k in range(len(masks)):
@@ -449,10 +491,11 @@ def clean(
     if "missing_customer_id" in active:
         mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
     units = bool(tx.attrs.get("crmmine_source", {}).get("quantity_defaulted"))
-    order_codes, orders = _distinct(tx["order_id"])
-    product_codes, products = _distinct(tx["product_id"])
+    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's hashing releases the GIL
+        (order_codes, orders), (product_codes, products) = pool.map(_distinct, (tx["order_id"], tx["product_id"]))
     if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
-        mark("duplicate", _exact_duplicates(tx, order_codes, product_codes))
+        # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
+        mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
     if "non_product_code" in active:
         mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
     unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
@@ -465,10 +508,28 @@ def clean(
         mark("return", is_return)
     extreme_info = None
     if "extreme_value" in active:
-        cand = undecided & (quantity > 0)
-        ext, extreme_info = extreme_mask(np.where(cand, quantity, np.nan), np.where(cand, unit, np.nan),
-                                         z=extreme_z, min_ratio=extreme_min_ratio, max_share=extreme_max_share)
-        mark("extreme_value", cand & ext)
+        cand = np.flatnonzero(undecided & (quantity > 0))  # the rule sees these lines only
+        ext, extreme_info = extreme_mask(quantity[cand], unit[cand], z=extreme_z, min_ratio=extreme_min_ratio,
+                                         max_share=extreme_max_share)
+        hit = np.zeros(n, dtype=bool)
+        hit[cand[ext]] = True
+        mark("extreme_value", hit)
+
+    # the audit's sums first (their line-length arrays are freed before the lines are taken)
+    amt = np.where(np.isfinite(amount), amount, 0.0)
+    total = float(amt.sum())
+    rows = [("input", label("audit.input"), n, total)]
+    # each outcome's lines in file order, side by side: the same sums as amt[reason == code].sum()
+    counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    by_outcome = amt[np.argsort(reason, kind="stable")]
+    del amt
+    for rule in CLEANING_RULES:
+        c = code_of[rule]
+        key = "reason.return" if rule == "return" else f"reason.{rule}"
+        rows.append((rule, label(key), int(counts[c]), float(by_outcome[bounds[c]:bounds[c + 1]].sum())))
+    rows.append(("kept", label("audit.kept"), int(counts[0]), float(by_outcome[:bounds[1]].sum())))
+    del by_outcome
 
     kept_mask = undecided
     return_mask = reason == code_of["return"]
@@ -479,20 +540,12 @@ def clean(
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])
     rejected["reason"] = pd.Categorical.from_codes(to_category[reason[rejected_mask]], categories=reject_rules)
 
-    amt = np.where(np.isfinite(amount), amount, 0.0)
-    rows = [("input", label("audit.input"), n, float(amt.sum()))]
-    for rule in CLEANING_RULES:
-        m = reason == code_of[rule]
-        key = "reason.return" if rule == "return" else f"reason.{rule}"
-        rows.append((rule, label(key), int(m.sum()), float(amt[m].sum())))
-    rows.append(("kept", label("audit.kept"), int(kept_mask.sum()), float(amt[kept_mask].sum())))
     audit = pd.DataFrame(rows, columns=["rule", "description", "lines", "amount"])
     audit["share_of_lines"] = audit["lines"] / max(n, 1)
-    total = float(amt.sum())
     audit["share_of_amount"] = audit["amount"] / total if total else 0.0
     # the invariant, checked on every call
     parts = audit.iloc[1:]
-    if int(parts["lines"].sum()) != n or not np.isclose(parts["amount"].sum(), amt.sum(), rtol=1e-9, atol=1e-6):
+    if int(parts["lines"].sum()) != n or not np.isclose(parts["amount"].sum(), total, rtol=1e-9, atol=1e-6):
         raise CrmmineError("Internal error: cleaning did not account for every line; please report it.")
     removed = ~audit["rule"].isin(["input", "kept"])
     audit["notable"] = removed & ((audit["share_of_lines"] > notable_line_share) |

@@ -429,6 +429,125 @@ def _sniff_text(path: Path, kind: str, encoding: str, header, schema) -> _Text:
     return _Text(enc, sep, names, not header_less, fields, [])
 
 
+#: Encodings in which the bytes of a quote, a line break and the separator only ever stand for those
+#: characters (never inside a multi-byte character), so the raw bytes can be checked for quoted line breaks.
+_BYTE_CHECKABLE = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1252", "iso8859-1", "gb18030", "gbk"})
+_CR, _LF, _QUOTE = 13, 10, 34
+_BLOCK_SIZE = 1 << 22  # bytes pyarrow parses per task
+
+
+class _LineBreakInQuotes(Exception):
+    """Raised by :class:`_QuoteCheckedSource` to stop a read that assumed no quoted line break."""
+
+
+class _QuoteCheckedSource:
+    """A binary file for pyarrow that checks, while pyarrow reads it, that no quoted value holds a line break.
+
+    pyarrow's CSV reader is much faster with ``newlines_in_values=False`` (it then cuts the
+    file into blocks at any line break), but that is only right when no value holds a line
+    break. This proves it on the raw bytes: every quote must sit where the quote-parity
+    model and pyarrow's parser agree (an odd-numbered quote opens a field: after the
+    separator, a line break, another quote or at the start; an even-numbered one closes it:
+    before the separator, a line break, another quote or at the end; ``""`` inside a value
+    is one closing and one opening quote), and no line break may lie at odd parity. Any
+    doubt stops the read (:class:`_LineBreakInQuotes`) and the caller reads the file again
+    with ``newlines_in_values=True``.
+    """
+
+    closed = False
+
+    def __init__(self, fh, sep: str):
+        self._fh, self._sep = fh, ord(sep)
+        self._parity = 0  # quotes seen so far, mod 2
+        self._last = -1  # the byte before the current chunk (-1: start of the file)
+        self._pending_close = False  # the previous chunk ended with a closing quote
+        self.ok = True
+        self.done = False  # the end of the file was read (and checked)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._fh.read(n)
+        if data:
+            self._check(data)
+        else:
+            if self._parity:  # an unterminated quote at the end
+                self._fail()
+            self.done = True
+        return data
+
+    def _fail(self):
+        self.ok = False
+        raise _LineBreakInQuotes
+
+    def _edge(self, b) -> np.ndarray:
+        return (b == self._sep) | (b == _LF) | (b == _CR) | (b == _QUOTE)
+
+    def _check(self, data: bytes) -> None:
+        a = np.frombuffer(data, dtype=np.uint8)
+        if self._pending_close and not self._edge(a[0]):
+            self._fail()
+        self._pending_close = False
+        q = np.flatnonzero(a == _QUOTE)
+        if len(q):
+            closing = ((np.arange(len(q)) + self._parity) & 1).astype(bool)
+            opens, closes = q[~closing], q[closing]
+            if len(opens):
+                before = a[np.maximum(opens - 1, 0)]
+                ok = self._edge(before)
+                if opens[0] == 0:
+                    ok[0] = self._last < 0 or bool(self._edge(np.uint8(self._last)))
+                if not ok.all():
+                    self._fail()
+            if len(closes):
+                if closes[-1] == len(a) - 1:
+                    self._pending_close = True
+                    closes = closes[:-1]
+                if not self._edge(a[closes + 1]).all():
+                    self._fail()
+        if len(q) or self._parity:
+            breaks = a == _LF
+            if data.find(b"\r") >= 0:
+                breaks |= a == _CR
+            at = np.flatnonzero(breaks)
+            if ((np.searchsorted(q, at) + self._parity) & 1).any():
+                self._fail()
+        self._parity = (self._parity + len(q)) & 1
+        self._last = int(a[-1])
+
+
+def _open_binary(path: Path, kind: str):
+    """The file's (decompressed) bytes as a binary stream; gzip through ISA-L when installed."""
+    try:
+        if kind == "gzip":
+            try:
+                from isal import igzip
+            except ImportError:  # pragma: no cover - isal is a dependency; a build without it still reads
+                return gzip.open(path, "rb")
+            return igzip.open(path, "rb")
+        return open(path, "rb")
+    except OSError as err:
+        raise _unreadable(path, err) from None
+
+
+def _gzip_errors() -> tuple[type[BaseException], ...]:
+    errs: tuple[type[BaseException], ...] = (EOFError, zlib.error, gzip.BadGzipFile)
+    try:
+        from isal import isal_zlib
+
+        errs += (isal_zlib.error,)
+    except ImportError:  # pragma: no cover
+        pass
+    return errs
+
+
 def _arrow_read(path: Path, kind: str, t: _Text, native: tuple[str, ...] = ()) -> pd.DataFrame:
     """pyarrow's multi-threaded CSV reader; raises on what it cannot read.
 
@@ -436,18 +555,43 @@ def _arrow_read(path: Path, kind: str, t: _Text, native: tuple[str, ...] = ()) -
     the mapping), whose type pyarrow infers while parsing (ISO timestamps, integers,
     decimals) - several times faster than converting text afterwards. A value that breaks
     the inferred type raises, and the caller reads again with every column as text.
+
+    The bytes reach pyarrow through :class:`_QuoteCheckedSource` (gzip inflated by ISA-L),
+    which lets pyarrow cut the file at any line break; if a quoted value may hold a line
+    break the file is read again, cutting only between rows.
     """
     arrow_enc = "utf8" if t.encoding in ("utf-8", "utf-8-sig") else t.encoding
-    stream = pa.input_stream(str(path), compression="gzip" if kind == "gzip" else None)
-    table = pacsv.read_csv(
-        stream,
-        read_options=pacsv.ReadOptions(encoding=arrow_enc, block_size=1 << 23, column_names=t.names,
-                                       skip_rows=1 if t.has_header else 0),
-        parse_options=pacsv.ParseOptions(delimiter=t.sep, newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.large_string() for c in t.names if c not in native}, strings_can_be_null=True,
-            null_values=[""], quoted_strings_can_be_null=True),
-    )
+    read_options = pacsv.ReadOptions(encoding=arrow_enc, block_size=_BLOCK_SIZE, column_names=t.names,
+                                     skip_rows=1 if t.has_header else 0)
+    convert_options = pacsv.ConvertOptions(
+        column_types={c: pa.large_string() for c in t.names if c not in native}, strings_can_be_null=True,
+        null_values=[""], quoted_strings_can_be_null=True)
+    table = None
+    try:
+        if t.encoding in _BYTE_CHECKABLE and not (t.sep == "|" and t.encoding in ("gb18030", "gbk")):
+            src = _QuoteCheckedSource(_open_binary(path, kind), t.sep)
+            try:
+                table = pacsv.read_csv(pa.PythonFile(src, mode="r"), read_options=read_options,
+                                       parse_options=pacsv.ParseOptions(delimiter=t.sep, newlines_in_values=False),
+                                       convert_options=convert_options)
+            except _LineBreakInQuotes:
+                table = None
+            finally:
+                src.close()
+            if not src.done:  # every byte must have passed the check
+                table = None
+        if table is None:
+            fh = _open_binary(path, kind)
+            try:
+                table = pacsv.read_csv(pa.PythonFile(fh, mode="r"), read_options=read_options,
+                                       parse_options=pacsv.ParseOptions(delimiter=t.sep, newlines_in_values=True),
+                                       convert_options=convert_options)
+            finally:
+                fh.close()
+    except _gzip_errors() as err:
+        if kind == "gzip":
+            raise _damaged_gzip(path, err) from None
+        raise
     cols = {}
     for name, col in zip(t.names, table.columns):
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
@@ -455,6 +599,13 @@ def _arrow_read(path: Path, kind: str, t: _Text, native: tuple[str, ...] = ()) -
         elif pa.types.is_null(col.type):
             cols[name] = pd.Series(np.full(len(col), np.nan))
         elif pa.types.is_timestamp(col.type):
+            if col.type.tz is None and col.type.unit != "ns" and col.null_count < len(col):
+                # every date inside the range parse_dates keeps (datetime64[ns]): pyarrow casts (the common case)
+                lo_hi = pc.min_max(col)
+                unit = col.type.unit
+                if (np.datetime64("1677-09-22", unit).astype(np.int64) <= lo_hi["min"].value
+                        and lo_hi["max"].value <= np.datetime64("2262-04-11", unit).astype(np.int64)):
+                    col = col.cast(pa.timestamp("ns"))
             cols[name] = pd.Series(col.to_numpy())
         elif pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
             cols[name] = pd.Series(col.to_numpy().astype("float64", copy=False))
@@ -989,8 +1140,44 @@ def _series(arr: pa.Array, index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=index)
 
 
+#: First or last bytes that may be (part of) white space: ASCII controls, space, and any non-ASCII byte.
+_MAYBE_SPACE = np.zeros(256, dtype=bool)
+_MAYBE_SPACE[[*range(0x09, 0x0E), *range(0x1C, 0x21), *range(0x80, 0x100)]] = True
+
+
+def _edges_clean(arr) -> bool:
+    """True when no value of a (large) string array starts or ends with white space and none is
+    empty: trimming would change nothing (checked on the first and last byte of each value)."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if not pa.types.is_large_string(chunk.type) or len(chunk) == 0:
+            if len(chunk):
+                return False
+            continue
+        _, offsets, data = chunk.buffers()
+        off = np.frombuffer(offsets, dtype=np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
+        start, end = off[:-1], off[1:]
+        filled = end > start
+        if chunk.null_count:
+            bits = np.frombuffer(chunk.buffers()[0], dtype=np.uint8)
+            valid = np.unpackbits(bits, bitorder="little")[chunk.offset: chunk.offset + len(chunk)].view(bool)
+            if (~filled & valid).any():
+                return False  # an empty text
+            start, end = start[filled], end[filled]
+        elif not filled.all():
+            return False
+        if not len(start):
+            continue
+        byte = np.frombuffer(data, dtype=np.uint8)
+        if _MAYBE_SPACE[byte[start]].any() or _MAYBE_SPACE[byte[end - 1]].any():
+            return False
+    return True
+
+
 def _trimmed(arr) -> pa.ChunkedArray | pa.Array:
     """Trimmed, blank -> missing, on every value (a linear pass; no hashing, no copy back)."""
+    if _edges_clean(arr):
+        return arr
     arr = pc.utf8_trim_whitespace(arr)
     if pc.any(pc.equal(pc.binary_length(arr), 0)).as_py():
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
