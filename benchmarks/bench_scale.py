@@ -130,14 +130,38 @@ print(json.dumps({"steps": steps, "cpu_s": cpu, "step_peaks_mb": peaks, **out, "
 """
 
 
-def generate(folder: Path, lines: int) -> tuple[str, int]:
+TILE = r"""
+import json, sys, time
+import duckdb
+folder, chunk, src = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+t = time.perf_counter()
+con = duckdb.connect(config={"threads": 1, "memory_limit": "1GB"})
+con.execute("SET enable_progress_bar = false")
+new, old = f"{chunk:03d}-", f"{src:03d}-"
+sql = (f"COPY (SELECT '{new}' || substr(customer_id, 5) AS customer_id, '{new}' || substr(order_id, 5) AS order_id, "
+       f"* EXCLUDE (customer_id, order_id, source_line), source_line + {(chunk - src) * 10**9} AS source_line "
+       f"FROM read_parquet('{folder}/part-{src:03d}.parquet')) TO '{folder}/part-{chunk:03d}.parquet' (FORMAT parquet)")
+con.execute(sql)
+n = con.sql(f"SELECT count(*) FROM read_parquet('{folder}/part-{chunk:03d}.parquet')").fetchall()[0][0]
+print(json.dumps({"lines": n, "s": time.perf_counter() - t}))
+"""
+
+
+def generate(folder: Path, lines: int, generated_chunks: int | None = None) -> tuple[str, int]:
+    """The first ``lines`` lines (whole chunks) of ``folder``, generating what is missing: chunks
+    ``0 .. generated_chunks - 1`` by ``make_transactions``, every later chunk ``i`` as a copy of chunk
+    ``i mod generated_chunks`` whose customer and order ids carry the prefix of ``i`` (new customers
+    and orders, the same catalogue and dates): cheap and exact where a 100M-line generation is not."""
     folder.mkdir(parents=True, exist_ok=True)
     meta = folder / "meta.json"
     info = json.loads(meta.read_text()) if meta.exists() else {"chunks": []}
     total = sum(c["lines"] for c in info["chunks"])
     while total < lines:
         chunk = len(info["chunks"])
-        res = run_fresh(GENERATE, folder, chunk, CHUNK_CUSTOMERS)
+        if generated_chunks is not None and chunk >= generated_chunks:
+            res = run_fresh(TILE, folder, chunk, chunk % generated_chunks)
+        else:
+            res = run_fresh(GENERATE, folder, chunk, CHUNK_CUSTOMERS)
         info["chunks"].append({"file": str(folder / f"part-{chunk:03d}.parquet"), "lines": res["lines"]})
         total += res["lines"]
         meta.write_text(json.dumps(info))
@@ -161,6 +185,8 @@ def main() -> None:
     ap.add_argument("--duckdb-lines", type=int, default=100_000_000, help="lines for the DuckDB-only run")
     ap.add_argument("--folder", default="/tmp/crmmine-scale")
     ap.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit")
+    ap.add_argument("--generated-chunks", type=int, default=None,
+                    help="generate this many chunks, then tile them (copies with new customer/order ids)")
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--skip-spark", action="store_true")
     ap.add_argument("--skip-large", action="store_true")
@@ -181,7 +207,7 @@ def main() -> None:
 
     sizes = [args.lines] + ([] if args.skip_large or args.duckdb_lines <= args.lines else [args.duckdb_lines])
     for size in sizes:
-        fl, n = generate(folder, size)
+        fl, n = generate(folder, size, args.generated_chunks)
         print(f"{n:,} lines: {fl}", flush=True)
         if not args.skip_duckdb:
             record(n, "duckdb group-by", run_fresh(GROUPBY, fl, args.memory_limit, tmp))
