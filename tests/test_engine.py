@@ -193,6 +193,45 @@ def test_duckdb_miners_get_item_codes_only_and_match_pandas(pandas_clean, duck_c
         crmmine.frequent_itemsets(lazy, min_support=0.004, max_itemsets=5)
 
 
+def test_duckdb_item_frequency_matches_pandas(pandas_clean, duck_clean):
+    for level in ("product", "category"):
+        _compare(crmmine.item_frequency(pandas_clean.transactions, level=level),
+                 crmmine.item_frequency(duck_clean.transactions, level=level))
+    got = crmmine.item_frequency(duck_clean.transactions, top_n=3)
+    assert len(got) == 3 and got.attrs["n_orders"] == 1131
+
+
+def test_report_helpers_on_an_engine_result(pandas_clean, duck_clean):
+    """A report's opening and the lines its recommender sections use, from a result DuckDB holds."""
+    from crmmine.report import run_summary, sample_lines
+
+    assert str(run_summary(pandas_clean)) == str(run_summary(duck_clean))
+    assert sample_lines(pandas_clean) == (pandas_clean.transactions, None)
+    whole, note = sample_lines(duck_clean)
+    assert note is None and len(whole) == len(pandas_clean.transactions)
+    part, note = sample_lines(duck_clean, max_lines=2_000)
+    n = len(pandas_clean.transactions)
+    assert 0 < len(part) < n and "lines of a sample of" in note and f"{n:,} lines" in note
+    # every line of a sampled customer, none of the others
+    full = pandas_clean.transactions
+    assert len(part) == int(full["customer_id"].isin(set(part["customer_id"])).sum())
+
+
+def test_crosssell_report_on_duckdb_gives_the_pandas_rules(tmp_path):
+    """-p engine=duckdb: the lines stay in DuckDB (baskets counted there); the rules are pandas' rules."""
+    from crmmine.report import run_report
+
+    path = str(crmmine.datasets.online_retail_sample_path())
+    rules = {}
+    for engine in ("pandas", "duckdb"):
+        out = tmp_path / engine
+        run = run_report("crosssell", parameters={"data_path": path, "engine": engine}, out=out)
+        assert run.status == "ok", engine
+        rules[engine] = pd.read_csv(next(run.path.rglob("rules*.csv")))
+    assert len(rules["pandas"]) > 5
+    pd.testing.assert_frame_equal(rules["pandas"], rules["duckdb"])
+
+
 def _churn_cutoff(tx: pd.DataFrame) -> pd.Timestamp:
     return tx["order_date"].quantile(0.6).normalize() + pd.Timedelta(hours=13)  # not at midnight: windows by time
 

@@ -213,6 +213,24 @@ def item_counts(tx: LazyTransactions, *, level: str = "product") -> tuple[pd.Ser
     return s, n
 
 
+def item_frequency(tx: LazyTransactions, *, level: str = "product"):
+    """Orders per item, the number of orders and (products with names) each product's most
+    common name (ties: the first name in text order), as :func:`crmmine.item_frequency` counts them."""
+    counts, n = item_counts(tx, level=level)
+    best = None
+    if level == "product" and "product_name" in tx.columns:
+        cond = "product_id IS NOT NULL AND product_name IS NOT NULL" + (
+            " AND quantity > 0" if "quantity" in tx.columns else "")
+        names = _arrow_to_pandas(tx.arrow(
+            "SELECT product_id, product_name FROM (SELECT product_id, product_name, row_number() OVER "
+            "(PARTITION BY product_id ORDER BY n DESC, product_name) AS r FROM (SELECT CAST(product_id AS STRING) "
+            "AS product_id, trim(CAST(product_name AS STRING)) AS product_name, count(*) AS n FROM {src} WHERE "
+            f"{cond} GROUP BY 1, 2) x) y WHERE r = 1"))
+        best = pd.Series(names["product_name"].to_numpy(dtype=object),
+                         index=pd.Index(names["product_id"].to_numpy(dtype=object)), name="product_name")
+    return counts, n, best
+
+
 def _frame_view(tx: LazyTransactions, frame: pd.DataFrame) -> str:
     """A small in-memory table (text and int64 columns) as a view of ``tx``'s engine."""
     import pyarrow as pa
