@@ -1,12 +1,18 @@
 """Logs larger than memory: DuckDB vs a plain DuckDB group-by, pandas vs DuckDB, Spark local (record).
 
 Run: .venv/bin/python benchmarks/bench_scale.py [--lines 10000000] [--duckdb-lines 100000000]
-     [--skip-pandas] [--skip-spark] [--folder /tmp/crmmine-scale]
+     [--skip-pandas] [--skip-spark] [--folder /tmp/crmmine-scale] [--generated-chunks 7]
 
-Data: ``crmmine.datasets.make_transactions`` in chunks of 500,000 customers (about 5.2M
+Data: ``crmmine.datasets.make_transactions`` in chunks of 500,000 customers (about 5.3M
 lines; ids prefixed by the chunk so customers and orders never collide; 2 % returns),
 each chunk written as one Parquet file, so no process ever holds the whole log. The files
-of the largest size are reused for the smaller ones (the first files).
+of the largest size are reused for the smaller ones (the first files). With
+``--generated-chunks G`` only the first G chunks are generated (1-5 min each on this
+machine); chunk i >= G is chunk i mod G copied by DuckDB with the prefix of i on its customer
+and order ids (12-40 s each): new customers and orders with the same catalogue, dates and
+basket shapes, so 100M lines take minutes instead of an hour. Tiling keeps every per-customer
+distribution and every item's support; it repeats baskets exactly, so itemsets are those of
+the G generated chunks.
 
 Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
 
@@ -14,8 +20,10 @@ Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
   over the files, fetched as Arrow (the reference of the 3x goal);
 * ``crmmine duckdb``: ``read_transactions(glob)`` -> ``customer_table`` (the 3x goal), then the
   pipeline: ``clean``, ``customer_table`` with returns, ``rfm_table``, ``clv_summary`` +
-  BG/NBD + Gamma-Gamma fit, ``CustomerSegmenter`` (k=4 given), item counts with pruning +
-  ``mine_rules`` (min_support 0.001);
+  BG/NBD + Gamma-Gamma fit, ``CustomerSegmenter`` (k=4 given), then (the per-customer tables
+  dropped) ``mine_rules(lines, min_support=0.001)``: item counts and pruning in the engine,
+  crmmine's miner on the frequent items' codes per order; ``cohort_table``, ``churn_features``.
+  A 6th argument ``noraw`` to the worker skips the customer table of the raw lines;
 * ``crmmine pandas``: the same pipeline on the lines read with ``pandas.read_parquet`` (the folder as one
   dataset), the raw lines dropped after ``clean``, plus ``cohort_table`` and ``churn_features`` (one cutoff,
   BG/NBD on; the engines run it too). Each step's own peak RSS is read

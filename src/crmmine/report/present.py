@@ -459,7 +459,7 @@ def _line_facts(tx):
             int(tx["order_id"].nunique()))
 
 
-def sample_lines(result, *, max_lines: int = 2_000_000, lang: str | None = None):
+def sample_lines(result, *, max_lines: int = 500_000, lang: str | None = None):
     """The lines a report section that needs lines works on, and a sentence saying so when sampled.
 
     A pandas result: its transactions, and ``None``. A result held by an engine (DuckDB, Spark;
