@@ -1,12 +1,18 @@
 """Logs larger than memory: DuckDB vs a plain DuckDB group-by, pandas vs DuckDB, Spark local (record).
 
 Run: .venv/bin/python benchmarks/bench_scale.py [--lines 10000000] [--duckdb-lines 100000000]
-     [--skip-pandas] [--skip-spark] [--folder /tmp/crmmine-scale]
+     [--skip-pandas] [--skip-spark] [--folder /tmp/crmmine-scale] [--generated-chunks 7]
 
-Data: ``crmmine.datasets.make_transactions`` in chunks of 500,000 customers (about 5.2M
+Data: ``crmmine.datasets.make_transactions`` in chunks of 500,000 customers (about 5.3M
 lines; ids prefixed by the chunk so customers and orders never collide; 2 % returns),
 each chunk written as one Parquet file, so no process ever holds the whole log. The files
-of the largest size are reused for the smaller ones (the first files).
+of the largest size are reused for the smaller ones (the first files). With
+``--generated-chunks G`` only the first G chunks are generated (1-5 min each on this
+machine); chunk i >= G is chunk i mod G copied by DuckDB with the prefix of i on its customer
+and order ids (12-40 s each): new customers and orders with the same catalogue, dates and
+basket shapes, so 100M lines take minutes instead of an hour. Tiling keeps every per-customer
+distribution and every item's support; it repeats baskets exactly, so itemsets are those of
+the G generated chunks.
 
 Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
 
@@ -14,8 +20,10 @@ Contenders, each in a fresh process (its own peak RSS, ``VmHWM``):
   over the files, fetched as Arrow (the reference of the 3x goal);
 * ``crmmine duckdb``: ``read_transactions(glob)`` -> ``customer_table`` (the 3x goal), then the
   pipeline: ``clean``, ``customer_table`` with returns, ``rfm_table``, ``clv_summary`` +
-  BG/NBD + Gamma-Gamma fit, ``CustomerSegmenter`` (k=4 given), item counts with pruning +
-  ``mine_rules`` (min_support 0.001);
+  BG/NBD + Gamma-Gamma fit, ``CustomerSegmenter`` (k=4 given), then (the per-customer tables
+  dropped) ``mine_rules(lines, min_support=0.001)``: item counts and pruning in the engine,
+  crmmine's miner on the frequent items' codes per order; ``cohort_table``, ``churn_features``.
+  A 6th argument ``noraw`` to the worker skips the customer table of the raw lines;
 * ``crmmine pandas``: the same pipeline on the lines read with ``pandas.read_parquet`` (the folder as one
   dataset), the raw lines dropped after ``clean``, plus ``cohort_table`` and ``churn_features`` (one cutoff,
   BG/NBD on; the engines run it too). Each step's own peak RSS is read
@@ -75,6 +83,7 @@ import crmmine
 glob, engine, mem, tmp = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 files = sorted(__import__("glob").glob(glob))
 full = sys.argv[5] == "1"
+raw_table = len(sys.argv) <= 6 or sys.argv[6] != "noraw"  # "noraw": skip the customer table of the raw lines
 steps, peaks, cpu = {}, {}, {}
 def step(name, f):
     try:  # reset the peak (VmHWM) so that each step's own peak is read
@@ -101,7 +110,7 @@ else:
              .config("spark.sql.shuffle.partitions", "8").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     tx = step("read", lambda: crmmine.read_transactions(spark.read.parquet(*files)))
-if engine != "pandas":
+if engine != "pandas" and raw_table:
     step("customer_table (no clean)", lambda: crmmine.customer_table(tx))
 if full:
     with warnings.catch_warnings():
@@ -114,14 +123,17 @@ if full:
         bg = step("BG/NBD + Gamma-Gamma fit", lambda: (crmmine.BetaGeoModel().fit(s),
                                                        crmmine.GammaGammaModel().fit(s[s["frequency"] > 0])))
         seg = step("CustomerSegmenter (k=4)", lambda: crmmine.CustomerSegmenter(4, stability_runs=0, random_state=0).fit(c))
-        b = step("baskets (items pruned at 0.001)", lambda: crmmine.make_baskets(r.transactions, min_support=0.001))
-        rules = step("mine_rules (0.001, conf 0.3)", lambda: crmmine.mine_rules(b, min_support=0.001, min_confidence=0.3))
-        del b
+        n_customers, last = len(c), c["last_purchase"].max()
+        del rfm, s, bg, seg, c  # per-customer results a report would have written out by now
+        # item counts and pruning in the engine (pandas: in numpy), then crmmine's miner; one call
+        rules = step("item counts + mine_rules (0.001, conf 0.3)",
+                     lambda: crmmine.mine_rules(r.transactions, min_support=0.001, min_confidence=0.3))
         step("cohort_table", lambda: crmmine.cohort_table(r.transactions))
-        cut = c["last_purchase"].max() - pd.Timedelta(days=90)  # churn windows run in the engines too
+        cut = last - pd.Timedelta(days=90)  # churn windows run in the engines too
         cf = step("churn_features (one cutoff, BG/NBD)",
                   lambda: crmmine.churn_features(r.transactions, cutoff=cut, returns=r.returns))
-        out = {"customers": len(c), "rules": len(rules), "kept": int(r.audit.set_index("rule").loc["kept", "lines"])}
+        out = {"customers": n_customers, "rules": len(rules), "itemsets": rules.attrs["n_itemsets"],
+               "kept": int(r.audit.set_index("rule").loc["kept", "lines"])}
 else:
     s = step("clv_summary", lambda: crmmine.clv_summary(tx))
     out = {"customers": len(s)}
@@ -130,14 +142,38 @@ print(json.dumps({"steps": steps, "cpu_s": cpu, "step_peaks_mb": peaks, **out, "
 """
 
 
-def generate(folder: Path, lines: int) -> tuple[str, int]:
+TILE = r"""
+import json, sys, time
+import duckdb
+folder, chunk, src = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+t = time.perf_counter()
+con = duckdb.connect(config={"threads": 1, "memory_limit": "1GB"})
+con.execute("SET enable_progress_bar = false")
+new, old = f"{chunk:03d}-", f"{src:03d}-"
+sql = (f"COPY (SELECT '{new}' || substr(customer_id, 5) AS customer_id, '{new}' || substr(order_id, 5) AS order_id, "
+       f"* EXCLUDE (customer_id, order_id, source_line), source_line + {(chunk - src) * 10**9} AS source_line "
+       f"FROM read_parquet('{folder}/part-{src:03d}.parquet')) TO '{folder}/part-{chunk:03d}.parquet' (FORMAT parquet)")
+con.execute(sql)
+n = con.sql(f"SELECT count(*) FROM read_parquet('{folder}/part-{chunk:03d}.parquet')").fetchall()[0][0]
+print(json.dumps({"lines": n, "s": time.perf_counter() - t}))
+"""
+
+
+def generate(folder: Path, lines: int, generated_chunks: int | None = None) -> tuple[str, int]:
+    """The first ``lines`` lines (whole chunks) of ``folder``, generating what is missing: chunks
+    ``0 .. generated_chunks - 1`` by ``make_transactions``, every later chunk ``i`` as a copy of chunk
+    ``i mod generated_chunks`` whose customer and order ids carry the prefix of ``i`` (new customers
+    and orders, the same catalogue and dates): cheap and exact where a 100M-line generation is not."""
     folder.mkdir(parents=True, exist_ok=True)
     meta = folder / "meta.json"
     info = json.loads(meta.read_text()) if meta.exists() else {"chunks": []}
     total = sum(c["lines"] for c in info["chunks"])
     while total < lines:
         chunk = len(info["chunks"])
-        res = run_fresh(GENERATE, folder, chunk, CHUNK_CUSTOMERS)
+        if generated_chunks is not None and chunk >= generated_chunks:
+            res = run_fresh(TILE, folder, chunk, chunk % generated_chunks)
+        else:
+            res = run_fresh(GENERATE, folder, chunk, CHUNK_CUSTOMERS)
         info["chunks"].append({"file": str(folder / f"part-{chunk:03d}.parquet"), "lines": res["lines"]})
         total += res["lines"]
         meta.write_text(json.dumps(info))
@@ -161,6 +197,8 @@ def main() -> None:
     ap.add_argument("--duckdb-lines", type=int, default=100_000_000, help="lines for the DuckDB-only run")
     ap.add_argument("--folder", default="/tmp/crmmine-scale")
     ap.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit")
+    ap.add_argument("--generated-chunks", type=int, default=None,
+                    help="generate this many chunks, then tile them (copies with new customer/order ids)")
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--skip-spark", action="store_true")
     ap.add_argument("--skip-large", action="store_true")
@@ -181,7 +219,7 @@ def main() -> None:
 
     sizes = [args.lines] + ([] if args.skip_large or args.duckdb_lines <= args.lines else [args.duckdb_lines])
     for size in sizes:
-        fl, n = generate(folder, size)
+        fl, n = generate(folder, size, args.generated_chunks)
         print(f"{n:,} lines: {fl}", flush=True)
         if not args.skip_duckdb:
             record(n, "duckdb group-by", run_fresh(GROUPBY, fl, args.memory_limit, tmp))

@@ -157,6 +157,81 @@ def test_duckdb_baskets_itemsets_and_pairs_match_pandas(pandas_clean, duck_clean
         (*sorted(s), int(c)) for s, c in zip(two["itemsets"], two["count"]))
 
 
+def _itemset_key(f: pd.DataFrame) -> list:
+    return sorted((tuple(sorted(s)), int(c)) for s, c in zip(f["itemsets"], f["count"]))
+
+
+def _rule_key(r: pd.DataFrame) -> list:
+    cols = ["support", "confidence", "lift", "leverage", "conviction", "fisher_p"]
+    return [(tuple(sorted(a)), tuple(sorted(c)), *np.round(row, 12)) for a, c, row in
+            zip(r["antecedents"], r["consequents"], r[cols].to_numpy(dtype=float))]
+
+
+def test_duckdb_miners_get_item_codes_only_and_match_pandas(pandas_clean, duck_clean):
+    """The miners' baskets from an engine: pruned in SQL, one row of item codes per order, no ids."""
+    tx, lazy = pandas_clean.transactions, duck_clean.transactions
+    b = crmmine.crosssell.basket.as_baskets(tx)
+    lb = crmmine.crosssell.basket.as_baskets(lazy, min_support=0.01)
+    assert isinstance(lb.orders, pd.RangeIndex) and lb.customers is None and lb.n_orders == b.n_orders == 1131
+    freq = b.item_counts[b.item_counts >= crmmine.crosssell.basket.min_count(0.01, b.n_orders)]
+    pd.testing.assert_series_equal(lb.item_counts, freq, check_index_type=False)
+    assert lb.matrix.nnz == b.matrix[:, np.flatnonzero(b.item_counts >= freq.min())].nnz
+    # orders come back in no particular order: compare the multiset of rows
+    rows = lambda m, items: sorted(tuple(items[m.indices[m.indptr[i]:m.indptr[i + 1]]])  # noqa: E731
+                                   for i in range(m.shape[0]) if m.indptr[i + 1] > m.indptr[i])
+    sub = b.matrix[:, [b.items.get_loc(i) for i in freq.index]].tocsr()
+    sub.sort_indices()
+    assert rows(lb.matrix, np.asarray(lb.items)) == rows(sub, np.asarray(freq.index))
+    for sup in (0.01, 0.004):
+        assert _itemset_key(crmmine.frequent_itemsets(tx, min_support=sup)) == _itemset_key(
+            crmmine.frequent_itemsets(lazy, min_support=sup))
+    rules = crmmine.mine_rules(tx, min_support=0.004, min_confidence=0.1)
+    lrules = crmmine.mine_rules(lazy, min_support=0.004, min_confidence=0.1)
+    assert len(rules) > 10 and _rule_key(rules) == _rule_key(lrules)
+    assert lrules.attrs["n_transactions"] == rules.attrs["n_transactions"]
+    with pytest.raises(crmmine.errors.MiningBudgetError, match=r"The largest baskets hold [0-9, ]+ items; every"):
+        crmmine.frequent_itemsets(lazy, min_support=0.004, max_itemsets=5)
+
+
+def test_duckdb_item_frequency_matches_pandas(pandas_clean, duck_clean):
+    for level in ("product", "category"):
+        _compare(crmmine.item_frequency(pandas_clean.transactions, level=level),
+                 crmmine.item_frequency(duck_clean.transactions, level=level))
+    got = crmmine.item_frequency(duck_clean.transactions, top_n=3)
+    assert len(got) == 3 and got.attrs["n_orders"] == 1131
+
+
+def test_report_helpers_on_an_engine_result(pandas_clean, duck_clean):
+    """A report's opening and the lines its recommender sections use, from a result DuckDB holds."""
+    from crmmine.report import run_summary, sample_lines
+
+    assert str(run_summary(pandas_clean)) == str(run_summary(duck_clean))
+    assert sample_lines(pandas_clean) == (pandas_clean.transactions, None)
+    whole, note = sample_lines(duck_clean)
+    assert note is None and len(whole) == len(pandas_clean.transactions)
+    part, note = sample_lines(duck_clean, max_lines=2_000)
+    n = len(pandas_clean.transactions)
+    assert 0 < len(part) < n and "lines of a sample of" in note and f"{n:,} lines" in note
+    # every line of a sampled customer, none of the others
+    full = pandas_clean.transactions
+    assert len(part) == int(full["customer_id"].isin(set(part["customer_id"])).sum())
+
+
+def test_crosssell_report_on_duckdb_gives_the_pandas_rules(tmp_path):
+    """-p engine=duckdb: the lines stay in DuckDB (baskets counted there); the rules are pandas' rules."""
+    from crmmine.report import run_report
+
+    path = str(crmmine.datasets.online_retail_sample_path())
+    rules = {}
+    for engine in ("pandas", "duckdb"):
+        out = tmp_path / engine
+        run = run_report("crosssell", parameters={"data_path": path, "engine": engine}, out=out)
+        assert run.status == "ok", engine
+        rules[engine] = pd.read_csv(next(run.path.rglob("rules*.csv")))
+    assert len(rules["pandas"]) > 5
+    pd.testing.assert_frame_equal(rules["pandas"], rules["duckdb"])
+
+
 def _churn_cutoff(tx: pd.DataFrame) -> pd.Timestamp:
     return tx["order_date"].quantile(0.6).normalize() + pd.Timedelta(hours=13)  # not at midnight: windows by time
 
@@ -244,6 +319,11 @@ def test_duckdb_on_the_raw_online_retail_file(online_retail_path):
     cut = pd.Timestamp("2011-09-01")
     _compare(crmmine.churn_features(expected.transactions, cutoff=cut, returns=expected.returns),
              crmmine.churn_features(got.transactions, cutoff=cut, returns=got.returns))
+    for sup in (0.01, 0.005):  # the miners on baskets pruned in DuckDB: the same itemsets and rules
+        assert _itemset_key(crmmine.frequent_itemsets(expected.transactions, min_support=sup)) == _itemset_key(
+            crmmine.frequent_itemsets(got.transactions, min_support=sup))
+    assert _rule_key(crmmine.mine_rules(expected.transactions, min_support=0.01, min_confidence=0.3)) == _rule_key(
+        crmmine.mine_rules(got.transactions, min_support=0.01, min_confidence=0.3))
 
 
 # ------------------------------------------------------------------------------ Spark
@@ -264,6 +344,9 @@ def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
              crmmine.churn_features(tx, cutoff=cut, returns=returns))
     b, lb = crmmine.make_baskets(pandas_clean.transactions, min_support=0.02), crmmine.make_baskets(tx, min_support=0.02)
     assert list(b.items) == list(lb.items) and (b.matrix != lb.matrix).nnz == 0
+    for sup in (0.01, 0.004):  # the miners' code-only baskets (collect_set in Spark SQL)
+        assert _itemset_key(crmmine.frequent_itemsets(pandas_clean.transactions, min_support=sup)) == _itemset_key(
+            crmmine.frequent_itemsets(tx, min_support=sup))
 
 
 @pytest.mark.spark

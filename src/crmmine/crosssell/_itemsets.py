@@ -216,6 +216,24 @@ def _frequent_items(X, minc, max_itemsets):
     return Xc, item_count, freq1
 
 
+def _frequent_rows(X, minc, max_itemsets):
+    """As :func:`_frequent_items`, but the orders x frequent items matrix as CSR in local codes
+    (rows sorted), built through a 1-byte CSC (the miner needs no counts in the cells)."""
+    Xc = sp.csc_matrix(X, dtype=bool)
+    Xc.sum_duplicates()
+    item_count = np.diff(Xc.indptr).astype(np.int64)
+    freq1 = np.flatnonzero(item_count >= minc)
+    freq1 = freq1[np.argsort(item_count[freq1], kind="stable")]
+    if max_itemsets is not None and len(freq1) > max_itemsets:
+        raise BudgetExceeded(1, len(freq1))
+    Xs = Xc[:, freq1]
+    del Xc
+    Xr = Xs.tocsr()  # counting sort by row: each row's items come out in ascending local code
+    del Xs
+    Xr.sort_indices()  # a check only (one scan): the conversion wrote them sorted
+    return Xr, item_count, freq1
+
+
 def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, max_itemsets: int | None = None,
                   chunk_bytes: int = 16 * 2**20) -> ItemsetTable:
     """Frequent itemsets by Eclat on packed bitsets over projected tid-lists (see module doc).
@@ -231,20 +249,23 @@ def mine_vertical(X: sp.csr_matrix, minc: int, max_len: int | None, max_itemsets
     ``max_itemsets`` frequent itemsets have been found.
     """
     n, n_items = X.shape
-    Xc, item_count, freq1 = _frequent_items(X, minc, max_itemsets)
+    Xr, item_count, freq1 = _frequent_rows(X, minc, max_itemsets)
     F = len(freq1)
     by_len = {1: ([freq1.reshape(-1, 1).astype(np.int64)], [item_count[freq1]])}
     found = F
     if F < 2 or (max_len is not None and max_len < 2):
         return _table_from_parts(by_len, freq1, n_items, n, local=False)
-    Xr = Xc[:, freq1].tocsr()  # orders x frequent items (local codes), indices sorted
-    Xr.sort_indices()
     Xr = Xr[np.flatnonzero(np.diff(Xr.indptr) >= 2)]  # an order with one frequent item holds no pair
-    indptr, indices = Xr.indptr.astype(np.int64), Xr.indices.astype(np.int64)
-    # the entries of item a, in CSR position, by item then order (a stable sort keeps orders ascending)
-    by_item = np.argsort(indices, kind="stable")
-    item_ptr = np.concatenate([[0], np.cumsum(np.bincount(indices, minlength=F))])
-    row_end = np.repeat(indptr[1:], np.diff(indptr))  # one past the last entry of each entry's order
+    # 32-bit positions while the entries fit (one order-item pair: 12 bytes below, not 24)
+    pos_t = np.int32 if Xr.nnz < 2**31 - 1 else np.int64
+    indptr, indices = Xr.indptr.astype(np.int64), Xr.indices.astype(pos_t, copy=False)
+    # the entries of item a, in CSR position, by item then order: the CSC of the CSR positions
+    # (scipy's conversion is a stable counting sort, so orders stay ascending within an item)
+    T = sp.csr_matrix((np.arange(1, Xr.nnz + 1, dtype=pos_t), Xr.indices, Xr.indptr), shape=Xr.shape).tocsc()
+    by_item = T.data - 1
+    item_ptr = T.indptr.astype(np.int64)
+    del T, Xr
+    row_end = np.repeat(indptr[1:].astype(pos_t), np.diff(indptr))  # one past the last entry of each entry's order
     pending, held = [], 0  # subtrees of the same bitset width, mined together (fewer, larger numpy calls)
     for a in range(F - 1):
         at = by_item[item_ptr[a]:item_ptr[a + 1]]  # a's entries; its orders are the rows of the projection

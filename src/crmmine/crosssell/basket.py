@@ -284,12 +284,14 @@ def _finish(X, items, orders, customers, level, params, item_names=None) -> Bask
             f"{params['max_basket_size']} items and oversized='drop' removed them. Raise max_basket_size."
         )
     if params["min_support"] is not None:
-        counts = np.diff(X.tocsc().indptr)
+        X.sum_duplicates()  # canonical: each item once per row, so counting column indices counts orders
+        counts = np.bincount(X.indices, minlength=X.shape[1])
         keep = np.flatnonzero(counts >= min_count(params["min_support"], n))
-        X = X[:, keep]
-        items = items[keep]
-        if item_names is not None:
-            item_names = item_names.iloc[keep]
+        if len(keep) < X.shape[1]:
+            X = X[:, keep]
+            items = items[keep]
+            if item_names is not None:
+                item_names = item_names.iloc[keep]
     X = sp.csr_matrix(X, dtype=bool)
     X.sort_indices()
     return Baskets(matrix=X, items=items, orders=orders, n_orders=int(n), oversized=flagged,
@@ -346,12 +348,17 @@ def as_baskets(data, *, level: str = "product", min_support: float | None = None
     """``data`` as :class:`Baskets` (the entry point of the miners).
 
     ``min_support`` is used only for a lazy table (DuckDB, Spark): items below it are
-    pruned in the engine, so only the frequent items' order-item pairs come back.
+    pruned in the engine, so only the frequent items' order-item pairs come back, as item
+    codes without order ids (``orders`` is then ``RangeIndex(n_orders)``, ``customers`` None).
     """
     if isinstance(data, Baskets):
         return data
     from ..engine.lazy import is_lazy
 
-    if is_lazy(data) and min_support is not None:
-        return make_baskets(data, level=level, min_support=min_support)
+    if is_lazy(data):  # the miners need no order or customer id: only the codes leave the engine
+        from ..engine import aggregate
+
+        params = {"level": level, "min_support": min_support, "max_basket_size": None, "oversized": "flag"}
+        X, items, orders, _ = aggregate.basket_arrays(data, level=level, min_support=min_support, labels=False)
+        return _finish(X, items, orders, None, level, params)
     return make_baskets(data, level=level)

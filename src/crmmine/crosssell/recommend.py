@@ -606,6 +606,16 @@ def item_frequency(tx: pd.DataFrame, *, level: str = "product", top_n: int | Non
         of all orders), sorted by ``n_orders`` descending then ``item``. ``attrs["n_orders"]``
         holds the number of orders.
     """
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):  # counted in the engine (DuckDB, Spark): one row per item comes back
+        from ..engine import aggregate
+
+        if top_n is not None:
+            top_n = check_int("top_n", top_n, lo=1)
+        counts, n_orders, best = aggregate.item_frequency(tx, level=level)
+        out = counts.rename_axis("item").reset_index(name="n_orders")
+        return _item_frequency_frame(out, n_orders, best, top_n)
     if not isinstance(tx, pd.DataFrame):
         raise ParameterError(f"The 'tx' parameter must be a pandas DataFrame. Got {type(tx).__name__} instead.")
     item_col = _level_column(level, tx)
@@ -622,15 +632,22 @@ def item_frequency(tx: pd.DataFrame, *, level: str = "product", top_n: int | Non
     pairs = lines[["order_id", item_col]].astype(str).drop_duplicates()
     counts = pairs[item_col].value_counts()
     out = counts.rename_axis("item").reset_index(name="n_orders")
-    out = out.sort_values(["n_orders", "item"], ascending=[False, True], kind="stable", ignore_index=True)
-    if top_n is not None:
-        out = out.head(top_n)
+    best = None
     if item_col == "product_id" and "product_name" in lines.columns:
         names = lines[["product_id", "product_name"]].dropna().astype(str)
         names = names.assign(product_name=names["product_name"].str.strip())
         best = (names.groupby(["product_id", "product_name"], sort=True).size().rename("n").reset_index()
                 .sort_values(["product_id", "n", "product_name"], ascending=[True, False, True], kind="stable")
                 .drop_duplicates("product_id").set_index("product_id")["product_name"])
+    return _item_frequency_frame(out, n_orders, best, top_n)
+
+
+def _item_frequency_frame(out: pd.DataFrame, n_orders: int, best, top_n) -> pd.DataFrame:
+    """``out`` (item, n_orders) sorted and named: :func:`item_frequency`'s table."""
+    out = out.sort_values(["n_orders", "item"], ascending=[False, True], kind="stable", ignore_index=True)
+    if top_n is not None:
+        out = out.head(top_n)
+    if best is not None:
         item_name = best.reindex(out["item"]).to_numpy()
         item_name = np.where(pd.isna(item_name), out["item"].to_numpy(dtype=object), item_name)
     else:

@@ -142,11 +142,13 @@ def _budget_error(b: Baskets, what: str, found: int, budget: int, min_support, m
     sizes = np.diff(b.matrix.indptr)
     top = np.sort(sizes)[::-1][:3]
     big = b.orders[int(np.argmax(sizes))] if len(sizes) else None
+    # baskets counted in an engine carry no order ids (their orders are numbered 0..n-1)
+    which = f" (order {big!r})" if b.level == "basket" or not isinstance(b.orders, pd.RangeIndex) else ""
     limit = f", max_len={max_len}" if max_len is not None else ""
     return MiningBudgetError(
         f"Mining stopped: more than {budget:,} {what} (at least {found:,}) at min_support={min_support}{limit} "
         f"(an itemset must be in {minc:,} of {b.n_orders:,} orders). The largest baskets hold "
-        f"{', '.join(f'{int(t):,}' for t in top)} items (order {big!r}); every subset of a big basket that "
+        f"{', '.join(f'{int(t):,}' for t in top)} items{which}; every subset of a big basket that "
         f"is in {minc:,} orders is frequent. Raise min_support, set max_len (e.g. max_len=3), drop big baskets with "
         "make_baskets(..., max_basket_size=50, oversized='drop'), or raise max_itemsets."
     )

@@ -177,6 +177,14 @@ def basket_pairs_sql(lines: str, frequent: str | None) -> tuple[str, str]:
     return orders, pairs
 
 
+def basket_rows_sql(lines: str, frequent: str, d: Dialect) -> str:
+    """One row per order holding an item of ``frequent`` (a view of ``item, code``): the sorted
+    codes of its frequent items, and nothing else (no ids, no numbering): the rows, in any order,
+    are the CSR rows of the pruned baskets (the arrays' offsets and values)."""
+    agg = "list_sort(list(DISTINCT f.code))" if d is DUCKDB else "array_sort(collect_set(f.code))"
+    return (f"SELECT {agg} AS codes FROM ({lines}) l JOIN {frequent} f ON l.item = f.item GROUP BY l.order_id")
+
+
 def pair_counts_sql(lines: str, frequent: str, min_count: int) -> str:
     """Orders holding both items of each pair of frequent items (level 2 of itemset mining)."""
     return (

@@ -213,6 +213,24 @@ def item_counts(tx: LazyTransactions, *, level: str = "product") -> tuple[pd.Ser
     return s, n
 
 
+def item_frequency(tx: LazyTransactions, *, level: str = "product"):
+    """Orders per item, the number of orders and (products with names) each product's most
+    common name (ties: the first name in text order), as :func:`crmmine.item_frequency` counts them."""
+    counts, n = item_counts(tx, level=level)
+    best = None
+    if level == "product" and "product_name" in tx.columns:
+        cond = "product_id IS NOT NULL AND product_name IS NOT NULL" + (
+            " AND quantity > 0" if "quantity" in tx.columns else "")
+        names = _arrow_to_pandas(tx.arrow(
+            "SELECT product_id, product_name FROM (SELECT product_id, product_name, row_number() OVER "
+            "(PARTITION BY product_id ORDER BY n DESC, product_name) AS r FROM (SELECT CAST(product_id AS STRING) "
+            "AS product_id, trim(CAST(product_name AS STRING)) AS product_name, count(*) AS n FROM {src} WHERE "
+            f"{cond} GROUP BY 1, 2) x) y WHERE r = 1"))
+        best = pd.Series(names["product_name"].to_numpy(dtype=object),
+                         index=pd.Index(names["product_id"].to_numpy(dtype=object)), name="product_name")
+    return counts, n, best
+
+
 def _frame_view(tx: LazyTransactions, frame: pd.DataFrame) -> str:
     """A small in-memory table (text and int64 columns) as a view of ``tx``'s engine."""
     import pyarrow as pa
@@ -240,11 +258,16 @@ def _frequent_view(tx: LazyTransactions, items: pd.Index) -> str:
                                          "code": np.arange(len(items), dtype=np.int64)}))
 
 
-def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None):
+def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None, labels: bool = True):
     """Everything :func:`crmmine.make_baskets` needs, with infrequent items pruned in the engine.
 
     Returns ``(X, items, orders, customers)``: the boolean CSR matrix (every order a row,
-    frequent items only), item labels, order ids and the order -> customer Series.
+    frequent items only), item labels, order ids and the order -> customer Series. With
+    ``labels=False`` (what the miners need) no order or customer id leaves the engine: the
+    orders holding a frequent item come back as rows of item codes only (one aggregation by
+    order, no numbering or sort), the other orders as empty rows after them, ``orders`` is
+    ``RangeIndex(n_orders)`` and ``customers`` None, so that the memory grows with the
+    frequent order-item pairs, not with the lines or the order ids.
     """
     import scipy.sparse as sp
 
@@ -257,6 +280,10 @@ def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None
     keep = counts.index if min_support is None else counts.index[counts.to_numpy() >= min_count(min_support, n)]
     lines = _lines(tx, level)
     freq = _frequent_view(tx, keep)
+    items = pd.Index(np.asarray(keep, dtype=object), dtype="string", name="item")
+    if not labels:
+        return _basket_rows(tx, Q.basket_rows_sql(lines, freq, tx.dialect), n, len(keep)), items, \
+            pd.RangeIndex(n, name="order"), None
     orders_sql, pairs_sql = Q.basket_pairs_sql(lines, freq)
     o = _arrow_to_pandas(tx.arrow(orders_sql))
     p = tx.arrow(pairs_sql)
@@ -267,8 +294,32 @@ def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None
     orders = pd.Index(o["order_id"].to_numpy(dtype=object), dtype="string", name="order_id")
     customers = pd.Series(pd.array(o["customer_id"].to_numpy(dtype=object), dtype="string"), index=orders,
                           name="customer_id")
-    items = pd.Index(np.asarray(keep, dtype=object), dtype="string", name="item")
     return X, items, orders, customers
+
+
+def _basket_rows(tx: LazyTransactions, sql: str, n: int, n_items: int):
+    """The boolean CSR matrix (``n`` rows, ``n_items`` columns) of a query giving one list of
+    sorted item codes per order (the orders without any come last, as empty rows)."""
+    import pyarrow.compute as pc
+    import scipy.sparse as sp
+
+    col = tx.arrow(sql).column("codes")
+    lens, vals = [], []
+    for chunk in col.chunks:
+        if len(chunk):
+            lens.append(pc.list_value_length(chunk).to_numpy(zero_copy_only=False).astype(np.int64))
+            vals.append(chunk.flatten().to_numpy(zero_copy_only=False).astype(np.int32))
+    del col
+    m = int(sum(len(v) for v in lens))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    if m:
+        np.cumsum(np.concatenate(lens), out=indptr[1:m + 1])
+        indptr[m + 1:] = indptr[m]
+    indices = np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32)
+    del lens, vals
+    X = sp.csr_matrix((np.ones(len(indices), dtype=bool), indices, indptr), shape=(n, n_items))
+    X.has_sorted_indices = True  # each list is sorted and distinct
+    return X
 
 
 def pair_counts(tx: LazyTransactions, *, min_support: float, level: str = "product") -> pd.DataFrame:

@@ -160,11 +160,14 @@ class LazyTransactions:
         What was read (a path, glob, or "DataFrame").
     """
 
-    def __init__(self, backend, view: str, *, source: str = "", columns: list[str] | None = None):
+    def __init__(self, backend, view: str, *, source: str = "", columns: list[str] | None = None,
+                 attrs: dict | None = None):
         self._backend = backend
         self.view = view
         self.source = source
         self.columns = list(columns) if columns is not None else backend.columns(view)
+        #: what the pandas reader keeps in ``DataFrame.attrs`` (``crmmine_source``: the preset read with)
+        self.attrs = dict(attrs or {})
 
     # -------------------------------------------------------------- basics
     @property
@@ -183,7 +186,7 @@ class LazyTransactions:
         """A new lazy table defined by ``sql`` over this one (``{src}``)."""
         sql = sql.replace("{src}", self.view)
         view = self._backend.materialize(sql) if materialize else self._backend.view(sql)
-        return LazyTransactions(self._backend, view, source=self.source)
+        return LazyTransactions(self._backend, view, source=self.source, attrs=self.attrs)
 
     def same_engine(self, other: "LazyTransactions") -> bool:
         return isinstance(other, LazyTransactions) and self._backend.same(other._backend)
@@ -388,7 +391,11 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
     types = backend.types(raw)
     mapping = _mapping(schema, list(types))
     view = backend.view(f"{_canonical_select(types, mapping, backend.dialect, trim=trim)} FROM {raw}")
-    return LazyTransactions(backend, view, source=label)
+    from ..data.io import PRESETS
+
+    preset = schema if isinstance(schema, str) and schema in PRESETS else next(
+        (k for k, p in PRESETS.items() if p.derive is None and dict(p.columns) == mapping), None)
+    return LazyTransactions(backend, view, source=label, attrs={"crmmine_source": {"schema": preset}} if preset else None)
 
 
 class LazyEvents(LazyTransactions):

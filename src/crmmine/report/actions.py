@@ -17,6 +17,7 @@ from ..errors import MissingColumnError, ParameterError
 from ..text.labels import LABELS, label
 
 __all__ = ["contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides", "choose_min_support",
+           "report_baskets",
            "name_rule_items", "support_note", "summarise_winback_actions", "winback_intro",
            "WINBACK_TIERS"]
 
@@ -280,6 +281,27 @@ def _name_in_reason(text, because, names):
     if named == code:
         return text
     return re.sub(rf"(?<![\w(]){re.escape(code)}(?![\w)])", lambda _m: named, text, count=1)
+
+
+def report_baskets(tx, *, level: str = "product"):
+    """The cross-sell report's baskets: :func:`crmmine.make_baskets` of a pandas table; of a table
+    an engine holds (``load_data(..., lazy=True)``), the miners' baskets (item codes counted in the
+    engine, no order or customer id comes back) named by each product's most common name."""
+    from dataclasses import replace
+
+    from ..crosssell.basket import as_baskets, make_baskets
+    from ..crosssell.recommend import item_frequency
+    from ..engine.lazy import is_lazy
+
+    if not is_lazy(tx):
+        return make_baskets(tx, level=level)
+    b = as_baskets(tx, level=level, min_support=None)
+    if level != "product" or "product_name" not in tx.columns:
+        return b
+    freq = item_frequency(tx, level=level).set_index("item")["item_name"]
+    names = pd.Series(freq.reindex(b.items).to_numpy(dtype=object), index=b.items, name="product_name",
+                      dtype=freq.dtype)
+    return replace(b, item_names=names)
 
 
 def choose_min_support(baskets, *, min_support=None, target_items: int = 30, floor_count: int = 5,

@@ -329,7 +329,7 @@ def _supported(func, name: str) -> bool:
 
 
 def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=None, header=None, skip_rules="",
-              engine="auto"):
+              engine="auto", lazy: bool = False):
     """Read and clean a report's data with the report's cleaning choices (a :class:`crmmine.CleanResult`).
 
     The cleaning choices are report parameters so that every option an error message recommends can be
@@ -342,7 +342,32 @@ def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=No
     When ``crmmine report`` runs the notebook, the data it already read and cleaned for its checks is
     handed over (the environment variable ``CRMMINE_PREPARED_DATA`` names a private folder), so the
     kernel does not read the file again.
+
+    ``lazy=True`` (for reports whose sections all take an engine's table): when the engine holds
+    the lines (DuckDB, e.g. ``engine="duckdb"`` or a folder of Parquet files), the clean result
+    stays there (a :class:`crmmine.engine.LazyCleanResult`) instead of coming back as pandas.
     """
+    if lazy:
+        from ..data.clean import clean
+        from ..data.io import read_transactions
+        from ..datasets import online_retail_sample_path
+        from ..engine.lazy import is_lazy
+
+        path = online_retail_sample_path() if str(data_path) == "sample" else data_path
+        many = str(data_path) != "sample" and (Path(str(path)).is_dir() or any(ch in str(path) for ch in "*?["))
+        if engine == "duckdb" or engine == "auto" and many:  # the engine holds the lines
+            import warnings
+
+            from ..errors import CrmmineWarning
+
+            tx = read_transactions(path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
+                                   engine=engine)
+            if is_lazy(tx):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", CrmmineWarning)
+                    result = clean(tx, **({"skip_rules": _split_rules(skip_rules)} if _split_rules(skip_rules) else {}))
+                result.params["source_file"] = Path(str(path)).name
+                return result
     import warnings
 
     from ..datasets import _loaders
@@ -419,6 +444,45 @@ def _audit_rows(result) -> list[dict]:
     return rows
 
 
+def _line_facts(tx):
+    """Lines, first and last order date, distinct customers and orders (one query for a lazy table)."""
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):
+        t = tx.arrow("SELECT count(*) AS n, min(order_date) AS a, max(order_date) AS b, "
+                     "count(DISTINCT customer_id) AS c, count(DISTINCT order_id) AS o FROM {src}").to_pylist()[0]
+        return (int(t["n"]), pd.Timestamp(t["a"]) if t["a"] is not None else None,
+                pd.Timestamp(t["b"]) if t["b"] is not None else None, int(t["c"]), int(t["o"]))
+    if not len(tx):
+        return 0, None, None, 0, 0
+    return (len(tx), tx["order_date"].min(), tx["order_date"].max(), int(tx["customer_id"].nunique()),
+            int(tx["order_id"].nunique()))
+
+
+def sample_lines(result, *, max_lines: int = 500_000, lang: str | None = None):
+    """The lines a report section that needs lines works on, and a sentence saying so when sampled.
+
+    A pandas result: its transactions, and ``None``. A result held by an engine (DuckDB, Spark;
+    ``load_data(..., lazy=True)``): all its lines as pandas when there are at most ``max_lines``,
+    otherwise the lines of the customers whose hashed id falls in a share that gives about
+    ``max_lines`` lines (every line of a sampled customer, so per-customer histories stay whole),
+    with a sentence for the report naming the share.
+    """
+    from ..engine.lazy import is_lazy
+
+    tx = result.transactions
+    if not is_lazy(tx):
+        return tx, None
+    n = len(tx)
+    if n <= max_lines:
+        return tx.to_pandas(), None
+    per = max(1, int(10_000 * max_lines / n))  # customers kept per 10,000 (by a hash of the id)
+    modulo = "pmod(hash(customer_id), 10000)" if tx.engine == "spark" else "hash(customer_id) % 10000"
+    sample = tx.derive(f"SELECT * FROM {{src}} WHERE {modulo} < {per}").to_pandas()
+    return sample, label("report.sample_note", lang, lines=f"{len(sample):,}", total=f"{n:,}",
+                         customers=f"{sample['customer_id'].nunique():,}", share=format_percent(per / 10_000))
+
+
 def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | None = None,
                 currency: str = "", lang: str | None = None, loud_share: float = 0.02) -> _Html:
     """The opening of every report: what it was run on, and any cleaning rule that removed a lot.
@@ -434,8 +498,11 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
                                                  else "online_retail_sample.csv.gz")
     rows = _audit_rows(result)
     by_rule = {r["rule"]: r for r in rows}
-    n_in = by_rule.get("input", {}).get("lines", len(tx))
-    kept = by_rule.get("kept", {"lines": len(tx), "revenue_share": 1.0})
+    n_in = by_rule.get("input", {}).get("lines", None)
+    kept = by_rule.get("kept", None)
+    if n_in is None or kept is None:
+        n_in = len(tx) if n_in is None else n_in
+        kept = {"lines": len(tx), "revenue_share": 1.0} if kept is None else kept
     loud = [r for r in rows if r["rule"] not in ("input", "kept", "return") and r["lines"] > 0
             and (r["revenue_share"] > loud_share or r["notable"])]
     paragraphs = []
@@ -443,16 +510,16 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
         hint = (label("report.summary.skip_hint", lang, rule=r["rule"]) if r["rule"] in SWITCHABLE_RULES else "")
         paragraphs.append(label("report.summary.loud", lang, reason=_reason(r["rule"], lang),
                                 share=format_percent(r["revenue_share"]), lines=f"{r['lines']:,}") + hint)
-    if len(tx):
-        start, end = tx["order_date"].min(), tx["order_date"].max()
+    n_lines, start, end, n_customers, n_orders = _line_facts(tx)
+    if n_lines:
         dates = label("report.summary.dates", lang, start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}")
     else:
         dates = ""
     paragraphs.append(label(
         "report.summary.read", lang, file=name, lines=f"{n_in:,}", kept=f"{kept['lines']:,}",
         kept_share=format_percent(kept["revenue_share"]),
-        customers=f"{tx['customer_id'].nunique():,}" if len(tx) else "0",
-        orders=f"{tx['order_id'].nunique():,}" if len(tx) else "0") + " " + dates)
+        customers=f"{n_customers:,}" if n_lines else "0",
+        orders=f"{n_orders:,}" if n_lines else "0") + " " + dates)
     rejected = [label("report.summary.reason", lang, reason=_reason(r["rule"], lang), lines=f"{r['lines']:,}",
                       share=format_percent(r["revenue_share"]))
                 for r in rows if r["rule"] not in ("input", "kept") and r["lines"] > 0]

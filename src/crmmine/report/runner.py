@@ -345,6 +345,8 @@ def _event_input_summary(data_path, schema) -> dict:
     }
 
 
+#: An engine's clean result with at most this many lines is handed to the kernels as pandas.
+_HAND_OVER_LINES = 5_000_000
 _CLEANING_DEFAULTS = {"encoding": "auto", "dayfirst": None, "header": None, "skip_rules": "", "engine": "auto"}
 
 
@@ -378,7 +380,13 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
         files = sorted(p for p in path.iterdir() if p.is_file())
         return {"data_path": str(data_path), "folder": str(path),
                 "files": [{"file": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files]}
-    result = load_data(data_path, schema=schema, **full)
+    from ..engine.lazy import is_lazy
+    from .present import _line_facts
+
+    # an engine's result (-p engine=duckdb, a glob of files) comes back as pandas only when small
+    result = load_data(data_path, schema=schema, lazy=True, **full)
+    if is_lazy(result.transactions) and len(result.transactions) <= _HAND_OVER_LINES:
+        result = result.to_pandas()
     if prepared_dir is not None:
         key = prepared_key(data_path, schema=schema, **full)
         fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=str(prepared_dir))
@@ -390,6 +398,7 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     tx = result.transactions
+    n_clean, first, last, n_customers, n_orders = _line_facts(tx)
     audit = result.audit.astype(object).where(result.audit.notna(), None)
     return {
         "data_path": str(data_path),
@@ -398,12 +407,12 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
         "bytes": path.stat().st_size if path.is_file() else None,
         "schema": schema if isinstance(schema, str) else dict(schema),
         "cleaning": full,
-        "lines": {"input": int(result.audit["lines"].iloc[0]), "clean": len(tx),
+        "lines": {"input": int(result.audit["lines"].iloc[0]), "clean": n_clean,
                   "returns": len(result.returns), "rejected": len(result.rejected)},
-        "customers": int(tx["customer_id"].nunique()),
-        "orders": int(tx["order_id"].nunique()),
-        "first_date": None if tx.empty else _iso_day(tx["order_date"].min()),
-        "last_date": None if tx.empty else _iso_day(tx["order_date"].max()),
+        "customers": n_customers,
+        "orders": n_orders,
+        "first_date": None if not n_clean else _iso_day(first),
+        "last_date": None if not n_clean else _iso_day(last),
         "audit": audit.to_dict(orient="records"),
     }
 

@@ -18,6 +18,13 @@ LABELS = {
               "{orders} orders.",
         "zh": "文件 {file}：读取 {lines} 行，保留 {kept} 行（占收入 {kept_share}）；{customers} 位客户，{orders} 笔订单。"},
     "report.summary.dates": {"en": "Dates from {start} to {end}.", "zh": "日期范围 {start} 至 {end}。"},
+    "report.sample_note": {
+        "en": "The sections below need every line of a customer, and the log ({total} lines) stays in the engine: "
+              "they use the {lines} lines of a sample of {customers} customers ({share} of customers, chosen by a "
+              "hash of the customer id, each with all their lines). The rules above use every order.",
+        "zh": "以下各节需要逐行数据，而全部 {total} 行留在引擎中：这些节只用 {customers} 位客户的样本（按客户编号的哈希抽取 "
+              "{share}，每位客户的全部记录）共 {lines} 行。上面的规则用的是全部订单。",
+    },
     "report.summary.rejected": {"en": "Set aside by cleaning:", "zh": "清洗时剔除："},
     "report.summary.reason": {"en": "{reason}: {lines} lines ({share} of revenue)",
                               "zh": "{reason}：{lines} 行（占收入 {share}）"},
