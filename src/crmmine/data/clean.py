@@ -244,14 +244,27 @@ def _take(values, positions: np.ndarray):
     return pd.arrays.ArrowStringArray(pa.chunked_array(parts, type=arr.type))
 
 
+def _filter(values, mask: pa.Array, positions: np.ndarray):
+    """The lines of ``values`` where ``mask`` (the lines ``positions``): a pyarrow text column is
+    filtered by the mask chunk by chunk (faster than a take by position on text, and no join of
+    the chunks), any other column is taken by position."""
+    if type(values) is pd.arrays.ArrowStringArray:
+        return pd.arrays.ArrowStringArray(values._pa_array.filter(mask))
+    return _take(values, positions)
+
+
 def _take_lines(tx: pd.DataFrame, masks) -> list[pd.DataFrame]:
     """``tx.loc[mask].reset_index(drop=True)`` for each mask, every column taken in two threads
-    (numpy's and pyarrow's takes release the GIL); same frames, attrs included."""
+    (numpy's takes and pyarrow's filters release the GIL); same frames, attrs included."""
     positions = [np.flatnonzero(m) for m in masks]
+    pa_masks = [pa.array(m) for m in masks]
     arrays = [tx[c].array for c in tx.columns]
+
+    def job(k: int, j: int):
+        return _filter(arrays[j], pa_masks[k], positions[k])
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        taken = list(pool.map(lambda job: _take(arrays[job[1]], positions[job[0]]),
-                              [(k, j) for k in range(len(masks)) for j in range(len(arrays))]))
+        taken = list(pool.map(lambda kj: job(*kj), [(k, j) for k in range(len(masks)) for j in range(len(arrays))]))
     frames = []
     for k in range(len(masks)):
         frame = pd.DataFrame(dict(enumerate(taken[k * len(arrays):(k + 1) * len(arrays)])), copy=False)
@@ -270,8 +283,10 @@ def _median_of_counts(values: np.ndarray, counts: np.ndarray) -> float:
     return float(lo) if n % 2 else float(np.mean(np.array([lo, hi])))
 
 
-def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.ndarray, float, float]:
-    """(signed log10 distance from the median, threshold, median) for positive ``values``.
+def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """(integer code per value, signed log10 distance from the median per distinct value,
+    threshold, median) for positive ``values``: the distance of value ``i`` is
+    ``distance[codes[i]]``.
 
     The threshold is the larger of ``z`` robust standard deviations (1.4826 x the median
     absolute deviation of the log10 values; Rousseeuw & Croux 1993) and ``log10(min_ratio)``:
@@ -284,7 +299,25 @@ def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.nd
     logs = np.log10(uniques)
     med = _median_of_counts(logs, counts)
     mad = 1.4826 * _median_of_counts(np.abs(logs - med), counts)
-    return (logs - med)[codes], max(z * mad, float(np.log10(min_ratio))), med
+    return codes, logs - med, max(z * mad, float(np.log10(min_ratio))), med
+
+
+def _scores(ok: np.ndarray, values: np.ndarray, z: float, min_ratio: float, two_sided: bool):
+    """(per-line score ``distance / threshold`` on the lines ``ok``, 0 elsewhere; threshold;
+    median), or None when ``ok`` holds 10 lines or fewer. The score is divided per distinct
+    value and taken to the lines once (the same floats as dividing per line)."""
+    k = int(ok.sum())
+    if k <= 10:
+        return None
+    every = k == len(ok)
+    codes, d, t, med = _log_distance(values if every else values[ok], z, min_ratio)
+    # the score starts at 0: quantities count upwards only, prices either way
+    per = np.abs(d) / t if two_sided else np.maximum(0.0, d / t)
+    if every:
+        return per[codes], t, med
+    score = np.zeros(len(ok))
+    score[ok] = per[codes]
+    return score, t, med
 
 
 def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100.0,
@@ -332,19 +365,25 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
     q = np.asarray(quantity, dtype=float)
     p = np.asarray(unit_price, dtype=float)
     n = len(q)
-    score = np.zeros(n)  # distance beyond the threshold, in thresholds (> 1: extreme)
     info = {"quantity_limit": None, "price_limits": None, "candidates": 0, "flagged": 0, "capped": False}
     okq = np.isfinite(q) & (q > 0)
-    info["candidates"] = int(okq.sum())
-    if okq.sum() > 10:
-        d, t, med = _log_distance(q[okq], z, min_ratio)
-        score[okq] = np.maximum(score[okq], d / t)
-        info["quantity_limit"] = float(10 ** (med + t))
     okp = np.isfinite(p) & (p > 0)
-    if okp.sum() > 10:
-        d, t, med = _log_distance(p[okp], z, min_ratio)
-        score[okp] = np.maximum(score[okp], np.abs(d) / t)
-        info["price_limits"] = (float(10 ** (med - t)), float(10 ** (med + t)))
+    info["candidates"] = int(okq.sum())
+    # score: distance beyond the threshold, in thresholds (> 1: extreme); quantities and
+    # prices are hashed side by side (pandas' float hashing releases the GIL)
+    if n > 100_000:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            sq, sp = pool.map(lambda job: _scores(job[0], job[1], z, min_ratio, job[2]),
+                              ((okq, q, False), (okp, p, True)))
+    else:
+        sq, sp = _scores(okq, q, z, min_ratio, False), _scores(okp, p, z, min_ratio, True)
+    score = np.zeros(n)
+    if sq is not None:
+        score = np.maximum(score, sq[0])
+        info["quantity_limit"] = float(10 ** (sq[2] + sq[1]))
+    if sp is not None:
+        score = np.maximum(score, sp[0])
+        info["price_limits"] = (float(10 ** (sp[2] - sp[1])), float(10 ** (sp[2] + sp[1])))
     mask = score > 1.0
     cap = max(int(np.floor(max_share * int((okq | okp).sum()))), 5)  # a handful always allowed on small data
     if mask.sum() > cap:
