@@ -191,8 +191,17 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
     rows_at = np.arange(len(tx)) if among is None else np.flatnonzero(among)
     o, p = order_codes[rows_at], product_codes[rows_at]
     key = (o + 1) * (int(product_codes.max(initial=-1)) + 2) + (p + 1)
-    order = np.argsort(key, kind="stable")
-    same = key[order][1:] == key[order][:-1]
+    bits = max(len(key) - 1, 1).bit_length()
+    if len(key) and int(key.max()) < 2 ** (62 - bits):
+        # one plain sort of (key, position) packed in an int64: cheaper than an argsort
+        packed = np.sort((key << bits) | np.arange(len(key)))
+        order, key_sorted = packed & ((1 << bits) - 1), packed >> bits
+        del packed
+    else:
+        order = np.argsort(key, kind="stable")
+        key_sorted = key[order]
+    same = key_sorted[1:] == key_sorted[:-1]
+    del key_sorted
     cand_sorted = np.zeros(len(key), dtype=bool)
     cand_sorted[1:] |= same
     cand_sorted[:-1] |= same
@@ -397,6 +406,17 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
     return mask, info
 
 
+def _ns_bounds(dates: pd.Series, first: pd.Timestamp, last: pd.Timestamp):
+    """``first`` and ``last`` as numpy nanosecond values when ``dates`` are time-zone-free
+    nanoseconds and both fit in that unit; otherwise None (pandas compares)."""
+    if dates.dtype != np.dtype("datetime64[ns]") or first.tzinfo is not None or last.tzinfo is not None:
+        return None
+    try:
+        return first.as_unit("ns").to_datetime64(), last.as_unit("ns").to_datetime64()
+    except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+        return None
+
+
 def clean(
     tx: pd.DataFrame,
     *,
@@ -515,8 +535,8 @@ def clean(
 
     def mark(rule: str, mask: np.ndarray) -> None:
         hit = mask & undecided
-        reason[hit] = code_of[rule]
-        undecided[hit] = False
+        np.putmask(reason, hit, code_of[rule])
+        undecided[...] ^= hit  # the lines hit were undecided: they leave it
 
     quantity = tx["quantity"].to_numpy(dtype=float)
     amount = tx["amount"].to_numpy(dtype=float)
@@ -525,8 +545,14 @@ def clean(
     mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
     if "implausible_date" in active:
         dates = tx["order_date"]
-        mark("implausible_date", ((dates < first_ok) | (dates > last_ok.normalize() + pd.Timedelta(days=1) -
-                                                          pd.Timedelta(1, "ns"))).to_numpy())
+        last_moment = last_ok.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+        bounds = _ns_bounds(dates, first_ok, last_moment)
+        if bounds is not None:  # the same comparisons on the numpy values (NaT compares False either way)
+            d = dates.to_numpy()
+            mark("implausible_date", (d < bounds[0]) | (d > bounds[1]))
+            del d
+        else:
+            mark("implausible_date", ((dates < first_ok) | (dates > last_moment)).to_numpy())
     if "missing_customer_id" in active:
         mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
     units = bool(tx.attrs.get("crmmine_source", {}).get("quantity_defaulted"))
@@ -537,7 +563,10 @@ def clean(
         mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
     if "non_product_code" in active:
         mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
-    unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
+    no_price = np.isnan(price)
+    unit = (np.where(no_price, np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
+            if no_price.any() else price)  # read-only from here on
+    del no_price
     if "non_positive_price" in active:
         mark("non_positive_price", ~(unit > 0))
     if "return" in active:
@@ -558,17 +587,18 @@ def clean(
     amt = np.where(np.isfinite(amount), amount, 0.0)
     total = float(amt.sum())
     rows = [("input", label("audit.input"), n, total)]
-    # each outcome's lines in file order, side by side: the same sums as amt[reason == code].sum()
+    # each outcome's lines in file order: amt[reason == code].sum(), only for outcomes with lines
     counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    by_outcome = amt[np.argsort(reason, kind="stable")]
-    del amt
+
+    def outcome_sum(c: int) -> float:
+        return float(amt[reason == c].sum()) if counts[c] else float(amt[:0].sum())
+
     for rule in CLEANING_RULES:
         c = code_of[rule]
         key = "reason.return" if rule == "return" else f"reason.{rule}"
-        rows.append((rule, label(key), int(counts[c]), float(by_outcome[bounds[c]:bounds[c + 1]].sum())))
-    rows.append(("kept", label("audit.kept"), int(counts[0]), float(by_outcome[:bounds[1]].sum())))
-    del by_outcome
+        rows.append((rule, label(key), int(counts[c]), outcome_sum(c)))
+    rows.append(("kept", label("audit.kept"), int(counts[0]), outcome_sum(0)))
+    del amt
 
     kept_mask = undecided
     return_mask = reason == code_of["return"]
