@@ -235,7 +235,11 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
         if not len(at):
             return dup
         # order and product enter through their joint code
-        rows = pd.DataFrame({"__order_product": cand_key, **{c: _take(tx[c].array, at) for c in cols}}, copy=False)
+        picked = np.zeros(len(tx), dtype=bool)
+        picked[at] = True
+        picked = pa.array(picked)  # text columns are filtered by it (a sparse mask is cheap to filter by)
+        rows = pd.DataFrame({"__order_product": cand_key, **{c: _filter(tx[c].array, picked, at) for c in cols}},
+                            copy=False)
         dup[at] = rows.duplicated(keep="first").to_numpy()
     return dup
 
