@@ -189,8 +189,12 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
     """
     cols = [c for c in tx.columns if c not in ("source_line", "order_id", "product_id")]
     rows_at = np.arange(len(tx)) if among is None else np.flatnonzero(among)
-    o, p = order_codes[rows_at], product_codes[rows_at]
-    key = (o + 1) * (int(product_codes.max(initial=-1)) + 2) + (p + 1)
+    # key = (order + 1) * (products + 2) + (product + 1), computed in place
+    key = order_codes[rows_at].astype(np.int64, copy=False)
+    key += 1
+    key *= int(product_codes.max(initial=-1)) + 2
+    key += product_codes[rows_at]
+    key += 1
     bits = max(len(key) - 1, 1).bit_length()
     if len(key) and int(key.max()) < 2 ** (62 - bits):
         # one plain sort of (key, position) packed in an int64: cheaper than an argsort
@@ -548,26 +552,29 @@ def clean(
         np.putmask(reason, hit, code_of[rule])
         undecided[...] ^= hit  # the lines hit were undecided: they leave it
 
-    quantity = tx["quantity"].to_numpy(dtype=float)
-    amount = tx["amount"].to_numpy(dtype=float)
-    price = tx["unit_price"].to_numpy(dtype=float) if "unit_price" in tx else np.full(n, np.nan)
-    mark("unparseable_date", tx["order_date"].isna().to_numpy())
-    mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
-    if "implausible_date" in active:
-        dates = tx["order_date"]
-        last_moment = last_ok.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
-        bounds = _ns_bounds(dates, first_ok, last_moment)
-        if bounds is not None:  # the same comparisons on the numpy values (NaT compares False either way)
-            d = dates.to_numpy()
-            mark("implausible_date", (d < bounds[0]) | (d > bounds[1]))
-            del d
-        else:
-            mark("implausible_date", ((dates < first_ok) | (dates > last_moment)).to_numpy())
-    if "missing_customer_id" in active:
-        mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
-    units = bool(attrs.get("crmmine_source", {}).get("quantity_defaulted"))
-    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's hashing releases the GIL
-        (order_codes, orders), (product_codes, products) = pool.map(_distinct, (tx["order_id"], tx["product_id"]))
+    # order and product ids are hashed in two threads (pyarrow's hashing releases the GIL) while the
+    # first rules run
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        encoding = [pool.submit(_distinct, tx[c]) for c in ("order_id", "product_id")]
+        quantity = tx["quantity"].to_numpy(dtype=float)
+        amount = tx["amount"].to_numpy(dtype=float)
+        price = tx["unit_price"].to_numpy(dtype=float) if "unit_price" in tx else np.full(n, np.nan)
+        mark("unparseable_date", tx["order_date"].isna().to_numpy())
+        mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
+        if "implausible_date" in active:
+            dates = tx["order_date"]
+            last_moment = last_ok.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+            bounds = _ns_bounds(dates, first_ok, last_moment)
+            if bounds is not None:  # the same comparisons on the numpy values (NaT compares False either way)
+                d = dates.to_numpy()
+                mark("implausible_date", (d < bounds[0]) | (d > bounds[1]))
+                del d
+            else:
+                mark("implausible_date", ((dates < first_ok) | (dates > last_moment)).to_numpy())
+        if "missing_customer_id" in active:
+            mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
+        units = bool(attrs.get("crmmine_source", {}).get("quantity_defaulted"))
+        (order_codes, orders), (product_codes, products) = (job.result() for job in encoding)
     if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
         # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
         mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
