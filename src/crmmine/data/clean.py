@@ -270,10 +270,11 @@ def _filter(values, mask: pa.Array, positions: np.ndarray):
     return _take(values, positions)
 
 
-def _take_lines(tx: pd.DataFrame, masks, attrs: dict | None = None) -> list[pd.DataFrame]:
+def _take_lines(tx: pd.DataFrame, masks, attrs: dict | None = None, meanwhile=None):
     """``tx.loc[mask].reset_index(drop=True)`` for each mask, every column taken in two threads
     (numpy's takes and pyarrow's filters release the GIL); same frames, with (a deep copy of)
-    ``attrs``, by default ``tx.attrs``."""
+    ``attrs``, by default ``tx.attrs``. With ``meanwhile`` (a function of no argument), it runs
+    in the calling thread while the lines are taken, and ``(frames, its result)`` is returned."""
     positions = [np.flatnonzero(m) for m in masks]
     pa_masks = [pa.array(m) for m in masks]
     arrays = [tx[c].array for c in tx.columns]
@@ -282,14 +283,16 @@ def _take_lines(tx: pd.DataFrame, masks, attrs: dict | None = None) -> list[pd.D
         return _filter(arrays[j], pa_masks[k], positions[k])
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        taken = list(pool.map(lambda kj: job(*kj), [(k, j) for k in range(len(masks)) for j in range(len(arrays))]))
+        jobs = [pool.submit(job, k, j) for k in range(len(masks)) for j in range(len(arrays))]
+        extra = meanwhile() if meanwhile is not None else None
+        taken = [done.result() for done in jobs]
     frames = []
     for k in range(len(masks)):
         frame = pd.DataFrame(dict(enumerate(taken[k * len(arrays):(k + 1) * len(arrays)])), copy=False)
         frame.columns = tx.columns
         frame.attrs = copy.deepcopy(tx.attrs if attrs is None else attrs)
         frames.append(frame)
-    return frames
+    return frames if meanwhile is None else (frames, extra)
 
 
 def _median_of_counts(values: np.ndarray, counts: np.ndarray) -> float:
@@ -600,27 +603,29 @@ def clean(
         hit[cand[ext]] = True
         mark("extreme_value", hit)
 
-    # the audit's sums first (their line-length arrays are freed before the lines are taken)
-    amt = np.where(np.isfinite(amount), amount, 0.0)
-    total = float(amt.sum())
-    rows = [("input", label("audit.input"), n, total)]
-    # each outcome's lines in file order: amt[reason == code].sum(), only for outcomes with lines
-    counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
+    def audit_rows() -> tuple[list, float]:
+        """The audit's lines and sums (run while the worker threads take the lines)."""
+        amt = np.where(np.isfinite(amount), amount, 0.0)
+        total = float(amt.sum())
+        rows = [("input", label("audit.input"), n, total)]
+        # each outcome's lines in file order: amt[reason == code].sum(), only for outcomes with lines
+        counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
 
-    def outcome_sum(c: int) -> float:
-        return float(amt[reason == c].sum()) if counts[c] else float(amt[:0].sum())
+        def outcome_sum(c: int) -> float:
+            return float(amt[reason == c].sum()) if counts[c] else float(amt[:0].sum())
 
-    for rule in CLEANING_RULES:
-        c = code_of[rule]
-        key = "reason.return" if rule == "return" else f"reason.{rule}"
-        rows.append((rule, label(key), int(counts[c]), outcome_sum(c)))
-    rows.append(("kept", label("audit.kept"), int(counts[0]), outcome_sum(0)))
-    del amt
+        for rule in CLEANING_RULES:
+            c = code_of[rule]
+            key = "reason.return" if rule == "return" else f"reason.{rule}"
+            rows.append((rule, label(key), int(counts[c]), outcome_sum(c)))
+        rows.append(("kept", label("audit.kept"), int(counts[0]), outcome_sum(0)))
+        return rows, total
 
     kept_mask = undecided
     return_mask = reason == code_of["return"]
     rejected_mask = ~kept_mask & ~return_mask
-    transactions, returns, rejected = _take_lines(tx, (kept_mask, return_mask, rejected_mask), attrs)
+    (transactions, returns, rejected), (rows, total) = _take_lines(
+        tx, (kept_mask, return_mask, rejected_mask), attrs, meanwhile=audit_rows)
     reject_rules = [r for r in CLEANING_RULES if r != "return"]
     # reason codes 1.. follow CLEANING_RULES; "return" is never among the rejected lines
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])
