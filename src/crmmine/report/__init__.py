@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .actions import (
     WINBACK_TIERS,
+    basket_note,
     choose_min_support,
     contact_list,
     customer_offers,
@@ -63,6 +64,7 @@ __all__ = [
     # presenting results to people (crmmine.report.present, crmmine.report.actions)
     "PRESET_CURRENCY",
     "WINBACK_TIERS",
+    "basket_note",
     "choose_min_support",
     "column_label",
     "contact_list",

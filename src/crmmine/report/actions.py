@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import MissingColumnError, ParameterError
 from ..text.labels import LABELS, label
 
-__all__ = ["contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides", "choose_min_support",
+__all__ = ["basket_note", "contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides", "choose_min_support",
            "name_rule_items", "support_note", "summarise_winback_actions", "winback_intro",
            "WINBACK_TIERS"]
 
@@ -346,3 +346,38 @@ def winback_intro(winback: pd.DataFrame, *, lang: str | None = None) -> str:
 
     return label("report.winback.intro", lang, share=format_percent(winback.attrs.get("share_now", 0.5)),
                  days=f"{winback.attrs.get('recent_days', 7):.0f}")
+
+
+#: a basket with more distinct items than this is "big" in the cross-sell report's note
+BIG_BASKET = 50
+
+
+def basket_note(baskets, support: float, rules=None, *, max_basket_size=None, dropped_sizes=None,
+                lang: str | None = None) -> str:
+    """What the miner did with big baskets, in one or two sentences ("" when no basket is big).
+
+    Kept: the largest order, its size, how many orders hold more than :data:`BIG_BASKET` items, and why
+    mining stayed bounded (an itemset must be in ``ceil(support * n_orders)`` orders; the work budget
+    ``crmmine.crosssell.rules.MAX_ITEMSETS``). Dropped (``max_basket_size`` given): how many orders, the
+    largest of them (``dropped_sizes``: order -> distinct items, from the transactions), and that they no
+    longer count as orders.
+    """
+    from ..crosssell.rules import MAX_ITEMSETS
+
+    n_dropped = len(baskets.oversized) if max_basket_size is not None else 0
+    if n_dropped:
+        sizes = dropped_sizes if dropped_sizes is not None else pd.Series(dtype="int64")
+        sizes = sizes.reindex(baskets.oversized).dropna() if len(sizes) else sizes
+        order = sizes.idxmax() if len(sizes) else baskets.oversized[0]
+        size = f"{int(sizes.max()):,}" if len(sizes) else "?"
+        return label("report.baskets.dropped", lang, n=f"{n_dropped:,}", limit=f"{int(max_basket_size):,}",
+                     order=str(order), size=size, orders=f"{baskets.n_orders:,}")
+    sizes = baskets.basket_sizes
+    if sizes.empty or int(sizes.max()) <= BIG_BASKET:
+        return ""
+    n = max(int(baskets.n_orders), 1)
+    minc = max(int(np.ceil(support * n - 1e-9)), 1)
+    n_itemsets = int(rules.attrs.get("n_itemsets", 0)) if rules is not None else 0
+    return label("report.baskets.kept", lang, order=str(sizes.idxmax()), size=f"{int(sizes.max()):,}",
+                 n_big=f"{int((sizes > BIG_BASKET).sum()):,}", big=f"{BIG_BASKET}", minc=f"{minc:,}",
+                 itemsets=f"{n_itemsets:,}", budget=f"{MAX_ITEMSETS:,}")

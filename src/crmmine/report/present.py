@@ -245,6 +245,22 @@ def _format_column(s: pd.Series, kind: str, currency: str) -> list[str]:
     return out
 
 
+# a number as a table shows it: "1,234", "21%", "0.4%", "1,234 GBP", "−3.5", "12 KB", "3 天", "–" (missing)
+_NUMBER_TEXT = __import__("re").compile(
+    r"^[-−+]?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?\s*(%|[A-Z]{3}|KB|MB|x|×|倍|天|元|英镑|美元|欧元)?$|^[–—-]$|^[-−]?∞$")
+
+
+def _looks_numeric(cells: list[str]) -> bool:
+    """A text column that holds only numbers (formatted before, e.g. by a readable() helper): aligned right."""
+    values = [c for c in cells if c not in ("", "–", "—", "-")]
+    return bool(values) and all(_NUMBER_TEXT.match(str(c).strip()) for c in values)
+
+
+def _align(a: str) -> str:
+    """Numbers are right-aligned (class ``num``, so a page's style can find them), words left-aligned."""
+    return ' class="num" style="text-align:right"' if a == "right" else ' style="text-align:left"'
+
+
 def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(), integer=(), text=(),
           currency: str = "", max_rows: int | None = 15, index: bool | str = False, lang: str | None = None,
           caption: str | None = None, keep_labels: bool = False) -> _Html:
@@ -294,13 +310,16 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
     for c in cols:
         s = _value_labels(str(c), shown[c], lang)
         kind = _kind(str(c), s, money, percent, integer, text)
-        aligns.append("left" if kind in ("text", "date") else "right")
-        body_cols.append(_format_column(s, kind, currency))
-    head = "".join(f'<th style="text-align:{a}">{escape(labels.get(c) or column_label(str(c), lang))}</th>'
+        cells = _format_column(s, kind, currency)
+        numeric = kind not in ("text", "date") or (c not in text and not str(c).endswith("_id")
+                                                   and _looks_numeric(cells))
+        aligns.append("right" if numeric else "left")
+        body_cols.append(cells)
+    head = "".join(f'<th{_align(a)}>{escape(labels.get(c) or column_label(str(c), lang))}</th>'
                    for c, a in zip(cols, aligns))
     rows = []
     for i in range(len(shown)):
-        cells = "".join(f'<td style="text-align:{a}">{escape(col[i])}</td>' for col, a in zip(body_cols, aligns))
+        cells = "".join(f'<td{_align(a)}>{escape(col[i])}</td>' for col, a in zip(body_cols, aligns))
         rows.append(f"<tr>{cells}</tr>")
     parts = []
     if caption:
@@ -567,14 +586,21 @@ def skipped_text(tx: pd.DataFrame, as_of, days: int, section_key: str, *, lang: 
 
 
 def files_table(files, *, lang: str | None = None) -> _Html:
-    """The files a report wrote (``write_table`` results): file names and sizes, no paths or Python objects."""
+    """The files a report wrote (``write_table`` results): what each holds in the report's language, the file
+    names (CSV and Parquet) and their size; no paths or Python objects."""
     rows = []
     for f in files:
-        for kind in ("csv", "parquet"):
-            p = Path(f[kind]) if kind in f else None
-            if p is not None and p.exists():
-                rows.append({"file": p.name, "what": f"{p.stat().st_size / 1024:,.0f} KB"})
-    return table(pd.DataFrame(rows, columns=["file", "what"]), max_rows=None, text=("what",), lang=lang)
+        paths = [Path(f[kind]) for kind in ("csv", "parquet") if kind in f and Path(f[kind]).exists()]
+        if not paths:
+            continue
+        stem = paths[0].name.split(".")[0]
+        key = f"report.file.{stem}"
+        what = label(key if key in LABELS else "report.file.other", lang)
+        size = sum(p.stat().st_size for p in paths) / 1024
+        rows.append({"what": what, "file": ", ".join(p.name for p in paths),
+                     "file_size": f"{max(size, 1):,.0f} KB"})
+    return table(pd.DataFrame(rows, columns=["what", "file", "file_size"]), max_rows=None, text=("what", "file"),
+                 lang=lang)
 
 
 def reconcile_at_risk(customers: pd.DataFrame, *, lang: str | None = None) -> str:
