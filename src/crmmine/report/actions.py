@@ -33,7 +33,7 @@ def _need(df, cols, name, fix):
                                  f"with {fix}.")
 
 
-def contact_list(customers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+def contact_list(customers: pd.DataFrame, *, currency: str = "", lang: str | None = None) -> pd.DataFrame:
     """One row per customer: segment, why they are in it, the suggested action, and their value.
 
     Parameters
@@ -48,7 +48,7 @@ def contact_list(customers: pd.DataFrame, *, lang: str | None = None) -> pd.Data
         Columns ``customer_id, segment, segment_name, why, action, orders, total_spend,
         predicted_value, last_purchase, days_since_last_purchase, country`` (missing inputs are
         left out), ordered by segment (the order of :data:`crmmine.RFM_SEGMENTS`), then by
-        predicted value (or total spend), highest first.
+        predicted value (or total spend), highest first. ``currency`` follows the spend in ``why``.
     """
     _need(customers, ["rfm_segment", "recency_days", "frequency", "monetary_total"], "customers",
           "crmmine.rfm_table(tx)")
@@ -63,7 +63,8 @@ def contact_list(customers: pd.DataFrame, *, lang: str | None = None) -> pd.Data
     orders = customers["frequency"].to_numpy(dtype=float)
     spend = customers["monetary_total"].to_numpy(dtype=float)
     template = LABELS["report.contact.why"].get(lang or _lang()) or LABELS["report.contact.why"]["en"]
-    why = [template.format(days=f"{d:,.0f}", orders=f"{o:,.0f}", spend=f"{s:,.0f}")
+    unit = f" {currency}" if currency else ""
+    why = [template.format(days=f"{d:,.0f}", orders=f"{o:,.0f}", spend=f"{s:,.0f}{unit}")
            for d, o, s in zip(days, orders, spend)]  # one sentence per customer
     out = pd.DataFrame({
         "customer_id": customers.index.astype(str),

@@ -258,7 +258,7 @@ def _looks_numeric(cells: list[str]) -> bool:
 
 def _align(a: str) -> str:
     """Numbers are right-aligned (class ``num``, so a page's style can find them), words left-aligned."""
-    return ' class="num" style="text-align:right"' if a == "right" else ' style="text-align:left"'
+    return ' class="num" style="text-align:right;white-space:nowrap"' if a == "right" else ' style="text-align:left"'
 
 
 def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(), integer=(), text=(),
@@ -493,6 +493,10 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
 _AUTOMATIC = frozenset({"n_clusters", "as_of", "cutoff", "min_support", "dayfirst", "calibration_end"})
 
 
+#: parameters that are shares: shown as percentages ("minimum support = 1%", not 0.01)
+_SHARES = frozenset({"min_support", "min_confidence", "discount_rate", "promotion_threshold"})
+
+
 def _param_item(name, v, lang=None) -> str:
     """``label = value`` of one report parameter in the report's language: the English edition keeps the
     ``-p`` name in brackets so the reader can run the report again with another value."""
@@ -514,6 +518,8 @@ def _param_text(name, v, lang=None) -> str:
         return f"{v:%Y-%m-%d}"
     if isinstance(v, str) and v == "":
         return label("report.none", lang)
+    if name in _SHARES and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return format_percent(v)
     if isinstance(v, str) and f"report.param_value.{v}" in LABELS:
         return label(f"report.param_value.{v}", lang)
     return str(v)

@@ -52,12 +52,12 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "这 {days:.0f} 天里它共预测 {predicted:,.0f} 个购买日，实际为 {actual:,.0f}（{error_pct:+.0f}%）。"},
     "clv.choice.lr.significant": {
         "en": "The covariates improve the fit beyond chance (likelihood-ratio test: chi-squared {stat:.1f} on {df} "
-              "degrees of freedom, p = {p:.2g}).",
-        "zh": "协变量显著改善了拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p = {p:.2g}）。"},
+              "degrees of freedom, p {p}).",
+        "zh": "协变量显著改善了拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p {p}）。"},
     "clv.choice.lr.not_significant": {
         "en": "The covariates do not improve the fit beyond chance (likelihood-ratio test: chi-squared {stat:.1f} "
-              "on {df} degrees of freedom, p = {p:.2g}).",
-        "zh": "协变量没有显著改善拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p = {p:.2g}）。"},
+              "on {df} degrees of freedom, p {p}).",
+        "zh": "协变量没有显著改善拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p {p}）。"},
     # holdout check by group
     "clv.heading.holdout_check": {"en": "Does the model hold up, group by group?", "zh": "分组检验：模型是否经得起检验？"},
     "clv.check.sentence": {
