@@ -483,7 +483,7 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
         paragraphs.append(label("report.summary.as_of", lang, as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}"))
     if parameters:
         shown = [_param_item(k, v, lang) for k, v in parameters.items() if k not in ("output_dir",)]
-        paragraphs.append(label("report.summary.parameters", lang) + " " + "; ".join(shown)
+        paragraphs.append(label("report.summary.parameters", lang) + " " + label("report.list_join", lang).join(shown)
                           + label("report.full_stop", lang))
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     klass = "crmmine-summary crmmine-warn" if loud else "crmmine-summary"
@@ -536,11 +536,16 @@ PRESET_CURRENCY = {"online_retail": "GBP", "online_retail_ii": "GBP", "cdnow": "
 
 
 def report_currency(result, currency: str = "") -> str:
-    """The currency a report shows: the parameter when given, else the preset's, else none (``""``)."""
-    if currency:
-        return str(currency)
-    source = getattr(result, "transactions", pd.DataFrame()).attrs.get("crmmine_source", {}) or {}
-    return PRESET_CURRENCY.get(str(source.get("schema", "")), "")
+    """The currency a report shows: the parameter when given, else the preset's, else none (``""``).
+
+    A known code is shown by its name in the report's language (``"GBP"`` -> ``"英镑"`` in Chinese);
+    other text is shown as given.
+    """
+    if not currency:
+        source = getattr(result, "transactions", pd.DataFrame()).attrs.get("crmmine_source", {}) or {}
+        currency = PRESET_CURRENCY.get(str(source.get("schema", "")), "")
+    key = f"report.currency.{str(currency).upper()}"
+    return label(key) if currency and key in LABELS else str(currency)
 
 
 def headline(text: str) -> None:

@@ -44,7 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
               "({mae:.2f} purchases off per customer; {others}) and explains the past with the best balance of "
               "fit and simplicity (lowest BIC).",
         "zh": "我们选用{model}（{explain}）。用 {cal_end} 之前的数据拟合、在其后 {days:.0f} 天上检验，它的预测与所试 "
-              "{n} 个模型中最好的一样准（每位客户平均误差 {mae:.2f}；{others}），并且在拟合与简洁之间平衡最好（BIC 最低）。"},
+              "{n} 个模型中最好的一样准（每位客户平均误差 {mae:.2f}；{others}），并且在拟合与简洁之间平衡最好（贝叶斯信息准则 BIC 最低）。"},
     "clv.choice.other": {"en": "{model} {mae:.2f}", "zh": "{model} {mae:.2f}"},
     "clv.choice.total": {
         "en": "In total it predicted {predicted:,.0f} purchase days in those {days:.0f} days; {actual:,.0f} happened "
@@ -124,7 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
     # model comparison table columns (shown by crmmine.report.table)
     "column.n_params": {"en": "Parameters", "zh": "参数个数"},
     "column.log_likelihood": {"en": "Log-likelihood", "zh": "对数似然"},
-    "column.bic": {"en": "BIC", "zh": "BIC"},
+    "column.bic": {"en": "BIC", "zh": "贝叶斯信息准则（BIC）"},
     "column.holdout_mae": {"en": "Holdout error per customer (MAE)", "zh": "验证期每客户误差 (MAE)"},
     "column.holdout_rmse": {"en": "Holdout error per customer (RMSE)", "zh": "验证期每客户误差 (RMSE)"},
     "column.predicted_total": {"en": "Predicted purchase days", "zh": "预测购买天数"},

@@ -230,8 +230,8 @@ LABELS = {
     "column.tier": {"en": "Tier", "zh": "分层"},
     "column.top_reasons": {"en": "Main reasons", "zh": "主要原因"},
     "column.metric": {"en": "Measure", "zh": "指标"},
-    "column.roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
-    "column.pr_auc": {"en": "PR AUC", "zh": "PR AUC"},
+    "column.roc_auc": {"en": "ROC AUC", "zh": "ROC 曲线下面积（AUC）"},
+    "column.pr_auc": {"en": "PR AUC", "zh": "精确率-召回率曲线下面积（PR AUC）"},
     "column.brier": {"en": "Brier score (lower is better)", "zh": "Brier 分数（越低越好）"},
     "column.top_decile_lift": {"en": "Top-decile lift", "zh": "前 10% 提升度"},
     "column.model": {"en": "Model", "zh": "模型"},
@@ -307,6 +307,14 @@ LABELS = {
               "largest, order {order}, held {size} items); the rules below count {orders} orders without them.",
         "zh": "大购物篮：{n} 笔商品种类超过 {limit} 种的订单未参与挖掘（其中最大的订单 {order} 包含 {size} 种商品）；"
               "下面的规则基于其余 {orders} 笔订单。"},
+    # --- currencies by name in the report language (a code such as "GBP" is not Chinese) ------------------
+    "report.currency.GBP": {"en": "GBP", "zh": "英镑"},
+    "report.currency.USD": {"en": "USD", "zh": "美元"},
+    "report.currency.EUR": {"en": "EUR", "zh": "欧元"},
+    "report.currency.CNY": {"en": "CNY", "zh": "元"},
+    "report.currency.RMB": {"en": "RMB", "zh": "元"},
+    "report.currency.JPY": {"en": "JPY", "zh": "日元"},
+    "report.currency.BRL": {"en": "BRL", "zh": "巴西雷亚尔"},
     "report.file.other": {"en": "Table written by the report", "zh": "报告写出的数据表"},
     "report.file.formats": {"en": "{name} (CSV and Parquet)", "zh": "{name}（CSV 和 Parquet 格式）"},
     # --- churn features (the model's inputs) -------------------------------------------------

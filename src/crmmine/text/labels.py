@@ -160,7 +160,8 @@ LABELS: dict[str, dict[str, str]] = {
     "segment_report.h.title": {"en": "Customer segments report", "zh": "客户细分报告"},
     "segment_report.h.overview": {"en": "Overview", "zh": "概览"},
     "segment_report.h.concentration": {"en": "Who brings the revenue", "zh": "收入来自哪些客户"},
-    "segment_report.h.rfm": {"en": "RFM segments", "zh": "RFM 细分"},
+    "segment_report.h.rfm": {"en": "RFM segments (recency, frequency, monetary value)",
+                             "zh": "RFM 细分（R 最近购买、F 购买频率、M 消费金额）"},
     "segment_report.h.lifecycle": {"en": "Lifecycle states", "zh": "生命周期状态"},
     "segment_report.h.cohorts": {"en": "Acquisition cohorts and retention", "zh": "获客同期群与留存"},
     "segment_report.h.clusters": {"en": "Behavioural clusters", "zh": "行为聚类"},
@@ -413,8 +414,8 @@ LABELS: dict[str, dict[str, str]] = {
     "reco.metric.coverage": {"en": "Customer coverage", "zh": "客户覆盖率"},
     # (end of section: recommend)
     # --- churn and win-back ------------------------------------------
-    "churn.metric.roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
-    "churn.metric.pr_auc": {"en": "PR AUC", "zh": "PR AUC"},
+    "churn.metric.roc_auc": {"en": "ROC AUC", "zh": "ROC 曲线下面积（AUC）"},
+    "churn.metric.pr_auc": {"en": "PR AUC", "zh": "精确率-召回率曲线下面积（PR AUC）"},
     "churn.metric.brier": {"en": "Brier score", "zh": "Brier 分数"},
     "churn.metric.top_decile_lift": {"en": "top-decile lift", "zh": "前10%提升度"},
     "churn.scorer.model": {"en": "Model", "zh": "模型"},
@@ -465,7 +466,7 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.fig.pr": {"en": "Precision-recall: model vs baselines", "zh": "精确率-召回率：模型与基线"},
     "churn.fig.gains": {"en": "Cumulative gains", "zh": "累积增益"},
     "churn.fig.calibration": {"en": "Calibration (reliability)", "zh": "校准（可靠性）曲线"},
-    "churn.fig.importance": {"en": "Permutation importance (drop in ROC AUC)", "zh": "置换重要性（ROC AUC 下降）"},
+    "churn.fig.importance": {"en": "Permutation importance (drop in ROC AUC)", "zh": "置换重要性（ROC 曲线下面积的下降）"},
     "churn.fig.value_at_risk": {"en": "Value at risk by action tier", "zh": "各行动层级的风险价值"},
     "churn.axis.fpr": {"en": "False positive rate", "zh": "假阳性率"},
     "churn.axis.tpr": {"en": "True positive rate", "zh": "真阳性率"},
@@ -475,7 +476,7 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.axis.fraction_churners": {"en": "Share of churners reached", "zh": "覆盖的流失客户占比"},
     "churn.axis.mean_predicted": {"en": "Mean predicted P(churn)", "zh": "平均预测流失概率"},
     "churn.axis.fraction_churned": {"en": "Observed churn rate", "zh": "实际流失率"},
-    "churn.axis.importance": {"en": "Drop in ROC AUC", "zh": "ROC AUC 下降"},
+    "churn.axis.importance": {"en": "Drop in ROC AUC", "zh": "ROC 曲线下面积（AUC）的下降"},
     "churn.axis.feature": {"en": "Feature", "zh": "特征"},
     "churn.axis.value_at_risk": {"en": "Value at risk", "zh": "风险价值"},
     "churn.axis.tier": {"en": "Action tier", "zh": "行动层级"},
@@ -491,7 +492,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "churn.summary.importance": {
         "en": "Shuffling these features costs the model the most ROC AUC: {features}.",
-        "zh": "打乱以下特征使模型 ROC AUC 下降最多：{features}。",
+        "zh": "打乱以下特征使模型的 ROC 曲线下面积（AUC）下降最多：{features}。",
     },
     "churn.summary.winback": {
         "en": "The tier \"{tier}\" holds {n} of the listed customers and {value} of value at risk ({share} of the {total} in total).",
