@@ -640,6 +640,15 @@ def _locked(out: Path):
         os.close(fd)
 
 
+def _data_text(data_path, lang=None) -> str:
+    """The index's data column: the bundled sample by name in the index's language, else the path."""
+    from ..text.labels import label
+
+    if str(data_path or "") == "sample":
+        return label("report.index.sample", lang)
+    return str(data_path or "")
+
+
 def write_index(out, *, lang: str | None = None) -> Path:
     """Write ``out/index.html``: every run of every report, its status, headline findings and a link.
 
@@ -667,7 +676,7 @@ def write_index(out, *, lang: str | None = None) -> Path:
                 notes = f"<p>{e(str(r['error'] or ''))}</p>" if r["error"] else ""
             rows.append(f'<tr class="{e(r["status"])}"><td>{e(name)}</td><td>{e(str(r["run_id"]))}</td>'
                         f'<td>{e(status)}</td><td>{e(str(r["started"] or ""))}</td><td>{duration}</td>'
-                        f'<td>{e(str(r["data_path"] or ""))}</td><td class="notes">{notes}</td><td>{link}</td></tr>')
+                        f'<td>{e(_data_text(r["data_path"], lang))}</td><td class="notes">{notes}</td><td>{link}</td></tr>')
         heads = "".join(f"<th>{e(label('report.index.' + k, lang))}</th>"
                         for k in ("report", "run_id", "status", "started", "duration", "data", "findings", "page"))
         title = e(label("report.index.title", lang))

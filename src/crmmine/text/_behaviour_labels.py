@@ -28,6 +28,8 @@ LABELS = {
     "behaviour.scorer.model": {"en": "Propensity model", "zh": "购买倾向模型"},
     "behaviour.scorer.cart": {"en": "Items in cart", "zh": "购物车商品数"},
     "behaviour.scorer.recency": {"en": "Recency of last event", "zh": "最近一次行为"},
+    "behaviour.funnel.cell": {"en": "{n}<br>{initial} of the first stage<br>{previous} of the stage before",
+                              "zh": "{n}<br>占第一步的 {initial}<br>占上一步的 {previous}"},
     "behaviour.metric.roc_auc": {"en": "ROC AUC", "zh": "ROC 曲线下面积（AUC）"},
     "behaviour.metric.pr_auc": {"en": "PR AUC", "zh": "精确率-召回率曲线下面积（PR AUC）"},
     "behaviour.metric.top_decile_lift": {"en": "Top-decile lift", "zh": "前10%提升度"},

@@ -346,4 +346,6 @@ LABELS = {
     "report.name.crosssell": {"en": "Cross-sell", "zh": "交叉销售"},
     "report.name.churn": {"en": "Churn and win-back", "zh": "流失与挽回"},
     "report.name.behaviour": {"en": "Behaviour and funnels", "zh": "行为与转化漏斗"},
+    "report.name.loyalty": {"en": "Loyalty", "zh": "客户忠诚度"},
+    "report.index.sample": {"en": "bundled sample", "zh": "内置示例数据"},
 }

@@ -356,15 +356,15 @@ LABELS: dict[str, dict[str, str]] = {
     # --- cross-sell: recommendations and evaluation ------------------
     "reco.finding.evaluation_better": {
         "en": "On {n} customers who bought something new after {cutoff}, the rules' top {k} held an item they then bought for {rules_hit} of them, better than the most-popular baseline's {popular_hit} (precision@{k} {rules_prec} vs {popular_prec}; the rules reached {coverage} of these customers).",
-        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，优于热门商品基线的 {popular_hit}（precision@{k}：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
+        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，优于热门商品基线的 {popular_hit}（前 {k} 项精确率：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
     },
     "reco.finding.evaluation_worse": {
         "en": "On {n} customers who bought something new after {cutoff}, the rules' top {k} held an item they then bought for {rules_hit} of them, worse than the most-popular baseline's {popular_hit} (precision@{k} {rules_prec} vs {popular_prec}; the rules reached {coverage} of these customers).",
-        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，不如热门商品基线的 {popular_hit}（precision@{k}：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
+        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，不如热门商品基线的 {popular_hit}（前 {k} 项精确率：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
     },
     "reco.finding.evaluation_same": {
         "en": "On {n} customers who bought something new after {cutoff}, the rules' top {k} held an item they then bought for {rules_hit} of them, about the same as the most-popular baseline's {popular_hit} (precision@{k} {rules_prec} vs {popular_prec}; the rules reached {coverage} of these customers).",
-        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，与热门商品基线的 {popular_hit} 大致相同（precision@{k}：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
+        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，与热门商品基线的 {popular_hit} 大致相同（前 {k} 项精确率：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
     },
     "reco.finding.no_items": {
         "en": "The data hold no purchase, so there is nothing to count.",
@@ -409,8 +409,8 @@ LABELS: dict[str, dict[str, str]] = {
     "reco.recommender.rules": {"en": "Association rules", "zh": "关联规则"},
     "reco.recommender.popular": {"en": "Most popular (baseline)", "zh": "最热门（基线）"},
     "reco.metric.hit_rate": {"en": "Hit rate", "zh": "命中率"},
-    "reco.metric.precision_at_k": {"en": "Precision@K", "zh": "Precision@K"},
-    "reco.metric.recall_at_k": {"en": "Recall@K", "zh": "Recall@K"},
+    "reco.metric.precision_at_k": {"en": "Precision@K", "zh": "推荐被购买的比例（精确率）"},
+    "reco.metric.recall_at_k": {"en": "Recall@K", "zh": "新购买被预见的比例（召回率）"},
     "reco.metric.coverage": {"en": "Customer coverage", "zh": "客户覆盖率"},
     # (end of section: recommend)
     # --- churn and win-back ------------------------------------------
