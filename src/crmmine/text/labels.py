@@ -379,8 +379,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "最常见的商品 {item} 出现在 {n_orders} 个订单中的 {share}；前 {k} 个商品各自至少出现在 {min_share} 的订单中。",
     },
     "reco.finding.recommendations": {
-        "en": "{n_customers} of {n_all} customers ({share}) get at least one recommendation, {per} on average; the expected extra revenue (confidence x typical line value) totals {total}.",
-        "zh": "{n_all} 位客户中有 {n_customers} 位（{share}）至少获得一条推荐，平均 {per} 条；预期额外收入（置信度 x 典型单行金额）合计 {total}。",
+        "en": "{n_customers} of {n_all} customers ({share}) get at least one recommendation, {per} on average; the expected extra revenue (confidence × typical line value) totals {total}.",
+        "zh": "{n_all} 位客户中有 {n_customers} 位（{share}）至少获得一条推荐，平均 {per} 条；预期额外收入（置信度 × 典型单行金额）合计 {total}。",
     },
     "reco.finding.bought_together": {
         "en": "{n_products} products have a 'bought together' suggestion; the most confident is {rule} (confidence {confidence}).",
