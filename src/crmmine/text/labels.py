@@ -453,7 +453,7 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.reason.ipt_std_days": {"en": "irregular buying (std {value:.0f} days)", "zh": "购买不规律（标准差 {value:.0f} 天）"},
     "churn.reason.last_gap_ratio": {"en": "last gap {value:.1f}x the usual", "zh": "上次间隔为平时的 {value:.1f} 倍"},
     "churn.reason.recency_ratio": {"en": "silent {value:.1f}x the usual gap", "zh": "沉默时间为平时间隔的 {value:.1f} 倍"},
-    "churn.reason.returns_count": {"en": "{value:.0f} returned lines", "zh": "退货 {value:.0f} 行"},
+    "churn.reason.returns_count": {"en": "returned lines: {value:.0f}", "zh": "退货 {value:.0f} 行"},
     "churn.reason.returns_value": {"en": "returns worth {value:,.0f}", "zh": "退货金额 {value:,.0f}"},
     "churn.reason.return_rate": {"en": "return rate {value:.0%}", "zh": "退货率 {value:.0%}"},
     "churn.reason.distinct_products": {"en": "{value:.0f} distinct products bought", "zh": "购买过 {value:.0f} 种商品"},
