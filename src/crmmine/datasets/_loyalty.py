@@ -480,5 +480,7 @@ def load_shop(data_path="sample", *, schema="auto", synthetic_customers: int = 0
     from ._loaders import load_clean
 
     result = load_clean(data_path, schema=schema) if cleaned is None else cleaned
+    source = Path(result.params.get("source_file") or "online_retail_sample.csv.gz").name if str(data_path) == "sample" \
+        else str(data_path)
     return ShopData(transactions=result.transactions, orders=None, reviews=None, campaigns=None, truth=None,
-                    source=str(data_path), notes={"returns": result.returns, "clean": result})
+                    source=source, notes={"returns": result.returns, "clean": result})
