@@ -61,7 +61,7 @@ def test_rule_matrix_shortens_long_axis_labels_and_keeps_codes():
     from crmmine.plotting.crosssell import _short_side
 
     long = "HERB MARKER ROSEMARY (22917) + HERB MARKER MINT (22919)"
-    assert _short_side(long) == "HERB MARKER ROS… (22917) + HERB MARKER MINT (22919)"
+    assert _short_side(long) == "HERB MA…ROSEMARY (22917) + HERB MARKER MINT (22919)"
     assert _short_side("22917") == "22917"
 
 

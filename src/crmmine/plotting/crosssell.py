@@ -126,6 +126,7 @@ def plot_rule_matrix(rules: pd.DataFrame, *, top_n: int = 30) -> go.Figure:
     fig.update_layout(title=label("reco.title.rule_matrix"), xaxis_title=label("reco.axis.consequents"),
                       yaxis_title=label("reco.axis.antecedents"), template="plotly_white")
     # axis labels shortened (each product name to a few words, its code kept); the full rule is on hover
+    fig.update_layout(height=max(450, 24 * len(rows) + 320))  # a row per antecedent that can be read
     fig.update_xaxes(type="category", tickmode="array", tickvals=cols, ticktext=[_short_side(c) for c in cols])
     fig.update_yaxes(type="category", tickmode="array", tickvals=rows, ticktext=[_short_side(r) for r in rows])
     return fig
@@ -135,13 +136,17 @@ _ITEM_WITH_CODE = __import__("re").compile(r"^(?P<name>.+) \((?P<code>[^()]+)\)$
 
 
 def _short_side(text: str, width: int = 16) -> str:
-    """``"HERB MARKER ROSEMARY (22917) + HERB MARKER MINT (22919)"`` -> ``"HERB MARKER ROS… (22917) + HERB MARKER
-    MINT (22919)"``: each name cut to ``width`` characters, codes kept (an axis label, not the full text)."""
+    """``"HERB MARKER ROSEMARY (22917) + HERB MARKER MINT (22919)"`` -> ``"HERB MA…ROSEMARY (22917) + HERB MARKER
+    MINT (22919)"``: each name cut to ``width`` characters in its middle, codes kept (an axis label, not the full
+    text)."""
     parts = []
     for part in str(text).split(" + "):
         m = _ITEM_WITH_CODE.match(part)
         name, code = (m["name"], f" ({m['code']})") if m else (part, "")
-        parts.append((name[: width - 1].rstrip() + "…" if len(name) > width else name) + code)
+        if len(name) > width:  # the start and the end (where names often differ: "HERB MARKER ROSEMARY")
+            head = (width - 1) // 2
+            name = name[:head].rstrip() + "…" + name[-(width - 1 - head):].lstrip()
+        parts.append(name + code)
     return " + ".join(parts)
 
 

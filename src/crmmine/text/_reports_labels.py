@@ -200,7 +200,7 @@ LABELS = {
     # cross-sell
     "column.if_bought": {"en": "Customers who buy", "zh": "购买了"},
     "column.then_offer": {"en": "also buy", "zh": "也会购买"},
-    "column.support": {"en": "Orders with all items", "zh": "同时包含的订单占比"},
+    "column.support": {"en": "Share of orders with all items", "zh": "同时包含的订单占比"},
     "column.confidence": {"en": "Confidence", "zh": "置信度"},
     "column.lift": {"en": "Lift", "zh": "提升度"},
     "column.count": {"en": "Orders", "zh": "订单数"},
