@@ -520,6 +520,8 @@ def _param_text(name, v, lang=None) -> str:
         return label("report.none", lang)
     if name in _SHARES and isinstance(v, (int, float)) and not isinstance(v, bool):
         return format_percent(v)
+    if name == "skip_rules" and (lang or get_language()) != "en":  # the rules by name (English keeps the -p value)
+        return label("report.list_join", lang).join(_reason(r, lang) for r in _split_rules(v))
     if isinstance(v, str) and f"report.param_value.{v}" in LABELS:
         return label(f"report.param_value.{v}", lang)
     return str(v)
