@@ -198,7 +198,8 @@ def _reasons(model, features, k, lang, *, currency=""):
     texts = np.array([[reason_text(names[j], vals[i, j], lang, currency=currency) if ok else "" for j, ok in zip(tr, pr)]
                       for i, (tr, pr) in enumerate(zip(top, positive))], dtype=object).reshape(len(C), k)
     feats = np.where(positive, names[top], "")
-    joined = ["; ".join(t for t in row if t) for row in texts]
+    sep = label("report.reason_join", lang)  # "; " in English, "；" in Chinese
+    joined = [sep.join(t for t in row if t) for row in texts]
     joined_f = [",".join(f for f in row if f) for row in feats]
     return joined, joined_f
 

@@ -236,6 +236,8 @@ LABELS = {
     "column.top_decile_lift": {"en": "Top-decile lift", "zh": "前 10% 提升度"},
     "column.model": {"en": "Model", "zh": "模型"},
     "column.model.model": {"en": "Churn model", "zh": "流失模型"},
+    "column.model.BG/NBD + covariates": {"en": "BG/NBD + covariates", "zh": "BG/NBD（含协变量）"},
+    "column.model.Pareto/NBD + covariates": {"en": "Pareto/NBD + covariates", "zh": "Pareto/NBD（含协变量）"},
     "column.model.recency": {"en": "Days since last purchase (baseline)", "zh": "距上次购买天数（基线）"},
     "column.model.bgnbd": {"en": "BG/NBD P(no purchase) (baseline)", "zh": "BG/NBD 不再购买概率（基线）"},
     "column.k": {"en": "Offers per customer", "zh": "每位客户推荐数"},
