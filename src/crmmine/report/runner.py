@@ -683,7 +683,7 @@ def write_index(out, *, lang: str | None = None) -> Path:
         page = (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
                 f"<title>{title}</title>\n<style>body{{font-family:sans-serif;margin:2em}}"
                 "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;"
-                "vertical-align:top}td.notes{max-width:40em}td.notes p{margin:0 0 .3em 0}"
+                "vertical-align:top;white-space:nowrap}td.notes{max-width:40em;white-space:normal}td.notes p{margin:0 0 .3em 0}"
                 "tr.failed td,tr.killed td{background:#fde8e8}tr.running td{background:#fff6d5}</style>\n"
                 f"</head>\n<body>\n<h1>{title}</h1>\n<table>\n<tr>{heads}</tr>\n" + "\n".join(rows) +
                 "\n</table>\n</body>\n</html>\n")
