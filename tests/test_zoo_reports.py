@@ -175,8 +175,8 @@ def test_loyalty_report_runs_with_cleaning_choices_and_shows_no_nan(tmp_path):
     text = _text(_latest_html(out, "loyalty"))
     from crmmine.report.present import _reason
 
-    assert f"关闭的清洗规则 = {_reason('duplicate', 'zh')}" in text and "货币 = EUR" in text, text[:2000]
-    assert re.search(r"\d[\d,]* EUR", text)  # money with its currency in the tables
+    assert f"关闭的清洗规则 = {_reason('duplicate', 'zh')}" in text and "货币 = 欧元" in text, text[:2000]
+    assert re.search(r"\d[\d,]* 欧元", text)  # money with its currency (by its Chinese name) in the tables
     assert "输出文件" in text and "每位客户一行：忠诚类型及原因" in text  # files described, not only named
     for wrong in ("NaN", "nan", "None", "artifacts/"):
         assert wrong not in text, wrong

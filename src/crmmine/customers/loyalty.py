@@ -741,7 +741,8 @@ def summarise_loyalty(types: pd.DataFrame, *, truth: pd.Series | None = None, la
     text = label("loyalty.finding.types", lang, top=s.loc[top, "name"], share=s.loc[top, "customer_share"],
                  revenue=s.loc[top, "revenue_share"], super=s.loc["super_value", "customer_share"],
                  super_revenue=s.loc["super_value", "revenue_share"])
-    comps = ", ".join(label(f"loyalty.component.{c}", lang) for c in types.attrs.get("components", []))
+    comps = label("loyalty.list_join", lang).join(label(f"loyalty.component.{c}", lang)
+                                                  for c in types.attrs.get("components", []))
     text += " " + label("loyalty.thresholds", lang, repeat=types.attrs.get("repeat_threshold"),
                         attachment=types.attrs.get("attachment_threshold", float("nan")), components=comps)
     if truth is not None:

@@ -43,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "{orders} 笔订单（少于 {repeat_threshold} 笔）：尚未形成重复购买；情感依附 {attachment}（阈值 "
               "{attachment_threshold}）。"},
     "loyalty.unknown": {"en": "not known", "zh": "未知"},
+    "loyalty.list_join": {"en": ", ", "zh": "、"},
     "loyalty.satisfaction_of_5": {"en": "{score} of 5", "zh": "{score}/5"},
     "loyalty.note.monopoly": {
         "en": "Monopoly loyalty (customers who repeat because they have no alternative) cannot be told from a shop "
