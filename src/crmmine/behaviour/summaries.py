@@ -184,6 +184,8 @@ def readable_table(df, *, columns=None, lang=None) -> pd.DataFrame:
             out[c] = s.dt.strftime("%Y-%m-%d %H:%M")
         elif s.dtype == object and len(s) and isinstance(s.iloc[0], (frozenset, set)):
             out[c] = [_set_text(v) for v in s]
+        elif c == "remind_items":  # ids joined by "|" in the CSV, a list to read on the page
+            out[c] = [", ".join(str(v).split("|")) if isinstance(v, str) else v for v in s]
     for c, prefix in (("scorer", "behaviour.scorer."), ("stage", "behaviour.stage.")):
         if c in out.columns:
             out[c] = [label(prefix + str(v), lang) if prefix + str(v) in LABELS else v for v in out[c]]
