@@ -393,7 +393,7 @@ LABELS: dict[str, dict[str, str]] = {
     "reco.heading.recommendations": {"en": "Recommendations per customer", "zh": "每位客户的推荐"},
     "reco.heading.evaluation": {"en": "Do the rules beat the most popular items?", "zh": "规则是否优于热门商品？"},
     "reco.title.rules_scatter": {"en": "Rules: support vs confidence (colour: lift)", "zh": "规则：支持度与置信度（颜色：提升度）"},
-    "reco.title.rule_matrix": {"en": "Rule matrix: antecedent x consequent (colour: lift)", "zh": "规则矩阵：前项 x 后项（颜色：提升度）"},
+    "reco.title.rule_matrix": {"en": "Rule matrix: antecedent × consequent (colour: lift)", "zh": "规则矩阵：前项 × 后项（颜色：提升度）"},
     "reco.title.rule_network": {"en": "Top rules as a network", "zh": "主要规则网络图"},
     "reco.title.item_frequency": {"en": "Most frequent items", "zh": "最常购买的商品"},
     "reco.title.evaluation": {"en": "Rules vs most-popular baseline on the test window", "zh": "测试期内规则与热门基线的对比"},
