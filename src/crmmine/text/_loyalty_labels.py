@@ -85,7 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
     "loyalty.thresholds": {
         "en": "High repeat purchase: {repeat} orders or more; high attachment: {attachment:.2f} or more "
               "(attachment from {components}).",
-        "zh": "重复购买高：不少于 {repeat} 笔订单；情感依附高：不低于 {attachment:.2f}（情感依附由 {components} 构成）。"},
+        "zh": "重复购买高：不少于 {repeat} 笔订单；情感依附高：不低于 {attachment:.2f}（情感依附由{components}构成）。"},
     "loyalty.component.full_price_share": {"en": "full-price buying", "zh": "原价购买"},
     "loyalty.component.satisfaction": {"en": "satisfaction", "zh": "满意度"},
     "loyalty.component.breadth": {"en": "breadth", "zh": "品类广度"},
