@@ -242,7 +242,7 @@ def test_offer_reasons_and_bought_together_name_the_products():
                              "lift": [84.8], "support": [0.01], "rule": ["22916 -> 22917"]})  # bought_together's columns
     text = crmmine.summarise_bought_together(together, names={"22916": "HERB MARKER THYME",
                                                               "22917": "HERB MARKER ROSEMARY"}, lang="en")
-    assert "HERB MARKER THYME (22916) -> HERB MARKER ROSEMARY (22917)" in text
+    assert "HERB MARKER THYME (22916) → HERB MARKER ROSEMARY (22917)" in text
     assert "22916 -> 22917" in crmmine.summarise_bought_together(together, lang="en")
 
 
