@@ -714,7 +714,7 @@ def readable(table: pd.DataFrame, area: str, *, lang: str | None = None, digits:
     names = {c: label(f"{area}.column.{c}", lang) for c in table.columns if f"{area}.column.{c}" in LABELS}
     out = table.copy()
     for c in out.columns:
-        if str(c).endswith(("_share", "_rate")) or c == "promotion_dependence":
+        if str(c).endswith(("_share", "_rate")) or "_rate_" in str(c) or c == "promotion_dependence":
             x = pd.to_numeric(out[c], errors="coerce")
             out[c] = _pct(x).where(x.notna(), "").to_numpy()
     out = out.rename(columns=names)

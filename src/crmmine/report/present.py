@@ -238,8 +238,8 @@ def _format_column(s: pd.Series, kind: str, currency: str) -> list[str]:
             out.append("–")
         elif isinstance(v, (set, frozenset, tuple, list)):
             out.append(", ".join(sorted(map(str, v))))
-        elif isinstance(v, (float, np.floating)):
-            out.append(_format_number(v))
+        elif isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            out.append(_format_number(v))  # a number in a column of mixed values: thousands separated
         else:
             out.append(str(v))
     return out
