@@ -269,6 +269,8 @@ def test_numbers_are_right_aligned_also_when_formatted_before():
     right = {text for attrs, text in cells if 'class="num"' in attrs and "text-align:right" in attrs}
     assert {"1", "20", "1,234 GBP", "21%", "3%"} <= right
     assert not {"a", "b", "12583"} & right  # words and ids stay left
+    ids = str(table(pd.DataFrame({"customer_id": [12583], "n": pd.Series([1537], dtype=object)})))
+    assert ">12583<" in ids and ">1,537<" in ids  # an id as it is, a count with its thousands separator
 
 
 def test_files_table_says_what_each_file_holds_in_the_report_language(tmp_path):

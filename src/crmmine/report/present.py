@@ -310,7 +310,10 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
     for c in cols:
         s = _value_labels(str(c), shown[c], lang)
         kind = _kind(str(c), s, money, percent, integer, text)
-        cells = _format_column(s, kind, currency)
+        is_id = str(c).endswith("_id") and c not in money | percent | integer
+        kind = "text" if is_id else kind
+        cells = [("–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in s.tolist()] \
+            if is_id else _format_column(s, kind, currency)  # an id is shown as it is (no thousands separator)
         numeric = kind not in ("text", "date") or (c not in text and not str(c).endswith("_id")
                                                    and _looks_numeric(cells))
         aligns.append("right" if numeric else "left")
