@@ -11,7 +11,9 @@ Each contender runs as a fresh command in its own process tree:
 - ``plain python``: the code cells of the same reports' notebooks executed one after the other in ONE plain Python
   process (``--plain-child``; no kernel, no papermill, no HTML): the same analysis calls, the floor that
   ``crmmine report all`` is compared with (goal: at most 2x). ``--repeat N`` alternates the two N times and
-  prints the ratio of the medians.
+  prints the ratio of the medians. ``--executors fork kernel`` runs ``report all`` once per executor in each
+  round (``--executor fork``, the default: cells in a forked child of the warm runner; ``kernel``: a Jupyter
+  kernel per report).
 Wall time is one run each (report runs take tens of seconds); CPU time is the user + system time of the whole
 process tree (kernels and workers included), which a busy machine inflates far less than wall time; peak memory is the largest sum of the resident sizes
 of the command's process tree (the runner plus its Jupyter kernel), sampled every 0.1 s with psutil. Figures go
@@ -105,6 +107,8 @@ def main() -> int:
     ap.add_argument("--data", nargs="+", choices=["sample", "full"], default=["sample", "full"])
     ap.add_argument("--reports", nargs="*", choices=list(REPORTS), default=list(REPORTS))
     ap.add_argument("--repeat", type=int, default=1, help="rounds of 'report all' against the plain process")
+    ap.add_argument("--executors", nargs="+", choices=["fork", "kernel"], default=["fork"],
+                    help="'crmmine report all --executor X' for each X in every round (default: fork)")
     args = ap.parse_args()
     sample = ROOT / "data" / "sample" / "online_retail_sample.csv.gz"
     print(machine(), file=sys.stderr)
@@ -138,22 +142,29 @@ def main() -> int:
         REPORTS_OF[data] = _all_reports(where)
         for round_ in range(1, args.repeat + 1):  # alternating, so that both see the same load
             with tempfile.TemporaryDirectory() as tmp:
-                load = os.getloadavg()[0]
-                s, mb, rc = _measure([str(BIN / "crmmine"), "report", "all", *([] if data == "sample" else
-                                      ["--data", str(path)]), "--out", str(Path(tmp) / "out")], ROOT)
-                rows.append((data, "all", "crmmine report all", s, mb, float("nan"), rc, LAST_CPU, load))
-                print(rows[-1], file=sys.stderr)
+                for executor in args.executors:
+                    load = os.getloadavg()[0]
+                    s, mb, rc = _measure([str(BIN / "crmmine"), "report", "all", *([] if data == "sample" else
+                                          ["--data", str(path)]), "--out", str(Path(tmp) / executor),
+                                          "--executor", executor], ROOT)
+                    label = "crmmine report all" + ("" if executor == "fork" else f" --executor {executor}")
+                    rows.append((data, "all", label, s, mb, float("nan"), rc, LAST_CPU, load))
+                    print(rows[-1], file=sys.stderr)
                 load = os.getloadavg()[0]
                 s2, mb2, rc2 = _measure([sys.executable, str(Path(__file__).resolve()), "--plain-child", where,
                                          str(Path(tmp) / "plain")], ROOT)
                 rows.append((data, "all", "plain python, one process", s2, mb2, float("nan"), rc2, LAST_CPU, load))
-                print(rows[-1], f"round {round_}: ratio {s / s2:.2f}x", file=sys.stderr)
-        mine = [r[3] for r in rows if r[0] == data and r[2] == "crmmine report all"]
-        floor = [r[3] for r in rows if r[0] == data and r[2] == "plain python, one process"]
-        if mine and floor:
-            print(f"{data}: median crmmine report all {statistics.median(mine):.1f} s, plain "
-                  f"{statistics.median(floor):.1f} s, ratio of medians "
-                  f"{statistics.median(mine) / statistics.median(floor):.2f}x ({', '.join(REPORTS_OF[data])})")
+                print(rows[-1], f"round {round_}: ratio {s / s2:.2f}x (the last executor)", file=sys.stderr)
+        floor = [r for r in rows if r[0] == data and r[2] == "plain python, one process"]
+        for label in dict.fromkeys(r[2] for r in rows if r[0] == data and r[2].startswith("crmmine report all")):
+            mine = [r for r in rows if r[0] == data and r[2] == label]
+            if mine and floor:
+                wall = statistics.median(r[3] for r in mine) / statistics.median(r[3] for r in floor)
+                cpu = statistics.median(r[7] for r in mine) / statistics.median(r[7] for r in floor)
+                print(f"{data}: {label}: median wall {statistics.median(r[3] for r in mine):.1f} s, CPU "
+                      f"{statistics.median(r[7] for r in mine):.1f} s; plain {statistics.median(r[3] for r in floor):.1f}"
+                      f" s, CPU {statistics.median(r[7] for r in floor):.1f} s; ratio of medians wall {wall:.2f}x, "
+                      f"CPU {cpu:.2f}x ({', '.join(REPORTS_OF[data])})")
     print("| data | report | command | wall time (s) | CPU time, process tree (s) | peak RSS, process tree (MB) "
           "| HTML (MB) | exit | load at start |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|")

@@ -116,7 +116,8 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         run_reports(reports, parameters=parameters, as_of=args.as_of, out=args.out, progress=progress,
-                    progress_bar=sys.stderr.isatty() and args.jobs == 1, jobs=args.jobs)
+                    progress_bar=sys.stderr.isatty() and args.jobs == 1, jobs=args.jobs,
+                    executor=args.executor)
     except ReportError as err:
         for line in str(err).split(" | "):
             print(f"crmmine: error: {_one_line(line)}", file=sys.stderr)
@@ -181,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="DIR", default="reports", help="output folder (default: reports)")
     r.add_argument("-j", "--jobs", type=int, default=None,
                    help="reports run at once, each in its own kernel (default: one per core, at most one per report)")
+    r.add_argument("--executor", choices=["fork", "kernel"], default="fork",
+                   help="where each notebook's cells run (always through papermill): 'fork' (default), a child "
+                        "forked from this process with pandas, scikit-learn, plotly and crmmine already imported; "
+                        "'kernel', a fresh Jupyter kernel per report (a few seconds more per report)")
     r.add_argument("--lang", choices=["en", "zh"], default=None, help="report language (default: en)")
     r.add_argument("--currency", metavar="CODE", default=None,
                    help="currency shown after amounts (default: the preset's, else none)")

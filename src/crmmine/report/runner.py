@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import html
 import json
@@ -307,6 +308,12 @@ def _sha256(path: Path) -> str:
 
 
 def _versions() -> dict:
+    return dict(_package_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _package_versions() -> dict:
+    """Installed versions (read once per process: the runner reads them before it forks its workers)."""
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": sys.version.split()[0]}
@@ -754,7 +761,7 @@ def _execution_error(exc: BaseException) -> str:
 
 
 def run_report(report, *, parameters: dict | None = None, out="reports", run_id: str | None = None,
-               progress=None, progress_bar: bool = False, _prepared: dict | None = None,
+               progress=None, progress_bar: bool = False, executor: str = "fork", _prepared: dict | None = None,
                _input: dict | None = None, _prepared_dir=None) -> RunResult:
     """Run one report notebook with papermill and keep the outcome in ``out/<report>/<run-id>/``.
 
@@ -776,6 +783,11 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
         ``status``, ``seconds``, ``path``, ``html``).
     progress_bar : bool, default=False
         papermill's cell progress bar on stderr (the command line shows it on a terminal).
+    executor : {"fork", "kernel"}, default="fork"
+        Where papermill executes the cells: ``"fork"``, a forked child of this process with the
+        libraries already imported (:mod:`crmmine.report.executor`); ``"kernel"``, a fresh Jupyter
+        kernel (papermill's usual way, a few seconds slower per report). Where there is no
+        ``fork()`` (Windows) or when called from IPython or a notebook, ``"fork"`` runs a kernel.
 
     Returns
     -------
@@ -791,6 +803,7 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
         manifest are (the run's ``.failed`` folder). ``err.result`` holds the :class:`RunResult`.
     """
     name, nb_path = resolve_notebook(report)
+    executor = _executor(executor)
     values = _prepared if _prepared is not None else prepare_parameters(nb_path, parameters)
     values = _absolute_paths(values)
     own_dir = None
@@ -802,7 +815,7 @@ def run_report(report, *, parameters: dict | None = None, out="reports", run_id:
                                     _cleaning(values), prepared_dir=_prepared_dir, kind=_kind_of(name))
             check_dates(values, _input, where=nb_path.name)
         return _run(name, nb_path, values, out=out, run_id=run_id, input_summary=_input, progress=progress,
-                    progress_bar=progress_bar, prepared_dir=_prepared_dir)
+                    progress_bar=progress_bar, prepared_dir=_prepared_dir, executor=executor)
     finally:
         if own_dir is not None:
             import shutil
@@ -853,8 +866,26 @@ def _new_tmp(report_dir: Path, run_id: str | None, started) -> tuple[str, Path]:
     raise ReportError(f"Could not create a run folder in {report_dir}.")  # pragma: no cover
 
 
-def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progress_bar, prepared_dir) -> RunResult:
+def _executor(executor: str) -> str:
+    from ..validation import check_choice
+    from .executor import EXECUTORS
+
+    executor = check_choice("executor", executor, EXECUTORS)
+    if executor == "fork" and (not hasattr(os, "fork") or _inside_ipython()):
+        return "kernel"  # no fork() (Windows), or called from a notebook: its kernel is no process to fork
+    return executor
+
+
+def _inside_ipython() -> bool:
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
+
+
+def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progress_bar, prepared_dir,
+         executor="fork") -> RunResult:
     import papermill
+
+    from .executor import EXECUTORS, register
 
     declared = notebook_parameters(nb_path)
     out = Path(out).expanduser().resolve()
@@ -888,8 +919,10 @@ def _run(name, nb_path, values, *, out, run_id, input_summary, progress, progres
     if prepared_dir is not None:
         env["CRMMINE_PREPARED_DATA"] = str(prepared_dir)
     try:
+        register()
         with _kernel_can_import_crmmine(), _environment(env):
             executed = papermill.execute_notebook(str(nb_path), str(tmp / nb_path.name), parameters=injected,
+                                       engine_name=EXECUTORS[executor],
                                        kernel_name="python3", cwd=str(tmp), progress_bar=progress_bar,
                                        log_output=False, report_mode=False, request_save_on_cell_execute=False,
                                        autosave_cell_every=3600, kernel_manager_class=_kernel_manager_class(),
@@ -966,16 +999,24 @@ def _notebook_lang(executed, lang):
     return None
 
 
-def _warm_up(langs) -> None:
+def _warm_up(langs, notebooks=(), executor="kernel") -> None:
     """Import papermill and nbconvert and compile the page templates once, before workers are forked.
 
     Each forked worker would otherwise import them again (about a second of CPU each on a quiet
-    machine, several on a busy one) and compile the same templates.
+    machine, several on a busy one) and compile the same templates. With the ``"fork"`` executor
+    the notebooks' libraries (pandas, scikit-learn, plotly, IPython, crmmine) are imported here too:
+    every report's child is forked from this warm process.
     """
     import nbclient  # noqa: F401
     import papermill  # noqa: F401
 
+    from .executor import register, warm_imports
     from .html import warm_up
+
+    register()
+    if executor == "fork":
+        warm_imports(notebooks)
+    _package_versions()
 
     for lang in sorted({lang if isinstance(lang, str) and lang else "en" for lang in langs}):
         with contextlib.suppress(Exception):  # noqa: BLE001 - a cold export still works
@@ -1007,11 +1048,14 @@ def _environment(values: dict):
 
 
 def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="reports", progress=None,
-                progress_bar: bool = False, jobs: int | None = 1) -> list[RunResult]:
+                progress_bar: bool = False, jobs: int | None = 1, executor: str = "fork") -> list[RunResult]:
     """Run several reports, after checking every report's parameters first.
 
     ``jobs`` reports run at once, each in its own process and kernel (``None``: as many as the
     machine has cores, at most one per report); the default 1 runs them one after the other.
+    ``executor`` is where each notebook's cells run (see :func:`run_report`): ``"fork"`` (default)
+    imports the notebooks' libraries once here and forks one child per report; ``"kernel"`` starts a
+    Jupyter kernel per report.
 
     A parameter given in ``parameters`` goes to every notebook that declares it, and must be
     declared by at least one. The data are read and cleaned once per data set (for the manifests,
@@ -1034,6 +1078,7 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
     parameters = dict(parameters or {})
     reports = list(reports)
     jobs = _jobs(jobs, len(reports))  # checked before anything runs
+    executor = _executor(executor)
     plan = []
     for report in reports:
         name, nb_path = resolve_notebook(report)
@@ -1082,11 +1127,12 @@ def run_reports(reports, *, parameters: dict | None = None, as_of=None, out="rep
         jobs = min(jobs, max(1, len(plan)))
         tasks = [(i, name, nb_path, values, inputs[_input_key(values, _kind_of(name))]) for i, (name, nb_path, values)
                  in enumerate(plan, 1)]
-        _warm_up(values.get("lang") for _, _, _, values, _ in tasks)
-        outcomes = (_run_parallel(tasks, jobs, out=out, prepared_dir=prepared_dir, progress=progress)
+        _warm_up([values.get("lang") for _, _, _, values, _ in tasks], [t[2] for t in tasks], executor)
+        outcomes = (_run_parallel(tasks, jobs, out=out, prepared_dir=prepared_dir, progress=progress,
+                                  executor=executor)
                     if jobs > 1 else
                     [_run_task(task, len(plan), out=out, prepared_dir=prepared_dir, progress=progress,
-                               progress_bar=progress_bar) for task in tasks])
+                               progress_bar=progress_bar, executor=executor) for task in tasks])
         for result, message in outcomes:
             results.append(result)
             if message is not None:
@@ -1108,7 +1154,7 @@ def _jobs(jobs, n: int) -> int:
     return max(1, min(n, check_int("jobs", jobs, lo=1)))
 
 
-def _run_task(task, n, *, out, prepared_dir, progress, progress_bar=False):
+def _run_task(task, n, *, out, prepared_dir, progress, progress_bar=False, executor="fork"):
     """(result, failure message or None) of one report of a plan."""
     i, name, nb_path, values, input_summary = task
 
@@ -1118,21 +1164,22 @@ def _run_task(task, n, *, out, prepared_dir, progress, progress_bar=False):
 
     try:
         return run_report(nb_path, out=out, _prepared=values, _input=input_summary, _prepared_dir=prepared_dir,
-                          progress=tell, progress_bar=progress_bar), None
+                          progress=tell, progress_bar=progress_bar, executor=executor), None
     except ReportError as err:
         return getattr(err, "result", None), str(err)
 
 
-def _child(task, n, out, prepared_dir, progress, queue):
+def _child(task, n, out, prepared_dir, progress, queue, executor="fork"):
     try:
-        queue.put((task[0], *_run_task(task, n, out=out, prepared_dir=prepared_dir, progress=progress)))
+        queue.put((task[0], *_run_task(task, n, out=out, prepared_dir=prepared_dir, progress=progress,
+                                       executor=executor)))
     except KeyboardInterrupt:  # Ctrl-C reached every process of the group: the parent says it once
         queue.put((task[0], None, "interrupted"))
     except Exception as exc:  # noqa: BLE001 - reported by the parent as this report's failure
         queue.put((task[0], None, f"The {task[1]} report failed: {type(exc).__name__}: {exc}"))
 
 
-def _run_parallel(tasks, jobs, *, out, prepared_dir, progress):
+def _run_parallel(tasks, jobs, *, out, prepared_dir, progress, executor="fork"):
     """Run tasks in ``jobs`` forked processes at a time; results in the tasks' order."""
     import multiprocessing as mp
 
@@ -1145,7 +1192,8 @@ def _run_parallel(tasks, jobs, *, out, prepared_dir, progress):
                 task = pending.pop(0)
                 sys.stdout.flush()  # a child must not inherit (and print again) unflushed output
                 sys.stderr.flush()
-                proc = ctx.Process(target=_child, args=(task, len(tasks), out, prepared_dir, progress, queue))
+                proc = ctx.Process(target=_child, args=(task, len(tasks), out, prepared_dir, progress, queue,
+                                                        executor))
                 proc.start()
                 running[task[0]] = proc
             i, result, message = queue.get()
