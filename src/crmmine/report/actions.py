@@ -16,12 +16,8 @@ import pandas as pd
 from ..errors import MissingColumnError, ParameterError
 from ..text.labels import LABELS, label
 
-<<<<<<< HEAD
-__all__ = ["contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides", "choose_min_support",
-           "report_baskets",
-=======
-__all__ = ["basket_note", "contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides", "choose_min_support",
->>>>>>> polish12
+__all__ = ["basket_note", "contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides",
+           "choose_min_support", "report_baskets", "oversized_sizes",
            "name_rule_items", "support_note", "summarise_winback_actions", "winback_intro",
            "WINBACK_TIERS"]
 
