@@ -125,3 +125,33 @@ def test_pages_open_without_running_the_data(evil_runs):
     lang, runs = evil_runs
     for run in runs:
         _check_page(CHROMIUM, run)
+
+
+@pytest.fixture(scope="module")
+def evil_events(tmp_path_factory):
+    """The bundled event log with markup and formulas in the most viewed items, the top category and the
+    most active visitor's id."""
+    raw = pd.read_csv(crmmine.datasets.events_sample_path(), dtype=str)
+    items = raw["item_id"].value_counts().index[:3]
+    for code, name in zip(items, [EVIL_SCRIPT, FORMULA, "@SUM(1+1)"], strict=True):
+        raw.loc[raw["item_id"] == code, "item_id"] = name
+    raw.loc[raw["category"] == raw["category"].value_counts().index[0], "category"] = EVIL_MARKUP
+    raw.loc[raw["customer_id"] == raw["customer_id"].value_counts().index[0], "customer_id"] = "<b>VIP</b>"
+    path = tmp_path_factory.mktemp("evil-events") / "evil_events.csv"
+    raw.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_behaviour_report_keeps_data_as_text(evil_events, tmp_path, lang):
+    (run,) = run_reports(list(EVENT_REPORTS), parameters={"data_path": str(evil_events), "lang": lang},
+                         out=tmp_path)
+    assert run.status == "ok", run
+    html = run.html.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x" not in html and "<b>VIP</b>" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the item reached the page, as text
+    for p in sorted(run.artifacts.glob("*.csv")):
+        cells = [c for row in csv.reader(io.StringIO(p.read_text(encoding="utf-8"))) for c in row]
+        bad = [c for c in cells if c.startswith(("=", "@", "+"))]
+        assert bad == [], f"{p.name}: {bad[:3]}"
