@@ -514,8 +514,10 @@ class SatisfactionLoyalty:
         c = self.customers
         sat = c.loc[c["satisfied"], "repeat"].mean() if c["satisfied"].any() else float("nan")
         unh = c.loc[c["unhappy"], "repeat"].mean() if c["unhappy"].any() else float("nan")
-        text = label("satisfaction.finding.repeat", lang, satisfied=sat, unhappy=unh,
-                     gone=len(self.satisfied_but_gone), staying=len(self.unhappy_but_staying))
+        # one decimal when both rates are under 10% (so that 1.4% vs 0.5% does not read "1% vs 0%")
+        digits = 1 if max(abs(sat) if sat == sat else 0.0, abs(unh) if unh == unh else 0.0) < 0.1 else 0
+        text = label("satisfaction.finding.repeat", lang, satisfied=_share(sat, digits), unhappy=_share(unh, digits),
+                     gone=f"{len(self.satisfied_but_gone):,}", staying=f"{len(self.unhappy_but_staying):,}")
         d = self.drivers.dropna(subset=["risk_ratio"])
         if len(d):
             top = d.sort_values("risk_ratio", ascending=False).iloc[0]
@@ -523,6 +525,11 @@ class SatisfactionLoyalty:
                                 without=top["low_rate_without"], rr=top["risk_ratio"], lo=top["risk_ratio_low"],
                                 hi=top["risk_ratio_high"])
         return text
+
+
+def _share(x: float, digits: int) -> str:
+    """A share as a percentage with ``digits`` decimals ("–" when unknown)."""
+    return "–" if x != x else f"{x:.{digits}%}"
 
 
 def _risk_ratio(a: float, n1: float, c: float, n0: float) -> tuple[float, float, float]:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..churn import SCORERS, ChurnBacktest, ChurnEvaluation
 from ..errors import MissingColumnError, ParameterError
-from ..text.labels import label
+from ..text.labels import currency_unit as _unit, label
 
 __all__ = [
     "plot_churn_roc",
@@ -122,6 +122,6 @@ def plot_value_at_risk(winback, *, currency: str = "", lang=None) -> go.Figure:
     fig = go.Figure(go.Bar(x=g.index.tolist(), y=g["value_at_risk"], customdata=g["customers"],
                            text=g["customers"], hovertemplate="%{x}: %{y:,.0f} (%{customdata})<extra></extra>"))
     fig.update_layout(title=label("churn.fig.value_at_risk", lang), xaxis_title=label("churn.axis.tier", lang),
-                      yaxis_title=label("churn.axis.value_at_risk", lang) + (f" ({currency})" if currency else ""),
+                      yaxis_title=label("churn.axis.value_at_risk", lang) + _unit(currency, lang),
                       template="plotly_white")
     return fig

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import InputError, ParameterError
-from ..text.labels import LABELS, label
+from ..text.labels import LABELS, currency_unit as _unit, label
 
 __all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive", "plot_value_decomposition",
            "plot_tracking", "plot_probability_alive_history"]
@@ -87,7 +87,7 @@ def plot_clv_distribution(value, *, column: str = "predicted_value", bins: int =
         fig.add_annotation(x=pos, xref="x", y=0.98 - 0.08 * i, yref="paper", xanchor=anchor, yanchor="top",
                            text=f"{label(key)} {stat:,.0f} {currency}".rstrip(), showarrow=False, xshift=4 if anchor == "left" else -4,
                            bgcolor="rgba(255,255,255,0.8)")
-    unit = f" ({currency})" if currency else ""  # the amounts' currency beside the axis name
+    unit = _unit(currency)  # the amounts' currency beside the axis name
     fig.update_layout(title=label("clv.title.distribution"), xaxis_title=name + unit,
                       yaxis_title=label("clv.axis.customers"),
                       bargap=0.02, showlegend=False)

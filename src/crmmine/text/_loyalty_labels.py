@@ -109,9 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
     "satisfaction.status.unhappy_gone": {"en": "Unhappy and gone", "zh": "不满意且已离开"},
     "satisfaction.status.neutral": {"en": "Neutral", "zh": "中立"},
     "satisfaction.finding.repeat": {
-        "en": "Satisfaction is not loyalty: {satisfied:.0%} of satisfied reviewers bought again, against "
-              "{unhappy:.0%} of unhappy ones; {gone} satisfied customers are gone and {staying} unhappy ones stayed.",
-        "zh": "满意不等于忠诚：满意的评价者中 {satisfied:.0%} 再次购买，不满意的评价者中为 {unhappy:.0%}；"
+        "en": "Satisfaction is not loyalty: {satisfied} of satisfied reviewers bought again, against "
+              "{unhappy} of unhappy ones; {gone} satisfied customers are gone and {staying} unhappy ones stayed.",
+        "zh": "满意不等于忠诚：满意的评价者中 {satisfied} 再次购买，不满意的评价者中为 {unhappy}；"
               "{gone} 位满意客户已离开，{staying} 位不满意客户仍留下。"},
     "satisfaction.finding.driver": {
         "en": "The strongest driver of low scores: {driver} — {with_:.0%} low scores against {without:.0%} "

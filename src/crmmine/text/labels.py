@@ -18,7 +18,7 @@ from __future__ import annotations
 from ..errors import ParameterError
 from ..validation import check_choice
 
-__all__ = ["LANGUAGES", "LABELS", "label", "set_language", "get_language"]
+__all__ = ["LANGUAGES", "LABELS", "label", "set_language", "get_language", "currency_unit"]
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 
@@ -609,3 +609,11 @@ def label(key: str, lang: str | None = None, **fmt: object) -> str:
         raise ParameterError(f"No label has the key {key!r}; add it to crmmine/text/labels.py (or an area module listed in _AREA_MODULES).") from None
     text = entry.get(lang) or entry["en"]
     return text.format(**fmt) if fmt else text
+
+
+def currency_unit(currency: str, lang: str | None = None) -> str:
+    """The unit after an axis or column name: ``" (GBP)"`` in English, ``"（英镑）"`` in Chinese, ``""`` without."""
+    if not currency:
+        return ""
+    lang = _check_lang(lang) if lang is not None else _state["lang"]
+    return f"（{currency}）" if lang == "zh" else f" ({currency})"
