@@ -6,6 +6,8 @@ Planted truth (crmmine.datasets.make_loyalty_shop), hand-computed fixtures and t
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -380,6 +382,10 @@ def test_olist_loyalty_and_satisfaction(olist):
     # late deliveries are the known main cause of bad Olist reviews
     assert late["risk_ratio_low"] > 3 and late["score_difference"] < -1.5
     assert len(sl.satisfied_but_gone) > 1000
+    # numbers for people: thousands separators, rates under 10% with one decimal (not "1% vs 0%")
+    finding = sl.finding()
+    assert f"{len(sl.satisfied_but_gone):,} satisfied customers are gone" in finding
+    assert re.search(r"\d\.\d% of satisfied reviewers bought again, against \d\.\d% of unhappy ones", finding), finding
 
 
 def test_load_shop_kinds(shared_data):

@@ -54,6 +54,15 @@ def test_rule_matrix(rules):
     assert np.isnan(z).sum() == 6
     assert fig.layout.title.text.startswith("Rule matrix")
     assert fig.layout.yaxis.title.text == "Antecedent (if bought)"
+    assert list(fig.layout.yaxis.ticktext) == ["A", "A + C", "B"]  # short labels stay as they are
+
+
+def test_rule_matrix_shortens_long_axis_labels_and_keeps_codes():
+    from crmmine.plotting.crosssell import _short_side
+
+    long = "HERB MARKER ROSEMARY (22917) + HERB MARKER MINT (22919)"
+    assert _short_side(long) == "HERB MA…ROSEMARY (22917) + HERB MARKER MINT (22919)"
+    assert _short_side("22917") == "22917"
 
 
 def test_rule_network(rules):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,7 +76,7 @@ def test_run_summary_says_what_the_report_ran_on(sample):
     lines = f"{int(sample.audit['lines'].iloc[0]):,}"
     assert "online_retail_sample.csv.gz" in html and lines in html
     assert "Missing customer id" in html and "of revenue" in html and "2011-12-10" in html
-    assert "minimum support (min_support) = 0.01" in html
+    assert "minimum support (min_support) = 1%" in html  # a share as a percentage
     zh = str(run_summary(sample, lang="zh"))
     assert "读取" in zh and "Missing" not in zh
 
@@ -241,7 +242,7 @@ def test_offer_reasons_and_bought_together_name_the_products():
                              "lift": [84.8], "support": [0.01], "rule": ["22916 -> 22917"]})  # bought_together's columns
     text = crmmine.summarise_bought_together(together, names={"22916": "HERB MARKER THYME",
                                                               "22917": "HERB MARKER ROSEMARY"}, lang="en")
-    assert "HERB MARKER THYME (22916) -> HERB MARKER ROSEMARY (22917)" in text
+    assert "HERB MARKER THYME (22916) → HERB MARKER ROSEMARY (22917)" in text
     assert "22916 -> 22917" in crmmine.summarise_bought_together(together, lang="en")
 
 
@@ -256,3 +257,69 @@ def test_recommender_summary_rows_and_columns_are_labelled_in_both_languages():
         assert "0.8%" in html  # a share, shown as a percent
     assert "Hybrid (personal + best sellers)" in str(table(summary, lang="en"))
     assert "混合" in str(table(summary, lang="zh"))
+
+
+def test_numbers_are_right_aligned_also_when_formatted_before():
+    import pandas as pd
+
+    df = pd.DataFrame({"name": ["a", "b"], "orders": [1, 20], "shown": ["1,234 GBP", "–"], "pct": ["21%", "3%"],
+                       "customer_id": ["12583", "12584"]})
+    html = str(table(df, keep_labels=True))
+    cells = re.findall(r"<td([^>]*)>([^<]*)</td>", html)
+    right = {text for attrs, text in cells if 'class="num"' in attrs and "text-align:right" in attrs}
+    assert {"1", "20", "1,234 GBP", "21%", "3%"} <= right
+    assert not {"a", "b", "12583"} & right  # words and ids stay left
+    ids = str(table(pd.DataFrame({"customer_id": [12583], "n": pd.Series([1537], dtype=object)})))
+    assert ">12583<" in ids and ">1,537<" in ids  # an id as it is, a count with its thousands separator
+
+
+def test_files_table_says_what_each_file_holds_in_the_report_language(tmp_path):
+    import pandas as pd
+
+    from crmmine.report import files_table
+
+    files = [crmmine.write_table(pd.DataFrame({"x": [1]}), tmp_path, "contact_list"),
+             crmmine.write_table(pd.DataFrame({"x": [1]}), tmp_path, "something_new")]
+    zh = str(files_table(files, lang="zh"))
+    assert "联系名单" in zh and "报告写出的数据表" in zh and "contact_list.csv, contact_list.parquet" in zh
+    words = re.findall(r"<td[^>]*>([^<]*)</td>", zh)
+    descriptions = words[0::3]  # the first column: what the file holds, in Chinese, no English word
+    assert descriptions and all(not re.search(r"[A-Za-z]{3,}", d) for d in descriptions), descriptions
+    assert "Contact list" in str(files_table(files, lang="en"))
+
+
+def test_currency_and_shares_in_the_report_language(sample):
+    from crmmine.report import report_currency
+    from crmmine.text.labels import get_language, set_language
+
+    before = get_language()
+    try:
+        set_language("zh")
+        assert report_currency(sample, "GBP") == "英镑" and report_currency(sample, "XYZ") == "XYZ"
+        set_language("en")
+        assert report_currency(sample, "GBP") == "GBP"
+    finally:
+        set_language(before)
+    en = str(run_summary(sample, lang="en", parameters={"min_support": 0.01, "min_confidence": 0.3}))
+    assert "(min_support) = 1%" in en and "(min_confidence) = 30%" in en
+
+
+def test_big_baskets_are_reported_kept_or_dropped():
+    from crmmine.datasets import make_shop
+    from crmmine.report import basket_note, choose_min_support
+
+    tx, _ = make_shop("huge_basket", 120, random_state=0)
+    clean = crmmine.clean(tx.drop(columns=["source_line"])).transactions
+    baskets = crmmine.make_baskets(clean)
+    support = choose_min_support(baskets)
+    rules = crmmine.mine_rules(baskets, min_support=support, min_confidence=0.3)
+    kept = basket_note(baskets, support, rules)
+    big = baskets.basket_sizes.idxmax()
+    assert kept.startswith(f"Big baskets: the largest order ({big}) holds 262 different items")
+    assert "all were kept" in kept and f"{rules.attrs['n_itemsets']:,} itemsets" in kept
+    dropped = crmmine.make_baskets(clean, max_basket_size=50, oversized="drop")
+    sizes = clean.groupby("order_id", observed=True)["product_id"].nunique()
+    zh = basket_note(dropped, support, None, max_basket_size=50, dropped_sizes=sizes, lang="zh")
+    assert zh.startswith("大购物篮：1 笔商品种类超过 50 种的订单未参与挖掘") and f"{big} 包含 262 种商品" in zh
+    small = crmmine.make_baskets([["a", "b"], ["b"]])
+    assert basket_note(small, 0.5, None) == ""

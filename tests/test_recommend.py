@@ -269,8 +269,9 @@ def test_findings_are_computed_from_the_data(tx, rules):
     value = crmmine.potential_value(recs, tx)
     assert crmmine.summarise_recommendations(recs, value) == (
         "3 of 4 customers (75.0%) get at least one recommendation, 2.3 on average; the expected extra revenue "
-        "(confidence x typical line value) totals 39."
+        "(confidence × typical line value) totals 39."
     )
+    assert crmmine.summarise_recommendations(recs, value, currency="GBP").endswith("totals 39 GBP.")
     assert crmmine.summarise_bought_together(crmmine.bought_together(rules)).startswith(
         "1 products have a 'bought together' suggestion; the most confident is A -> B (confidence 60.0%)"
     )

@@ -526,9 +526,9 @@ def test_rule_labels_and_summary_in_both_languages():
         "{butter} => {Bread}", "{butter, milk} => {Bread}"]
     en = crmmine.summarise_rules(r, lang="en")
     assert en == ("2 rules come from 7 frequent itemsets in 6 orders (support at least 33.3%, confidence at least "
-                  "90%); the strongest by lift is {butter} => {bread}: lift 1.50, confidence 100%, in 3 orders.")
+                  "90%); the strongest by lift is butter → bread: lift 1.50, confidence 100%, in 3 orders.")
     zh = crmmine.summarise_rules(r, lang="zh", names=pd.Series({"bread": "面包"}))
-    assert "6 个订单" in zh and "{butter} => {面包}" in zh and "提升度 1.50" in zh
+    assert "6 个订单" in zh and "butter → 面包 (bread)" in zh and "提升度 1.50" in zh  # words, name beside code
     none = crmmine.summarise_rules(crmmine.filter_rules(r, min_lift=10), lang="en")
     assert none == "No rule reaches support 33.3% and confidence 90% in 6 orders; lower the thresholds."
 

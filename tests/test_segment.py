@@ -303,7 +303,7 @@ def test_findings_by_hand():
     set_language("zh")
     try:
         assert findings.finding_concentration(c) == "前 20% 的客户贡献了 60% 的收入（基尼系数 0.40）。"
-        assert findings.heading("rfm") == "RFM 细分"
+        assert findings.heading("rfm") == "RFM 细分（R 最近购买、F 购买频率、M 消费金额）"  # the abbreviation explained
         assert findings.note("cohorts").startswith("每行")
     finally:
         set_language("en")

@@ -102,6 +102,10 @@ def test_reason_text():
     assert reason_text("ipt_mean_days", float("nan")) == "only one purchase day so far"
     assert reason_text("mystery", 0.25) == "mystery = 0.25"
     assert reason_text("recency_days", 7, lang="zh") == "距上次购买 7 天"
+    # amounts of money carry the report's currency, wherever the label puts the number
+    assert reason_text("monetary_mean", 1815.2, currency="GBP") == "spend per order 1,815 GBP"
+    assert reason_text("spend_90d", 90, lang="zh", currency="英镑") == "近 90 天消费 90 英镑"
+    assert reason_text("recency_days", 90, currency="GBP") == "90 days since last purchase"
 
 
 def test_reasons_are_the_features_that_raise_risk():

@@ -142,3 +142,41 @@ def _shape_fact(shape: str, report: str, text: str, tx, want: dict) -> None:
     elif shape == "huge_basket" and report == "crosssell":
         n_items = int(tx.groupby("order_id")["product_id"].nunique().max())
         assert n_items >= 262
+        big = str(tx.groupby("order_id")["product_id"].nunique().idxmax())
+        # the report says what the miner did with the big basket: which order, how big, kept, and how to drop it
+        assert (f"Big baskets: the largest order ({big}) holds {n_items:,} different items, and 1 order(s) hold "
+                "more than 50; all were kept in the mining.") in text, text[:3000]
+        assert "-p max_basket_size=50" in text
+
+
+def test_loyalty_report_takes_the_cleaning_parameters_of_the_other_order_reports():
+    import json
+
+    def params(name):
+        cells = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / name).read_text(encoding="utf-8"))
+        src = "".join(next(c["source"] for c in cells["cells"] if "parameters" in c["metadata"].get("tags", [])))
+        return set(re.findall(r"^(\w+) =", src, flags=re.M))
+
+    cleaning = {"engine", "encoding", "dayfirst", "header", "skip_rules", "currency"}
+    assert cleaning <= params("segment_report.ipynb")
+    assert cleaning <= params("loyalty_report.ipynb"), cleaning - params("loyalty_report.ipynb")
+
+
+@pytest.mark.slow
+def test_loyalty_report_runs_with_cleaning_choices_and_shows_no_nan(tmp_path):
+    tx, _ = make_shop("huge_basket", N_CUSTOMERS, random_state=0)
+    path = tmp_path / "shop.csv"
+    tx.drop(columns=["source_line"]).to_csv(path, index=False)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "crmmine", "report", "loyalty", "--data", str(path), "--out",
+                           str(out), "--skip-rules", "duplicate", "--encoding", "utf-8", "--dayfirst", "no",
+                           "--currency", "EUR", "--lang", "zh"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = _text(_latest_html(out, "loyalty"))
+    from crmmine.report.present import _reason
+
+    assert f"关闭的清洗规则 = {_reason('duplicate', 'zh')}" in text and "货币 = 欧元" in text, text[:2000]
+    assert re.search(r"\d[\d,]* 欧元", text)  # money with its currency (by its Chinese name) in the tables
+    assert "输出文件" in text and "每位客户一行：忠诚类型及原因" in text  # files described, not only named
+    for wrong in ("NaN", "nan", "None", "artifacts/"):
+        assert wrong not in text, wrong

@@ -142,11 +142,12 @@ def summarise_event_rules(rules, *, n_baskets, support, by="user_day", lang=None
     _need(rules, ["antecedents", "consequents", "confidence", "lift"], "rules", "mine_rules")
     by_word = label(f"behaviour.by.{by}", lang)
     if rules.empty:
-        return label("behaviour.summary.no_rules", lang, support=support, baskets=f"{n_baskets:,}", by=by_word)
+        return label("behaviour.summary.no_rules", lang, support=_pct(float(support)), baskets=f"{n_baskets:,}",
+                     by=by_word)
     r = rules.sort_values(["lift", "confidence"], ascending=False, kind="stable").iloc[0]
-    return label("behaviour.summary.rules", lang, n=f"{len(rules):,}", support=support, baskets=f"{n_baskets:,}",
-                 by=by_word, a=_set_text(r["antecedents"]), c=_set_text(r["consequents"]),
-                 confidence=f"{r['confidence']:.2f}", lift=f"{r['lift']:.1f}")
+    return label("behaviour.summary.rules", lang, n=f"{len(rules):,}", support=_pct(float(support)),
+                 baskets=f"{n_baskets:,}", by=by_word, a=_set_text(r["antecedents"]), c=_set_text(r["consequents"]),
+                 confidence=f"{r['confidence']:.0%}", lift=f"{r['lift']:.1f}")  # shares as percentages
 
 
 _PERCENT = {"share_of_lines", "step_conversion", "overall_conversion", "purchase_rate", "view_to_buy", "p_purchase",
@@ -184,6 +185,8 @@ def readable_table(df, *, columns=None, lang=None) -> pd.DataFrame:
             out[c] = s.dt.strftime("%Y-%m-%d %H:%M")
         elif s.dtype == object and len(s) and isinstance(s.iloc[0], (frozenset, set)):
             out[c] = [_set_text(v) for v in s]
+        elif c == "remind_items":  # ids joined by "|" in the CSV, a list to read on the page
+            out[c] = [", ".join(str(v).split("|")) if isinstance(v, str) else v for v in s]
     for c, prefix in (("scorer", "behaviour.scorer."), ("stage", "behaviour.stage.")):
         if c in out.columns:
             out[c] = [label(prefix + str(v), lang) if prefix + str(v) in LABELS else v for v in out[c]]

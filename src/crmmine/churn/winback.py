@@ -55,8 +55,32 @@ def _check_tiers(tiers):
                 f"The 'tiers' rule for {name!r} must be a dict with keys among {', '.join(sorted(_BOUNDS))}. Got {rule!r} instead.")
 
 
-def reason_text(feature: str, value: float, lang: str | None = None) -> str:
-    """A readable reason for one feature value, e.g. ``"120 days since last purchase"`` (via labels)."""
+_MONEY_REASONS = ("monetary_total", "monetary_mean", "spend", "spend_trend", "returns_value")
+
+
+def reason_text(feature: str, value: float, lang: str | None = None, *, currency: str = "") -> str:
+    """A readable reason for one feature value, e.g. ``"120 days since last purchase"`` (via labels);
+    an amount of money is followed by ``currency`` when given (``"spend per order 1,815 GBP"``)."""
+    m = _WINDOWED.match(feature)
+    base = m.group(1) if m else feature
+    if currency and base in _MONEY_REASONS and value is not None and np.isfinite(value):
+        value = _Amount(value, currency)
+    return _reason_text(feature, value, lang)
+
+
+class _Amount(float):
+    """A number that prints with its currency after it, whatever format the label gives it."""
+
+    def __new__(cls, value, currency):
+        obj = super().__new__(cls, value)
+        obj.currency = currency
+        return obj
+
+    def __format__(self, spec):
+        return f"{format(float(self), spec)} {self.currency}"
+
+
+def _reason_text(feature: str, value: float, lang: str | None = None) -> str:
     m = _WINDOWED.match(feature)
     if feature in _NEEDS_REPEAT and (value is None or np.isnan(value)):
         return label("churn.reason.single_purchase", lang)
@@ -70,7 +94,7 @@ def reason_text(feature: str, value: float, lang: str | None = None) -> str:
 
 
 def winback_list(scores, value, *, value_column="predicted_value", model=None, features=None, tiers=None, top_reasons=3,
-                 lang=None) -> pd.DataFrame:
+                 lang=None, currency: str = "") -> pd.DataFrame:
     """Customers ranked by value at risk = P(churn) x predicted value, with action tiers and top reasons.
 
     Parameters
@@ -98,6 +122,8 @@ def winback_list(scores, value, *, value_column="predicted_value", model=None, f
         Reasons per customer: the features that raise this customer's P(churn) most (positive
         contributions only).
     lang : {"en", "zh"} or None, default=None
+    currency : str, default=""
+        Shown after the amounts of money in the reasons ("spend per order 1,815 GBP").
 
     Returns
     -------
@@ -145,7 +171,8 @@ def winback_list(scores, value, *, value_column="predicted_value", model=None, f
         missing = ids.difference(features.index)
         if len(missing):
             raise InputError(f"The 'features' table lacks customer {missing[0]!r} of 'scores'; compute features at the same cutoff.")
-        out["top_reasons"], out["reason_features"] = _reasons(model, features.loc[ids], top_reasons, lang)
+        out["top_reasons"], out["reason_features"] = _reasons(model, features.loc[ids], top_reasons, lang,
+                                                                currency=currency)
     out = out.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], ignore_index=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
@@ -158,7 +185,7 @@ def _tier_label(tier, lang):
         return tier
 
 
-def _reasons(model, features, k, lang):
+def _reasons(model, features, k, lang, *, currency=""):
     contrib = model.reason_contributions(features)
     names = np.asarray(contrib.columns)
     C = contrib.to_numpy()
@@ -168,10 +195,11 @@ def _reasons(model, features, k, lang):
     rows = np.arange(len(C))[:, None]
     positive = C[rows, top] > 0
     # one text per (customer, reason): formatting is per value; tens of thousands at most
-    texts = np.array([[reason_text(names[j], vals[i, j], lang) if ok else "" for j, ok in zip(tr, pr)]
+    texts = np.array([[reason_text(names[j], vals[i, j], lang, currency=currency) if ok else "" for j, ok in zip(tr, pr)]
                       for i, (tr, pr) in enumerate(zip(top, positive))], dtype=object).reshape(len(C), k)
     feats = np.where(positive, names[top], "")
-    joined = ["; ".join(t for t in row if t) for row in texts]
+    sep = label("report.reason_join", lang)  # "; " in English, "；" in Chinese
+    joined = [sep.join(t for t in row if t) for row in texts]
     joined_f = [",".join(f for f in row if f) for row in feats]
     return joined, joined_f
 

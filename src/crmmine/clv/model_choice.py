@@ -374,7 +374,9 @@ def summarise_model_choice(comparison: ModelComparison, *, cal: pd.DataFrame | N
     if comparison.lr_test is not None:
         lr = comparison.lr_test
         key = "clv.choice.lr.significant" if lr["p_value"] < 0.05 else "clv.choice.lr.not_significant"
-        out += " " + label(key, lang, stat=lr["statistic"], df=lr["df"], p=lr["p_value"])
+        p = float(lr["p_value"])  # "p < 0.001", never scientific notation on a report page
+        out += " " + label(key, lang, stat=lr["statistic"], df=lr["df"],
+                           p="< 0.001" if p < 0.001 else f"= {p:.3f}")
     return out
 
 

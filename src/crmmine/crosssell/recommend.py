@@ -701,21 +701,22 @@ def summarise_bought_together(together: pd.DataFrame, *, names=None, lang: str |
                 out.append(f"{name} ({item})" if isinstance(name, str) and name.strip() and name != item else item)
             return " + ".join(out)
 
-        rule = f"{named(sides[0])} -> {named(sides[1])}"
+        rule = f"{named(sides[0])} → {named(sides[1])}"
     return label("reco.finding.bought_together", lang=lang, n_products=f"{together['product_id'].nunique():,}",
                  rule=rule, confidence=_pct(best["confidence"]))
 
 
 def summarise_recommendations(
-    recommendations: pd.DataFrame, value: pd.Series, *, lang: str | None = None
+    recommendations: pd.DataFrame, value: pd.Series, *, currency: str = "", lang: str | None = None
 ) -> str:
     """One sentence on :func:`recommend`'s output and its :func:`potential_value`.
 
     ``value`` (indexed by every customer considered) gives the number of customers and
-    the total expected extra revenue.
+    the total expected extra revenue (followed by ``currency`` when given).
     """
     n_all = len(value)
     n_c = recommendations["customer_id"].nunique()
     per = len(recommendations) / n_c if n_c else 0.0
     return label("reco.finding.recommendations", lang=lang, n_customers=f"{n_c:,}", n_all=f"{n_all:,}",
-                 share=_pct(n_c / n_all if n_all else 0.0), per=f"{per:.1f}", total=f"{value.sum():,.0f}")
+                 share=_pct(n_c / n_all if n_all else 0.0), per=f"{per:.1f}",
+                 total=f"{value.sum():,.0f} {currency}".strip())

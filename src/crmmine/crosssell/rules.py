@@ -941,7 +941,7 @@ def summarise_rules(rules: pd.DataFrame, *, names=None, lang: str | None = None)
     >>> r = crmmine.mine_rules([["a", "b"], ["a", "b"], ["a"], ["c"]], min_support=0.5, min_confidence=0.6)
     >>> print(crmmine.summarise_rules(r))  # doctest: +NORMALIZE_WHITESPACE
     2 rules come from 3 frequent itemsets in 4 orders (support at least 50.0%, confidence at least 60%); the
-    strongest by lift is {b} => {a}: lift 1.33, confidence 100%, in 2 orders.
+    strongest by lift is b → a: lift 1.33, confidence 100%, in 2 orders.
     """
     from ..text.labels import label
 
@@ -956,7 +956,17 @@ def summarise_rules(rules: pd.DataFrame, *, names=None, lang: str | None = None)
     if len(rules) == 0:
         return label("rules.finding_none", lang, **fmt)
     best = rules.loc[rules["lift"].idxmax()]
-    rule = rule_labels(rules.loc[[rules["lift"].idxmax()]], names=names).iloc[0]
+    if isinstance(names, dict):
+        names = pd.Series(names, dtype=object)
+
+    def side(items) -> str:  # "NAME (code) + NAME (code)": words, not set notation
+        out = []
+        for x in sorted(items):
+            name = names.get(x) if names is not None else None
+            out.append(f"{name} ({x})" if isinstance(name, str) and name and name != x else str(x))
+        return " + ".join(out)
+
+    rule = f"{side(best['antecedents'])} → {side(best['consequents'])}"
     return label(
         "rules.finding", lang, n_rules=f"{len(rules):,}", n_itemsets=f"{int(a.get('n_itemsets', 0)):,}", rule=rule,
         lift=f"{best['lift']:.2f}", rule_confidence=f"{best['confidence']:.0%}", count=f"{int(best['count']):,}", **fmt,

@@ -126,15 +126,15 @@ def _fill(template: str, columns: dict[str, pd.Series], index) -> pd.Series:
     return out
 
 
-def _pct(x) -> pd.Series:
+def _pct(x, missing: str = "-") -> pd.Series:
     x = pd.Series(x)
-    return ((x * 100).round().astype("Int64").astype("string") + "%").fillna("-")
+    return ((x * 100).round().astype("Int64").astype("string") + "%").fillna(missing)
 
 
-def _num(x, digits=2) -> pd.Series:
+def _num(x, digits=2, *, missing: str = "-") -> pd.Series:
     x = pd.Series(x, dtype=float)
     text = np.char.mod(f"%.{digits}f", x.to_numpy())
-    return pd.Series(np.where(np.isfinite(x.to_numpy()), text, "-"), index=x.index, dtype=object)
+    return pd.Series(np.where(np.isfinite(x.to_numpy()), text, missing), index=x.index, dtype=object)
 
 
 def _order_table(tx: pd.DataFrame, promoted_orders) -> pd.DataFrame:
@@ -391,13 +391,17 @@ def loyalty_types(
     out["dick_basu_name"] = pd.array(cell_names[cell], dtype="string")
 
     # --- reasons --------------------------------------------------------------------------------------
+    unknown = label("loyalty.unknown", lang)  # a part the data cannot give is said in words, not as a dash or NaN
     cols = {
         "orders": out["orders"].astype(str), "repeat_threshold": pd.Series(str(repeat_threshold), index=idx),
         "attachment": _num(out["attachment"]), "attachment_threshold": pd.Series(f"{attachment_threshold:.2f}",
                                                                                   index=idx),
-        "promotion": _pct(out["promotion_dependence"]), "off": _num(out["orders_off_promotion"], 0),
-        "price_index": _num(out["price_index"]), "full_price": _pct(out["full_price_share"]),
-        "satisfaction": _num(out["satisfaction"] * 4 + 1, 1), "breadth": _num(out["breadth"]),
+        "promotion": _pct(out["promotion_dependence"], unknown), "off": _num(out["orders_off_promotion"], 0),
+        "price_index": _num(out["price_index"], missing=unknown), "full_price": _pct(out["full_price_share"], unknown),
+        "satisfaction": _num(out["satisfaction"] * 4 + 1, 1, missing=unknown).where(
+            out["satisfaction"].isna().to_numpy(),
+            _fill(label("loyalty.satisfaction_of_5", lang), {"score": _num(out["satisfaction"] * 4 + 1, 1)}, idx)),
+        "breadth": _num(out["breadth"], missing=unknown),
         "tenure_days": pd.Series(np.round(tenure_days).astype(int).astype(str), index=idx),
     }
     reason = pd.Series("", index=idx, dtype=object)
@@ -510,8 +514,10 @@ class SatisfactionLoyalty:
         c = self.customers
         sat = c.loc[c["satisfied"], "repeat"].mean() if c["satisfied"].any() else float("nan")
         unh = c.loc[c["unhappy"], "repeat"].mean() if c["unhappy"].any() else float("nan")
-        text = label("satisfaction.finding.repeat", lang, satisfied=sat, unhappy=unh,
-                     gone=len(self.satisfied_but_gone), staying=len(self.unhappy_but_staying))
+        # one decimal when both rates are under 10% (so that 1.4% vs 0.5% does not read "1% vs 0%")
+        digits = 1 if max(abs(sat) if sat == sat else 0.0, abs(unh) if unh == unh else 0.0) < 0.1 else 0
+        text = label("satisfaction.finding.repeat", lang, satisfied=_share(sat, digits), unhappy=_share(unh, digits),
+                     gone=f"{len(self.satisfied_but_gone):,}", staying=f"{len(self.unhappy_but_staying):,}")
         d = self.drivers.dropna(subset=["risk_ratio"])
         if len(d):
             top = d.sort_values("risk_ratio", ascending=False).iloc[0]
@@ -519,6 +525,11 @@ class SatisfactionLoyalty:
                                 without=top["low_rate_without"], rr=top["risk_ratio"], lo=top["risk_ratio_low"],
                                 hi=top["risk_ratio_high"])
         return text
+
+
+def _share(x: float, digits: int) -> str:
+    """A share as a percentage with ``digits`` decimals ("–" when unknown)."""
+    return "–" if x != x else f"{x:.{digits}%}"
 
 
 def _risk_ratio(a: float, n1: float, c: float, n0: float) -> tuple[float, float, float]:
@@ -710,7 +721,7 @@ def readable(table: pd.DataFrame, area: str, *, lang: str | None = None, digits:
     names = {c: label(f"{area}.column.{c}", lang) for c in table.columns if f"{area}.column.{c}" in LABELS}
     out = table.copy()
     for c in out.columns:
-        if str(c).endswith(("_share", "_rate")) or c == "promotion_dependence":
+        if str(c).endswith(("_share", "_rate")) or "_rate_" in str(c) or c == "promotion_dependence":
             x = pd.to_numeric(out[c], errors="coerce")
             out[c] = _pct(x).where(x.notna(), "").to_numpy()
     out = out.rename(columns=names)
@@ -737,7 +748,8 @@ def summarise_loyalty(types: pd.DataFrame, *, truth: pd.Series | None = None, la
     text = label("loyalty.finding.types", lang, top=s.loc[top, "name"], share=s.loc[top, "customer_share"],
                  revenue=s.loc[top, "revenue_share"], super=s.loc["super_value", "customer_share"],
                  super_revenue=s.loc["super_value", "revenue_share"])
-    comps = ", ".join(label(f"loyalty.component.{c}", lang) for c in types.attrs.get("components", []))
+    comps = label("loyalty.list_join", lang).join(label(f"loyalty.component.{c}", lang)
+                                                  for c in types.attrs.get("components", []))
     text += " " + label("loyalty.thresholds", lang, repeat=types.attrs.get("repeat_threshold"),
                         attachment=types.attrs.get("attachment_threshold", float("nan")), components=comps)
     if truth is not None:

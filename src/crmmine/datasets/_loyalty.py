@@ -444,7 +444,7 @@ def load_olist(path) -> ShopData:
 
 
 def load_shop(data_path="sample", *, schema="auto", synthetic_customers: int = 0,
-              random_state: int | None = 0) -> ShopData:
+              random_state: int | None = 0, cleaned=None) -> ShopData:
     """The shop a loyalty report reads: a synthetic shop, an Olist folder, or a transaction file.
 
     Parameters
@@ -460,6 +460,11 @@ def load_shop(data_path="sample", *, schema="auto", synthetic_customers: int = 0
         customers is generated.
     random_state : int or None, default=0
         Seed of the synthetic shop.
+    cleaned : crmmine.CleanResult or None, default=None
+        The transaction file ``data_path`` already read and cleaned (e.g. by
+        :func:`crmmine.report.load_data` with a report's cleaning choices: encoding, day-first
+        dates, header, rules to skip); used instead of reading the file again. Ignored for a
+        synthetic shop and an Olist folder.
 
     Returns
     -------
@@ -474,6 +479,8 @@ def load_shop(data_path="sample", *, schema="auto", synthetic_customers: int = 0
         return load_olist(data_path)
     from ._loaders import load_clean
 
-    result = load_clean(data_path, schema=schema)
+    result = load_clean(data_path, schema=schema) if cleaned is None else cleaned
+    source = Path(result.params.get("source_file") or "online_retail_sample.csv.gz").name if str(data_path) == "sample" \
+        else str(data_path)
     return ShopData(transactions=result.transactions, orders=None, reviews=None, campaigns=None, truth=None,
-                    source=str(data_path), notes={"returns": result.returns, "clean": result})
+                    source=source, notes={"returns": result.returns, "clean": result})

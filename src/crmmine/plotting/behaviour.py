@@ -41,7 +41,14 @@ def plot_funnel(funnel_table, *, lang=None) -> go.Figure:
     if "stage" in funnel_table and funnel_table["stage"].duplicated().any():
         raise ParameterError("The 'funnel_table' parameter must be one funnel (crmmine.funnel without 'by').")
     names = [label(f"behaviour.stage.{s}", lang) for s in funnel_table["stage"]]
-    fig = go.Figure(go.Funnel(y=names, x=funnel_table["users"].tolist(), textinfo="value+percent previous+percent initial"))
+    users = funnel_table["users"].to_numpy(dtype=float)
+    first = users[0] if len(users) and users[0] > 0 else float("nan")
+    prev = np.r_[users[:1], users[:-1]]
+    # the cell text in the report's language (plotly's own textinfo words are English)
+    text = [label("behaviour.funnel.cell", lang, n=f"{int(u):,}", initial=f"{u / first:.0%}",
+                  previous=f"{(u / p if p > 0 else float('nan')):.0%}") for u, p in zip(users, prev)]
+    fig = go.Figure(go.Funnel(y=names, x=funnel_table["users"].tolist(), text=text, textinfo="text",
+                              hoverinfo="text+y"))
     fig.update_layout(title=label("behaviour.plot.funnel", lang), template="plotly_white")
     return fig
 
@@ -80,7 +87,8 @@ def plot_traffic_by_day(traffic, *, lang=None) -> go.Figure:
     fig.add_trace(go.Scatter(x=traffic.index, y=traffic["buyers"], mode="lines+markers",
                              name=label("behaviour.series.buyers", lang)))
     fig.update_layout(title=label("behaviour.plot.daily", lang), xaxis_title=label("behaviour.axis.day", lang),
-                      yaxis_title=label("behaviour.axis.users", lang), template="plotly_white")
+                      yaxis_title=label("behaviour.axis.users", lang), template="plotly_white",
+                      xaxis_tickformat="%Y-%m-%d")  # numbers, not English month names
     return fig
 
 

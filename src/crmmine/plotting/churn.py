@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..churn import SCORERS, ChurnBacktest, ChurnEvaluation
 from ..errors import MissingColumnError, ParameterError
-from ..text.labels import label
+from ..text.labels import currency_unit as _unit, label
 
 __all__ = [
     "plot_churn_roc",
@@ -53,7 +53,7 @@ def _curves(ev, table, x, y, title, xlab, ylab, lang, diagonal=None):
         fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=diagonal,
                                  line={"color": "grey", "dash": "dashdot", "width": 1}))
     fig.update_layout(title=label(title, lang), xaxis_title=label(xlab, lang), yaxis_title=label(ylab, lang),
-                      template="plotly_white")
+                      template="plotly_white", xaxis_tickformat=".0%", yaxis_tickformat=".0%")  # rates as percentages
     return fig
 
 
@@ -109,7 +109,7 @@ def plot_churn_importance(result, *, top_n=15, lang=None) -> go.Figure:
     return fig
 
 
-def plot_value_at_risk(winback, *, lang=None) -> go.Figure:
+def plot_value_at_risk(winback, *, currency: str = "", lang=None) -> go.Figure:
     """Total value at risk per action tier of a :func:`crmmine.winback_list` (customers in the hover)."""
     if not isinstance(winback, pd.DataFrame):
         raise ParameterError(f"The 'winback' parameter must be the DataFrame of winback_list. Got {type(winback).__name__} instead.")
@@ -122,5 +122,6 @@ def plot_value_at_risk(winback, *, lang=None) -> go.Figure:
     fig = go.Figure(go.Bar(x=g.index.tolist(), y=g["value_at_risk"], customdata=g["customers"],
                            text=g["customers"], hovertemplate="%{x}: %{y:,.0f} (%{customdata})<extra></extra>"))
     fig.update_layout(title=label("churn.fig.value_at_risk", lang), xaxis_title=label("churn.axis.tier", lang),
-                      yaxis_title=label("churn.axis.value_at_risk", lang), template="plotly_white")
+                      yaxis_title=label("churn.axis.value_at_risk", lang) + _unit(currency, lang),
+                      template="plotly_white")
     return fig

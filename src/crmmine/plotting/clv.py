@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import InputError, ParameterError
-from ..text.labels import LABELS, label
+from ..text.labels import LABELS, currency_unit as _unit, label
 
 __all__ = ["plot_clv_distribution", "plot_calibration_holdout", "plot_probability_alive", "plot_value_decomposition",
            "plot_tracking", "plot_probability_alive_history"]
@@ -32,7 +32,8 @@ def _values(value_or_series, column):
     return v[np.isfinite(v)]
 
 
-def plot_clv_distribution(value, *, column: str = "predicted_value", bins: int = 40, log: bool = True) -> go.Figure:
+def plot_clv_distribution(value, *, column: str = "predicted_value", bins: int = 40, log: bool = True,
+                          currency: str = "") -> go.Figure:
     """Histogram of customer value, with the mean and the median marked.
 
     Parameters
@@ -46,6 +47,8 @@ def plot_clv_distribution(value, *, column: str = "predicted_value", bins: int =
         Number of bins.
     log : bool, default=True
         Log-spaced bins on a log axis (CLV is heavy-tailed); values <= 0 are left out.
+    currency : str, default=""
+        Shown after the mean and median and beside the axis name.
 
     Returns
     -------
@@ -82,9 +85,11 @@ def plot_clv_distribution(value, *, column: str = "predicted_value", bins: int =
         share = (pos - x_lo) / (x_hi - x_lo) if x_hi > x_lo else 0.5
         anchor = ("right" if i == 0 else "left") if 0.2 < share < 0.8 else ("left" if share <= 0.2 else "right")
         fig.add_annotation(x=pos, xref="x", y=0.98 - 0.08 * i, yref="paper", xanchor=anchor, yanchor="top",
-                           text=f"{label(key)} {stat:,.0f}", showarrow=False, xshift=4 if anchor == "left" else -4,
+                           text=f"{label(key)} {stat:,.0f} {currency}".rstrip(), showarrow=False, xshift=4 if anchor == "left" else -4,
                            bgcolor="rgba(255,255,255,0.8)")
-    fig.update_layout(title=label("clv.title.distribution"), xaxis_title=name, yaxis_title=label("clv.axis.customers"),
+    unit = _unit(currency)  # the amounts' currency beside the axis name
+    fig.update_layout(title=label("clv.title.distribution"), xaxis_title=name + unit,
+                      yaxis_title=label("clv.axis.customers"),
                       bargap=0.02, showlegend=False)
     fig.update_xaxes(range=[x_lo, x_hi], type="log" if log else None)
     fig.update_yaxes(range=[0, float(counts.max()) * 1.25 if counts.max() > 0 else 1])

@@ -62,7 +62,7 @@ def _top_rules(rules: pd.DataFrame, top_n: int | None) -> pd.DataFrame:
 
 def _hover(t: pd.DataFrame) -> list[str]:
     s, c, lf = label("reco.axis.support"), label("reco.axis.confidence"), label("reco.axis.lift")
-    return [f"{r}<br>{s}: {sp:.4f}<br>{c}: {cf:.3f}<br>{lf}: {li:.2f}"
+    return [f"{r}<br>{s}: {sp:.1%}<br>{c}: {cf:.0%}<br>{lf}: {li:.2f}"
             for r, sp, cf, li in zip(t["rule"], t["support"], t["confidence"], t["lift"])]
 
 
@@ -93,7 +93,8 @@ def plot_rules_scatter(rules: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(title=label("reco.title.rules_scatter"), xaxis_title=label("reco.axis.support"),
-                      yaxis_title=label("reco.axis.confidence"), template="plotly_white")
+                      yaxis_title=label("reco.axis.confidence"), template="plotly_white",
+                      xaxis_tickformat=".1%", yaxis_tickformat=".0%")  # shares as percentages
     return fig
 
 
@@ -124,9 +125,29 @@ def plot_rule_matrix(rules: pd.DataFrame, *, top_n: int = 30) -> go.Figure:
     )
     fig.update_layout(title=label("reco.title.rule_matrix"), xaxis_title=label("reco.axis.consequents"),
                       yaxis_title=label("reco.axis.antecedents"), template="plotly_white")
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(type="category")
+    # axis labels shortened (each product name to a few words, its code kept); the full rule is on hover
+    fig.update_layout(height=max(450, 24 * len(rows) + 320))  # a row per antecedent that can be read
+    fig.update_xaxes(type="category", tickmode="array", tickvals=cols, ticktext=[_short_side(c) for c in cols])
+    fig.update_yaxes(type="category", tickmode="array", tickvals=rows, ticktext=[_short_side(r) for r in rows])
     return fig
+
+
+_ITEM_WITH_CODE = __import__("re").compile(r"^(?P<name>.+) \((?P<code>[^()]+)\)$")
+
+
+def _short_side(text: str, width: int = 16) -> str:
+    """``"HERB MARKER ROSEMARY (22917) + HERB MARKER MINT (22919)"`` -> ``"HERB MA…ROSEMARY (22917) + HERB MARKER
+    MINT (22919)"``: each name cut to ``width`` characters in its middle, codes kept (an axis label, not the full
+    text)."""
+    parts = []
+    for part in str(text).split(" + "):
+        m = _ITEM_WITH_CODE.match(part)
+        name, code = (m["name"], f" ({m['code']})") if m else (part, "")
+        if len(name) > width:  # the start and the end (where names often differ: "HERB MARKER ROSEMARY")
+            head = (width - 1) // 2
+            name = name[:head].rstrip() + "…" + name[-(width - 1 - head):].lstrip()
+        parts.append(name + code)
+    return " + ".join(parts)
 
 
 def _node_text(item, name_of: dict) -> str:

@@ -72,7 +72,7 @@ def plot_satisfaction_repeat(result) -> go.Figure:
     fig.add_trace(go.Scatter(x=s.index.to_numpy(), y=s["mean_revenue"].to_numpy(), yaxis="y2", mode="lines+markers",
                              name=label("satisfaction.column.mean_revenue")))
     fig.update_layout(title=label("satisfaction.figure.repeat"), xaxis_title=label("satisfaction.column.score"),
-                      yaxis={"title": label("satisfaction.column.repeat_rate"), "tickformat": ".0%"},
+                      yaxis={"title": label("satisfaction.column.repeat_rate"), "tickformat": ".1%"},  # rates under 1% too
                       yaxis2={"title": label("satisfaction.column.mean_revenue"), "overlaying": "y", "side": "right"},
                       template="plotly_white", legend={"orientation": "h"})
     return fig

@@ -221,17 +221,28 @@ def _feature_label(f: str) -> str:
     return label(f"customer.column.{f}") if _has_label(f"customer.column.{f}") else f
 
 
-def plot_cluster_profiles(segmenter) -> go.Figure:
+#: profile features that are amounts of money (their cells carry the currency)
+_MONEY_FEATURES = frozenset({"monetary_total", "monetary_mean", "mean_order_value", "total_value", "predicted_value",
+                             "historical_value"})
+
+
+def plot_cluster_profiles(segmenter, *, currency: str = "") -> go.Figure:
     """Cluster profiles: each cluster's centre in standard deviations from the average customer.
 
-    Cells show the cluster's mean of each feature on its original scale; the colour is the
-    standardised (log-scale) centre, so features on different scales compare.
+    Cells show the cluster's mean of each feature on its original scale (amounts of money with
+    ``currency``, whole numbers from 100 on); the colour is the standardised (log-scale) centre,
+    so features on different scales compare.
     """
     _check_segmenter(segmenter)
     feats = list(segmenter.feature_names_in_)
     prof = segmenter.profiles_
     z = segmenter.cluster_centers_
-    text = [[f"{prof.iloc[i][f]:,.1f}" for f in feats] for i in range(len(prof))]
+
+    def cell(v, f):
+        text = f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+        return f"{text} {currency}" if currency and (f in _MONEY_FEATURES or f.startswith("monetary")) else text
+
+    text = [[cell(float(prof.iloc[i][f]), f) for f in feats] for i in range(len(prof))]
     names = [f"{n} ({s:.0%})" for n, s in zip(prof["name"], prof["share"])]
     fig = go.Figure(go.Heatmap(z=z, x=[_feature_label(f) for f in feats], y=names, text=text,
                                texttemplate="%{text}", colorscale="RdBu", zmid=0,

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from .actions import (
     WINBACK_TIERS,
+    basket_note,
     choose_min_support,
     contact_list,
     customer_offers,
     item_text,
     name_rule_items,
+    oversized_sizes,
     report_baskets,
     rule_sides,
     summarise_winback_actions,
@@ -65,6 +67,7 @@ __all__ = [
     # presenting results to people (crmmine.report.present, crmmine.report.actions)
     "PRESET_CURRENCY",
     "WINBACK_TIERS",
+    "basket_note",
     "choose_min_support",
     "column_label",
     "contact_list",
@@ -84,6 +87,7 @@ __all__ = [
     "reconcile_at_risk",
     "readable_features",
     "report_currency",
+    "oversized_sizes",
     "report_baskets",
     "rule_sides",
     "run_summary",

@@ -16,8 +16,8 @@ import pandas as pd
 from ..errors import MissingColumnError, ParameterError
 from ..text.labels import LABELS, label
 
-__all__ = ["contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides", "choose_min_support",
-           "report_baskets",
+__all__ = ["basket_note", "contact_list", "winback_actions", "customer_offers", "item_text", "rule_sides",
+           "choose_min_support", "report_baskets", "oversized_sizes",
            "name_rule_items", "support_note", "summarise_winback_actions", "winback_intro",
            "WINBACK_TIERS"]
 
@@ -34,7 +34,7 @@ def _need(df, cols, name, fix):
                                  f"with {fix}.")
 
 
-def contact_list(customers: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+def contact_list(customers: pd.DataFrame, *, currency: str = "", lang: str | None = None) -> pd.DataFrame:
     """One row per customer: segment, why they are in it, the suggested action, and their value.
 
     Parameters
@@ -49,7 +49,7 @@ def contact_list(customers: pd.DataFrame, *, lang: str | None = None) -> pd.Data
         Columns ``customer_id, segment, segment_name, why, action, orders, total_spend,
         predicted_value, last_purchase, days_since_last_purchase, country`` (missing inputs are
         left out), ordered by segment (the order of :data:`crmmine.RFM_SEGMENTS`), then by
-        predicted value (or total spend), highest first.
+        predicted value (or total spend), highest first. ``currency`` follows the spend in ``why``.
     """
     _need(customers, ["rfm_segment", "recency_days", "frequency", "monetary_total"], "customers",
           "crmmine.rfm_table(tx)")
@@ -64,7 +64,8 @@ def contact_list(customers: pd.DataFrame, *, lang: str | None = None) -> pd.Data
     orders = customers["frequency"].to_numpy(dtype=float)
     spend = customers["monetary_total"].to_numpy(dtype=float)
     template = LABELS["report.contact.why"].get(lang or _lang()) or LABELS["report.contact.why"]["en"]
-    why = [template.format(days=f"{d:,.0f}", orders=f"{o:,.0f}", spend=f"{s:,.0f}")
+    unit = f" {currency}" if currency else ""
+    why = [template.format(days=f"{d:,.0f}", orders=f"{o:,.0f}", spend=f"{s:,.0f}{unit}")
            for d, o, s in zip(days, orders, spend)]  # one sentence per customer
     out = pd.DataFrame({
         "customer_id": customers.index.astype(str),
@@ -283,25 +284,43 @@ def _name_in_reason(text, because, names):
     return re.sub(rf"(?<![\w(]){re.escape(code)}(?![\w)])", lambda _m: named, text, count=1)
 
 
-def report_baskets(tx, *, level: str = "product"):
+def report_baskets(tx, *, level: str = "product", max_basket_size: int | None = None):
     """The cross-sell report's baskets: :func:`crmmine.make_baskets` of a pandas table; of a table
     an engine holds (``load_data(..., lazy=True)``), the miners' baskets (item codes counted in the
-    engine, no order or customer id comes back) named by each product's most common name."""
+    engine, no order or customer id comes back) named by each product's most common name.
+
+    ``max_basket_size`` given: orders with more distinct items are dropped (``oversized="drop"``,
+    listed in ``Baskets.oversized``); None keeps every order and flags the big ones."""
     from dataclasses import replace
 
     from ..crosssell.basket import as_baskets, make_baskets
     from ..crosssell.recommend import item_frequency
     from ..engine.lazy import is_lazy
 
-    if not is_lazy(tx):
-        return make_baskets(tx, level=level)
-    b = as_baskets(tx, level=level, min_support=None)
+    if not is_lazy(tx) or max_basket_size is not None:
+        b = make_baskets(tx, level=level, max_basket_size=max_basket_size,
+                         oversized="flag" if max_basket_size is None else "drop")
+        if not is_lazy(tx) or b.item_names is not None:
+            return b
+    else:
+        b = as_baskets(tx, level=level, min_support=None)
     if level != "product" or "product_name" not in tx.columns:
         return b
     freq = item_frequency(tx, level=level).set_index("item")["item_name"]
     names = pd.Series(freq.reindex(b.items).to_numpy(dtype=object), index=b.items, name="product_name",
                       dtype=freq.dtype)
     return replace(b, item_names=names)
+
+
+def oversized_sizes(tx, baskets):
+    """Distinct items of each order in ``baskets.oversized`` (order -> size), from the lines of a pandas
+    table; None when no order is oversized or the lines stay in an engine."""
+    from ..engine.lazy import is_lazy
+
+    if not len(baskets.oversized) or is_lazy(tx):
+        return None
+    lines = tx.loc[tx["order_id"].isin(baskets.oversized)]
+    return lines.groupby("order_id", observed=True)["product_id"].nunique()
 
 
 def choose_min_support(baskets, *, min_support=None, target_items: int = 30, floor_count: int = 5,
@@ -368,3 +387,38 @@ def winback_intro(winback: pd.DataFrame, *, lang: str | None = None) -> str:
 
     return label("report.winback.intro", lang, share=format_percent(winback.attrs.get("share_now", 0.5)),
                  days=f"{winback.attrs.get('recent_days', 7):.0f}")
+
+
+#: a basket with more distinct items than this is "big" in the cross-sell report's note
+BIG_BASKET = 50
+
+
+def basket_note(baskets, support: float, rules=None, *, max_basket_size=None, dropped_sizes=None,
+                lang: str | None = None) -> str:
+    """What the miner did with big baskets, in one or two sentences ("" when no basket is big).
+
+    Kept: the largest order, its size, how many orders hold more than :data:`BIG_BASKET` items, and why
+    mining stayed bounded (an itemset must be in ``ceil(support * n_orders)`` orders; the work budget
+    ``crmmine.crosssell.rules.MAX_ITEMSETS``). Dropped (``max_basket_size`` given): how many orders, the
+    largest of them (``dropped_sizes``: order -> distinct items, from the transactions), and that they no
+    longer count as orders.
+    """
+    from ..crosssell.rules import MAX_ITEMSETS
+
+    n_dropped = len(baskets.oversized) if max_basket_size is not None else 0
+    if n_dropped:
+        sizes = dropped_sizes if dropped_sizes is not None else pd.Series(dtype="int64")
+        sizes = sizes.reindex(baskets.oversized).dropna() if len(sizes) else sizes
+        order = sizes.idxmax() if len(sizes) else baskets.oversized[0]
+        size = f"{int(sizes.max()):,}" if len(sizes) else "?"
+        return label("report.baskets.dropped", lang, n=f"{n_dropped:,}", limit=f"{int(max_basket_size):,}",
+                     order=str(order), size=size, orders=f"{baskets.n_orders:,}")
+    sizes = baskets.basket_sizes
+    if sizes.empty or int(sizes.max()) <= BIG_BASKET:
+        return ""
+    n = max(int(baskets.n_orders), 1)
+    minc = max(int(np.ceil(support * n - 1e-9)), 1)
+    n_itemsets = int(rules.attrs.get("n_itemsets", 0)) if rules is not None else 0
+    return label("report.baskets.kept", lang, order=str(sizes.idxmax()), size=f"{int(sizes.max()):,}",
+                 n_big=f"{int((sizes > BIG_BASKET).sum()):,}", big=f"{BIG_BASKET}", minc=f"{minc:,}",
+                 itemsets=f"{n_itemsets:,}", budget=f"{MAX_ITEMSETS:,}")

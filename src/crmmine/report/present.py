@@ -238,11 +238,27 @@ def _format_column(s: pd.Series, kind: str, currency: str) -> list[str]:
             out.append("–")
         elif isinstance(v, (set, frozenset, tuple, list)):
             out.append(", ".join(sorted(map(str, v))))
-        elif isinstance(v, (float, np.floating)):
-            out.append(_format_number(v))
+        elif isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            out.append(_format_number(v))  # a number in a column of mixed values: thousands separated
         else:
             out.append(str(v))
     return out
+
+
+# a number as a table shows it: "1,234", "21%", "0.4%", "1,234 GBP", "−3.5", "12 KB", "3 天", "–" (missing)
+_NUMBER_TEXT = __import__("re").compile(
+    r"^[-−+]?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?\s*(%|[A-Z]{3}|KB|MB|x|×|倍|天|元|英镑|美元|欧元)?$|^[–—-]$|^[-−]?∞$")
+
+
+def _looks_numeric(cells: list[str]) -> bool:
+    """A text column that holds only numbers (formatted before, e.g. by a readable() helper): aligned right."""
+    values = [c for c in cells if c not in ("", "–", "—", "-")]
+    return bool(values) and all(_NUMBER_TEXT.match(str(c).strip()) for c in values)
+
+
+def _align(a: str) -> str:
+    """Numbers are right-aligned (class ``num``, so a page's style can find them), words left-aligned."""
+    return ' class="num" style="text-align:right;white-space:nowrap"' if a == "right" else ' style="text-align:left"'
 
 
 def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(), integer=(), text=(),
@@ -294,13 +310,19 @@ def table(df, *, columns=None, labels: dict | None = None, money=(), percent=(),
     for c in cols:
         s = _value_labels(str(c), shown[c], lang)
         kind = _kind(str(c), s, money, percent, integer, text)
-        aligns.append("left" if kind in ("text", "date") else "right")
-        body_cols.append(_format_column(s, kind, currency))
-    head = "".join(f'<th style="text-align:{a}">{escape(labels.get(c) or column_label(str(c), lang))}</th>'
+        is_id = str(c).endswith("_id") and c not in money | percent | integer
+        kind = "text" if is_id else kind
+        cells = [("–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in s.tolist()] \
+            if is_id else _format_column(s, kind, currency)  # an id is shown as it is (no thousands separator)
+        numeric = kind not in ("text", "date") or (c not in text and not str(c).endswith("_id")
+                                                   and _looks_numeric(cells))
+        aligns.append("right" if numeric else "left")
+        body_cols.append(cells)
+    head = "".join(f'<th{_align(a)}>{escape(labels.get(c) or column_label(str(c), lang))}</th>'
                    for c, a in zip(cols, aligns))
     rows = []
     for i in range(len(shown)):
-        cells = "".join(f'<td style="text-align:{a}">{escape(col[i])}</td>' for col, a in zip(body_cols, aligns))
+        cells = "".join(f'<td{_align(a)}>{escape(col[i])}</td>' for col, a in zip(body_cols, aligns))
         rows.append(f"<tr>{cells}</tr>")
     parts = []
     if caption:
@@ -531,7 +553,7 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
         paragraphs.append(label("report.summary.as_of", lang, as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}"))
     if parameters:
         shown = [_param_item(k, v, lang) for k, v in parameters.items() if k not in ("output_dir",)]
-        paragraphs.append(label("report.summary.parameters", lang) + " " + "; ".join(shown)
+        paragraphs.append(label("report.summary.parameters", lang) + " " + label("report.list_join", lang).join(shown)
                           + label("report.full_stop", lang))
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     klass = "crmmine-summary crmmine-warn" if loud else "crmmine-summary"
@@ -539,6 +561,10 @@ def run_summary(result, *, data_path="sample", as_of=None, parameters: dict | No
 
 
 _AUTOMATIC = frozenset({"n_clusters", "as_of", "cutoff", "min_support", "dayfirst", "calibration_end"})
+
+
+#: parameters that are shares: shown as percentages ("minimum support = 1%", not 0.01)
+_SHARES = frozenset({"min_support", "min_confidence", "discount_rate", "promotion_threshold"})
 
 
 def _param_item(name, v, lang=None) -> str:
@@ -562,6 +588,10 @@ def _param_text(name, v, lang=None) -> str:
         return f"{v:%Y-%m-%d}"
     if isinstance(v, str) and v == "":
         return label("report.none", lang)
+    if name in _SHARES and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return format_percent(v)
+    if name == "skip_rules" and (lang or get_language()) != "en":  # the rules by name (English keeps the -p value)
+        return label("report.list_join", lang).join(_reason(r, lang) for r in _split_rules(v))
     if isinstance(v, str) and f"report.param_value.{v}" in LABELS:
         return label(f"report.param_value.{v}", lang)
     return str(v)
@@ -578,11 +608,16 @@ PRESET_CURRENCY = {"online_retail": "GBP", "online_retail_ii": "GBP", "cdnow": "
 
 
 def report_currency(result, currency: str = "") -> str:
-    """The currency a report shows: the parameter when given, else the preset's, else none (``""``)."""
-    if currency:
-        return str(currency)
-    source = getattr(result, "transactions", pd.DataFrame()).attrs.get("crmmine_source", {}) or {}
-    return PRESET_CURRENCY.get(str(source.get("schema", "")), "")
+    """The currency a report shows: the parameter when given, else the preset's, else none (``""``).
+
+    A known code is shown by its name in the report's language (``"GBP"`` -> ``"英镑"`` in Chinese);
+    other text is shown as given.
+    """
+    if not currency:
+        source = getattr(result, "transactions", pd.DataFrame()).attrs.get("crmmine_source", {}) or {}
+        currency = PRESET_CURRENCY.get(str(source.get("schema", "")), "")
+    key = f"report.currency.{str(currency).upper()}"
+    return label(key) if currency and key in LABELS else str(currency)
 
 
 def headline(text: str) -> None:
@@ -634,14 +669,21 @@ def skipped_text(tx: pd.DataFrame, as_of, days: int, section_key: str, *, lang: 
 
 
 def files_table(files, *, lang: str | None = None) -> _Html:
-    """The files a report wrote (``write_table`` results): file names and sizes, no paths or Python objects."""
+    """The files a report wrote (``write_table`` results): what each holds in the report's language, the file
+    names (CSV and Parquet) and their size; no paths or Python objects."""
     rows = []
     for f in files:
-        for kind in ("csv", "parquet"):
-            p = Path(f[kind]) if kind in f else None
-            if p is not None and p.exists():
-                rows.append({"file": p.name, "what": f"{p.stat().st_size / 1024:,.0f} KB"})
-    return table(pd.DataFrame(rows, columns=["file", "what"]), max_rows=None, text=("what",), lang=lang)
+        paths = [Path(f[kind]) for kind in ("csv", "parquet") if kind in f and Path(f[kind]).exists()]
+        if not paths:
+            continue
+        stem = paths[0].name.split(".")[0]
+        key = f"report.file.{stem}"
+        what = label(key if key in LABELS else "report.file.other", lang)
+        size = sum(p.stat().st_size for p in paths) / 1024
+        rows.append({"what": what, "file": ", ".join(p.name for p in paths),
+                     "file_size": f"{max(size, 1):,.0f} KB"})
+    return table(pd.DataFrame(rows, columns=["what", "file", "file_size"]), max_rows=None, text=("what", "file"),
+                 lang=lang)
 
 
 def reconcile_at_risk(customers: pd.DataFrame, *, lang: str | None = None) -> str:

@@ -656,6 +656,15 @@ def _locked(out: Path):
         os.close(fd)
 
 
+def _data_text(data_path, lang=None) -> str:
+    """The index's data column: the bundled sample by name in the index's language, else the path."""
+    from ..text.labels import label
+
+    if str(data_path or "") == "sample":
+        return label("report.index.sample", lang)
+    return str(data_path or "")
+
+
 def write_index(out, *, lang: str | None = None) -> Path:
     """Write ``out/index.html``: every run of every report, its status, headline findings and a link.
 
@@ -683,14 +692,14 @@ def write_index(out, *, lang: str | None = None) -> Path:
                 notes = f"<p>{e(str(r['error'] or ''))}</p>" if r["error"] else ""
             rows.append(f'<tr class="{e(r["status"])}"><td>{e(name)}</td><td>{e(str(r["run_id"]))}</td>'
                         f'<td>{e(status)}</td><td>{e(str(r["started"] or ""))}</td><td>{duration}</td>'
-                        f'<td>{e(str(r["data_path"] or ""))}</td><td class="notes">{notes}</td><td>{link}</td></tr>')
+                        f'<td>{e(_data_text(r["data_path"], lang))}</td><td class="notes">{notes}</td><td>{link}</td></tr>')
         heads = "".join(f"<th>{e(label('report.index.' + k, lang))}</th>"
                         for k in ("report", "run_id", "status", "started", "duration", "data", "findings", "page"))
         title = e(label("report.index.title", lang))
         page = (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
                 f"<title>{title}</title>\n<style>body{{font-family:sans-serif;margin:2em}}"
                 "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;"
-                "vertical-align:top}td.notes{max-width:40em}td.notes p{margin:0 0 .3em 0}"
+                "vertical-align:top;white-space:nowrap}td.notes{max-width:40em;white-space:normal}td.notes p{margin:0 0 .3em 0}"
                 "tr.failed td,tr.killed td{background:#fde8e8}tr.running td{background:#fff6d5}</style>\n"
                 f"</head>\n<body>\n<h1>{title}</h1>\n<table>\n<tr>{heads}</tr>\n" + "\n".join(rows) +
                 "\n</table>\n</body>\n</html>\n")

@@ -28,8 +28,10 @@ LABELS = {
     "behaviour.scorer.model": {"en": "Propensity model", "zh": "购买倾向模型"},
     "behaviour.scorer.cart": {"en": "Items in cart", "zh": "购物车商品数"},
     "behaviour.scorer.recency": {"en": "Recency of last event", "zh": "最近一次行为"},
-    "behaviour.metric.roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
-    "behaviour.metric.pr_auc": {"en": "PR AUC", "zh": "PR AUC"},
+    "behaviour.funnel.cell": {"en": "{n}<br>{initial} of the first stage<br>{previous} of the stage before",
+                              "zh": "{n}<br>占第一步的 {initial}<br>占上一步的 {previous}"},
+    "behaviour.metric.roc_auc": {"en": "ROC AUC", "zh": "ROC 曲线下面积（AUC）"},
+    "behaviour.metric.pr_auc": {"en": "PR AUC", "zh": "精确率-召回率曲线下面积（PR AUC）"},
     "behaviour.metric.top_decile_lift": {"en": "Top-decile lift", "zh": "前10%提升度"},
     "behaviour.finding.model_beats": {
         "en": "The propensity model beats the best plain baseline ({baseline}) on {metric}: {model_value} vs "
@@ -102,8 +104,8 @@ LABELS = {
     "behaviour.col.metric": {"en": "Figure", "zh": "指标"},
     "behaviour.col.value": {"en": "Value", "zh": "数值"},
     "behaviour.col.scorer": {"en": "Ranking", "zh": "排序方式"},
-    "behaviour.col.roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
-    "behaviour.col.pr_auc": {"en": "PR AUC", "zh": "PR AUC"},
+    "behaviour.col.roc_auc": {"en": "ROC AUC", "zh": "ROC 曲线下面积（AUC）"},
+    "behaviour.col.pr_auc": {"en": "PR AUC", "zh": "精确率-召回率曲线下面积（PR AUC）"},
     "behaviour.col.top_decile_lift": {"en": "Top-decile lift", "zh": "前10%提升度"},
     "behaviour.col.n_visitors": {"en": "Prospects", "zh": "潜在客户数"},
     "behaviour.col.purchase_rate": {"en": "Bought in window", "zh": "窗口内购买率"},

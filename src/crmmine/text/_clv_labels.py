@@ -44,7 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
               "({mae:.2f} purchases off per customer; {others}) and explains the past with the best balance of "
               "fit and simplicity (lowest BIC).",
         "zh": "我们选用{model}（{explain}）。用 {cal_end} 之前的数据拟合、在其后 {days:.0f} 天上检验，它的预测与所试 "
-              "{n} 个模型中最好的一样准（每位客户平均误差 {mae:.2f}；{others}），并且在拟合与简洁之间平衡最好（BIC 最低）。"},
+              "{n} 个模型中最好的一样准（每位客户平均误差 {mae:.2f}；{others}），并且在拟合与简洁之间平衡最好（贝叶斯信息准则 BIC 最低）。"},
     "clv.choice.other": {"en": "{model} {mae:.2f}", "zh": "{model} {mae:.2f}"},
     "clv.choice.total": {
         "en": "In total it predicted {predicted:,.0f} purchase days in those {days:.0f} days; {actual:,.0f} happened "
@@ -52,12 +52,12 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "这 {days:.0f} 天里它共预测 {predicted:,.0f} 个购买日，实际为 {actual:,.0f}（{error_pct:+.0f}%）。"},
     "clv.choice.lr.significant": {
         "en": "The covariates improve the fit beyond chance (likelihood-ratio test: chi-squared {stat:.1f} on {df} "
-              "degrees of freedom, p = {p:.2g}).",
-        "zh": "协变量显著改善了拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p = {p:.2g}）。"},
+              "degrees of freedom, p {p}).",
+        "zh": "协变量显著改善了拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p {p}）。"},
     "clv.choice.lr.not_significant": {
         "en": "The covariates do not improve the fit beyond chance (likelihood-ratio test: chi-squared {stat:.1f} "
-              "on {df} degrees of freedom, p = {p:.2g}).",
-        "zh": "协变量没有显著改善拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p = {p:.2g}）。"},
+              "on {df} degrees of freedom, p {p}).",
+        "zh": "协变量没有显著改善拟合（似然比检验：卡方 {stat:.1f}，自由度 {df}，p {p}）。"},
     # holdout check by group
     "clv.heading.holdout_check": {"en": "Does the model hold up, group by group?", "zh": "分组检验：模型是否经得起检验？"},
     "clv.check.sentence": {
@@ -124,7 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
     # model comparison table columns (shown by crmmine.report.table)
     "column.n_params": {"en": "Parameters", "zh": "参数个数"},
     "column.log_likelihood": {"en": "Log-likelihood", "zh": "对数似然"},
-    "column.bic": {"en": "BIC", "zh": "BIC"},
+    "column.bic": {"en": "BIC", "zh": "贝叶斯信息准则（BIC）"},
     "column.holdout_mae": {"en": "Holdout error per customer (MAE)", "zh": "验证期每客户误差 (MAE)"},
     "column.holdout_rmse": {"en": "Holdout error per customer (RMSE)", "zh": "验证期每客户误差 (RMSE)"},
     "column.predicted_total": {"en": "Predicted purchase days", "zh": "预测购买天数"},

@@ -17,31 +17,34 @@ LABELS: dict[str, dict[str, str]] = {
     "loyalty.cell.none": {"en": "No loyalty", "zh": "不忠诚"},
     "loyalty.reason.super_value": {
         "en": "Orders: {orders} (high repeat: {repeat_threshold} or more) and attachment {attachment} (high: "
-              "{attachment_threshold} or more): full price {full_price} of spend, satisfaction {satisfaction} of 5, "
+              "{attachment_threshold} or more): full-price share of spend {full_price}, satisfaction {satisfaction}, "
               "breadth {breadth}, {tenure_days} days a customer.",
         "zh": "{orders} 笔订单（重复购买高：不少于 {repeat_threshold} 笔），情感依附 {attachment}（高：不低于 "
-              "{attachment_threshold}）：原价消费占 {full_price}，满意度 {satisfaction}/5，品类广度 {breadth}，"
+              "{attachment_threshold}）：原价消费占比 {full_price}，满意度 {satisfaction}，品类广度 {breadth}，"
               "客户时长 {tenure_days} 天。"},
     "loyalty.reason.inertia": {
         "en": "Orders: {orders} (high repeat) but attachment {attachment} (below {attachment_threshold}): buys out of "
-              "habit, breadth {breadth}, satisfaction {satisfaction} of 5. Monopoly loyalty (no alternative) would "
+              "habit, breadth {breadth}, satisfaction {satisfaction}. Monopoly loyalty (no alternative) would "
               "look the same; a shop log cannot tell them apart.",
         "zh": "{orders} 笔订单（重复购买高），但情感依附仅 {attachment}（低于 {attachment_threshold}）：出于习惯购买，"
-              "品类广度 {breadth}，满意度 {satisfaction}/5。垄断忠诚（别无选择）看起来完全一样，仅凭店铺交易记录无法区分。"},
+              "品类广度 {breadth}，满意度 {satisfaction}。垄断忠诚（别无选择）看起来完全一样，仅凭店铺交易记录无法区分。"},
     "loyalty.reason.incentive": {
         "en": "Orders: {orders}, {promotion} of them on promotion; {off} orders off promotion after the first "
               "promotion: buys mainly while rewards run.",
         "zh": "{orders} 笔订单，其中 {promotion} 享受促销；首次促销后非促销订单 {off} 笔：主要在有奖励时购买。"},
     "loyalty.reason.price": {
-        "en": "Orders: {orders} (low repeat), attachment {attachment}: price-driven — paid {price_index} of typical "
-              "prices, {promotion} of orders on promotion.",
-        "zh": "{orders} 笔订单（重复购买低），情感依附 {attachment}：受价格驱动——支付价格为常规价格的 {price_index}，"
-              "{promotion} 的订单享受促销。"},
+        "en": "Orders: {orders} (low repeat), attachment {attachment}: price-driven — price paid vs typical "
+              "{price_index}, share of orders on promotion {promotion}.",
+        "zh": "{orders} 笔订单（重复购买低），情感依附 {attachment}：受价格驱动——支付价格/常规价格 {price_index}，"
+              "促销订单占比 {promotion}。"},
     "loyalty.reason.none": {
         "en": "Orders: {orders} (below {repeat_threshold}): not a repeat buyer yet; attachment {attachment} "
               "(threshold {attachment_threshold}).",
         "zh": "{orders} 笔订单（少于 {repeat_threshold} 笔）：尚未形成重复购买；情感依附 {attachment}（阈值 "
               "{attachment_threshold}）。"},
+    "loyalty.unknown": {"en": "not known", "zh": "未知"},
+    "loyalty.list_join": {"en": ", ", "zh": "、"},
+    "loyalty.satisfaction_of_5": {"en": "{score} of 5", "zh": "{score}/5"},
     "loyalty.note.monopoly": {
         "en": "Monopoly loyalty (customers who repeat because they have no alternative) cannot be told from a shop "
               "log: it needs market data. Such customers are counted under inertia loyalty.",
@@ -66,6 +69,8 @@ LABELS: dict[str, dict[str, str]] = {
     "loyalty.column.promotion_dependence": {"en": "Promotion dependence", "zh": "促销依赖度"},
     "loyalty.column.price_index": {"en": "Price paid vs typical", "zh": "支付价格/常规价格"},
     "loyalty.column.loyalty_type_name": {"en": "Loyalty type", "zh": "忠诚类型"},
+    "loyalty.column.planted": {"en": "Planted type (rows) / found type (columns)",
+                               "zh": "模拟设定的类型（行）/ 识别出的类型（列）"},
     "loyalty.column.dick_basu_name": {"en": "Dick & Basu cell", "zh": "Dick & Basu 分类"},
     "loyalty.column.reason": {"en": "Reason", "zh": "原因"},
     "loyalty.column.customers": {"en": "Customers", "zh": "客户数"},
@@ -80,7 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
     "loyalty.thresholds": {
         "en": "High repeat purchase: {repeat} orders or more; high attachment: {attachment:.2f} or more "
               "(attachment from {components}).",
-        "zh": "重复购买高：不少于 {repeat} 笔订单；情感依附高：不低于 {attachment:.2f}（情感依附由 {components} 构成）。"},
+        "zh": "重复购买高：不少于 {repeat} 笔订单；情感依附高：不低于 {attachment:.2f}（情感依附由{components}构成）。"},
     "loyalty.component.full_price_share": {"en": "full-price buying", "zh": "原价购买"},
     "loyalty.component.satisfaction": {"en": "satisfaction", "zh": "满意度"},
     "loyalty.component.breadth": {"en": "breadth", "zh": "品类广度"},
@@ -104,9 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
     "satisfaction.status.unhappy_gone": {"en": "Unhappy and gone", "zh": "不满意且已离开"},
     "satisfaction.status.neutral": {"en": "Neutral", "zh": "中立"},
     "satisfaction.finding.repeat": {
-        "en": "Satisfaction is not loyalty: {satisfied:.0%} of satisfied reviewers bought again, against "
-              "{unhappy:.0%} of unhappy ones; {gone} satisfied customers are gone and {staying} unhappy ones stayed.",
-        "zh": "满意不等于忠诚：满意的评价者中 {satisfied:.0%} 再次购买，不满意的评价者中为 {unhappy:.0%}；"
+        "en": "Satisfaction is not loyalty: {satisfied} of satisfied reviewers bought again, against "
+              "{unhappy} of unhappy ones; {gone} satisfied customers are gone and {staying} unhappy ones stayed.",
+        "zh": "满意不等于忠诚：满意的评价者中 {satisfied} 再次购买，不满意的评价者中为 {unhappy}；"
               "{gone} 位满意客户已离开，{staying} 位不满意客户仍留下。"},
     "satisfaction.finding.driver": {
         "en": "The strongest driver of low scores: {driver} — {with_:.0%} low scores against {without:.0%} "

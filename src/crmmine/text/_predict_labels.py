@@ -49,19 +49,19 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The churn scores used are those of {chosen}, chosen by cross-validation at the training cutoff "
               "{cutoff}; at the test cutoff they reach ROC AUC {roc} and PR AUC {pr}, at least the best baseline's "
               "{base_roc} and {base_pr}.",
-        "zh": "所用的流失分数来自{chosen}，由训练截止日 {cutoff} 上的交叉验证选出；在测试截止日其 ROC AUC 为 {roc}、"
-              "PR AUC 为 {pr}，不低于最佳基线的 {base_roc} 和 {base_pr}。"},
+        "zh": "所用的流失分数来自{chosen}，由训练截止日 {cutoff} 上的交叉验证选出；在测试截止日其 ROC 曲线下面积（AUC） 为 {roc}、"
+              "精确率-召回率曲线下面积（PR AUC） 为 {pr}，不低于最佳基线的 {base_roc} 和 {base_pr}。"},
     "churn.finding.choice_short": {
         "en": "The churn scores used are those of {chosen}, chosen by cross-validation at the training cutoff "
               "{cutoff}; at the test cutoff they reach ROC AUC {roc} and PR AUC {pr}, below the best baseline's "
               "{base_roc} or {base_pr} — treat the ranking with care.",
-        "zh": "所用的流失分数来自{chosen}，由训练截止日 {cutoff} 上的交叉验证选出；在测试截止日其 ROC AUC 为 {roc}、"
-              "PR AUC 为 {pr}，低于最佳基线的 {base_roc} 或 {base_pr}——请谨慎使用该排序。"},
+        "zh": "所用的流失分数来自{chosen}，由训练截止日 {cutoff} 上的交叉验证选出；在测试截止日其 ROC 曲线下面积（AUC） 为 {roc}、"
+              "精确率-召回率曲线下面积（PR AUC） 为 {pr}，低于最佳基线的 {base_roc} 或 {base_pr}——请谨慎使用该排序。"},
     "churn.heading.choice": {"en": "Which churn scores are used?", "zh": "使用哪种流失分数？"},
     "churn.finding.winback_uses": {
         "en": "The win-back list below ranks customers by the scores of {chosen}, chosen again on the latest "
               "labelled cutoff.",
         "zh": "下方的挽回名单按{chosen}的分数排序，该分数在最近一个有标签的截止日上重新选出。"},
-    "column.cv_roc_auc": {"en": "ROC AUC (cross-validated, training cutoff)", "zh": "ROC AUC（训练截止日交叉验证）"},
-    "column.cv_pr_auc": {"en": "PR AUC (cross-validated, training cutoff)", "zh": "PR AUC（训练截止日交叉验证）"},
+    "column.cv_roc_auc": {"en": "ROC AUC (cross-validated, training cutoff)", "zh": "ROC 曲线下面积 AUC（训练截止日交叉验证）"},
+    "column.cv_pr_auc": {"en": "PR AUC (cross-validated, training cutoff)", "zh": "精确率-召回率曲线下面积 PR AUC（训练截止日交叉验证）"},
 }

@@ -207,7 +207,7 @@ LABELS = {
     # cross-sell
     "column.if_bought": {"en": "Customers who buy", "zh": "购买了"},
     "column.then_offer": {"en": "also buy", "zh": "也会购买"},
-    "column.support": {"en": "Orders with all items", "zh": "同时包含的订单占比"},
+    "column.support": {"en": "Share of orders with all items", "zh": "同时包含的订单占比"},
     "column.confidence": {"en": "Confidence", "zh": "置信度"},
     "column.lift": {"en": "Lift", "zh": "提升度"},
     "column.count": {"en": "Orders", "zh": "订单数"},
@@ -237,12 +237,14 @@ LABELS = {
     "column.tier": {"en": "Tier", "zh": "分层"},
     "column.top_reasons": {"en": "Main reasons", "zh": "主要原因"},
     "column.metric": {"en": "Measure", "zh": "指标"},
-    "column.roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
-    "column.pr_auc": {"en": "PR AUC", "zh": "PR AUC"},
+    "column.roc_auc": {"en": "ROC AUC", "zh": "ROC 曲线下面积（AUC）"},
+    "column.pr_auc": {"en": "PR AUC", "zh": "精确率-召回率曲线下面积（PR AUC）"},
     "column.brier": {"en": "Brier score (lower is better)", "zh": "Brier 分数（越低越好）"},
     "column.top_decile_lift": {"en": "Top-decile lift", "zh": "前 10% 提升度"},
     "column.model": {"en": "Model", "zh": "模型"},
     "column.model.model": {"en": "Churn model", "zh": "流失模型"},
+    "column.model.BG/NBD + covariates": {"en": "BG/NBD + covariates", "zh": "BG/NBD（含协变量）"},
+    "column.model.Pareto/NBD + covariates": {"en": "Pareto/NBD + covariates", "zh": "Pareto/NBD（含协变量）"},
     "column.model.recency": {"en": "Days since last purchase (baseline)", "zh": "距上次购买天数（基线）"},
     "column.model.bgnbd": {"en": "BG/NBD P(no purchase) (baseline)", "zh": "BG/NBD 不再购买概率（基线）"},
     "column.k": {"en": "Offers per customer", "zh": "每位客户推荐数"},
@@ -262,6 +264,68 @@ LABELS = {
     "column.segment": {"en": "Segment", "zh": "细分"},
     "column.file": {"en": "File", "zh": "文件"},
     "column.what": {"en": "Contents", "zh": "内容"},
+    "column.file_size": {"en": "Size", "zh": "大小"},
+    # --- what each written file holds (the "files written" tables) -------------------------------
+    "report.file.customers": {"en": "One row per customer: RFM segment, lifecycle state, cluster, predicted value",
+                              "zh": "每位客户一行：RFM（最近购买、购买频率、消费金额）细分、生命周期状态、聚类、预测价值"},
+    "report.file.segment_summary": {"en": "Size, revenue and value of each RFM segment",
+                                    "zh": "每个 RFM 细分的客户数、收入和价值"},
+    "report.file.cluster_summary": {"en": "Size, revenue and value of each behavioural cluster",
+                                    "zh": "每个行为聚类的客户数、收入和价值"},
+    "report.file.contact_list": {"en": "Contact list: who, why, what to do, their value",
+                                 "zh": "联系名单：联系谁、原因、建议行动及其价值"},
+    "report.file.rules": {"en": "All association rules with product names",
+                          "zh": "全部关联规则（含商品名称）"},
+    "report.file.bought_together": {"en": "Products often bought together", "zh": "经常一起购买的商品"},
+    "report.file.recommendations": {"en": "Recommendations per customer (product codes)",
+                                    "zh": "每位客户的推荐（商品编码）"},
+    "report.file.offers": {"en": "Offers per customer with product names, for a campaign tool",
+                           "zh": "每位客户的推荐商品（含商品名称），可导入营销工具"},
+    "report.file.potential_value": {"en": "Potential value of the offers per customer",
+                                    "zh": "每位客户推荐的潜在价值"},
+    "report.file.evaluation": {"en": "How well the offers foresaw later purchases",
+                               "zh": "推荐对后续购买的预见效果"},
+    "report.file.recommender_curves": {"en": "Recommenders compared over time splits",
+                                       "zh": "各推荐方法在各时间切分上的比较"},
+    "report.file.recommender_summary": {"en": "Recommenders compared: summary", "zh": "推荐方法比较汇总"},
+    "report.file.winback": {"en": "Win-back list ranked by value at risk, with reason and action",
+                            "zh": "按风险价值排序的挽回名单（含原因和建议行动）"},
+    "report.file.churn_metrics": {"en": "How well the churn model predicted", "zh": "流失模型的预测效果"},
+    "report.file.churn_importance": {"en": "What drives the churn predictions", "zh": "驱动流失预测的因素"},
+    "report.file.loyalty_types": {"en": "One row per customer: loyalty type and why",
+                                  "zh": "每位客户一行：忠诚类型及原因"},
+    "report.file.loyalty_summary": {"en": "Size and revenue of each loyalty type", "zh": "每种忠诚类型的客户数和收入"},
+    "report.file.value_ranking": {"en": "Customers ranked by value (and value per resource)",
+                                  "zh": "按价值（及单位资源价值）排序的客户"},
+    "report.file.satisfaction_customers": {"en": "Review scores and repeat purchases per customer",
+                                           "zh": "每位客户的评价分数和复购情况"},
+    "report.file.satisfaction_drivers": {"en": "What goes with low review scores", "zh": "与低评分相关的因素"},
+    # --- big baskets in the cross-sell report (what the miner did with them) ---------------------------
+    "report.baskets.kept": {
+        "en": "Big baskets: the largest order ({order}) holds {size} different items, and {n_big} order(s) hold more "
+              "than {big}; all were kept in the mining. An itemset counts only when it is in at least {minc} orders, "
+              "so one big order cannot make its own combinations frequent: mining found {itemsets} itemsets, within "
+              "its budget of {budget} (beyond it, mining stops with an error naming the biggest orders). To leave "
+              "such orders out, run the report again with -p max_basket_size={big}.",
+        "zh": "大购物篮：最大的订单（{order}）包含 {size} 种不同商品，共 {n_big} 笔订单超过 {big} 种；挖掘时全部保留。"
+              "一个项集至少出现在 {minc} 笔订单中才计入，因此单个大订单无法让其自身的商品组合成为频繁项集：挖掘共找到 "
+              "{itemsets} 个项集，未超出 {budget} 个的上限（超出时挖掘会停止，并报错指出最大的订单）。如需排除这类订单，"
+              "请加参数 -p max_basket_size={big} 重新运行报告。"},
+    "report.baskets.dropped": {
+        "en": "Big baskets: {n} order(s) with more than {limit} different items were left out of the mining (the "
+              "largest, order {order}, held {size} items); the rules below count {orders} orders without them.",
+        "zh": "大购物篮：{n} 笔商品种类超过 {limit} 种的订单未参与挖掘（其中最大的订单 {order} 包含 {size} 种商品）；"
+              "下面的规则基于其余 {orders} 笔订单。"},
+    # --- currencies by name in the report language (a code such as "GBP" is not Chinese) ------------------
+    "report.currency.GBP": {"en": "GBP", "zh": "英镑"},
+    "report.currency.USD": {"en": "USD", "zh": "美元"},
+    "report.currency.EUR": {"en": "EUR", "zh": "欧元"},
+    "report.currency.CNY": {"en": "CNY", "zh": "元"},
+    "report.currency.RMB": {"en": "RMB", "zh": "元"},
+    "report.currency.JPY": {"en": "JPY", "zh": "日元"},
+    "report.currency.BRL": {"en": "BRL", "zh": "巴西雷亚尔"},
+    "report.file.other": {"en": "Table written by the report", "zh": "报告写出的数据表"},
+    "report.file.formats": {"en": "{name} (CSV and Parquet)", "zh": "{name}（CSV 和 Parquet 格式）"},
     # --- churn features (the model's inputs) -------------------------------------------------
     "feature.recency_days": {"en": "Days since last purchase", "zh": "距上次购买天数"},
     "feature.frequency": {"en": "Orders", "zh": "订单数"},
@@ -291,4 +355,6 @@ LABELS = {
     "report.name.crosssell": {"en": "Cross-sell", "zh": "交叉销售"},
     "report.name.churn": {"en": "Churn and win-back", "zh": "流失与挽回"},
     "report.name.behaviour": {"en": "Behaviour and funnels", "zh": "行为与转化漏斗"},
+    "report.name.loyalty": {"en": "Loyalty", "zh": "客户忠诚度"},
+    "report.index.sample": {"en": "bundled sample", "zh": "内置示例数据"},
 }

@@ -18,7 +18,7 @@ from __future__ import annotations
 from ..errors import ParameterError
 from ..validation import check_choice
 
-__all__ = ["LANGUAGES", "LABELS", "label", "set_language", "get_language"]
+__all__ = ["LANGUAGES", "LABELS", "label", "set_language", "get_language", "currency_unit"]
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 
@@ -160,7 +160,8 @@ LABELS: dict[str, dict[str, str]] = {
     "segment_report.h.title": {"en": "Customer segments report", "zh": "客户细分报告"},
     "segment_report.h.overview": {"en": "Overview", "zh": "概览"},
     "segment_report.h.concentration": {"en": "Who brings the revenue", "zh": "收入来自哪些客户"},
-    "segment_report.h.rfm": {"en": "RFM segments", "zh": "RFM 细分"},
+    "segment_report.h.rfm": {"en": "RFM segments (recency, frequency, monetary value)",
+                             "zh": "RFM 细分（R 最近购买、F 购买频率、M 消费金额）"},
     "segment_report.h.lifecycle": {"en": "Lifecycle states", "zh": "生命周期状态"},
     "segment_report.h.cohorts": {"en": "Acquisition cohorts and retention", "zh": "获客同期群与留存"},
     "segment_report.h.clusters": {"en": "Behavioural clusters", "zh": "行为聚类"},
@@ -355,15 +356,15 @@ LABELS: dict[str, dict[str, str]] = {
     # --- cross-sell: recommendations and evaluation ------------------
     "reco.finding.evaluation_better": {
         "en": "On {n} customers who bought something new after {cutoff}, the rules' top {k} held an item they then bought for {rules_hit} of them, better than the most-popular baseline's {popular_hit} (precision@{k} {rules_prec} vs {popular_prec}; the rules reached {coverage} of these customers).",
-        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，优于热门商品基线的 {popular_hit}（precision@{k}：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
+        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，优于热门商品基线的 {popular_hit}（前 {k} 项精确率：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
     },
     "reco.finding.evaluation_worse": {
         "en": "On {n} customers who bought something new after {cutoff}, the rules' top {k} held an item they then bought for {rules_hit} of them, worse than the most-popular baseline's {popular_hit} (precision@{k} {rules_prec} vs {popular_prec}; the rules reached {coverage} of these customers).",
-        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，不如热门商品基线的 {popular_hit}（precision@{k}：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
+        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，不如热门商品基线的 {popular_hit}（前 {k} 项精确率：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
     },
     "reco.finding.evaluation_same": {
         "en": "On {n} customers who bought something new after {cutoff}, the rules' top {k} held an item they then bought for {rules_hit} of them, about the same as the most-popular baseline's {popular_hit} (precision@{k} {rules_prec} vs {popular_prec}; the rules reached {coverage} of these customers).",
-        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，与热门商品基线的 {popular_hit} 大致相同（precision@{k}：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
+        "zh": "在 {cutoff} 之后购买了新商品的 {n} 位客户中，规则推荐的前 {k} 项命中了 {rules_hit} 的客户，与热门商品基线的 {popular_hit} 大致相同（前 {k} 项精确率：{rules_prec} 对 {popular_prec}；规则覆盖了其中 {coverage} 的客户）。",
     },
     "reco.finding.no_items": {
         "en": "The data hold no purchase, so there is nothing to count.",
@@ -378,8 +379,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "最常见的商品 {item} 出现在 {n_orders} 个订单中的 {share}；前 {k} 个商品各自至少出现在 {min_share} 的订单中。",
     },
     "reco.finding.recommendations": {
-        "en": "{n_customers} of {n_all} customers ({share}) get at least one recommendation, {per} on average; the expected extra revenue (confidence x typical line value) totals {total}.",
-        "zh": "{n_all} 位客户中有 {n_customers} 位（{share}）至少获得一条推荐，平均 {per} 条；预期额外收入（置信度 x 典型单行金额）合计 {total}。",
+        "en": "{n_customers} of {n_all} customers ({share}) get at least one recommendation, {per} on average; the expected extra revenue (confidence × typical line value) totals {total}.",
+        "zh": "{n_all} 位客户中有 {n_customers} 位（{share}）至少获得一条推荐，平均 {per} 条；预期额外收入（置信度 × 典型单行金额）合计 {total}。",
     },
     "reco.finding.bought_together": {
         "en": "{n_products} products have a 'bought together' suggestion; the most confident is {rule} (confidence {confidence}).",
@@ -392,7 +393,7 @@ LABELS: dict[str, dict[str, str]] = {
     "reco.heading.recommendations": {"en": "Recommendations per customer", "zh": "每位客户的推荐"},
     "reco.heading.evaluation": {"en": "Do the rules beat the most popular items?", "zh": "规则是否优于热门商品？"},
     "reco.title.rules_scatter": {"en": "Rules: support vs confidence (colour: lift)", "zh": "规则：支持度与置信度（颜色：提升度）"},
-    "reco.title.rule_matrix": {"en": "Rule matrix: antecedent x consequent (colour: lift)", "zh": "规则矩阵：前项 x 后项（颜色：提升度）"},
+    "reco.title.rule_matrix": {"en": "Rule matrix: antecedent × consequent (colour: lift)", "zh": "规则矩阵：前项 × 后项（颜色：提升度）"},
     "reco.title.rule_network": {"en": "Top rules as a network", "zh": "主要规则网络图"},
     "reco.title.item_frequency": {"en": "Most frequent items", "zh": "最常购买的商品"},
     "reco.title.evaluation": {"en": "Rules vs most-popular baseline on the test window", "zh": "测试期内规则与热门基线的对比"},
@@ -408,13 +409,13 @@ LABELS: dict[str, dict[str, str]] = {
     "reco.recommender.rules": {"en": "Association rules", "zh": "关联规则"},
     "reco.recommender.popular": {"en": "Most popular (baseline)", "zh": "最热门（基线）"},
     "reco.metric.hit_rate": {"en": "Hit rate", "zh": "命中率"},
-    "reco.metric.precision_at_k": {"en": "Precision@K", "zh": "Precision@K"},
-    "reco.metric.recall_at_k": {"en": "Recall@K", "zh": "Recall@K"},
+    "reco.metric.precision_at_k": {"en": "Precision@K", "zh": "推荐被购买的比例（精确率）"},
+    "reco.metric.recall_at_k": {"en": "Recall@K", "zh": "新购买被预见的比例（召回率）"},
     "reco.metric.coverage": {"en": "Customer coverage", "zh": "客户覆盖率"},
     # (end of section: recommend)
     # --- churn and win-back ------------------------------------------
-    "churn.metric.roc_auc": {"en": "ROC AUC", "zh": "ROC AUC"},
-    "churn.metric.pr_auc": {"en": "PR AUC", "zh": "PR AUC"},
+    "churn.metric.roc_auc": {"en": "ROC AUC", "zh": "ROC 曲线下面积（AUC）"},
+    "churn.metric.pr_auc": {"en": "PR AUC", "zh": "精确率-召回率曲线下面积（PR AUC）"},
     "churn.metric.brier": {"en": "Brier score", "zh": "Brier 分数"},
     "churn.metric.top_decile_lift": {"en": "top-decile lift", "zh": "前10%提升度"},
     "churn.scorer.model": {"en": "Model", "zh": "模型"},
@@ -452,7 +453,7 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.reason.ipt_std_days": {"en": "irregular buying (std {value:.0f} days)", "zh": "购买不规律（标准差 {value:.0f} 天）"},
     "churn.reason.last_gap_ratio": {"en": "last gap {value:.1f}x the usual", "zh": "上次间隔为平时的 {value:.1f} 倍"},
     "churn.reason.recency_ratio": {"en": "silent {value:.1f}x the usual gap", "zh": "沉默时间为平时间隔的 {value:.1f} 倍"},
-    "churn.reason.returns_count": {"en": "{value:.0f} returned lines", "zh": "退货 {value:.0f} 行"},
+    "churn.reason.returns_count": {"en": "returned lines: {value:.0f}", "zh": "退货 {value:.0f} 行"},
     "churn.reason.returns_value": {"en": "returns worth {value:,.0f}", "zh": "退货金额 {value:,.0f}"},
     "churn.reason.return_rate": {"en": "return rate {value:.0%}", "zh": "退货率 {value:.0%}"},
     "churn.reason.distinct_products": {"en": "{value:.0f} distinct products bought", "zh": "购买过 {value:.0f} 种商品"},
@@ -465,7 +466,7 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.fig.pr": {"en": "Precision-recall: model vs baselines", "zh": "精确率-召回率：模型与基线"},
     "churn.fig.gains": {"en": "Cumulative gains", "zh": "累积增益"},
     "churn.fig.calibration": {"en": "Calibration (reliability)", "zh": "校准（可靠性）曲线"},
-    "churn.fig.importance": {"en": "Permutation importance (drop in ROC AUC)", "zh": "置换重要性（ROC AUC 下降）"},
+    "churn.fig.importance": {"en": "Permutation importance (drop in ROC AUC)", "zh": "置换重要性（ROC 曲线下面积的下降）"},
     "churn.fig.value_at_risk": {"en": "Value at risk by action tier", "zh": "各行动层级的风险价值"},
     "churn.axis.fpr": {"en": "False positive rate", "zh": "假阳性率"},
     "churn.axis.tpr": {"en": "True positive rate", "zh": "真阳性率"},
@@ -475,7 +476,7 @@ LABELS: dict[str, dict[str, str]] = {
     "churn.axis.fraction_churners": {"en": "Share of churners reached", "zh": "覆盖的流失客户占比"},
     "churn.axis.mean_predicted": {"en": "Mean predicted P(churn)", "zh": "平均预测流失概率"},
     "churn.axis.fraction_churned": {"en": "Observed churn rate", "zh": "实际流失率"},
-    "churn.axis.importance": {"en": "Drop in ROC AUC", "zh": "ROC AUC 下降"},
+    "churn.axis.importance": {"en": "Drop in ROC AUC", "zh": "ROC 曲线下面积（AUC）的下降"},
     "churn.axis.feature": {"en": "Feature", "zh": "特征"},
     "churn.axis.value_at_risk": {"en": "Value at risk", "zh": "风险价值"},
     "churn.axis.tier": {"en": "Action tier", "zh": "行动层级"},
@@ -491,7 +492,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "churn.summary.importance": {
         "en": "Shuffling these features costs the model the most ROC AUC: {features}.",
-        "zh": "打乱以下特征使模型 ROC AUC 下降最多：{features}。",
+        "zh": "打乱以下特征使模型的 ROC 曲线下面积（AUC）下降最多：{features}。",
     },
     "churn.summary.winback": {
         "en": "The tier \"{tier}\" holds {n} of the listed customers and {value} of value at risk ({share} of the {total} in total).",
@@ -608,3 +609,11 @@ def label(key: str, lang: str | None = None, **fmt: object) -> str:
         raise ParameterError(f"No label has the key {key!r}; add it to crmmine/text/labels.py (or an area module listed in _AREA_MODULES).") from None
     text = entry.get(lang) or entry["en"]
     return text.format(**fmt) if fmt else text
+
+
+def currency_unit(currency: str, lang: str | None = None) -> str:
+    """The unit after an axis or column name: ``" (GBP)"`` in English, ``"（英镑）"`` in Chinese, ``""`` without."""
+    if not currency:
+        return ""
+    lang = _check_lang(lang) if lang is not None else _state["lang"]
+    return f"（{currency}）" if lang == "zh" else f" ({currency})"
