@@ -47,6 +47,7 @@ def _slow(monkeypatch):
     monkeypatch.setattr(rio, "_BYTE_CHECKABLE", frozenset())  # pyarrow cuts only between rows
     monkeypatch.setattr(rio, "_edges_clean", lambda arr: False)  # always trim
     monkeypatch.setattr(rclean, "_take", lambda values, positions: values.take(positions))
+    monkeypatch.setattr(rclean, "_filter", lambda values, mask, positions: values.take(positions))
 
 
 def _check(path, name, monkeypatch):

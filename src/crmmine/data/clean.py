@@ -189,10 +189,23 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
     """
     cols = [c for c in tx.columns if c not in ("source_line", "order_id", "product_id")]
     rows_at = np.arange(len(tx)) if among is None else np.flatnonzero(among)
-    o, p = order_codes[rows_at], product_codes[rows_at]
-    key = (o + 1) * (int(product_codes.max(initial=-1)) + 2) + (p + 1)
-    order = np.argsort(key, kind="stable")
-    same = key[order][1:] == key[order][:-1]
+    # key = (order + 1) * (products + 2) + (product + 1), computed in place
+    key = order_codes[rows_at].astype(np.int64, copy=False)
+    key += 1
+    key *= int(product_codes.max(initial=-1)) + 2
+    key += product_codes[rows_at]
+    key += 1
+    bits = max(len(key) - 1, 1).bit_length()
+    if len(key) and int(key.max()) < 2 ** (62 - bits):
+        # one plain sort of (key, position) packed in an int64: cheaper than an argsort
+        packed = np.sort((key << bits) | np.arange(len(key)))
+        order, key_sorted = packed & ((1 << bits) - 1), packed >> bits
+        del packed
+    else:
+        order = np.argsort(key, kind="stable")
+        key_sorted = key[order]
+    same = key_sorted[1:] == key_sorted[:-1]
+    del key_sorted
     cand_sorted = np.zeros(len(key), dtype=bool)
     cand_sorted[1:] |= same
     cand_sorted[:-1] |= same
@@ -226,7 +239,11 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
         if not len(at):
             return dup
         # order and product enter through their joint code
-        rows = pd.DataFrame({"__order_product": cand_key, **{c: _take(tx[c].array, at) for c in cols}}, copy=False)
+        picked = np.zeros(len(tx), dtype=bool)
+        picked[at] = True
+        picked = pa.array(picked)  # text columns are filtered by it (a sparse mask is cheap to filter by)
+        rows = pd.DataFrame({"__order_product": cand_key, **{c: _filter(tx[c].array, picked, at) for c in cols}},
+                            copy=False)
         dup[at] = rows.duplicated(keep="first").to_numpy()
     return dup
 
@@ -244,21 +261,38 @@ def _take(values, positions: np.ndarray):
     return pd.arrays.ArrowStringArray(pa.chunked_array(parts, type=arr.type))
 
 
-def _take_lines(tx: pd.DataFrame, masks) -> list[pd.DataFrame]:
+def _filter(values, mask: pa.Array, positions: np.ndarray):
+    """The lines of ``values`` where ``mask`` (the lines ``positions``): a pyarrow text column is
+    filtered by the mask chunk by chunk (faster than a take by position on text, and no join of
+    the chunks), any other column is taken by position."""
+    if type(values) is pd.arrays.ArrowStringArray:
+        return pd.arrays.ArrowStringArray(values._pa_array.filter(mask))
+    return _take(values, positions)
+
+
+def _take_lines(tx: pd.DataFrame, masks, attrs: dict | None = None, meanwhile=None):
     """``tx.loc[mask].reset_index(drop=True)`` for each mask, every column taken in two threads
-    (numpy's and pyarrow's takes release the GIL); same frames, attrs included."""
+    (numpy's takes and pyarrow's filters release the GIL); same frames, with (a deep copy of)
+    ``attrs``, by default ``tx.attrs``. With ``meanwhile`` (a function of no argument), it runs
+    in the calling thread while the lines are taken, and ``(frames, its result)`` is returned."""
     positions = [np.flatnonzero(m) for m in masks]
+    pa_masks = [pa.array(m) for m in masks]
     arrays = [tx[c].array for c in tx.columns]
+
+    def job(k: int, j: int):
+        return _filter(arrays[j], pa_masks[k], positions[k])
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        taken = list(pool.map(lambda job: _take(arrays[job[1]], positions[job[0]]),
-                              [(k, j) for k in range(len(masks)) for j in range(len(arrays))]))
+        jobs = [pool.submit(job, k, j) for k in range(len(masks)) for j in range(len(arrays))]
+        extra = meanwhile() if meanwhile is not None else None
+        taken = [done.result() for done in jobs]
     frames = []
     for k in range(len(masks)):
         frame = pd.DataFrame(dict(enumerate(taken[k * len(arrays):(k + 1) * len(arrays)])), copy=False)
         frame.columns = tx.columns
-        frame.attrs = copy.deepcopy(tx.attrs)
+        frame.attrs = copy.deepcopy(tx.attrs if attrs is None else attrs)
         frames.append(frame)
-    return frames
+    return frames if meanwhile is None else (frames, extra)
 
 
 def _median_of_counts(values: np.ndarray, counts: np.ndarray) -> float:
@@ -270,8 +304,10 @@ def _median_of_counts(values: np.ndarray, counts: np.ndarray) -> float:
     return float(lo) if n % 2 else float(np.mean(np.array([lo, hi])))
 
 
-def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.ndarray, float, float]:
-    """(signed log10 distance from the median, threshold, median) for positive ``values``.
+def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """(integer code per value, signed log10 distance from the median per distinct value,
+    threshold, median) for positive ``values``: the distance of value ``i`` is
+    ``distance[codes[i]]``.
 
     The threshold is the larger of ``z`` robust standard deviations (1.4826 x the median
     absolute deviation of the log10 values; Rousseeuw & Croux 1993) and ``log10(min_ratio)``:
@@ -284,7 +320,25 @@ def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.nd
     logs = np.log10(uniques)
     med = _median_of_counts(logs, counts)
     mad = 1.4826 * _median_of_counts(np.abs(logs - med), counts)
-    return (logs - med)[codes], max(z * mad, float(np.log10(min_ratio))), med
+    return codes, logs - med, max(z * mad, float(np.log10(min_ratio))), med
+
+
+def _scores(ok: np.ndarray, values: np.ndarray, z: float, min_ratio: float, two_sided: bool):
+    """(per-line score ``distance / threshold`` on the lines ``ok``, 0 elsewhere; threshold;
+    median), or None when ``ok`` holds 10 lines or fewer. The score is divided per distinct
+    value and taken to the lines once (the same floats as dividing per line)."""
+    k = int(ok.sum())
+    if k <= 10:
+        return None
+    every = k == len(ok)
+    codes, d, t, med = _log_distance(values if every else values[ok], z, min_ratio)
+    # the score starts at 0: quantities count upwards only, prices either way
+    per = np.abs(d) / t if two_sided else np.maximum(0.0, d / t)
+    if every:
+        return per[codes], t, med
+    score = np.zeros(len(ok))
+    score[ok] = per[codes]
+    return score, t, med
 
 
 def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100.0,
@@ -332,19 +386,25 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
     q = np.asarray(quantity, dtype=float)
     p = np.asarray(unit_price, dtype=float)
     n = len(q)
-    score = np.zeros(n)  # distance beyond the threshold, in thresholds (> 1: extreme)
     info = {"quantity_limit": None, "price_limits": None, "candidates": 0, "flagged": 0, "capped": False}
     okq = np.isfinite(q) & (q > 0)
-    info["candidates"] = int(okq.sum())
-    if okq.sum() > 10:
-        d, t, med = _log_distance(q[okq], z, min_ratio)
-        score[okq] = np.maximum(score[okq], d / t)
-        info["quantity_limit"] = float(10 ** (med + t))
     okp = np.isfinite(p) & (p > 0)
-    if okp.sum() > 10:
-        d, t, med = _log_distance(p[okp], z, min_ratio)
-        score[okp] = np.maximum(score[okp], np.abs(d) / t)
-        info["price_limits"] = (float(10 ** (med - t)), float(10 ** (med + t)))
+    info["candidates"] = int(okq.sum())
+    # score: distance beyond the threshold, in thresholds (> 1: extreme); quantities and
+    # prices are hashed side by side (pandas' float hashing releases the GIL)
+    if n > 100_000:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            sq, sp = pool.map(lambda job: _scores(job[0], job[1], z, min_ratio, job[2]),
+                              ((okq, q, False), (okp, p, True)))
+    else:
+        sq, sp = _scores(okq, q, z, min_ratio, False), _scores(okp, p, z, min_ratio, True)
+    score = np.zeros(n)
+    if sq is not None:
+        score = np.maximum(score, sq[0])
+        info["quantity_limit"] = float(10 ** (sq[2] + sq[1]))
+    if sp is not None:
+        score = np.maximum(score, sp[0])
+        info["price_limits"] = (float(10 ** (sp[2] - sp[1])), float(10 ** (sp[2] + sp[1])))
     mask = score > 1.0
     cap = max(int(np.floor(max_share * int((okq | okp).sum()))), 5)  # a handful always allowed on small data
     if mask.sum() > cap:
@@ -356,6 +416,17 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
         mask &= keep
     info["flagged"] = int(mask.sum())
     return mask, info
+
+
+def _ns_bounds(dates: pd.Series, first: pd.Timestamp, last: pd.Timestamp):
+    """``first`` and ``last`` as numpy nanosecond values when ``dates`` are time-zone-free
+    nanoseconds and both fit in that unit; otherwise None (pandas compares)."""
+    if dates.dtype != np.dtype("datetime64[ns]") or first.tzinfo is not None or last.tzinfo is not None:
+        return None
+    try:
+        return first.as_unit("ns").to_datetime64(), last.as_unit("ns").to_datetime64()
+    except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+        return None
 
 
 def clean(
@@ -470,35 +541,52 @@ def clean(
             notable_share=float(notable_share), notable_line_share=float(notable_line_share), skip=skip)
 
     n = len(tx)
+    attrs = tx.attrs
+    # a view of the same columns without the attrs: pandas deep-copies a frame's attrs into every
+    # column taken from it, dozens of times per call
+    tx = tx.copy(deep=False)
+    tx.attrs = {}
     code_of = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}  # 0 = kept
     reason = np.zeros(n, dtype=np.int8)
     undecided = np.ones(n, dtype=bool)
 
     def mark(rule: str, mask: np.ndarray) -> None:
         hit = mask & undecided
-        reason[hit] = code_of[rule]
-        undecided[hit] = False
+        np.putmask(reason, hit, code_of[rule])
+        undecided[...] ^= hit  # the lines hit were undecided: they leave it
 
-    quantity = tx["quantity"].to_numpy(dtype=float)
-    amount = tx["amount"].to_numpy(dtype=float)
-    price = tx["unit_price"].to_numpy(dtype=float) if "unit_price" in tx else np.full(n, np.nan)
-    mark("unparseable_date", tx["order_date"].isna().to_numpy())
-    mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
-    if "implausible_date" in active:
-        dates = tx["order_date"]
-        mark("implausible_date", ((dates < first_ok) | (dates > last_ok.normalize() + pd.Timedelta(days=1) -
-                                                          pd.Timedelta(1, "ns"))).to_numpy())
-    if "missing_customer_id" in active:
-        mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
-    units = bool(tx.attrs.get("crmmine_source", {}).get("quantity_defaulted"))
-    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's hashing releases the GIL
-        (order_codes, orders), (product_codes, products) = pool.map(_distinct, (tx["order_id"], tx["product_id"]))
+    # order and product ids are hashed in two threads (pyarrow's hashing releases the GIL) while the
+    # first rules run
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        encoding = [pool.submit(_distinct, tx[c]) for c in ("order_id", "product_id")]
+        quantity = tx["quantity"].to_numpy(dtype=float)
+        amount = tx["amount"].to_numpy(dtype=float)
+        price = tx["unit_price"].to_numpy(dtype=float) if "unit_price" in tx else np.full(n, np.nan)
+        mark("unparseable_date", tx["order_date"].isna().to_numpy())
+        mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
+        if "implausible_date" in active:
+            dates = tx["order_date"]
+            last_moment = last_ok.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+            bounds = _ns_bounds(dates, first_ok, last_moment)
+            if bounds is not None:  # the same comparisons on the numpy values (NaT compares False either way)
+                d = dates.to_numpy()
+                mark("implausible_date", (d < bounds[0]) | (d > bounds[1]))
+                del d
+            else:
+                mark("implausible_date", ((dates < first_ok) | (dates > last_moment)).to_numpy())
+        if "missing_customer_id" in active:
+            mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
+        units = bool(attrs.get("crmmine_source", {}).get("quantity_defaulted"))
+        (order_codes, orders), (product_codes, products) = (job.result() for job in encoding)
     if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
         # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
         mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
     if "non_product_code" in active:
         mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
-    unit = np.where(np.isnan(price), np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
+    no_price = np.isnan(price)
+    unit = (np.where(no_price, np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
+            if no_price.any() else price)  # read-only from here on
+    del no_price
     if "non_positive_price" in active:
         mark("non_positive_price", ~(unit > 0))
     if "return" in active:
@@ -515,26 +603,29 @@ def clean(
         hit[cand[ext]] = True
         mark("extreme_value", hit)
 
-    # the audit's sums first (their line-length arrays are freed before the lines are taken)
-    amt = np.where(np.isfinite(amount), amount, 0.0)
-    total = float(amt.sum())
-    rows = [("input", label("audit.input"), n, total)]
-    # each outcome's lines in file order, side by side: the same sums as amt[reason == code].sum()
-    counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    by_outcome = amt[np.argsort(reason, kind="stable")]
-    del amt
-    for rule in CLEANING_RULES:
-        c = code_of[rule]
-        key = "reason.return" if rule == "return" else f"reason.{rule}"
-        rows.append((rule, label(key), int(counts[c]), float(by_outcome[bounds[c]:bounds[c + 1]].sum())))
-    rows.append(("kept", label("audit.kept"), int(counts[0]), float(by_outcome[:bounds[1]].sum())))
-    del by_outcome
+    def audit_rows() -> tuple[list, float]:
+        """The audit's lines and sums (run while the worker threads take the lines)."""
+        amt = np.where(np.isfinite(amount), amount, 0.0)
+        total = float(amt.sum())
+        rows = [("input", label("audit.input"), n, total)]
+        # each outcome's lines in file order: amt[reason == code].sum(), only for outcomes with lines
+        counts = np.bincount(reason, minlength=len(CLEANING_RULES) + 1)
+
+        def outcome_sum(c: int) -> float:
+            return float(amt[reason == c].sum()) if counts[c] else float(amt[:0].sum())
+
+        for rule in CLEANING_RULES:
+            c = code_of[rule]
+            key = "reason.return" if rule == "return" else f"reason.{rule}"
+            rows.append((rule, label(key), int(counts[c]), outcome_sum(c)))
+        rows.append(("kept", label("audit.kept"), int(counts[0]), outcome_sum(0)))
+        return rows, total
 
     kept_mask = undecided
     return_mask = reason == code_of["return"]
     rejected_mask = ~kept_mask & ~return_mask
-    transactions, returns, rejected = _take_lines(tx, (kept_mask, return_mask, rejected_mask))
+    (transactions, returns, rejected), (rows, total) = _take_lines(
+        tx, (kept_mask, return_mask, rejected_mask), attrs, meanwhile=audit_rows)
     reject_rules = [r for r in CLEANING_RULES if r != "return"]
     # reason codes 1.. follow CLEANING_RULES; "return" is never among the rejected lines
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])
@@ -566,6 +657,6 @@ def clean(
               "date_range": [str(first_ok.date()), str(last_ok.date())], "notable_share": float(notable_share),
               "notable_line_share": float(notable_line_share),
               "extreme": extreme_info}
-    transactions.attrs = dict(tx.attrs)
+    transactions.attrs = dict(attrs)
     return CleanResult(transactions, rejected, returns, audit, params, notes)
 
