@@ -117,3 +117,16 @@ def test_load_clean_passes_reading_choices(tmp_path):
     r = crmmine.load_clean(path, header=False, schema={"customer_id": 0, "product_id": 1, "amount": 2,
                                                        "order_date": 4}, skip_rules=["extreme_value"])
     assert len(r.transactions) == 2 and r.params["skip_rules"] == ["extreme_value"]
+
+
+def test_date_range_beyond_nanoseconds_is_no_upper_bound():
+    """A last date past 2262 (where pandas' nanosecond dates end) keeps every line instead of failing."""
+    tx, _ = crmmine.datasets.make_transactions(n_customers=50, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmmineWarning)
+        far = crmmine.clean(tx, date_range=("1970-01-02", "3000-01-01"))
+        default = crmmine.clean(tx)
+        early = crmmine.clean(tx, date_range=("1970-01-02", "2000-01-01"))
+    pd.testing.assert_frame_equal(far.transactions, default.transactions)
+    assert far.params["date_range"] == ["1970-01-02", "3000-01-01"]
+    assert len(early.transactions) == 0  # the bound still applies when it fits

@@ -566,7 +566,10 @@ def clean(
         mark("unparseable_number", ~np.isfinite(quantity) | ~np.isfinite(amount))
         if "implausible_date" in active:
             dates = tx["order_date"]
-            last_moment = last_ok.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+            try:
+                last_moment = last_ok.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+            except (OverflowError, ValueError):  # a last date past 2262 (nanoseconds end there): no upper bound
+                last_moment = pd.Timestamp.max
             bounds = _ns_bounds(dates, first_ok, last_moment)
             if bounds is not None:  # the same comparisons on the numpy values (NaT compares False either way)
                 d = dates.to_numpy()
