@@ -15,6 +15,7 @@ import random
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pytest
 
@@ -178,3 +179,14 @@ def test_point_zero_cut_on_bytes_equals_the_rule():
         ids = rio._to_id(pd.Series(pd.arrays.ArrowStringArray(arr)))
         assert [None if pd.isna(v) else v for v in ids] == [None if v in (None, "") else w for v, w in zip(values, want)]
     assert fast > 100
+
+
+@pytest.mark.parametrize("values", [
+    ["  a b ", "c", " ", None, "d  "],                    # printable ASCII: the ASCII trim
+    ["a\t", " b", "\x1c c", "e\u00a0", "\u3000f ", None],  # controls and Unicode spaces: the UTF-8 trim
+])
+def test_ascii_and_utf8_trims_agree(values):
+    arr = pa.chunked_array([pa.array(values, pa.large_string())])
+    got = rio._to_text(pd.Series(pd.arrays.ArrowStringArray(arr)))
+    want = pc.utf8_trim_whitespace(arr).to_pylist()
+    assert [None if pd.isna(v) else v for v in got] == [None if v in (None, "") else v for v in want]

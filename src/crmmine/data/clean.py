@@ -151,7 +151,8 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
         import pyarrow.compute as pc
 
         enc = pc.dictionary_encode(arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0))
-        codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        indices = enc.indices.fill_null(-1) if enc.indices.null_count else enc.indices
+        codes = indices.to_numpy(zero_copy_only=False)  # pyarrow's int32 codes, not copied to int64
         return codes, pd.Series(pd.arrays.ArrowStringArray(enc.dictionary))
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64), pd.Series(np.asarray(uniques, dtype=object), dtype=object)
