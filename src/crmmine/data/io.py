@@ -1174,8 +1174,6 @@ def _series(arr: pa.Array, index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=index)
 
 
-
-
 def _edges_clean(arr) -> bool:
     """True when no value of a (large) string array starts or ends with white space and none is
     empty: trimming would change nothing (checked on the first and last byte of each value)."""
