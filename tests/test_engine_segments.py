@@ -77,11 +77,13 @@ def _check_segment_steps(pandas_result, lazy_result) -> None:
     a = crmmine.state_transitions(tx, from_date=to_date - pd.DateOffset(months=3), to_date=to_date)
     b = crmmine.state_transitions(lazy, from_date=to_date - pd.DateOffset(months=3), to_date=to_date)
     pd.testing.assert_frame_equal(a, b)
-    assert a.attrs == b.attrs and int(a.loc["prospect"].sum()) > 0 and int(a.to_numpy().sum()) > 100
-    # from a date before every line: all customers are prospects
+    assert a.attrs == b.attrs and int(a.to_numpy().sum()) == tx["customer_id"].nunique()
+    assert int(a.iloc[1:].to_numpy().sum()) > 100  # most customers had a state three months before
+    # from the first line's date: every customer is a prospect
     first = tx["order_date"].min()
-    pd.testing.assert_frame_equal(crmmine.state_transitions(tx, from_date=first, to_date=to_date),
-                                  crmmine.state_transitions(lazy, from_date=first, to_date=to_date))
+    a = crmmine.state_transitions(tx, from_date=first, to_date=to_date)
+    pd.testing.assert_frame_equal(a, crmmine.state_transitions(lazy, from_date=first, to_date=to_date))
+    assert int(a.loc["prospect"].sum()) == tx["customer_id"].nunique()
     # cohorts of the lines before a date
     cut = to_date - pd.Timedelta(days=40)
     assert isinstance(lines_before(lazy, cut), LazyTransactions)
@@ -143,10 +145,10 @@ def test_lazy_segment_steps_name_the_problem(shop):
         crmmine.calibration_holdout_summary(lazy, calibration_end="2030-01-01")
     with pytest.raises(ParameterError, match="The 'as_of' parameter leaves no transactions before it"):
         crmmine.customer_value(lazy, as_of="1990-01-01")
+    cal = crmmine.calibration_holdout_summary(shop[0].transactions, calibration_end="2025-01-01")
+    bg = crmmine.BetaGeoModel().fit(cal)
     with pytest.raises(ParameterError, match="The 'observation_end' parameter must be after calibration_end"):
-        cal = crmmine.calibration_holdout_summary(shop[0].transactions, calibration_end="2024-06-01")
-        crmmine.tracking_table(crmmine.BetaGeoModel().fit(cal), lazy, calibration_end="2024-06-01",
-                               observation_end="2024-05-01")
+        crmmine.tracking_table(bg, lazy, calibration_end="2025-01-01", observation_end="2024-12-01")
     with pytest.raises(InputError, match="no dated lines with a customer id before calibration_end"):
         crmmine.acquisition_covariates(lazy, calibration_end="1990-01-01")
     empty = lines_before(lazy, "1990-01-01")
@@ -164,8 +166,15 @@ def test_segment_report_on_duckdb_writes_the_pandas_tables(tmp_path):
         assert run.status == "ok", engine
         tables[engine] = {name: pd.read_csv(next(run.path.rglob(f"{name}.csv"))) for name in
                           ("customers", "segment_summary", "contact_list", "cluster_summary")}
+    # the contact list's sentence rounds the spend to whole pounds: a sum of exactly x.5 in pandas can come out
+    # x.5 +- 1e-13 from DuckDB's other order of addition and round the other way (two customers of the sample)
+    a, b = tables["pandas"]["contact_list"], tables["duckdb"]["contact_list"]
+    off = (a["why"] != b["why"]).to_numpy()
+    half = np.abs(a["total_spend"] - np.floor(a["total_spend"]) - 0.5) < 1e-6
+    assert off.sum() <= 5 and half[off].all(), a.loc[off, ["customer_id", "why", "total_spend"]]
+    b.loc[off, "why"] = a.loc[off, "why"]
     for name, expected in tables["pandas"].items():
-        assert len(expected) > 5, name
+        assert len(expected) >= 3, name
         pd.testing.assert_frame_equal(expected, tables["duckdb"][name], check_exact=False, rtol=1e-6, obj=name)
     assert len(tables["pandas"]["customers"]) > 900
 
