@@ -160,6 +160,11 @@ def clv_summary(tx: LazyTransactions, *, end, time_unit: str, unit: float) -> pd
     else:
         end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64"))
     raw = _arrow_to_pandas(tx.arrow(Q.clv_summary_sql("{src}", d, end_day)))
+    return _clv_frame(raw, end_day, time_unit, unit)
+
+
+def _clv_frame(raw: pd.DataFrame, end_day: int | None, time_unit: str, unit: float) -> pd.DataFrame:
+    """The CLV summary from the raw per-customer aggregates of ``clv_summary_sql`` (``T`` up to ``end_day``)."""
     first = raw["first_day"].to_numpy(dtype=np.int64)
     last = raw["last_day"].to_numpy(dtype=np.int64)
     freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
@@ -644,3 +649,137 @@ def fpgrowth_itemsets(tx: LazyTransactions, *, min_support: float, level: str = 
     df.attrs.update(n_transactions=n, min_support=min_support, min_count=int(minc), algorithm="spark-fpgrowth",
                     kind="all")
     return df
+
+
+# ------------------------------------------------------------------------------ segment report (issue 16)
+def _day_number(ts: pd.Timestamp) -> int:
+    """Days since the epoch of a (normalised) timestamp."""
+    return int(ts.to_datetime64().astype("datetime64[D]").view("int64"))
+
+
+def _last_purchase_day(tx: LazyTransactions) -> int | None:
+    """The last calendar day (days since the epoch) of a line with a customer, a date and an amount."""
+    last = tx.arrow(Q.purchase_day_bounds_sql("{src}", tx.dialect)).column(0)[0].as_py()
+    return None if last is None else int(last)
+
+
+def first_date(tx: LazyTransactions):
+    """The first ``order_date`` of the lines (a Timestamp), or None when there is none."""
+    first = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))["first"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first)
+
+
+def lines_before(tx: LazyTransactions, date) -> LazyTransactions:
+    """The lines dated strictly before ``date``, lazily."""
+    return tx.derive(f"SELECT * FROM {{src}} WHERE order_date < {tx.dialect.ts(pd.Timestamp(date))}")
+
+
+def value_summary(tx: LazyTransactions, *, as_of: pd.Timestamp | None,
+                  returns: LazyTransactions | None = None):
+    """What :func:`crmmine.customer_value` needs from the lines, counted in the engine (parameters
+    already checked): the CLV summary in days of the lines before ``as_of`` (``T`` up to it), each
+    customer's spend before it net of returns, and ``as_of`` (None: the day after the last purchase day)."""
+    from ..errors import ParameterError
+
+    if returns is not None and not tx.same_engine(returns):
+        raise InputError(
+            "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
+            "crmmine.clean(lazy_tx).returns)."
+        )
+    d = tx.dialect
+    if as_of is None:
+        last = _last_purchase_day(tx)
+        if last is None:
+            raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
+        as_of = pd.Timestamp(np.datetime64(last + 1, "D"))
+    end_day = _day_number(as_of)
+    raw = _arrow_to_pandas(tx.arrow(Q.clv_summary_sql("{src}", d, end_day - 1)))  # lines before as_of
+    if raw.empty:
+        raise ParameterError(f"The 'as_of' parameter leaves no transactions before it. Got {as_of.date()}; "
+                             "choose a later date.")
+    summary = _clv_frame(raw, end_day, "D", 1.0)
+    hist = raw["total"].to_numpy(dtype=float)
+    if returns is not None:
+        ret = _arrow_to_pandas(returns.arrow(Q.clv_summary_sql("{src}", d, end_day - 1)))
+        back = pd.Series(ret["total"].to_numpy(dtype=float), index=ret["customer_id"].to_numpy(dtype=object))
+        hist = hist - np.abs(back.reindex(raw["customer_id"].to_numpy(dtype=object), fill_value=0.0).to_numpy())
+    return summary, hist, as_of
+
+
+def calibration_holdout_summary(tx: LazyTransactions, *, cal_day: int, end: pd.Timestamp | None,
+                                time_unit: str, unit: float) -> pd.DataFrame:
+    """:func:`crmmine.calibration_holdout_summary` of a lazy table (parameters already checked)."""
+    from ..errors import ParameterError
+
+    if end is None:
+        last = _last_purchase_day(tx)
+        end_day = last + 1 if last is not None else cal_day + 1
+    else:
+        end_day = _day_number(end)
+    if end_day <= cal_day:
+        raise ParameterError(
+            f"The 'calibration_end' parameter must be before observation_end ({np.datetime64(end_day, 'D')}). "
+            f"Got {np.datetime64(cal_day, 'D')} instead; choose an earlier calibration end."
+        )
+    raw = _arrow_to_pandas(tx.arrow(Q.calibration_holdout_sql("{src}", tx.dialect, cal_day, end_day)))
+    first = raw["first_day"].to_numpy(dtype=np.int64)
+    last = raw["last_day"].to_numpy(dtype=np.int64)
+    freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
+    total, first_spend = raw["total"].to_numpy(dtype=float), raw["first_spend"].to_numpy(dtype=float)
+    h_n, h_sum = raw["h_n"].to_numpy(dtype=np.int64), raw["h_sum"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
+        monetary_h = np.where(h_n > 0, h_sum / np.maximum(h_n, 1), 0.0)
+    out = pd.DataFrame(
+        {
+            "frequency_cal": freq,
+            "recency_cal": (last - first).astype(float) / unit,
+            "T_cal": (cal_day - first).astype(float) / unit,
+            "monetary_value_cal": monetary.astype(float),
+            "frequency_holdout": h_n,
+            "monetary_value_holdout": monetary_h.astype(float),
+            "duration_holdout": np.full(len(raw), (end_day - cal_day) / unit),
+        },
+        index=_index(raw["customer_id"].to_numpy(dtype=object)),
+    )
+    out.attrs["time_unit"] = time_unit
+    out.attrs["calibration_end"] = str(np.datetime64(cal_day, "D"))
+    out.attrs["observation_end"] = str(np.datetime64(end_day, "D"))
+    return out
+
+
+def tracking_counts(tx: LazyTransactions, *, cal_day: int, end: pd.Timestamp | None):
+    """What :func:`crmmine.tracking_table` needs from the lines, counted in the engine: the
+    calibration cohort's ids (sorted) and first purchase days, the calendar days with repeat
+    purchases of the cohort and how many, and the last day tracked (None: no line)."""
+    last = _last_purchase_day(tx)
+    if last is None:
+        return None
+    end_day = _day_number(end) if end is not None else last
+    first_sql, repeat_sql = Q.tracking_sql("{src}", tx.dialect, cal_day, end_day)
+    f = _arrow_to_pandas(tx.arrow(first_sql))
+    r = tx.arrow(repeat_sql)
+    return (_index(f["customer_id"].to_numpy(dtype=object)), f["first_day"].to_numpy(dtype=np.int64),
+            r.column("day").to_numpy().astype(np.int64), r.column("n").to_numpy().astype(np.int64), end_day)
+
+
+def acquisition_covariates(tx: LazyTransactions, *, end: pd.Timestamp | None, first_days: int) -> pd.DataFrame:
+    """:func:`crmmine.acquisition_covariates` of a lazy table (parameters already checked)."""
+    has_country = "country" in tx.columns
+    before = None if end is None else end + pd.Timedelta(days=1)
+    per_sql, home_sql = Q.acquisition_sql("{src}", tx.dialect, before, country=has_country)
+    per = _arrow_to_pandas(tx.arrow(per_sql))
+    if per.empty:
+        raise InputError("The 'tx' table has no dated lines with a customer id before calibration_end.")
+    first = per["first"].to_numpy(dtype="datetime64[ns]")
+    start = pd.Timestamp(first.min()).normalize()
+    cut = (start + pd.Timedelta(days=first_days)).to_datetime64()
+    out = pd.DataFrame({"before_data": (first < cut).astype(float)},
+                       index=_index(per["customer_id"].to_numpy(dtype=object)))
+    if has_country:
+        home = tx.arrow(home_sql).to_pylist()
+        if not home:
+            raise InputError("The 'tx' table has no country on its lines before calibration_end.")
+        country = per["country"].to_numpy(dtype=object)
+        out["home_country"] = np.asarray([c == home[0]["country"] for c in country], dtype=float)
+    return out

@@ -35,6 +35,7 @@ __all__ = [
     "report_currency",
     "headline",
     "history_window",
+    "lines_before",
     "evaluation_cutoff",
     "skipped_text",
     "files_table",
@@ -636,12 +637,38 @@ def headline(text: str) -> None:
     path.write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
 
 
+def _first_date(tx):
+    """The first ``order_date`` of a DataFrame or an engine's lines (None when there is no dated line)."""
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):
+        from ..engine.aggregate import first_date
+
+        return first_date(tx)
+    first = tx["order_date"].min() if len(tx) else None
+    return None if first is None or pd.isna(first) else pd.Timestamp(first)
+
+
+def lines_before(tx, date):
+    """The lines of ``tx`` dated strictly before ``date``: a DataFrame's rows, or (for an engine's
+    lines, :func:`load_data` with ``lazy=True``) a lazy table of them that stays in the engine."""
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):
+        from ..engine.aggregate import lines_before as lazy_before
+
+        return lazy_before(tx, date)
+    return tx[tx["order_date"] < pd.Timestamp(date)]
+
+
 def history_window(tx: pd.DataFrame, as_of, days: int, *, min_days: int = 14) -> int | None:
     """A time window that fits the data: ``days`` when the history before ``as_of`` has at least twice that,
-    else half the history (at least ``min_days``), else ``None`` (the section is skipped and says so)."""
-    if tx.empty:
+    else half the history (at least ``min_days``), else ``None`` (the section is skipped and says so).
+    ``tx`` is a DataFrame or an engine's lines."""
+    first = _first_date(tx)
+    if first is None:
         return None
-    span = (pd.Timestamp(as_of) - tx["order_date"].min()).days
+    span = (pd.Timestamp(as_of) - first).days
     if span >= 2 * days:
         return int(days)
     half = span // 2
@@ -663,7 +690,8 @@ def evaluation_cutoff(tx: pd.DataFrame, cutoff=None, *, days: int = 90):
 
 def skipped_text(tx: pd.DataFrame, as_of, days: int, section_key: str, *, lang: str | None = None) -> str:
     """"Skipped: this section needs at least N days of history ...; the data have M."."""
-    span = 0 if tx.empty else max(0, (pd.Timestamp(as_of) - tx["order_date"].min()).days)
+    first = _first_date(tx)
+    span = 0 if first is None else max(0, (pd.Timestamp(as_of) - first).days)
     return label("report.summary.skipped", lang, section=label(section_key, lang), need=f"{2 * 14}",
                  have=f"{span:,}")
 
