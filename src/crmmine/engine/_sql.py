@@ -339,3 +339,46 @@ def funnel_sql(src: str, d: Dialect, stage_types: list[tuple[str, ...]], by: str
     users = (f"SELECT g, {sums} FROM (SELECT {g} AS g, customer_id, {flags} FROM {src} WHERE {where} "
              f"GROUP BY {g}, customer_id) u GROUP BY g")
     return events, users
+
+
+# ------------------------------------------------------------------------------ churn labels, customer value
+def churn_labels_sql(src: str, d: Dialect, cutoff, end, *, has_quantity: bool, min_orders: int = 1,
+                     lookback_start=None) -> str:
+    """One row per customer with at least ``min_orders`` orders on or before ``cutoff`` (sorted by
+    id): those orders, the last one's date and the orders dated in ``(cutoff, end]`` (the raw
+    columns of :func:`crmmine.churn_labels`). Orders are the (customer, order id) pairs of the
+    purchase lines, dated by their first line, as in pandas; ``lookback_start`` (a timestamp)
+    keeps only customers whose last order is after it."""
+    buy = "quantity > 0" if has_quantity else "amount > 0"
+    cut, stop = d.ts(cutoff), d.ts(end)
+    o = (f"SELECT customer_id, order_id, min(order_date) AS f FROM {src} WHERE {buy} AND customer_id IS NOT NULL "
+         "AND order_id IS NOT NULL GROUP BY customer_id, order_id")
+    per = (f"SELECT customer_id, sum(CASE WHEN f <= {cut} THEN 1 ELSE 0 END) AS orders_before, "
+           f"max(CASE WHEN f <= {cut} THEN f END) AS last_order_date, "
+           f"sum(CASE WHEN f > {cut} AND f <= {stop} THEN 1 ELSE 0 END) AS orders_in_horizon "
+           f"FROM ({o}) o GROUP BY customer_id")
+    cond = f"orders_before >= {int(min_orders)}"
+    if lookback_start is not None:
+        cond += f" AND last_order_date > {d.ts(lookback_start)}"
+    return f"SELECT * FROM ({per}) c WHERE {cond} ORDER BY customer_id"
+
+
+def customer_value_sql(src: str, d: Dialect, before_day: int, *, returns: str | None) -> str:
+    """The CLV summary's raw columns (:func:`clv_summary_sql`) of the lines dated before the
+    calendar day ``before_day`` (days since the epoch), with ``total`` the customer's spend, and
+    the summed return amount before that day (``returns_sum``, NULL without returns): the inputs
+    of :func:`crmmine.customer_value` in one query."""
+    day = d.epoch_day("order_date")
+    valid = f"customer_id IS NOT NULL AND order_date IS NOT NULL AND {_valid_amount()} AND {day} < {int(before_day)}"
+    base = (
+        f"WITH l AS (SELECT customer_id, {day} AS day, amount FROM {src} WHERE {valid}), "
+        "dd AS (SELECT customer_id, day, sum(amount) AS spend FROM l GROUP BY customer_id, day), "
+        "c AS (SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n_days, "
+        "sum(spend) AS total, min_by(spend, day) AS first_spend FROM dd GROUP BY customer_id)"
+    )
+    if returns is None:
+        return f"{base} SELECT c.*, CAST(NULL AS DOUBLE) AS returns_sum FROM c ORDER BY c.customer_id"
+    ret = f"SELECT customer_id, sum(amount) AS returns_sum FROM {returns} WHERE {valid} GROUP BY customer_id"
+    return (f"{base}, r AS ({ret}) SELECT c.*, r.returns_sum FROM c LEFT JOIN r ON c.customer_id = r.customer_id "
+            "ORDER BY c.customer_id")
+

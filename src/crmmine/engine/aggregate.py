@@ -628,3 +628,69 @@ def fpgrowth_itemsets(tx: LazyTransactions, *, min_support: float, level: str = 
     df.attrs.update(n_transactions=n, min_support=min_support, min_count=int(minc), algorithm="spark-fpgrowth",
                     kind="all")
     return df
+
+
+# ------------------------------------------------------------------------------ churn labels, customer value
+def line_bounds(tx: LazyTransactions) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last ``order_date`` of the lines (NaT when there are none)."""
+    b = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))
+    return pd.Timestamp(b["first"].iloc[0]), pd.Timestamp(b["last"].iloc[0])
+
+
+def churn_labels(tx: LazyTransactions, *, cutoff: pd.Timestamp, horizon_days: int, min_orders: int,
+                 lookback_days: int | None) -> pd.DataFrame:
+    """:func:`crmmine.churn_labels` of a lazy table (parameters and reach already checked): the
+    orders before and within the horizon counted in the engine, one row per eligible customer."""
+    end = cutoff + pd.Timedelta(days=horizon_days)
+    start = None if lookback_days is None else cutoff - pd.Timedelta(days=lookback_days)
+    raw = _arrow_to_pandas(tx.arrow(Q.churn_labels_sql("{src}", tx.dialect, cutoff, end,
+                                                       has_quantity="quantity" in tx.columns,
+                                                       min_orders=min_orders, lookback_start=start)))
+    out = pd.DataFrame(index=_index(raw["customer_id"].to_numpy(dtype=object)))
+    out["orders_before"] = raw["orders_before"].to_numpy(dtype=np.int64)
+    out["last_order_date"] = raw["last_order_date"].to_numpy(dtype="datetime64[ns]")
+    out["orders_in_horizon"] = raw["orders_in_horizon"].to_numpy(dtype=np.int64)
+    out["churned"] = out["orders_in_horizon"].eq(0)
+    return out
+
+
+def customer_value_inputs(tx: LazyTransactions, *, as_of: pd.Timestamp | None,
+                          returns: LazyTransactions | None = None):
+    """What :func:`crmmine.customer_value` needs from the lines, counted in the engine in one query:
+    ``(summary, historical, as_of)`` with ``summary`` the :func:`crmmine.clv_summary` (days) of the
+    lines before ``as_of`` with ``T`` up to it, ``historical`` the spend before ``as_of`` net of the
+    absolute summed returns (aligned with ``summary``), and ``as_of`` (None: the day after the last
+    purchase day). None for ``summary`` when no line is dated before ``as_of``."""
+    if returns is not None and not tx.same_engine(returns):
+        raise InputError(
+            "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
+            "crmmine.clean(lazy_tx).returns)."
+        )
+    d = tx.dialect
+    if as_of is None:
+        last = tx.arrow(Q.purchase_day_bounds_sql("{src}", d)).column(0)[0].as_py()
+        if last is None:
+            raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
+        as_of = pd.Timestamp(np.datetime64(int(last) + 1, "D"))
+    end_day = int(as_of.to_datetime64().astype("datetime64[D]").view("int64"))
+    raw = _arrow_to_pandas(tx.arrow(Q.customer_value_sql("{src}", d, end_day,
+                                                         returns=None if returns is None else returns.view)))
+    if raw.empty:
+        return None, None, as_of
+    first = raw["first_day"].to_numpy(dtype=np.int64)
+    last = raw["last_day"].to_numpy(dtype=np.int64)
+    freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
+    total = raw["total"].to_numpy(dtype=float)
+    first_spend = raw["first_spend"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
+    summary = pd.DataFrame(
+        {"frequency": freq, "recency": (last - first).astype(float), "T": (float(end_day) - first).astype(float),
+         "monetary_value": monetary.astype(float)},
+        index=_index(raw["customer_id"].to_numpy(dtype=object)),
+    )
+    summary.attrs["time_unit"] = "D"
+    summary.attrs["observation_end"] = str(np.datetime64(end_day, "D"))
+    historical = total - np.abs(raw["returns_sum"].to_numpy(dtype=float, na_value=np.nan))
+    historical = np.where(np.isnan(historical), total, historical)
+    return summary, historical, as_of
