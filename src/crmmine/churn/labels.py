@@ -76,7 +76,8 @@ def churn_cutoffs(tx, *, cutoff=None, horizon_days=90) -> dict[str, pd.Timestamp
     last transaction (midnight), ``test_cutoff = end - horizon_days``, so the test labels use the last
     ``horizon_days`` of data. Always ``train_cutoff = test_cutoff - horizon_days``: the training label window
     ends where the test one starts, so they never overlap. ``as_of`` (the day after the last transaction,
-    midnight) is when the win-back list is scored: every line is history then.
+    midnight) is when the win-back list is scored: every line is history then. ``tx`` may be a lazy
+    table (DuckDB, Spark): its last date is one query.
 
     Examples
     --------

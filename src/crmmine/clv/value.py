@@ -56,8 +56,10 @@ def customer_value(
 
     Parameters
     ----------
-    tx : pandas.DataFrame
-        Canonical clean transactions. Only lines dated before ``as_of`` are used.
+    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
+        Canonical clean transactions. Only lines dated before ``as_of`` are used. A lazy table
+        (DuckDB, Spark) is summarised in its engine in one query (``returns`` must then be lazy in
+        the same engine); only the per-customer summary comes back, and the models are fitted on it.
     as_of : date-like or None, default=None
         The analysis date (midnight); ``None``: the day after the last transaction.
     horizon_days : int, default=365
