@@ -694,3 +694,33 @@ def customer_value_inputs(tx: LazyTransactions, *, as_of: pd.Timestamp | None,
     historical = total - np.abs(raw["returns_sum"].to_numpy(dtype=float, na_value=np.nan))
     historical = np.where(np.isnan(historical), total, historical)
     return summary, historical, as_of
+
+
+# ------------------------------------------------------------------------------ loyalty types
+def loyalty_measures(tx: LazyTransactions, *, as_of: pd.Timestamp, promoted: list | None, campaigns):
+    """The raw per-customer columns of :func:`crmmine.loyalty_types` counted in the engine (two
+    queries: one over the orders, one over the lines), as one DataFrame sorted by customer id, and
+    whether the lines carry a discount. ``promoted``: order ids or None; ``campaigns``: a DataFrame of
+    ``start``, ``end`` or None (input already validated)."""
+    d = tx.dialect
+    has_discount = "discount" in tx.columns and bool(
+        tx.arrow("SELECT count(discount) AS n FROM {src}").column(0)[0].as_py())
+    view = None
+    if promoted is not None:
+        view = _frame_view(tx, pd.DataFrame({"order_id": np.asarray([str(p) for p in promoted], dtype=object)}))
+    days = None
+    if campaigns is not None and len(campaigns):
+        lo = campaigns["start"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view("int64")
+        hi = campaigns["end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view("int64")
+        days = list(zip(lo.tolist(), hi.tolist()))
+    o = _arrow_to_pandas(tx.arrow(Q.loyalty_orders_sql("{src}", d, as_of, has_discount=has_discount,
+                                                       promoted=view, campaign_days=days)))
+    level = "category" if "category" in tx.columns and bool(
+        tx.arrow("SELECT count(category) AS n FROM {src}").column(0)[0].as_py()) else "product_id"
+    lines = _arrow_to_pandas(tx.arrow(Q.loyalty_lines_sql("{src}", d, as_of, item=level)))
+    ids = o["customer_id"].to_numpy(dtype=object)
+    pos = pd.Index(lines["customer_id"].to_numpy(dtype=object)).get_indexer(ids)
+    for c in ("paid", "at_typical", "varies", "hhi"):
+        v = lines[c].to_numpy(dtype=float, na_value=np.nan)
+        o[c] = np.where(pos >= 0, v[np.maximum(pos, 0)], np.nan)
+    return o, has_discount
