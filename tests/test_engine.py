@@ -320,6 +320,61 @@ def test_churn_report_on_duckdb_gives_the_pandas_winback_list(tmp_path):
     assert len(arts["pandas"]["winback.csv"]) > 500
 
 
+# ------------------------------------------------------------------------------ loyalty report on an engine
+@pytest.fixture(scope="module")
+def loyalty_shop():
+    shop = crmmine.datasets.make_loyalty_shop(400, random_state=1)  # discounts, vouchers, campaigns, categories
+    return shop, crmmine.read_transactions(shop.transactions, engine="duckdb")
+
+
+def _loyalty_cases(shop) -> list[dict]:
+    late = shop.transactions["order_date"].quantile(0.6)
+    return [{}, {"promoted_orders": shop.promoted_orders}, {"campaigns": shop.campaigns},
+            {"promoted_orders": shop.promoted_orders, "campaigns": shop.campaigns, "as_of": late}]
+
+
+def test_duckdb_loyalty_types_match_pandas(loyalty_shop, pandas_clean, duck_clean):
+    """Orders, promotions, campaigns, price index and breadth counted in DuckDB: pandas' loyalty types."""
+    shop, lazy = loyalty_shop
+    for kw in _loyalty_cases(shop):
+        expected, got = crmmine.loyalty_types(shop.transactions, **kw), crmmine.loyalty_types(lazy, **kw)
+        _compare(expected, got)
+        assert got.attrs == expected.attrs
+    assert got["loyalty_type"].nunique() == 5 and got["orders_off_promotion"].notna().sum() > 50
+    # generated lines cleaned of returns (no discount, no category: breadth over products)
+    expected = crmmine.loyalty_types(pandas_clean.transactions)
+    _compare(expected, crmmine.loyalty_types(duck_clean.transactions))
+    assert expected["price_index"].notna().all() and expected["breadth"].gt(0).sum() > 100
+    with pytest.raises(ParameterError, match="The 'reviews' parameter needs the order lines in pandas"):
+        crmmine.loyalty_types(lazy, reviews=shop.reviews)
+    with pytest.raises(InputError, match="No order line of 'tx' falls before as_of=1990-01-01"):
+        crmmine.loyalty_types(lazy, as_of="1990-01-01")
+
+
+def test_loyalty_report_on_duckdb_gives_the_pandas_tables(tmp_path):
+    """-p engine=duckdb on the bundled sample: loyalty types and summary are pandas'; the value ranking
+    too, up to the order of customers whose net values tie in the last bit (1224.06 summed in another
+    order is 1224.0600000000002, and ties are broken by id)."""
+    from crmmine.report import run_report
+
+    path = str(crmmine.datasets.online_retail_sample_path())
+    arts = {}
+    for engine in ("pandas", "duckdb"):
+        run = run_report("loyalty", parameters={"data_path": path, "engine": engine}, out=tmp_path / engine)
+        assert run.status == "ok", engine
+        arts[engine] = {p.name: pd.read_csv(p) for p in (run.path / "artifacts").glob("*.csv")}
+    assert sorted(arts["pandas"]) == ["loyalty_summary.csv", "loyalty_types.csv", "value_ranking.csv"]
+    for name in ("loyalty_summary.csv", "loyalty_types.csv"):
+        pd.testing.assert_frame_equal(arts["pandas"][name], arts["duckdb"][name], check_exact=False, rtol=1e-9)
+    a, b = arts["pandas"]["value_ranking.csv"], arts["duckdb"]["value_ranking.csv"]
+    np.testing.assert_allclose(a["net_value"], b["net_value"], rtol=1e-9)  # the same values in rank order
+    drop = ["rank", "cumulative_net_share"]
+    pd.testing.assert_frame_equal(a.drop(columns=drop).set_index("customer_id").sort_index(),
+                                  b.drop(columns=drop).set_index("customer_id").sort_index(),
+                                  check_exact=False, rtol=1e-9)
+    assert len(a) > 900
+
+
 @pytest.fixture(scope="module")
 def events_file(tmp_path_factory):
     ev, _ = crmmine.datasets.make_events(1500, n_items=200, n_categories=12, random_state=4)
@@ -416,8 +471,8 @@ def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
 
 
 @pytest.mark.spark
-def test_spark_churn_labels_and_value_match_pandas(spark, pandas_clean, tmp_path):
-    """Spark SQL runs the churn labels' and customer value's queries as DuckDB does."""
+def test_spark_churn_labels_value_and_loyalty_match_pandas(spark, pandas_clean, loyalty_shop, tmp_path):
+    """Spark SQL runs the churn labels', customer value's and loyalty types' queries as DuckDB does."""
     _write(pandas_clean.transactions, tmp_path / "tx.parquet")
     _write(pandas_clean.returns, tmp_path / "returns.parquet")
     tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
@@ -433,6 +488,11 @@ def test_spark_churn_labels_and_value_match_pandas(spark, pandas_clean, tmp_path
     _compare(expected[inputs], got[inputs])
     # the fits (Gamma-Gamma with q < 1 on these lines: a flat likelihood) move with the sums' last bits
     pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-5, check_index_type=False)
+    shop = loyalty_shop[0]
+    _write(shop.transactions, tmp_path / "shop.parquet")
+    lazy = crmmine.read_transactions(tmp_path / "shop.parquet", engine=spark)
+    kw = _loyalty_cases(shop)[-1]
+    _compare(crmmine.loyalty_types(shop.transactions, **kw), crmmine.loyalty_types(lazy, **kw))
 
 
 @pytest.mark.spark
