@@ -639,7 +639,7 @@ def clean(
         hit[cand[ext]] = True
         mark("extreme_value", hit)
         del cand, ext, hit
-    del order_codes, product_codes, unit
+    del order_codes, product_codes, orders, products, unit, encoding  # the futures hold the codes too
 
     def audit_rows() -> tuple[list, float]:
         """The audit's lines and sums (run while the worker threads take the lines)."""
