@@ -170,7 +170,8 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
                     at += len(c)
                 return codes, pd.Series(pd.arrays.ArrowStringArray(enc[-1].dictionary))
         enc = pc.dictionary_encode(arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0))
-        codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        indices = enc.indices.fill_null(-1) if enc.indices.null_count else enc.indices
+        codes = indices.to_numpy(zero_copy_only=False)  # pyarrow's int32 codes, not copied to int64
         return codes, pd.Series(pd.arrays.ArrowStringArray(enc.dictionary))
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64), pd.Series(np.asarray(uniques, dtype=object), dtype=object)
@@ -344,22 +345,34 @@ def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.nd
     logs, medians and distances are computed once per distinct value.
     """
     codes, uniques = pd.factorize(values)
+    return _distance_by_code(codes, uniques, z, min_ratio)
+
+
+def _distance_by_code(codes: np.ndarray, uniques: np.ndarray, z: float, min_ratio: float):
+    """:func:`_log_distance` of the values ``uniques[codes]``. ``uniques`` may hold values no
+    line has (from a factorisation of more lines): they get no count, so no weight in the medians."""
     counts = np.bincount(codes, minlength=len(uniques))
-    logs = np.log10(uniques)
+    with np.errstate(divide="ignore", invalid="ignore"):  # values <= 0 can only be the ones without lines
+        logs = np.log10(uniques)
     med = _median_of_counts(logs, counts)
     mad = 1.4826 * _median_of_counts(np.abs(logs - med), counts)
     return codes, logs - med, max(z * mad, float(np.log10(min_ratio))), med
 
 
-def _scores(ok: np.ndarray, values: np.ndarray, z: float, min_ratio: float, two_sided: bool):
+def _scores(ok: np.ndarray, values: np.ndarray, z: float, min_ratio: float, two_sided: bool, factorized=None):
     """(per-line score ``distance / threshold`` on the lines ``ok``, 0 elsewhere; threshold;
     median), or None when ``ok`` holds 10 lines or fewer. The score is divided per distinct
-    value and taken to the lines once (the same floats as dividing per line)."""
+    value and taken to the lines once (the same floats as dividing per line). ``factorized``:
+    (code per line of ``values``, distinct values) when already hashed."""
     k = int(ok.sum())
     if k <= 10:
         return None
     every = k == len(ok)
-    codes, d, t, med = _log_distance(values if every else values[ok], z, min_ratio)
+    if factorized is None:
+        codes, d, t, med = _log_distance(values if every else values[ok], z, min_ratio)
+    else:
+        line_codes, uniques = factorized
+        codes, d, t, med = _distance_by_code(line_codes if every else line_codes[ok], uniques, z, min_ratio)
     # the score starts at 0: quantities count upwards only, prices either way
     per = np.abs(d) / t if two_sided else np.maximum(0.0, d / t)
     if every:
@@ -411,6 +424,12 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
        use standard deviation around the mean, use absolute deviation around the median.
        Journal of Experimental Social Psychology 49(4), 764-766.
     """
+    return _extreme_mask(quantity, unit_price, z=z, min_ratio=min_ratio, max_share=max_share)
+
+
+def _extreme_mask(quantity, unit_price, *, z: float, min_ratio: float, max_share: float, factorized=None):
+    """:func:`extreme_mask`; ``factorized``: ((code per line, distinct values) of the quantities,
+    the same of the prices) when hashed beforehand (:func:`clean` does it while other rules run)."""
     q = np.asarray(quantity, dtype=float)
     p = np.asarray(unit_price, dtype=float)
     n = len(q)
@@ -420,7 +439,10 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
     info["candidates"] = int(okq.sum())
     # score: distance beyond the threshold, in thresholds (> 1: extreme); quantities and
     # prices are hashed side by side (pandas' float hashing releases the GIL)
-    if n > 100_000:
+    if factorized is not None:
+        sq, sp = (_scores(okq, q, z, min_ratio, False, factorized[0]),
+                  _scores(okp, p, z, min_ratio, True, factorized[1]))
+    elif n > 100_000:
         with ThreadPoolExecutor(max_workers=2) as pool:
             sq, sp = pool.map(lambda job: _scores(job[0], job[1], z, min_ratio, job[2]),
                               ((okq, q, False), (okp, p, True)))
@@ -614,32 +636,46 @@ def clean(
         (order_codes, orders), (product_codes, products) = (job.result() for job in encoding)
     if large:
         _release_arrow_memory()
-    if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
-        # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
-        mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
-    if "non_product_code" in active:
-        mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
     no_price = np.isnan(price)
     unit = (np.where(no_price, np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
             if no_price.any() else price)  # read-only from here on
     del no_price
-    if "non_positive_price" in active:
-        mark("non_positive_price", ~(unit > 0))
-    if "return" in active:
-        is_return = quantity < 0
-        if cancellation_prefix:
-            is_return |= _by_code(order_codes, orders.str.startswith(cancellation_prefix))
-        mark("return", is_return)
-    extreme_info = None
-    if "extreme_value" in active:
-        cand = np.flatnonzero(undecided & (quantity > 0))  # the rule sees these lines only
-        ext, extreme_info = extreme_mask(quantity[cand], unit[cand], z=extreme_z, min_ratio=extreme_min_ratio,
-                                         max_share=extreme_max_share)
-        hit = np.zeros(n, dtype=bool)
-        hit[cand[ext]] = True
-        mark("extreme_value", hit)
-        del cand, ext, hit
-    del order_codes, product_codes, orders, products, unit, encoding  # the futures hold the codes too
+    # on large tables the extreme-value rule's quantities and prices are hashed (every line) in two
+    # threads while this one runs the next rules; the rule then counts its candidate lines' codes
+    hashing = factorized = None
+    if "extreme_value" in active and n > 100_000:
+        hashing = ThreadPoolExecutor(max_workers=2)
+        factorized = [hashing.submit(pd.factorize, values) for values in (quantity, unit)]
+    try:
+        if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
+            # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
+            mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
+        if "non_product_code" in active:
+            mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
+        if "non_positive_price" in active:
+            mark("non_positive_price", ~(unit > 0))
+        if "return" in active:
+            is_return = quantity < 0
+            if cancellation_prefix:
+                is_return |= _by_code(order_codes, orders.str.startswith(cancellation_prefix))
+            mark("return", is_return)
+        extreme_info = None
+        if "extreme_value" in active:
+            cand = np.flatnonzero(undecided & (quantity > 0))  # the rule sees these lines only
+            if factorized is not None:
+                factorized = tuple((line_codes[cand], uniques) for line_codes, uniques in
+                                   (job.result() for job in factorized))
+            ext, extreme_info = _extreme_mask(quantity[cand], unit[cand], z=extreme_z, min_ratio=extreme_min_ratio,
+                                              max_share=extreme_max_share, factorized=factorized)
+            hit = np.zeros(n, dtype=bool)
+            hit[cand[ext]] = True
+            mark("extreme_value", hit)
+            del cand, ext, hit
+    finally:
+        if hashing is not None:
+            hashing.shutdown(wait=True)
+    # the codes (the futures hold them too) and the extreme-value hashes are freed before the lines are taken
+    del order_codes, product_codes, orders, products, unit, encoding, factorized
 
     def audit_rows() -> tuple[list, float]:
         """The audit's lines and sums (run while the worker threads take the lines)."""
