@@ -29,6 +29,7 @@ class Dialect:
     timestamp_type: str
     timestamp_literal: str
     epoch_day_template: str
+    hash_function: str = "hash"
 
     def ts(self, value) -> str:
         """A timestamp literal (tz-naive, microseconds)."""
@@ -43,8 +44,8 @@ class Dialect:
         return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE '1970-01-01')")
-SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))")
+DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE '1970-01-01')", "hash")
+SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))", "xxhash64")
 
 
 def _finite(col: str) -> str:
@@ -197,11 +198,45 @@ def pair_counts_sql(lines: str, frequent: str, min_count: int) -> str:
 
 # ------------------------------------------------------------------------------ cleaning
 #: Reason codes of the cleaning rules (0 = kept), as in crmmine.clean.
+def row_hash_sql(columns, d: Dialect) -> str:
+    """A 64-bit hash of every column but ``source_line`` (equal lines, equal hashes: ``-0.0`` is
+    added to ``0.0`` first, and both engines hash every NaN alike)."""
+    numbers = {"quantity", "amount", "unit_price", "discount"}
+    args = ", ".join(f"({c} + 0.0)" if c in numbers else c for c in columns if c != "source_line")
+    return f"{d.hash_function}({args})"
+
+
+def duplicate_candidates_sql(src: str, d: Dialect, columns) -> str:
+    """The row hashes shared by more than one line: the only lines that can be exact duplicates."""
+    return f"SELECT h FROM (SELECT {row_hash_sql(columns, d)} AS h FROM {src}) s GROUP BY h HAVING count(*) > 1"
+
+
+def duplicate_rank_sql(src: str, d: Dialect, columns, candidates: str) -> str:
+    """The lines whose hash is in ``candidates``, with ``_dup``: 1 for the first of equal lines
+    (by ``source_line``), 2, 3, ... for its repeats (the exact comparison, on these lines only)."""
+    cols = ", ".join(columns)
+    same = [c for c in columns if c != "source_line"]
+    order = "source_line" if "source_line" in columns else same[0]
+    return (f"SELECT {cols}, row_number() OVER (PARTITION BY {', '.join(same)} ORDER BY {order}) AS _dup "
+            f"FROM {src} WHERE {row_hash_sql(columns, d)} IN (SELECT h FROM {candidates})")
+
+
+def with_duplicate_rank_sql(src: str, d: Dialect, columns, candidates: str | None, ranked: str | None) -> str:
+    """Every line of ``src`` with ``_dup`` (see :func:`duplicate_rank_sql`): 1 for the lines whose
+    hash no other line shares, the ranked candidates' own ``_dup`` otherwise."""
+    cols = ", ".join(columns)
+    if candidates is None:
+        return f"SELECT {cols}, 1 AS _dup FROM {src}"
+    return (f"SELECT {cols}, 1 AS _dup FROM {src} WHERE {row_hash_sql(columns, d)} NOT IN "
+            f"(SELECT h FROM {candidates}) UNION ALL SELECT {cols}, _dup FROM {ranked}")
+
+
 def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: tuple[str, ...],
                      non_product_codes: frozenset[str], prefixes: tuple[str, ...], cancellation_prefix: str,
                      date_range=None) -> str:
     """Every line with the code of the first cleaning rule it breaks (0 when kept), before
-    the ``extreme_value`` rule, which needs medians over the lines still kept."""
+    the ``extreme_value`` rule, which needs medians over the lines still kept. ``src`` has a
+    ``_dup`` column when the ``duplicate`` rule is active (:func:`with_duplicate_rank_sql`)."""
     from ..data.clean import CLEANING_RULES
 
     code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
@@ -234,14 +269,8 @@ def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: 
         if cancellation_prefix:
             test += f" OR substr(order_id, 1, {len(cancellation_prefix)}) = {d.string(cancellation_prefix)}"
         cases.append(f"WHEN {test} THEN {code['return']}")
-    dup = ""
-    if "duplicate" in active:
-        same = [c for c in columns if c != "source_line"]
-        order = "source_line" if "source_line" in columns else same[0]
-        dup = f", row_number() OVER (PARTITION BY {', '.join(same)} ORDER BY {order}) AS _dup"
     cols = ", ".join(columns)
-    return (f"SELECT {cols}, CAST(CASE {' '.join(cases)} ELSE 0 END AS INT) AS _reason "
-            f"FROM (SELECT {cols}{dup} FROM {src}) s")
+    return f"SELECT {cols}, CAST(CASE {' '.join(cases)} ELSE 0 END AS INT) AS _reason FROM {src}"
 
 
 def unit_price_expr(columns) -> str:

@@ -389,9 +389,22 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
     d = tx.dialect
     cols = tuple(tx.columns)
     code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
-    sql = Q.clean_reason_sql("{src}", d, columns=cols, active=active, non_product_codes=codes, prefixes=prefixes,
+    keep_cols = ", ".join(cols)
+    # Nothing line-sized is materialised: the reason of a line is a function of the line, of
+    # the few lines sharing its 64-bit row hash (the exact-duplicate rule: equal lines are
+    # compared, and ranked by source_line, only inside colliding hashes) and of the medians of
+    # the extreme-value rule; every part (kept, returns, rejected) is a view over one reason column.
+    src = "{src}"
+    if "duplicate" in active:
+        cand = tx.derive(Q.duplicate_candidates_sql("{src}", d, cols), materialize=True)
+        if len(cand):
+            ranked = tx.derive(Q.duplicate_rank_sql("{src}", d, cols, cand.view), materialize=True)
+            src = f"({Q.with_duplicate_rank_sql('{src}', d, cols, cand.view, ranked.view)}) s"
+        else:
+            src = f"(SELECT {keep_cols}, 1 AS _dup FROM {{src}}) s"
+    sql = Q.clean_reason_sql(src, d, columns=cols, active=active, non_product_codes=codes, prefixes=prefixes,
                              cancellation_prefix=cancellation_prefix, date_range=date_range)
-    marked = tx.derive(sql, materialize=True)
+    marked = tx.derive(sql)
     info = {"quantity_limit": None, "price_limits": None, "candidates": 0, "flagged": 0, "capped": False}
     if "extreme_value" in active:  # crmmine.data.clean.extreme_mask, in SQL
         cand = "_reason = 0 AND quantity > 0"
@@ -416,18 +429,22 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
             score = scores[0] if len(scores) == 1 else f"greatest({scores[0]}, {scores[1]})"
             order = "source_line" if "source_line" in cols else ", ".join(cols)
             scored = marked.derive(f"SELECT *, CASE WHEN {cand} THEN {score} ELSE 0.0 END AS _score FROM {{src}}")
-            n_ext = int(scored.arrow("SELECT count(*) AS n FROM {src} WHERE _score > 1.0").column(0)[0].as_py())
+            over = "coalesce(_score > 1.0, false)"
+            n_ext = int(scored.arrow(f"SELECT count(*) AS n FROM {{src}} WHERE {over}").column(0)[0].as_py())
             cap = max(int(math.floor(extreme_max_share * n_cand)), 5)
-            rank = ""
-            if n_ext > cap:
+            flag = code["extreme_value"]
+            if n_ext > cap:  # the cap keeps the highest scores: ranked among the flagged lines only
                 info["capped"] = True
-                rank = f" AND _rank <= {cap}"
-            ranked = scored.derive(f"SELECT *, row_number() OVER (ORDER BY _score DESC, {order}) AS _rank FROM {{src}}"
-                                   if rank else "SELECT *, 0 AS _rank FROM {src}")
-            info["flagged"] = min(n_ext, cap) if rank else n_ext
-            rule = f"CASE WHEN _score > 1.0{rank} THEN {code['extreme_value']} ELSE _reason END"
-            marked = ranked.derive(f"SELECT {', '.join(cols)}, CAST({rule} AS INT) AS _reason FROM {{src}}",
-                                   materialize=True)
+                info["flagged"] = cap
+                top = scored.derive(f"SELECT {keep_cols}, CAST(CASE WHEN row_number() OVER (ORDER BY _score DESC, "
+                                    f"{order}) <= {cap} THEN {flag} ELSE _reason END AS INT) AS _reason "
+                                    f"FROM {{src}} WHERE {over}", materialize=True)
+                marked = scored.derive(f"SELECT {keep_cols}, _reason FROM {{src}} WHERE NOT {over} "
+                                       f"UNION ALL SELECT {keep_cols}, _reason FROM {top.view}")
+            else:
+                info["flagged"] = n_ext
+                marked = scored.derive(f"SELECT {keep_cols}, CAST(CASE WHEN {over} THEN {flag} ELSE _reason END "
+                                       "AS INT) AS _reason FROM {src}")
     audit_raw = marked.arrow("SELECT _reason AS r, count(*) AS n, sum(CASE WHEN amount IS NULL OR isnan(amount) "
                              "OR abs(amount) = CAST('inf' AS DOUBLE) THEN 0.0 ELSE amount END) AS a "
                              "FROM {src} GROUP BY _reason").to_pylist()
@@ -457,7 +474,6 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
         warnings.warn("Cleaning removed a notable share of the data: " + " ".join(loud) +
                       " See CleanResult.audit; switch a rule off with clean(..., skip_rules=[...]).",
                       CrmmineWarning, stacklevel=3)
-    keep_cols = ", ".join(cols)
     reject_case = " ".join(f"WHEN {code[r]} THEN {d.string(r)}" for r in CLEANING_RULES if r != "return")
     params = {"skip_rules": list(skip), "duplicates_are_units": False, "non_product_codes": sorted(codes),
               "non_product_prefixes": list(prefixes), "cancellation_prefix": cancellation_prefix,
