@@ -123,6 +123,16 @@ def customer_value(
             "The 'potential_value' parameter must be None or a numeric pandas Series indexed by customer_id. "
             f"Got {type(potential_value).__name__} instead."
         )
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):  # the summary and spend counted in the engine (DuckDB, Spark); the models as below
+        from ..engine import aggregate
+
+        summary, hist, as_of_ts = aggregate.value_summary(tx, as_of=as_of_ts, returns=returns)
+        summary.attrs["observation_end"] = str(as_of_ts.date())
+        bg = _fit_or_penalise(BetaGeoModel, summary)
+        gg = _fit_or_penalise(GammaGammaModel, summary)
+        return _value_table(summary, hist, bg, gg, as_of_ts, horizon, rate, potential_value, return_models)
     ids, codes, day, amount = _purchase_days(tx)
     if as_of_ts is None:
         if day.size == 0:
@@ -147,8 +157,13 @@ def customer_value(
         keep = day_r < obs_end_day
         ret = pd.Series(np.bincount(codes_r[keep], weights=amount_r[keep], minlength=len(ids_r)), index=ids_r)
         hist = hist - ret.abs().reindex(summary.index, fill_value=0.0).to_numpy()
+    return _value_table(summary, hist.to_numpy(), bg, gg, as_of_ts, horizon, rate, potential_value, return_models)
+
+
+def _value_table(summary, hist, bg, gg, as_of_ts, horizon, rate, potential_value, return_models):
+    """The value table from the summary, the realised spend and the fitted models (inputs checked)."""
     out = pd.DataFrame(index=summary.index)
-    out["historical_value"] = hist.to_numpy()
+    out["historical_value"] = hist
     out["frequency"] = summary["frequency"]
     out["recency"] = summary["recency"]
     out["T"] = summary["T"]
