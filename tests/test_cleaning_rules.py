@@ -130,3 +130,27 @@ def test_date_range_beyond_nanoseconds_is_no_upper_bound():
     pd.testing.assert_frame_equal(far.transactions, default.transactions)
     assert far.params["date_range"] == ["1970-01-02", "3000-01-01"]
     assert len(early.transactions) == 0  # the bound still applies when it fits
+
+
+def test_extreme_rule_on_codes_hashed_beforehand_equals_the_rule():
+    # clean() hashes every line's quantity and price while other rules run, then the rule counts the codes of its
+    # candidate lines (distinct values without lines get no weight): same mask and info as hashing the candidates
+    from crmmine.data.clean import _extreme_mask
+
+    rng = np.random.default_rng(0)
+    for trial in range(60):
+        n = int(rng.integers(5, 1500))
+        q = [rng.integers(1, 4, n).astype(float), np.round(rng.lognormal(1, 2, n), 2),
+             rng.choice([1.0, 2.0, 1000.0, 50000.0, -3.0, 0.0, np.nan, np.inf], n)][trial % 3]
+        p = (rng.choice([0.0, -1.0, np.nan, 0.01, 1.25, 999.0, 1e6], n) if trial % 2
+             else np.round(rng.lognormal(0, 1.5, n), 2))
+        full_q = np.concatenate([q, rng.choice([7.0, -2.0, np.nan, 123.5], 40)])  # lines that are not candidates
+        full_p = np.concatenate([p, rng.choice([3.0, 0.0, np.nan, 1e9], 40)])
+        perm = rng.permutation(len(full_q))
+        at = np.argsort(perm)[:n]  # where the candidate lines are in the shuffled table
+        fq, fp = pd.factorize(full_q[perm]), pd.factorize(full_p[perm])
+        for z, ratio, share in ((8.0, 100.0, 0.005), (1.0, 1.0, 0.3), (3.0, 10.0, 0.0)):
+            want = extreme_mask(q, p, z=z, min_ratio=ratio, max_share=share)
+            got = _extreme_mask(q, p, z=z, min_ratio=ratio, max_share=share,
+                                factorized=((fq[0][at], fq[1]), (fp[0][at], fp[1])))
+            assert (got[0] == want[0]).all() and repr(got[1]) == repr(want[1])

@@ -110,6 +110,48 @@ def test_duckdb_clean_matches_pandas_rule_by_rule(pandas_clean, duck_clean):
     assert rej["reason"].value_counts().to_dict() == pandas_clean.rejected["reason"].astype(str).value_counts().to_dict()
 
 
+def _sorted(df: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in like.columns if c != "reason"]
+    return df[cols].sort_values(cols, na_position="first", kind="stable").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("line_numbers", [True, False])
+def test_duckdb_clean_duplicates_and_capped_extremes_line_by_line(tmp_path, line_numbers):
+    """Triplicates, NaN and -0.0 in a duplicated line, no ``source_line`` (equal lines have no
+    order), and an extreme-value cap that binds: the same kept, returned and rejected lines."""
+    tx = _messy(80, random_state=3)
+    extra = tx.iloc[[5, 5, 9, 40]].copy()
+    extra.loc[extra.index[2], ["unit_price"]] = np.nan
+    nan_line = extra.iloc[[2]].copy()
+    zero = tx.iloc[[12]].copy()
+    zero["amount"] = -0.0
+    zero["quantity"] = -zero["quantity"]
+    zero2 = zero.copy()
+    zero2["amount"] = 0.0
+    out = pd.concat([tx, extra, nan_line, zero, zero2], ignore_index=True)
+    if line_numbers:
+        out["source_line"] = np.arange(len(out), dtype="int64")
+    else:
+        out = out.drop(columns="source_line")
+    _write(out, tmp_path / "x.parquet")
+    kw = {"extreme_z": 1.0, "extreme_min_ratio": 1.0, "extreme_max_share": 0.005}  # the cap keeps the top ones
+    expected = crmmine.clean(out, **kw)
+    got = crmmine.clean(crmmine.read_transactions(tmp_path / "x.parquet", engine="duckdb"), **kw)
+    assert expected.params["extreme"]["capped"] and got.params["extreme"]["capped"]
+    assert expected.audit.set_index("rule").loc["duplicate", "lines"] == 15 + 5  # _messy has 15
+    _compare(expected.audit, got.audit)
+    if line_numbers:  # equal lines are told apart by their line number only
+        for part in ("transactions", "returns"):
+            want = getattr(expected, part).reset_index(drop=True)
+            _compare(want, getattr(got, part).to_pandas()[list(want.columns)])
+        rej = got.rejected.to_pandas()
+        assert rej["reason"].astype(str).tolist() == expected.rejected["reason"].astype(str).tolist()
+    else:
+        for part in ("transactions", "returns"):
+            want = getattr(expected, part)
+            _compare(_sorted(want, want), _sorted(getattr(got, part).to_pandas(), want))
+
+
 def test_duckdb_customer_table_and_rfm_match_pandas(pandas_clean, duck_clean):
     expected = crmmine.customer_table(pandas_clean.transactions, returns=pandas_clean.returns)
     got = crmmine.customer_table(duck_clean.transactions, returns=duck_clean.returns)

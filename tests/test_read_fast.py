@@ -15,6 +15,7 @@ import random
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pytest
 
@@ -131,3 +132,62 @@ def test_trim_skipped_only_when_nothing_to_trim(values, clean):
     got = rio._to_text(pd.Series(pd.arrays.ArrowStringArray(arr)))
     want = [None if v is None or not v.strip() else v.strip() for v in values]
     assert [None if pd.isna(v) else v for v in got] == want
+
+
+def _verdict(data: bytes, block: int) -> bool:
+    src = rio._QuoteCheckedSource(io.BytesIO(data), ",")
+    try:
+        while src.read(block):
+            pass
+    except rio._LineBreakInQuotes:
+        return False
+    return True
+
+
+def test_quote_check_few_and_many_quotes_agree(monkeypatch):
+    # a block's quotes are found with bytes.find when few, by comparing every byte when many: same verdicts
+    r = random.Random(7)
+    files = [_file(r, p) for p in (0.0, 0.02, 0.1) for _ in range(80)]
+    for block in (5, 64, 1 << 16):
+        sparse = [_verdict(f, block) for f in files]
+        monkeypatch.setattr(rio, "_quote_positions", lambda data: None)
+        dense = [_verdict(f, block) for f in files]
+        monkeypatch.undo()
+        assert sparse == dense
+        assert 0 < sum(sparse) < len(files)
+
+
+def test_point_zero_cut_on_bytes_equals_the_rule():
+    # ids of one width written 12583.0 are cut on the bytes; any other form is left to the rule (None)
+    r = random.Random(3)
+    odd = ["1.0", "12345.00", "-1234.0", "12/45.0", "1a345.0", "12.45.0", "", "1234.5", "\u0661\u0662\u0663.0"]
+    fast = 0
+    for _ in range(400):
+        pool = ["12583.0", "17850.0", "00071.0", None] + (odd if r.random() < 0.3 else [])
+        values = [r.choice(pool) for _ in range(r.randint(0, 9))]
+        cut = r.randint(0, len(values))
+        arr = pa.chunked_array([pa.array(values[:cut], pa.large_string()), pa.array(values[cut:], pa.large_string())],
+                               type=pa.large_string())
+        if len(values) > 2 and r.random() < 0.3:  # a sliced array: offsets into shared buffers
+            arr, values = arr.slice(1, len(values) - 2), values[1:-1]
+        got = rio._point_zero_dropped(arr)
+        want = [None if v is None else rio.re.sub(r"^(-?\d+)\.0+$", r"\1", v, flags=rio.re.ASCII) for v in values]
+        if got is not None:
+            got.validate(full=True)
+            assert got.to_pylist() == want
+            fast += 1
+        ids = rio._to_id(pd.Series(pd.arrays.ArrowStringArray(arr)))
+        want_ids = [None if v in (None, "") else w for v, w in zip(values, want)]
+        assert [None if pd.isna(v) else v for v in ids] == want_ids
+    assert fast > 100
+
+
+@pytest.mark.parametrize("values", [
+    ["  a b ", "c", " ", None, "d  "],                    # printable ASCII: the ASCII trim
+    ["a\t", " b", "\x1c c", "e\u00a0", "\u3000f ", None],  # controls and Unicode spaces: the UTF-8 trim
+])
+def test_ascii_and_utf8_trims_agree(values):
+    arr = pa.chunked_array([pa.array(values, pa.large_string())])
+    got = rio._to_text(pd.Series(pd.arrays.ArrowStringArray(arr)))
+    want = pc.utf8_trim_whitespace(arr).to_pylist()
+    assert [None if pd.isna(v) else v for v in got] == [None if v in (None, "") else v for v in want]

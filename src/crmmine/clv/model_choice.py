@@ -299,12 +299,19 @@ def acquisition_covariates(tx: pd.DataFrame, *, calibration_end=None, first_days
     pandas.DataFrame
         Index ``customer_id``, float columns ``before_data`` (and ``home_country`` when ``tx`` has ``country``).
     """
+    from ..engine.lazy import is_lazy
     from ..validation import check_date
 
-    check_table(tx, ["customer_id", "order_date"], name="tx", datetime_columns=["order_date"],
-                hint="Pass canonical transactions, e.g. crmmine.load_clean(path).transactions.")
+    lazy = is_lazy(tx)
+    if not lazy:
+        check_table(tx, ["customer_id", "order_date"], name="tx", datetime_columns=["order_date"],
+                    hint="Pass canonical transactions, e.g. crmmine.load_clean(path).transactions.")
     first_days = check_int("first_days", first_days, lo=1)
     end = check_date("calibration_end", calibration_end, normalize=True)
+    if lazy:  # first dates and countries counted in the engine (DuckDB, Spark)
+        from ..engine import aggregate
+
+        return aggregate.acquisition_covariates(tx, end=end, first_days=first_days)
     t = tx[["customer_id", "order_date"] + (["country"] if "country" in tx.columns else [])].dropna(
         subset=["customer_id", "order_date"])
     if end is not None:

@@ -247,8 +247,14 @@ def calibration_holdout_summary(
     unit = _check_time_unit(time_unit)
     cal_end = check_date("calibration_end", calibration_end, none_ok=False, normalize=True)
     end = check_date("observation_end", observation_end, normalize=True)
-    ids, codes, day, amount = _purchase_days(tx)
     cal_day = int(cal_end.to_datetime64().astype("datetime64[D]").view("int64"))
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):  # aggregated in its engine (DuckDB, Spark), finished like below
+        from ..engine import aggregate
+
+        return aggregate.calibration_holdout_summary(tx, cal_day=cal_day, end=end, time_unit=time_unit, unit=unit)
+    ids, codes, day, amount = _purchase_days(tx)
     if end is None:
         end_day = int(day.max()) + 1 if day.size else cal_day + 1
     else:

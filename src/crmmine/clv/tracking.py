@@ -88,14 +88,26 @@ def tracking_table(model, tx: pd.DataFrame, *, calibration_end, observation_end=
                              f"MBG/NBD). Got {type(model).__name__} instead.")
     cal_end = check_date("calibration_end", calibration_end, none_ok=False, normalize=True)
     end = check_date("observation_end", observation_end, normalize=True)
+    cal_day = int(cal_end.to_datetime64().astype("datetime64[D]").view("int64"))
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):  # first days and daily repeat purchases counted in the engine (DuckDB, Spark)
+        from ..engine import aggregate
+
+        counted = aggregate.tracking_counts(tx, cal_day=cal_day, end=end)
+        if counted is None:
+            raise InputError("The 'tx' table has no dated lines with a customer id.")
+        cohort_ids, cohort_first, rep_day, rep_n, end_day = counted
+        _check_tracking_end(end_day, cal_day, cal_end, end)
+        start = int(cohort_first.min()) if cohort_first.size else cal_day
+        n_weeks = (end_day - start) // 7 + 1
+        actual = np.bincount((rep_day - start) // 7, weights=rep_n, minlength=n_weeks)[:n_weeks].astype(float)
+        return _tracking_frame(model, covariates, cohort_ids, cohort_first, actual, start, n_weeks, end_day, cal_end)
     ids, codes, day, amount = _purchase_days(tx)
     if day.size == 0:
         raise InputError("The 'tx' table has no dated lines with a customer id.")
-    cal_day = int(cal_end.to_datetime64().astype("datetime64[D]").view("int64"))
     end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64")) if end is not None else int(day.max())
-    if end_day <= cal_day:
-        raise ParameterError(f"The 'observation_end' parameter must be after calibration_end ({cal_end.date()}). "
-                             f"Got {end.date() if end is not None else None} instead.")
+    _check_tracking_end(end_day, cal_day, cal_end, end)
     cust, dday, _ = _day_table(codes, day, amount)
     first = np.full(len(ids), np.iinfo(np.int64).max)
     np.minimum.at(first, cust, dday)
@@ -106,12 +118,22 @@ def tracking_table(model, tx: pd.DataFrame, *, calibration_end, observation_end=
     rep = in_cohort[cust] & (dday > first[cust]) & (dday <= end_day)
     week = (dday[rep] - start) // 7
     actual = np.bincount(week, minlength=n_weeks)[:n_weeks].astype(float)
+    return _tracking_frame(model, covariates, ids[in_cohort], first[in_cohort], actual, start, n_weeks, end_day,
+                           cal_end)
+
+
+def _check_tracking_end(end_day: int, cal_day: int, cal_end, end) -> None:
+    if end_day <= cal_day:
+        raise ParameterError(f"The 'observation_end' parameter must be after calibration_end ({cal_end.date()}). "
+                             f"Got {end.date() if end is not None else None} instead.")
+
+
+def _tracking_frame(model, covariates, cohort_ids, cohort_first, actual, start, n_weeks, end_day, cal_end):
+    """The tracking table from the cohort's first purchase days and the weekly actual counts."""
     # expected: sum over customers of E[X(week end - first day)], once per distinct first day
     week_end = np.minimum(start + 7 * np.arange(1, n_weeks + 1) - 1, end_day)  # last day of each week
     cum = np.zeros(n_weeks)
     unit = _unit_days(model)
-    cohort_ids = ids[in_cohort]
-    cohort_first = first[in_cohort]
     for m, mask in _by_covariates(model, covariates, cohort_ids):
         fd, cnt = np.unique(cohort_first[mask], return_counts=True)
         t = np.clip(week_end[None, :] + 1 - fd[:, None] - 1, 0, None) / unit  # days after the first purchase day

@@ -34,7 +34,7 @@ def _fit_or_penalise(model_class, summary):
         model = model_class(penalizer=GG_FALLBACK_PENALIZER).fit(summary)
         warnings.warn(f"The {model_class.__name__} fit did not converge without a penalty (the data hardly identify "
                       f"its parameters); it was fitted with penalizer={GG_FALLBACK_PENALIZER}.",
-                      CrmmineWarning, stacklevel=4)  # _value_table, customer_value, its caller
+                      CrmmineWarning, stacklevel=3)
         return model
 
 __all__ = ['customer_value', 'summarise_value', 'summarise_calibration_holdout']
@@ -56,10 +56,8 @@ def customer_value(
 
     Parameters
     ----------
-    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
-        Canonical clean transactions. Only lines dated before ``as_of`` are used. A lazy table
-        (DuckDB, Spark) is summarised in its engine in one query (``returns`` must then be lazy in
-        the same engine); only the per-customer summary comes back, and the models are fitted on it.
+    tx : pandas.DataFrame
+        Canonical clean transactions. Only lines dated before ``as_of`` are used.
     as_of : date-like or None, default=None
         The analysis date (midnight); ``None``: the day after the last transaction.
     horizon_days : int, default=365
@@ -127,14 +125,14 @@ def customer_value(
         )
     from ..engine.lazy import is_lazy
 
-    if is_lazy(tx):  # the summary and spend counted in its engine (DuckDB, Spark), the models fitted here
-        from ..engine.aggregate import customer_value_inputs
+    if is_lazy(tx):  # the summary and spend counted in the engine (DuckDB, Spark); the models as below
+        from ..engine import aggregate
 
-        summary, historical, as_of_ts = customer_value_inputs(tx, as_of=as_of_ts, returns=returns)
-        if summary is None:
-            raise ParameterError(f"The 'as_of' parameter leaves no transactions before it. Got {as_of_ts.date()}; "
-                                 "choose a later date.")
-        return _value_table(summary, historical, as_of_ts, horizon, rate, potential_value, return_models)
+        summary, hist, as_of_ts = aggregate.value_summary(tx, as_of=as_of_ts, returns=returns)
+        summary.attrs["observation_end"] = str(as_of_ts.date())
+        bg = _fit_or_penalise(BetaGeoModel, summary)
+        gg = _fit_or_penalise(GammaGammaModel, summary)
+        return _value_table(summary, hist, bg, gg, as_of_ts, horizon, rate, potential_value, return_models)
     ids, codes, day, amount = _purchase_days(tx)
     if as_of_ts is None:
         if day.size == 0:
@@ -150,6 +148,8 @@ def customer_value(
     # T is measured up to as_of
     summary = _summary_from_days(ids, codes, day, amount, obs_end_day, "D", 1.0)
     summary.attrs["observation_end"] = str(as_of_ts.date())
+    bg = _fit_or_penalise(BetaGeoModel, summary)
+    gg = _fit_or_penalise(GammaGammaModel, summary)
     spent = np.bincount(codes, weights=amount, minlength=len(ids))
     hist = pd.Series(spent, index=ids).reindex(summary.index, fill_value=0.0).astype(float)
     if returns is not None:
@@ -157,16 +157,13 @@ def customer_value(
         keep = day_r < obs_end_day
         ret = pd.Series(np.bincount(codes_r[keep], weights=amount_r[keep], minlength=len(ids_r)), index=ids_r)
         hist = hist - ret.abs().reindex(summary.index, fill_value=0.0).to_numpy()
-    return _value_table(summary, hist.to_numpy(), as_of_ts, horizon, rate, potential_value, return_models)
+    return _value_table(summary, hist.to_numpy(), bg, gg, as_of_ts, horizon, rate, potential_value, return_models)
 
 
-def _value_table(summary, historical, as_of_ts, horizon, rate, potential_value, return_models):
-    """The value table of :func:`customer_value` from the CLV summary (days, up to ``as_of``) and the
-    historical value per summary row (one definition for pandas and the engines)."""
-    bg = _fit_or_penalise(BetaGeoModel, summary)
-    gg = _fit_or_penalise(GammaGammaModel, summary)
+def _value_table(summary, hist, bg, gg, as_of_ts, horizon, rate, potential_value, return_models):
+    """The value table from the summary, the realised spend and the fitted models (inputs checked)."""
     out = pd.DataFrame(index=summary.index)
-    out["historical_value"] = np.asarray(historical, dtype=float)
+    out["historical_value"] = hist
     out["frequency"] = summary["frequency"]
     out["recency"] = summary["recency"]
     out["T"] = summary["T"]

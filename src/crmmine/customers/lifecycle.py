@@ -239,8 +239,11 @@ def state_transitions(tx: pd.DataFrame, *, from_date, to_date, thresholds: dict 
     """
     from .table import _resolve_as_of, customer_table
     from ..data.schema import validate_transactions
+    from ..engine.lazy import is_lazy
 
-    validate_transactions(tx)
+    lazy = is_lazy(tx)  # an engine's lines (DuckDB, Spark): the two customer tables are counted there
+    if not lazy:
+        validate_transactions(tx)
     start = _resolve_as_of(tx, from_date, "from_date") if from_date is not None else None
     end = _resolve_as_of(tx, to_date, "to_date") if to_date is not None else None
     if start is None or end is None:
@@ -254,7 +257,14 @@ def state_transitions(tx: pd.DataFrame, *, from_date, to_date, thresholds: dict 
     after = customer_table(tx, as_of=end, returns=returns)
     th = _resolve_thresholds(after, thresholds)
     to_state = lifecycle_states(after, thresholds=th.to_dict())
-    if (tx["order_date"] < start).any():
+    if lazy:
+        from ..engine.aggregate import first_date
+
+        first = first_date(tx)
+        any_before = first is not None and first < start
+    else:
+        any_before = bool((tx["order_date"] < start).any())
+    if any_before:
         before = customer_table(tx, as_of=start, returns=returns)
         from_state = lifecycle_states(before, thresholds=th.to_dict())
     else:

@@ -139,6 +139,14 @@ class CleanResult:
         )
 
 
+#: From this many lines on, :func:`clean` saves memory before time (a 10M-line table goes through every
+#: analysis in 4 GB, benchmarks/README.md): text ids encoded chunk by chunk into int32 codes, every
+#: temporary array freed before the lines are taken, the lines taken by mask instead of by position, the
+#: audit summed before the take instead of during it, and the memory pyarrow freed given back on the way.
+#: Same outputs either way (tested with the threshold at 0).
+_LARGE = 2_000_000
+
+
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """(integer code per line, -1 for missing; the distinct values as a Series) of a text column.
 
@@ -150,8 +158,20 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     if arr is not None and _is_pa_string(arr.type):
         import pyarrow.compute as pc
 
+        if arr.num_chunks > 1 and len(arr) >= _LARGE:
+            # chunk by chunk into int32 codes (one dictionary for all chunks): no joined copy of the column
+            enc = [c for c in pc.dictionary_encode(arr).chunks if len(c)]
+            if all(len(c.dictionary) == len(enc[-1].dictionary) for c in enc):
+                codes = np.empty(len(arr), dtype=np.int32)
+                at = 0
+                for c in enc:
+                    idx = c.indices
+                    codes[at:at + len(c)] = (idx.fill_null(-1) if idx.null_count else idx).to_numpy()
+                    at += len(c)
+                return codes, pd.Series(pd.arrays.ArrowStringArray(enc[-1].dictionary))
         enc = pc.dictionary_encode(arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0))
-        codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        indices = enc.indices.fill_null(-1) if enc.indices.null_count else enc.indices
+        codes = indices.to_numpy(zero_copy_only=False)  # pyarrow's int32 codes, not copied to int64
         return codes, pd.Series(pd.arrays.ArrowStringArray(enc.dictionary))
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64), pd.Series(np.asarray(uniques, dtype=object), dtype=object)
@@ -248,6 +268,12 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
     return dup
 
 
+def _release_arrow_memory() -> None:
+    """Hand the memory pyarrow freed back to the system (its allocator keeps freed pages for reuse, so a
+    process that hashed or read 10M lines holds their transient buffers long after; microseconds)."""
+    pa.default_memory_pool().release_unused()
+
+
 def _take(values, positions: np.ndarray):
     """``values.take(positions)`` for increasing ``positions``; a pyarrow-backed column is taken
     chunk by chunk (pyarrow's take on a chunked array first joins the chunks: a copy of the column)."""
@@ -275,11 +301,14 @@ def _take_lines(tx: pd.DataFrame, masks, attrs: dict | None = None, meanwhile=No
     (numpy's takes and pyarrow's filters release the GIL); same frames, with (a deep copy of)
     ``attrs``, by default ``tx.attrs``. With ``meanwhile`` (a function of no argument), it runs
     in the calling thread while the lines are taken, and ``(frames, its result)`` is returned."""
-    positions = [np.flatnonzero(m) for m in masks]
+    large = len(tx) >= _LARGE  # no line-length array of positions
+    positions = [None if large else np.flatnonzero(m) for m in masks]
     pa_masks = [pa.array(m) for m in masks]
     arrays = [tx[c].array for c in tx.columns]
 
     def job(k: int, j: int):
+        if positions[k] is None and type(arrays[j]) is not pd.arrays.ArrowStringArray:
+            return arrays[j][masks[k]]  # a large table: selected by the mask, no array of positions
         return _filter(arrays[j], pa_masks[k], positions[k])
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -316,22 +345,34 @@ def _log_distance(values: np.ndarray, z: float, min_ratio: float) -> tuple[np.nd
     logs, medians and distances are computed once per distinct value.
     """
     codes, uniques = pd.factorize(values)
+    return _distance_by_code(codes, uniques, z, min_ratio)
+
+
+def _distance_by_code(codes: np.ndarray, uniques: np.ndarray, z: float, min_ratio: float):
+    """:func:`_log_distance` of the values ``uniques[codes]``. ``uniques`` may hold values no
+    line has (from a factorisation of more lines): they get no count, so no weight in the medians."""
     counts = np.bincount(codes, minlength=len(uniques))
-    logs = np.log10(uniques)
+    with np.errstate(divide="ignore", invalid="ignore"):  # values <= 0 can only be the ones without lines
+        logs = np.log10(uniques)
     med = _median_of_counts(logs, counts)
     mad = 1.4826 * _median_of_counts(np.abs(logs - med), counts)
     return codes, logs - med, max(z * mad, float(np.log10(min_ratio))), med
 
 
-def _scores(ok: np.ndarray, values: np.ndarray, z: float, min_ratio: float, two_sided: bool):
+def _scores(ok: np.ndarray, values: np.ndarray, z: float, min_ratio: float, two_sided: bool, factorized=None):
     """(per-line score ``distance / threshold`` on the lines ``ok``, 0 elsewhere; threshold;
     median), or None when ``ok`` holds 10 lines or fewer. The score is divided per distinct
-    value and taken to the lines once (the same floats as dividing per line)."""
+    value and taken to the lines once (the same floats as dividing per line). ``factorized``:
+    (code per line of ``values``, distinct values) when already hashed."""
     k = int(ok.sum())
     if k <= 10:
         return None
     every = k == len(ok)
-    codes, d, t, med = _log_distance(values if every else values[ok], z, min_ratio)
+    if factorized is None:
+        codes, d, t, med = _log_distance(values if every else values[ok], z, min_ratio)
+    else:
+        line_codes, uniques = factorized
+        codes, d, t, med = _distance_by_code(line_codes if every else line_codes[ok], uniques, z, min_ratio)
     # the score starts at 0: quantities count upwards only, prices either way
     per = np.abs(d) / t if two_sided else np.maximum(0.0, d / t)
     if every:
@@ -383,6 +424,12 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
        use standard deviation around the mean, use absolute deviation around the median.
        Journal of Experimental Social Psychology 49(4), 764-766.
     """
+    return _extreme_mask(quantity, unit_price, z=z, min_ratio=min_ratio, max_share=max_share)
+
+
+def _extreme_mask(quantity, unit_price, *, z: float, min_ratio: float, max_share: float, factorized=None):
+    """:func:`extreme_mask`; ``factorized``: ((code per line, distinct values) of the quantities,
+    the same of the prices) when hashed beforehand (:func:`clean` does it while other rules run)."""
     q = np.asarray(quantity, dtype=float)
     p = np.asarray(unit_price, dtype=float)
     n = len(q)
@@ -392,7 +439,10 @@ def extreme_mask(quantity, unit_price, *, z: float = 8.0, min_ratio: float = 100
     info["candidates"] = int(okq.sum())
     # score: distance beyond the threshold, in thresholds (> 1: extreme); quantities and
     # prices are hashed side by side (pandas' float hashing releases the GIL)
-    if n > 100_000:
+    if factorized is not None:
+        sq, sp = (_scores(okq, q, z, min_ratio, False, factorized[0]),
+                  _scores(okp, p, z, min_ratio, True, factorized[1]))
+    elif n > 100_000:
         with ThreadPoolExecutor(max_workers=2) as pool:
             sq, sp = pool.map(lambda job: _scores(job[0], job[1], z, min_ratio, job[2]),
                               ((okq, q, False), (okp, p, True)))
@@ -541,6 +591,9 @@ def clean(
             notable_share=float(notable_share), notable_line_share=float(notable_line_share), skip=skip)
 
     n = len(tx)
+    large = n >= _LARGE
+    if large:
+        _release_arrow_memory()
     attrs = tx.attrs
     # a view of the same columns without the attrs: pandas deep-copies a frame's attrs into every
     # column taken from it, dozens of times per call
@@ -581,30 +634,48 @@ def clean(
             mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
         units = bool(attrs.get("crmmine_source", {}).get("quantity_defaulted"))
         (order_codes, orders), (product_codes, products) = (job.result() for job in encoding)
-    if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
-        # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
-        mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
-    if "non_product_code" in active:
-        mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
+    if large:
+        _release_arrow_memory()
     no_price = np.isnan(price)
     unit = (np.where(no_price, np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
             if no_price.any() else price)  # read-only from here on
     del no_price
-    if "non_positive_price" in active:
-        mark("non_positive_price", ~(unit > 0))
-    if "return" in active:
-        is_return = quantity < 0
-        if cancellation_prefix:
-            is_return |= _by_code(order_codes, orders.str.startswith(cancellation_prefix))
-        mark("return", is_return)
-    extreme_info = None
-    if "extreme_value" in active:
-        cand = np.flatnonzero(undecided & (quantity > 0))  # the rule sees these lines only
-        ext, extreme_info = extreme_mask(quantity[cand], unit[cand], z=extreme_z, min_ratio=extreme_min_ratio,
-                                         max_share=extreme_max_share)
-        hit = np.zeros(n, dtype=bool)
-        hit[cand[ext]] = True
-        mark("extreme_value", hit)
+    # on large tables the extreme-value rule's quantities and prices are hashed (every line) in two
+    # threads while this one runs the next rules; the rule then counts its candidate lines' codes
+    hashing = factorized = None
+    if "extreme_value" in active and n > 100_000:
+        hashing = ThreadPoolExecutor(max_workers=2)
+        factorized = [hashing.submit(pd.factorize, values) for values in (quantity, unit)]
+    try:
+        if "duplicate" in active and not units:  # without a quantity column, repeated lines are units
+            # a line and its exact duplicate break the earlier rules alike, so only undecided lines are compared
+            mark("duplicate", _exact_duplicates(tx, order_codes, product_codes, undecided))
+        if "non_product_code" in active:
+            mark("non_product_code", _non_product_mask(product_codes, products, codes, prefixes))
+        if "non_positive_price" in active:
+            mark("non_positive_price", ~(unit > 0))
+        if "return" in active:
+            is_return = quantity < 0
+            if cancellation_prefix:
+                is_return |= _by_code(order_codes, orders.str.startswith(cancellation_prefix))
+            mark("return", is_return)
+        extreme_info = None
+        if "extreme_value" in active:
+            cand = np.flatnonzero(undecided & (quantity > 0))  # the rule sees these lines only
+            if factorized is not None:
+                factorized = tuple((line_codes[cand], uniques) for line_codes, uniques in
+                                   (job.result() for job in factorized))
+            ext, extreme_info = _extreme_mask(quantity[cand], unit[cand], z=extreme_z, min_ratio=extreme_min_ratio,
+                                              max_share=extreme_max_share, factorized=factorized)
+            hit = np.zeros(n, dtype=bool)
+            hit[cand[ext]] = True
+            mark("extreme_value", hit)
+            del cand, ext, hit
+    finally:
+        if hashing is not None:
+            hashing.shutdown(wait=True)
+    # the codes (the futures hold them too) and the extreme-value hashes are freed before the lines are taken
+    del order_codes, product_codes, orders, products, unit, encoding, factorized
 
     def audit_rows() -> tuple[list, float]:
         """The audit's lines and sums (run while the worker threads take the lines)."""
@@ -627,8 +698,14 @@ def clean(
     kept_mask = undecided
     return_mask = reason == code_of["return"]
     rejected_mask = ~kept_mask & ~return_mask
-    (transactions, returns, rejected), (rows, total) = _take_lines(
-        tx, (kept_mask, return_mask, rejected_mask), attrs, meanwhile=audit_rows)
+    if large:  # the audit's temporary arrays are freed before the lines are taken
+        audit_sums = audit_rows()
+        _release_arrow_memory()
+        transactions, returns, rejected = _take_lines(tx, (kept_mask, return_mask, rejected_mask), attrs)
+        rows, total = audit_sums
+    else:
+        (transactions, returns, rejected), (rows, total) = _take_lines(
+            tx, (kept_mask, return_mask, rejected_mask), attrs, meanwhile=audit_rows)
     reject_rules = [r for r in CLEANING_RULES if r != "return"]
     # reason codes 1.. follow CLEANING_RULES; "return" is never among the rejected lines
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])

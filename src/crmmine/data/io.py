@@ -495,7 +495,8 @@ class _QuoteCheckedSource:
         if self._pending_close and not self._edge(a[0]):
             self._fail()
         self._pending_close = False
-        q = np.flatnonzero(a == _QUOTE)
+        found = _quote_positions(data)
+        q = np.flatnonzero(a == _QUOTE) if found is None else np.array(found, dtype=np.intp)
         if len(q):
             closing = ((np.arange(len(q)) + self._parity) & 1).astype(bool)
             opens, closes = q[~closing], q[closing]
@@ -512,15 +513,42 @@ class _QuoteCheckedSource:
                     closes = closes[:-1]
                 if not self._edge(a[closes + 1]).all():
                     self._fail()
-        if len(q) or self._parity:
+        end_parity = (self._parity + len(q)) & 1
+        if found is not None:
+            # few quotes: look for a line break inside each quoted stretch (memchr on the bytes)
+            bounds = ([0] if self._parity else []) + found + ([len(data)] if end_parity else [])
+            find = data.find
+            for start, stop in zip(bounds[::2], bounds[1::2]):
+                if find(b"\n", start, stop) >= 0 or find(b"\r", start, stop) >= 0:
+                    self._fail()
+        elif len(q) or self._parity:
             breaks = a == _LF
             if data.find(b"\r") >= 0:
                 breaks |= a == _CR
             at = np.flatnonzero(breaks)
             if ((np.searchsorted(q, at) + self._parity) & 1).any():
                 self._fail()
-        self._parity = (self._parity + len(q)) & 1
+        self._parity = end_parity
         self._last = int(a[-1])
+
+
+#: Up to this many quotes per kilobyte, a block's quotes are found with ``bytes.find`` (memchr) rather
+#: than by comparing every byte; a quote-dense file (every field quoted) takes the vectorised path.
+_SPARSE_QUOTES_PER_KB = 1
+
+
+def _quote_positions(data: bytes) -> list[int] | None:
+    """The positions of the quotes in ``data`` when there are few of them, else None."""
+    limit = _SPARSE_QUOTES_PER_KB * (len(data) >> 10) + 16
+    out: list[int] = []
+    find, append = data.find, out.append
+    i = find(b'"')
+    while i >= 0:
+        if len(out) >= limit:
+            return None
+        append(i)
+        i = find(b'"', i + 1)
+    return out
 
 
 def _open_binary(path: Path, kind: str):
@@ -606,12 +634,18 @@ def _arrow_read(path: Path, kind: str, t: _Text, native: tuple[str, ...] = ()) -
                 if (np.datetime64("1677-09-22", unit).astype(np.int64) <= lo_hi["min"].value
                         and lo_hi["max"].value <= np.datetime64("2262-04-11", unit).astype(np.int64)):
                     col = col.cast(pa.timestamp("ns"))
-            cols[name] = pd.Series(col.to_numpy())
+            cols[name] = pd.Series(_owned(col.to_numpy()), copy=False)
         elif pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
-            cols[name] = pd.Series(col.to_numpy().astype("float64", copy=False))
+            cols[name] = pd.Series(_owned(col.to_numpy().astype("float64", copy=False)), copy=False)
         else:  # booleans, dates, times: as text, converted like any text column
             cols[name] = pd.Series(pd.arrays.ArrowStringArray(col.cast(pa.large_string())))
     return pd.DataFrame(cols, copy=False)
+
+
+def _owned(values: np.ndarray) -> np.ndarray:
+    """``values`` when it is writeable (pyarrow made it: joined chunks, a cast), else a copy (a read-only
+    view of pyarrow's memory): pandas then takes it without copying it again."""
+    return values if values.flags.writeable else values.copy()
 
 
 def _pandas_read(path: Path, kind: str, t: _Text) -> pd.DataFrame:
@@ -1140,11 +1174,6 @@ def _series(arr: pa.Array, index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=index)
 
 
-#: First or last bytes that may be (part of) white space: ASCII controls, space, and any non-ASCII byte.
-_MAYBE_SPACE = np.zeros(256, dtype=bool)
-_MAYBE_SPACE[[*range(0x09, 0x0E), *range(0x1C, 0x21), *range(0x80, 0x100)]] = True
-
-
 def _edges_clean(arr) -> bool:
     """True when no value of a (large) string array starts or ends with white space and none is
     empty: trimming would change nothing (checked on the first and last byte of each value)."""
@@ -1168,8 +1197,45 @@ def _edges_clean(arr) -> bool:
             return False
         if not len(start):
             continue
-        byte = np.frombuffer(data, dtype=np.uint8)
-        if _MAYBE_SPACE[byte[start]].any() or _MAYBE_SPACE[byte[end - 1]].any():
+        # a first or last byte that may be (part of) white space: a control, a space or any non-ASCII
+        # byte, i.e. <= 0x20 read as a signed byte (0x80-0xff are negative)
+        byte = np.frombuffer(data, dtype=np.int8)
+        if (byte[start] <= 0x20).any() or (byte[end - 1] <= 0x20).any():
+            return False
+    return True
+
+
+def _value_bytes(chunk) -> np.ndarray | None:
+    """The bytes of a (large) string array's values, all of them in one view (None: another type)."""
+    if pa.types.is_large_string(chunk.type):
+        width = np.int64
+    elif pa.types.is_string(chunk.type):
+        width = np.int32
+    else:
+        return None
+    if len(chunk) == 0:
+        return np.zeros(0, dtype=np.uint8)
+    _, offsets, data = chunk.buffers()
+    off = np.frombuffer(offsets, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+    return np.frombuffer(data, dtype=np.uint8)[int(off[0]):int(off[-1])] if data is not None \
+        else np.zeros(0, dtype=np.uint8)
+
+
+def _holds_byte(arr, byte: int) -> bool:
+    """Whether some value of a text array may hold ``byte`` (an ASCII character): False only when
+    no value's bytes contain it (one scan of the data buffers, no per-value work)."""
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        data = _value_bytes(chunk)
+        if data is None or (len(data) and (data == byte).any()):
+            return True
+    return False
+
+
+def _printable_ascii(arr) -> bool:
+    """Whether every byte of every value of a text array is printable ASCII (0x20-0x7e)."""
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        data = _value_bytes(chunk)
+        if data is None or (len(data) and (data.min() < 0x20 or data.max() > 0x7E)):
             return False
     return True
 
@@ -1178,13 +1244,56 @@ def _trimmed(arr) -> pa.ChunkedArray | pa.Array:
     """Trimmed, blank -> missing, on every value (a linear pass; no hashing, no copy back)."""
     if _edges_clean(arr):
         return arr
-    arr = pc.utf8_trim_whitespace(arr)
+    # on printable ASCII the only white space is ' ', which both kernels trim; the ASCII one is faster
+    arr = pc.ascii_trim_whitespace(arr) if _printable_ascii(arr) else pc.utf8_trim_whitespace(arr)
     if pc.any(pc.equal(pc.binary_length(arr), 0)).as_py():
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
     return arr
 
 
 _FLOAT_ID = r"^(-?\d+)\.0+$"  # 12583.0: an integral id exported as a float
+
+
+def _point_zero_dropped(arr) -> pa.ChunkedArray | None:
+    """``arr`` with the ``.0`` cut off every value when every value is written as digits of one
+    width followed by ``.0`` (``12583.0``: customer numbers exported as floats; missing values
+    allowed), else None. Checked and cut on the bytes, without hashing: the same values as
+    replacing :data:`_FLOAT_ID` by its digits."""
+    out = []
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        if not pa.types.is_large_string(chunk.type):
+            return None
+        n, filled = len(chunk), len(chunk) - chunk.null_count
+        if filled == 0:
+            out.append(chunk)
+            continue
+        validity, offsets, data = chunk.buffers()
+        off = np.frombuffer(offsets, dtype=np.int64)[chunk.offset: chunk.offset + n + 1]
+        lo, hi = int(off[0]), int(off[-1])
+        width = (hi - lo) // filled
+        if width < 3 or width * filled != hi - lo:
+            return None
+        if chunk.null_count:
+            valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8),
+                                  bitorder="little")[chunk.offset: chunk.offset + n].view(bool)
+            if not (np.diff(off) == np.where(valid, width, 0)).all():  # missing values hold no bytes
+                return None
+        else:
+            valid = None
+            if not (np.diff(off) == width).all():
+                return None
+        values = np.frombuffer(data, dtype=np.uint8)[lo:hi].reshape(filled, width)
+        if not ((values[:, -1] == 0x30).all() and (values[:, -2] == 0x2E).all()):
+            return None
+        digits = values[:, :-2].copy()
+        if digits.min() < 0x30 or digits.max() > 0x39:
+            return None
+        before = np.arange(n + 1) if valid is None else np.concatenate(([0], np.cumsum(valid)))
+        bitmap = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
+        out.append(pa.Array.from_buffers(pa.large_string(), n, [bitmap, pa.py_buffer(before * (width - 2)),
+                                                                 pa.py_buffer(digits)],
+                                         null_count=chunk.null_count))
+    return pa.chunked_array(out, type=pa.large_string())
 
 
 def _to_id(values: pd.Series) -> pd.Series:
@@ -1195,6 +1304,11 @@ def _to_id(values: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(values) or pd.api.types.is_integer_dtype(values):
         return _text_by_codes(values, _clean_text)
     arr = _trimmed(_as_arrow(values))
+    if not _holds_byte(arr, ord(".")):  # no decimal point anywhere (order numbers, stock codes)
+        return _series(arr, values.index)
+    every = _point_zero_dropped(arr)  # every id written 12583.0 (a float export): cut on the bytes
+    if every is not None:
+        return _series(every, values.index)
     if not pc.any(pc.match_substring_regex(arr.slice(0, 1000), _FLOAT_ID)).as_py():  # else: surely needed
         ends_in_zero = pc.filter(arr, pc.fill_null(pc.ends_with(arr, "0"), False))
         if not pc.any(pc.match_substring(ends_in_zero, ".")).as_py():
@@ -1461,7 +1575,7 @@ def read_transactions(
         q = tx["quantity"].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             tx["unit_price"] = np.where(q != 0, tx["amount"].to_numpy() / q, np.nan)
-    tx["source_line"] = np.asarray(lines, dtype="int64")
+    tx["source_line"] = pd.Series(_owned(np.asarray(lines, dtype="int64")), index=tx.index, copy=False)
     if preset and preset.derive:
         tx = preset.derive(tx)
     tx = tx[[c for c in CANONICAL_COLUMNS if c in tx.columns]]

@@ -29,6 +29,7 @@ class Dialect:
     timestamp_type: str
     timestamp_literal: str
     epoch_day_template: str
+    hash_function: str = "hash"
 
     def ts(self, value) -> str:
         """A timestamp literal (tz-naive, microseconds)."""
@@ -43,8 +44,8 @@ class Dialect:
         return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE '1970-01-01')")
-SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))")
+DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE '1970-01-01')", "hash")
+SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))", "xxhash64")
 
 
 def _finite(col: str) -> str:
@@ -197,11 +198,45 @@ def pair_counts_sql(lines: str, frequent: str, min_count: int) -> str:
 
 # ------------------------------------------------------------------------------ cleaning
 #: Reason codes of the cleaning rules (0 = kept), as in crmmine.clean.
+def row_hash_sql(columns, d: Dialect) -> str:
+    """A 64-bit hash of every column but ``source_line`` (equal lines, equal hashes: ``-0.0`` is
+    added to ``0.0`` first, and both engines hash every NaN alike)."""
+    numbers = {"quantity", "amount", "unit_price", "discount"}
+    args = ", ".join(f"({c} + 0.0)" if c in numbers else c for c in columns if c != "source_line")
+    return f"{d.hash_function}({args})"
+
+
+def duplicate_candidates_sql(src: str, d: Dialect, columns) -> str:
+    """The row hashes shared by more than one line: the only lines that can be exact duplicates."""
+    return f"SELECT h FROM (SELECT {row_hash_sql(columns, d)} AS h FROM {src}) s GROUP BY h HAVING count(*) > 1"
+
+
+def duplicate_rank_sql(src: str, d: Dialect, columns, candidates: str) -> str:
+    """The lines whose hash is in ``candidates``, with ``_dup``: 1 for the first of equal lines
+    (by ``source_line``), 2, 3, ... for its repeats (the exact comparison, on these lines only)."""
+    cols = ", ".join(columns)
+    same = [c for c in columns if c != "source_line"]
+    order = "source_line" if "source_line" in columns else same[0]
+    return (f"SELECT {cols}, row_number() OVER (PARTITION BY {', '.join(same)} ORDER BY {order}) AS _dup "
+            f"FROM {src} WHERE {row_hash_sql(columns, d)} IN (SELECT h FROM {candidates})")
+
+
+def with_duplicate_rank_sql(src: str, d: Dialect, columns, candidates: str | None, ranked: str | None) -> str:
+    """Every line of ``src`` with ``_dup`` (see :func:`duplicate_rank_sql`): 1 for the lines whose
+    hash no other line shares, the ranked candidates' own ``_dup`` otherwise."""
+    cols = ", ".join(columns)
+    if candidates is None:
+        return f"SELECT {cols}, 1 AS _dup FROM {src}"
+    return (f"SELECT {cols}, 1 AS _dup FROM {src} WHERE {row_hash_sql(columns, d)} NOT IN "
+            f"(SELECT h FROM {candidates}) UNION ALL SELECT {cols}, _dup FROM {ranked}")
+
+
 def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: tuple[str, ...],
                      non_product_codes: frozenset[str], prefixes: tuple[str, ...], cancellation_prefix: str,
                      date_range=None) -> str:
     """Every line with the code of the first cleaning rule it breaks (0 when kept), before
-    the ``extreme_value`` rule, which needs medians over the lines still kept."""
+    the ``extreme_value`` rule, which needs medians over the lines still kept. ``src`` has a
+    ``_dup`` column when the ``duplicate`` rule is active (:func:`with_duplicate_rank_sql`)."""
     from ..data.clean import CLEANING_RULES
 
     code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
@@ -234,14 +269,8 @@ def clean_reason_sql(src: str, d: Dialect, *, columns: tuple[str, ...], active: 
         if cancellation_prefix:
             test += f" OR substr(order_id, 1, {len(cancellation_prefix)}) = {d.string(cancellation_prefix)}"
         cases.append(f"WHEN {test} THEN {code['return']}")
-    dup = ""
-    if "duplicate" in active:
-        same = [c for c in columns if c != "source_line"]
-        order = "source_line" if "source_line" in columns else same[0]
-        dup = f", row_number() OVER (PARTITION BY {', '.join(same)} ORDER BY {order}) AS _dup"
     cols = ", ".join(columns)
-    return (f"SELECT {cols}, CAST(CASE {' '.join(cases)} ELSE 0 END AS INT) AS _reason "
-            f"FROM (SELECT {cols}{dup} FROM {src}) s")
+    return f"SELECT {cols}, CAST(CASE {' '.join(cases)} ELSE 0 END AS INT) AS _reason FROM {src}"
 
 
 def unit_price_expr(columns) -> str:
@@ -341,7 +370,76 @@ def funnel_sql(src: str, d: Dialect, stage_types: list[tuple[str, ...]], by: str
     return events, users
 
 
-# ------------------------------------------------------------------------------ churn labels, customer value
+# ------------------------------------------------------------------------------ segment report (issue 16)
+def _purchase_day_lines(src: str, d: Dialect) -> str:
+    """The lines the CLV summaries count (customer, date and amount present), with their calendar day."""
+    return (f"SELECT customer_id, {d.epoch_day('order_date')} AS day, amount FROM {src} WHERE customer_id IS NOT "
+            f"NULL AND order_date IS NOT NULL AND {_valid_amount()}")
+
+
+def calibration_holdout_sql(src: str, d: Dialect, cal_day: int, end_day: int) -> str:
+    """One row per customer with a purchase day ``<= cal_day`` (sorted): first and last purchase
+    day, purchase days, total and first-day spend up to ``cal_day``, and the purchase days and
+    their spend in ``(cal_day, end_day]`` (the raw columns of
+    :func:`crmmine.calibration_holdout_summary`)."""
+    return (
+        f"WITH l AS ({_purchase_day_lines(src, d)} AND {d.epoch_day('order_date')} <= {int(end_day)}), "
+        "dd AS (SELECT customer_id, day, sum(amount) AS spend FROM l GROUP BY customer_id, day), "
+        "c AS (SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n_days, "
+        f"sum(spend) AS total, min_by(spend, day) AS first_spend FROM dd WHERE day <= {int(cal_day)} "
+        "GROUP BY customer_id), "
+        f"h AS (SELECT customer_id, count(*) AS h_n, sum(spend) AS h_sum FROM dd WHERE day > {int(cal_day)} "
+        "GROUP BY customer_id) "
+        "SELECT c.*, coalesce(h.h_n, 0) AS h_n, coalesce(h.h_sum, 0.0) AS h_sum FROM c LEFT JOIN h "
+        "ON c.customer_id = h.customer_id ORDER BY c.customer_id"
+    )
+
+
+def tracking_sql(src: str, d: Dialect, cal_day: int, end_day: int) -> tuple[str, str]:
+    """Two queries for :func:`crmmine.tracking_table`: the first purchase day of each customer
+    of the calibration cohort (first day ``<= cal_day``, sorted by id), and per calendar day
+    ``<= end_day`` the number of cohort customers making a repeat purchase that day."""
+    lines = _purchase_day_lines(src, d)
+    first = (f"SELECT customer_id, min(day) AS first_day FROM ({lines}) l GROUP BY customer_id "
+             f"HAVING min(day) <= {int(cal_day)} ORDER BY customer_id")
+    repeat = (
+        f"WITH dd AS (SELECT DISTINCT customer_id, day FROM ({lines}) l), "
+        "f AS (SELECT customer_id, min(day) AS first_day FROM dd GROUP BY customer_id) "
+        "SELECT dd.day AS day, count(*) AS n FROM dd JOIN f ON dd.customer_id = f.customer_id "
+        f"WHERE f.first_day <= {int(cal_day)} AND dd.day > f.first_day AND dd.day <= {int(end_day)} "
+        "GROUP BY dd.day ORDER BY dd.day"
+    )
+    return first, repeat
+
+
+def acquisition_sql(src: str, d: Dialect, before, *, country: bool) -> tuple[str, str | None]:
+    """Two queries for :func:`crmmine.acquisition_covariates` over the lines with a customer and
+    a date (before the timestamp ``before`` unless None): each customer's first order date and
+    (with ``country``) most frequent country (ties: alphabetically first; NULL when none), sorted
+    by id; and the most frequent country of all these lines (None without ``country``)."""
+    cond = "customer_id IS NOT NULL AND order_date IS NOT NULL"
+    if before is not None:
+        cond += f" AND order_date < {d.ts(before)}"
+    cols = "customer_id, order_date" + (", country" if country else "")
+    t = f"SELECT {cols} FROM {src} WHERE {cond}"
+    if not country:
+        return (f"SELECT customer_id, min(order_date) AS first FROM ({t}) t GROUP BY customer_id "
+                "ORDER BY customer_id"), None
+    per = (
+        f"WITH t AS ({t}), f AS (SELECT customer_id, min(order_date) AS first FROM t GROUP BY customer_id), "
+        "c AS (SELECT customer_id, country, count(*) AS n FROM t WHERE country IS NOT NULL "
+        "GROUP BY customer_id, country), "
+        "r AS (SELECT customer_id, country, row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, country) "
+        "AS rn FROM c) "
+        "SELECT f.customer_id AS customer_id, f.first AS first, r.country AS country FROM f LEFT JOIN r "
+        "ON f.customer_id = r.customer_id AND r.rn = 1 ORDER BY f.customer_id"
+    )
+    home = (f"SELECT country, count(*) AS n FROM ({t}) t WHERE country IS NOT NULL GROUP BY country "
+            "ORDER BY n DESC, country LIMIT 1")
+    return per, home
+
+
+# ------------------------------------------------------------------------------ churn labels
 def churn_labels_sql(src: str, d: Dialect, cutoff, end, *, has_quantity: bool, min_orders: int = 1,
                      lookback_start=None) -> str:
     """One row per customer with at least ``min_orders`` orders on or before ``cutoff`` (sorted by
@@ -362,25 +460,6 @@ def churn_labels_sql(src: str, d: Dialect, cutoff, end, *, has_quantity: bool, m
         cond += f" AND last_order_date > {d.ts(lookback_start)}"
     return f"SELECT * FROM ({per}) c WHERE {cond} ORDER BY customer_id"
 
-
-def customer_value_sql(src: str, d: Dialect, before_day: int, *, returns: str | None) -> str:
-    """The CLV summary's raw columns (:func:`clv_summary_sql`) of the lines dated before the
-    calendar day ``before_day`` (days since the epoch), with ``total`` the customer's spend, and
-    the summed return amount before that day (``returns_sum``, NULL without returns): the inputs
-    of :func:`crmmine.customer_value` in one query."""
-    day = d.epoch_day("order_date")
-    valid = f"customer_id IS NOT NULL AND order_date IS NOT NULL AND {_valid_amount()} AND {day} < {int(before_day)}"
-    base = (
-        f"WITH l AS (SELECT customer_id, {day} AS day, amount FROM {src} WHERE {valid}), "
-        "dd AS (SELECT customer_id, day, sum(amount) AS spend FROM l GROUP BY customer_id, day), "
-        "c AS (SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n_days, "
-        "sum(spend) AS total, min_by(spend, day) AS first_spend FROM dd GROUP BY customer_id)"
-    )
-    if returns is None:
-        return f"{base} SELECT c.*, CAST(NULL AS DOUBLE) AS returns_sum FROM c ORDER BY c.customer_id"
-    ret = f"SELECT customer_id, sum(amount) AS returns_sum FROM {returns} WHERE {valid} GROUP BY customer_id"
-    return (f"{base}, r AS ({ret}) SELECT c.*, r.returns_sum FROM c LEFT JOIN r ON c.customer_id = r.customer_id "
-            "ORDER BY c.customer_id")
 
 
 

@@ -160,6 +160,11 @@ def clv_summary(tx: LazyTransactions, *, end, time_unit: str, unit: float) -> pd
     else:
         end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64"))
     raw = _arrow_to_pandas(tx.arrow(Q.clv_summary_sql("{src}", d, end_day)))
+    return _clv_frame(raw, end_day, time_unit, unit)
+
+
+def _clv_frame(raw: pd.DataFrame, end_day: int | None, time_unit: str, unit: float) -> pd.DataFrame:
+    """The CLV summary from the raw per-customer aggregates of ``clv_summary_sql`` (``T`` up to ``end_day``)."""
     first = raw["first_day"].to_numpy(dtype=np.int64)
     last = raw["last_day"].to_numpy(dtype=np.int64)
     freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
@@ -384,9 +389,22 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
     d = tx.dialect
     cols = tuple(tx.columns)
     code = {rule: i + 1 for i, rule in enumerate(CLEANING_RULES)}
-    sql = Q.clean_reason_sql("{src}", d, columns=cols, active=active, non_product_codes=codes, prefixes=prefixes,
+    keep_cols = ", ".join(cols)
+    # Nothing line-sized is materialised: the reason of a line is a function of the line, of
+    # the few lines sharing its 64-bit row hash (the exact-duplicate rule: equal lines are
+    # compared, and ranked by source_line, only inside colliding hashes) and of the medians of
+    # the extreme-value rule; every part (kept, returns, rejected) is a view over one reason column.
+    src = "{src}"
+    if "duplicate" in active:
+        cand = tx.derive(Q.duplicate_candidates_sql("{src}", d, cols), materialize=True)
+        if len(cand):
+            ranked = tx.derive(Q.duplicate_rank_sql("{src}", d, cols, cand.view), materialize=True)
+            src = f"({Q.with_duplicate_rank_sql('{src}', d, cols, cand.view, ranked.view)}) s"
+        else:
+            src = f"(SELECT {keep_cols}, 1 AS _dup FROM {{src}}) s"
+    sql = Q.clean_reason_sql(src, d, columns=cols, active=active, non_product_codes=codes, prefixes=prefixes,
                              cancellation_prefix=cancellation_prefix, date_range=date_range)
-    marked = tx.derive(sql, materialize=True)
+    marked = tx.derive(sql)
     info = {"quantity_limit": None, "price_limits": None, "candidates": 0, "flagged": 0, "capped": False}
     if "extreme_value" in active:  # crmmine.data.clean.extreme_mask, in SQL
         cand = "_reason = 0 AND quantity > 0"
@@ -411,18 +429,22 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
             score = scores[0] if len(scores) == 1 else f"greatest({scores[0]}, {scores[1]})"
             order = "source_line" if "source_line" in cols else ", ".join(cols)
             scored = marked.derive(f"SELECT *, CASE WHEN {cand} THEN {score} ELSE 0.0 END AS _score FROM {{src}}")
-            n_ext = int(scored.arrow("SELECT count(*) AS n FROM {src} WHERE _score > 1.0").column(0)[0].as_py())
+            over = "coalesce(_score > 1.0, false)"
+            n_ext = int(scored.arrow(f"SELECT count(*) AS n FROM {{src}} WHERE {over}").column(0)[0].as_py())
             cap = max(int(math.floor(extreme_max_share * n_cand)), 5)
-            rank = ""
-            if n_ext > cap:
+            flag = code["extreme_value"]
+            if n_ext > cap:  # the cap keeps the highest scores: ranked among the flagged lines only
                 info["capped"] = True
-                rank = f" AND _rank <= {cap}"
-            ranked = scored.derive(f"SELECT *, row_number() OVER (ORDER BY _score DESC, {order}) AS _rank FROM {{src}}"
-                                   if rank else "SELECT *, 0 AS _rank FROM {src}")
-            info["flagged"] = min(n_ext, cap) if rank else n_ext
-            rule = f"CASE WHEN _score > 1.0{rank} THEN {code['extreme_value']} ELSE _reason END"
-            marked = ranked.derive(f"SELECT {', '.join(cols)}, CAST({rule} AS INT) AS _reason FROM {{src}}",
-                                   materialize=True)
+                info["flagged"] = cap
+                top = scored.derive(f"SELECT {keep_cols}, CAST(CASE WHEN row_number() OVER (ORDER BY _score DESC, "
+                                    f"{order}) <= {cap} THEN {flag} ELSE _reason END AS INT) AS _reason "
+                                    f"FROM {{src}} WHERE {over}", materialize=True)
+                marked = scored.derive(f"SELECT {keep_cols}, _reason FROM {{src}} WHERE NOT {over} "
+                                       f"UNION ALL SELECT {keep_cols}, _reason FROM {top.view}")
+            else:
+                info["flagged"] = n_ext
+                marked = scored.derive(f"SELECT {keep_cols}, CAST(CASE WHEN {over} THEN {flag} ELSE _reason END "
+                                       "AS INT) AS _reason FROM {src}")
     audit_raw = marked.arrow("SELECT _reason AS r, count(*) AS n, sum(CASE WHEN amount IS NULL OR isnan(amount) "
                              "OR abs(amount) = CAST('inf' AS DOUBLE) THEN 0.0 ELSE amount END) AS a "
                              "FROM {src} GROUP BY _reason").to_pylist()
@@ -452,7 +474,6 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
         warnings.warn("Cleaning removed a notable share of the data: " + " ".join(loud) +
                       " See CleanResult.audit; switch a rule off with clean(..., skip_rules=[...]).",
                       CrmmineWarning, stacklevel=3)
-    keep_cols = ", ".join(cols)
     reject_case = " ".join(f"WHEN {code[r]} THEN {d.string(r)}" for r in CLEANING_RULES if r != "return")
     params = {"skip_rules": list(skip), "duplicates_are_units": False, "non_product_codes": sorted(codes),
               "non_product_prefixes": list(prefixes), "cancellation_prefix": cancellation_prefix,
@@ -630,7 +651,141 @@ def fpgrowth_itemsets(tx: LazyTransactions, *, min_support: float, level: str = 
     return df
 
 
-# ------------------------------------------------------------------------------ churn labels, customer value
+# ------------------------------------------------------------------------------ segment report (issue 16)
+def _day_number(ts: pd.Timestamp) -> int:
+    """Days since the epoch of a (normalised) timestamp."""
+    return int(ts.to_datetime64().astype("datetime64[D]").view("int64"))
+
+
+def _last_purchase_day(tx: LazyTransactions) -> int | None:
+    """The last calendar day (days since the epoch) of a line with a customer, a date and an amount."""
+    last = tx.arrow(Q.purchase_day_bounds_sql("{src}", tx.dialect)).column(0)[0].as_py()
+    return None if last is None else int(last)
+
+
+def first_date(tx: LazyTransactions):
+    """The first ``order_date`` of the lines (a Timestamp), or None when there is none."""
+    first = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))["first"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first)
+
+
+def lines_before(tx: LazyTransactions, date) -> LazyTransactions:
+    """The lines dated strictly before ``date``, lazily."""
+    return tx.derive(f"SELECT * FROM {{src}} WHERE order_date < {tx.dialect.ts(pd.Timestamp(date))}")
+
+
+def value_summary(tx: LazyTransactions, *, as_of: pd.Timestamp | None,
+                  returns: LazyTransactions | None = None):
+    """What :func:`crmmine.customer_value` needs from the lines, counted in the engine (parameters
+    already checked): the CLV summary in days of the lines before ``as_of`` (``T`` up to it), each
+    customer's spend before it net of returns, and ``as_of`` (None: the day after the last purchase day)."""
+    from ..errors import ParameterError
+
+    if returns is not None and not tx.same_engine(returns):
+        raise InputError(
+            "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
+            "crmmine.clean(lazy_tx).returns)."
+        )
+    d = tx.dialect
+    if as_of is None:
+        last = _last_purchase_day(tx)
+        if last is None:
+            raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
+        as_of = pd.Timestamp(np.datetime64(last + 1, "D"))
+    end_day = _day_number(as_of)
+    raw = _arrow_to_pandas(tx.arrow(Q.clv_summary_sql("{src}", d, end_day - 1)))  # lines before as_of
+    if raw.empty:
+        raise ParameterError(f"The 'as_of' parameter leaves no transactions before it. Got {as_of.date()}; "
+                             "choose a later date.")
+    summary = _clv_frame(raw, end_day, "D", 1.0)
+    hist = raw["total"].to_numpy(dtype=float)
+    if returns is not None:
+        ret = _arrow_to_pandas(returns.arrow(Q.clv_summary_sql("{src}", d, end_day - 1)))
+        back = pd.Series(ret["total"].to_numpy(dtype=float), index=ret["customer_id"].to_numpy(dtype=object))
+        hist = hist - np.abs(back.reindex(raw["customer_id"].to_numpy(dtype=object), fill_value=0.0).to_numpy())
+    return summary, hist, as_of
+
+
+def calibration_holdout_summary(tx: LazyTransactions, *, cal_day: int, end: pd.Timestamp | None,
+                                time_unit: str, unit: float) -> pd.DataFrame:
+    """:func:`crmmine.calibration_holdout_summary` of a lazy table (parameters already checked)."""
+    from ..errors import ParameterError
+
+    if end is None:
+        last = _last_purchase_day(tx)
+        end_day = last + 1 if last is not None else cal_day + 1
+    else:
+        end_day = _day_number(end)
+    if end_day <= cal_day:
+        raise ParameterError(
+            f"The 'calibration_end' parameter must be before observation_end ({np.datetime64(end_day, 'D')}). "
+            f"Got {np.datetime64(cal_day, 'D')} instead; choose an earlier calibration end."
+        )
+    raw = _arrow_to_pandas(tx.arrow(Q.calibration_holdout_sql("{src}", tx.dialect, cal_day, end_day)))
+    first = raw["first_day"].to_numpy(dtype=np.int64)
+    last = raw["last_day"].to_numpy(dtype=np.int64)
+    freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
+    total, first_spend = raw["total"].to_numpy(dtype=float), raw["first_spend"].to_numpy(dtype=float)
+    h_n, h_sum = raw["h_n"].to_numpy(dtype=np.int64), raw["h_sum"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
+        monetary_h = np.where(h_n > 0, h_sum / np.maximum(h_n, 1), 0.0)
+    out = pd.DataFrame(
+        {
+            "frequency_cal": freq,
+            "recency_cal": (last - first).astype(float) / unit,
+            "T_cal": (cal_day - first).astype(float) / unit,
+            "monetary_value_cal": monetary.astype(float),
+            "frequency_holdout": h_n,
+            "monetary_value_holdout": monetary_h.astype(float),
+            "duration_holdout": np.full(len(raw), (end_day - cal_day) / unit),
+        },
+        index=_index(raw["customer_id"].to_numpy(dtype=object)),
+    )
+    out.attrs["time_unit"] = time_unit
+    out.attrs["calibration_end"] = str(np.datetime64(cal_day, "D"))
+    out.attrs["observation_end"] = str(np.datetime64(end_day, "D"))
+    return out
+
+
+def tracking_counts(tx: LazyTransactions, *, cal_day: int, end: pd.Timestamp | None):
+    """What :func:`crmmine.tracking_table` needs from the lines, counted in the engine: the
+    calibration cohort's ids (sorted) and first purchase days, the calendar days with repeat
+    purchases of the cohort and how many, and the last day tracked (None: no line)."""
+    last = _last_purchase_day(tx)
+    if last is None:
+        return None
+    end_day = _day_number(end) if end is not None else last
+    first_sql, repeat_sql = Q.tracking_sql("{src}", tx.dialect, cal_day, end_day)
+    f = _arrow_to_pandas(tx.arrow(first_sql))
+    r = tx.arrow(repeat_sql)
+    return (_index(f["customer_id"].to_numpy(dtype=object)), f["first_day"].to_numpy(dtype=np.int64),
+            r.column("day").to_numpy().astype(np.int64), r.column("n").to_numpy().astype(np.int64), end_day)
+
+
+def acquisition_covariates(tx: LazyTransactions, *, end: pd.Timestamp | None, first_days: int) -> pd.DataFrame:
+    """:func:`crmmine.acquisition_covariates` of a lazy table (parameters already checked)."""
+    has_country = "country" in tx.columns
+    before = None if end is None else end + pd.Timedelta(days=1)
+    per_sql, home_sql = Q.acquisition_sql("{src}", tx.dialect, before, country=has_country)
+    per = _arrow_to_pandas(tx.arrow(per_sql))
+    if per.empty:
+        raise InputError("The 'tx' table has no dated lines with a customer id before calibration_end.")
+    first = per["first"].to_numpy(dtype="datetime64[ns]")
+    start = pd.Timestamp(first.min()).normalize()
+    cut = (start + pd.Timedelta(days=first_days)).to_datetime64()
+    out = pd.DataFrame({"before_data": (first < cut).astype(float)},
+                       index=_index(per["customer_id"].to_numpy(dtype=object)))
+    if has_country:
+        home = tx.arrow(home_sql).to_pylist()
+        if not home:
+            raise InputError("The 'tx' table has no country on its lines before calibration_end.")
+        country = per["country"].to_numpy(dtype=object)
+        out["home_country"] = np.asarray([c == home[0]["country"] for c in country], dtype=float)
+    return out
+
+
+# ------------------------------------------------------------------------------ churn labels
 def line_bounds(tx: LazyTransactions) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last ``order_date`` of the lines (NaT when there are none)."""
     b = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))
@@ -654,46 +809,6 @@ def churn_labels(tx: LazyTransactions, *, cutoff: pd.Timestamp, horizon_days: in
     return out
 
 
-def customer_value_inputs(tx: LazyTransactions, *, as_of: pd.Timestamp | None,
-                          returns: LazyTransactions | None = None):
-    """What :func:`crmmine.customer_value` needs from the lines, counted in the engine in one query:
-    ``(summary, historical, as_of)`` with ``summary`` the :func:`crmmine.clv_summary` (days) of the
-    lines before ``as_of`` with ``T`` up to it, ``historical`` the spend before ``as_of`` net of the
-    absolute summed returns (aligned with ``summary``), and ``as_of`` (None: the day after the last
-    purchase day). None for ``summary`` when no line is dated before ``as_of``."""
-    if returns is not None and not tx.same_engine(returns):
-        raise InputError(
-            "The 'returns' table must live in the same engine as 'tx' (read both with the same engine, e.g. "
-            "crmmine.clean(lazy_tx).returns)."
-        )
-    d = tx.dialect
-    if as_of is None:
-        last = tx.arrow(Q.purchase_day_bounds_sql("{src}", d)).column(0)[0].as_py()
-        if last is None:
-            raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
-        as_of = pd.Timestamp(np.datetime64(int(last) + 1, "D"))
-    end_day = int(as_of.to_datetime64().astype("datetime64[D]").view("int64"))
-    raw = _arrow_to_pandas(tx.arrow(Q.customer_value_sql("{src}", d, end_day,
-                                                         returns=None if returns is None else returns.view)))
-    if raw.empty:
-        return None, None, as_of
-    first = raw["first_day"].to_numpy(dtype=np.int64)
-    last = raw["last_day"].to_numpy(dtype=np.int64)
-    freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
-    total = raw["total"].to_numpy(dtype=float)
-    first_spend = raw["first_spend"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(freq > 0, (total - first_spend) / np.maximum(freq, 1), 0.0)
-    summary = pd.DataFrame(
-        {"frequency": freq, "recency": (last - first).astype(float), "T": (float(end_day) - first).astype(float),
-         "monetary_value": monetary.astype(float)},
-        index=_index(raw["customer_id"].to_numpy(dtype=object)),
-    )
-    summary.attrs["time_unit"] = "D"
-    summary.attrs["observation_end"] = str(np.datetime64(end_day, "D"))
-    historical = total - np.abs(raw["returns_sum"].to_numpy(dtype=float, na_value=np.nan))
-    historical = np.where(np.isnan(historical), total, historical)
-    return summary, historical, as_of
 
 
 # ------------------------------------------------------------------------------ loyalty types
