@@ -319,7 +319,10 @@ def test_duckdb_churn_labels_cutoffs_and_value_match_pandas(pandas_clean, duck_c
     for as_of in (None, split["test_cutoff"].normalize()):
         expected = crmmine.customer_value(tx, as_of=as_of, returns=pandas_clean.returns, horizon_days=180)
         got = crmmine.customer_value(lazy, as_of=as_of, returns=duck_clean.returns, horizon_days=180)
-        _compare(expected, got)
+        inputs = ["historical_value", "frequency", "recency", "T"]
+        _compare(expected[inputs], got[inputs])
+        # the fits (Gamma-Gamma with q < 1 on these lines: a flat likelihood) move with the sums' last bits
+        pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-6, check_index_type=False)
         assert got.attrs["as_of"] == expected.attrs["as_of"]
         assert got.attrs["bg_params"] == pytest.approx(expected.attrs["bg_params"], rel=1e-6)
     # returns lowered the historical value of some customers, as in pandas
@@ -340,7 +343,7 @@ def test_duckdb_churn_labels_cutoffs_and_value_match_pandas(pandas_clean, duck_c
 
 def test_churn_report_on_duckdb_gives_the_pandas_winback_list(tmp_path):
     """-p engine=duckdb on the bundled sample: the lines stay in DuckDB (only per-customer tables come
-    back) and the artefacts are pandas' (sums to 1e-9; a reason's rounded amount may differ by one
+    back) and the artefacts are pandas' (to 1e-6: the CLV fits; a reason's rounded amount may differ by one
     at an exact .5, e.g. -623.5 summed as -623.4999999999999, so numbers in reasons are masked)."""
     from crmmine.report import run_report
 
@@ -358,7 +361,8 @@ def test_churn_report_on_duckdb_gives_the_pandas_winback_list(tmp_path):
         for col in ("reason", "top_reasons"):
             if col in expected:
                 pd.testing.assert_series_equal(mask(expected.pop(col)), mask(got.pop(col)))
-        pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-9)
+        # the CLV fits move with the sums' last bits (relative 1e-8 on the sample)
+        pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-6)
     assert len(arts["pandas"]["winback.csv"]) > 500
 
 
