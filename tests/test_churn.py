@@ -144,6 +144,33 @@ def test_features_returns_table_replaces_negative_lines(tiny):
     pd.testing.assert_frame_equal(f1, f2)
 
 
+def test_features_order_id_shared_by_two_customers(tiny):
+    """An order id used by two customers is two orders (one per customer), as before the per-order-id
+    shortcut; the other customers' features are those of the table without the shared id."""
+    shared = pd.concat([tiny, _tx([("x", "1", "2024-01-05", "P9", 2, 7.0)])], ignore_index=True)
+    f = churn_features(shared, cutoff=CUTOFF, windows=(30,))
+    assert list(f.index) == ["a", "b", "d", "x"]
+    assert (f.loc["x", "frequency"], f.loc["x", "monetary_total"], f.loc["x", "distinct_products"]) == (1, 7, 1)
+    assert (f.loc["a", "frequency"], f.loc["a", "monetary_total"], f.loc["a", "distinct_products"]) == (3, 65, 3)
+    alone = churn_features(tiny, cutoff=CUTOFF, windows=(30,), bgnbd=False)
+    pd.testing.assert_frame_equal(f.loc[["a", "b", "d"], alone.columns], alone, check_exact=True)
+
+
+def test_features_same_for_any_layout_of_the_ids():
+    """Text ids in many pyarrow chunks, as Python objects or as categories: the same features, to the bit."""
+    tx, _ = make_transactions(300, random_state=5, return_rate=0.05)
+    cutoff = pd.Timestamp("2025-03-01")
+    base = churn_features(tx, cutoff=cutoff)
+    chunked = pd.concat([tx.iloc[i:i + 97] for i in range(0, len(tx), 97)], ignore_index=True)
+    assert chunked["order_id"].array._pa_array.num_chunks > 1
+    pd.testing.assert_frame_equal(churn_features(chunked, cutoff=cutoff), base, check_exact=True)
+    ids = ["customer_id", "order_id", "product_id"]
+    for dtype in (object, "category"):
+        other = churn_features(tx.astype(dict.fromkeys(ids, dtype)), cutoff=cutoff)
+        assert list(other.index) == list(base.index)
+        pd.testing.assert_frame_equal(other.reset_index(drop=True), base.reset_index(drop=True), check_exact=True)
+
+
 def test_features_windows_and_bgnbd_columns(tiny):
     f = churn_features(tiny, cutoff=CUTOFF, windows=(7, 14), horizon_days=30)
     for col in ("orders_7d", "spend_14d", "orders_trend_14d", "spend_trend_7d", "p_alive", "p_no_purchase"):

@@ -296,6 +296,131 @@ def test_duckdb_churn_features_match_pandas(messy_file, pandas_clean, duck_clean
         crmmine.churn_features(duck_clean.transactions, cutoff="1990-01-01")
 
 
+# ------------------------------------------------------------------------------ churn report on an engine
+def _churn_split(tx: pd.DataFrame) -> dict:
+    """Two cutoffs 60 days apart that a 60-day horizon fits after (not at midnight)."""
+    cut = tx["order_date"].quantile(0.5).normalize() + pd.Timedelta(hours=9)
+    return {"train_cutoff": cut - pd.Timedelta(days=60), "test_cutoff": cut, "horizon_days": 60}
+
+
+def test_duckdb_churn_labels_cutoffs_and_value_match_pandas(pandas_clean, duck_clean):
+    """The churn report's line-level steps on lines with returns: cutoffs, labels (with eligibility),
+    customer value (net of returns) and the whole backtest are pandas' in DuckDB."""
+    tx, lazy = pandas_clean.transactions, duck_clean.transactions
+    assert crmmine.churn_cutoffs(tx, horizon_days=60) == crmmine.churn_cutoffs(lazy, horizon_days=60)
+    split = _churn_split(tx)
+    for cut in (split["train_cutoff"], split["test_cutoff"]):
+        expected = crmmine.churn_labels(tx, cutoff=cut, horizon_days=60)
+        got = crmmine.churn_labels(lazy, cutoff=cut, horizon_days=60)
+        _compare(expected, got)
+        assert 0 < got["churned"].sum() < len(got)
+        _compare(crmmine.churn_labels(tx, cutoff=cut, horizon_days=60, min_orders=2, lookback_days=45),
+                 crmmine.churn_labels(lazy, cutoff=cut, horizon_days=60, min_orders=2, lookback_days=45))
+    for as_of in (None, split["test_cutoff"].normalize()):
+        expected = crmmine.customer_value(tx, as_of=as_of, returns=pandas_clean.returns, horizon_days=180)
+        got = crmmine.customer_value(lazy, as_of=as_of, returns=duck_clean.returns, horizon_days=180)
+        inputs = ["historical_value", "frequency", "recency", "T"]
+        _compare(expected[inputs], got[inputs])
+        # the fits (Gamma-Gamma with q < 1 on these lines: a flat likelihood) move with the sums' last bits
+        pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-6, check_index_type=False)
+        assert got.attrs["as_of"] == expected.attrs["as_of"]
+        assert got.attrs["bg_params"] == pytest.approx(expected.attrs["bg_params"], rel=1e-6)
+    # returns lowered the historical value of some customers, as in pandas
+    assert (got["historical_value"] < crmmine.customer_value(lazy, as_of=as_of)["historical_value"] - 1e-9).sum() > 0
+    kw = dict(model="logistic", random_state=0)
+    a = crmmine.churn_backtest(tx, returns=pandas_clean.returns, **split, **kw)
+    b = crmmine.churn_backtest(lazy, returns=duck_clean.returns, **split, **kw)
+    for name in ("train_features", "train_labels", "test_features", "test_labels"):
+        _compare(getattr(a, name), getattr(b, name))
+    _compare(a.metrics, b.metrics)
+    assert a.chosen == b.chosen
+    with pytest.raises(InputError, match="The data do not reach test_cutoff \\+ horizon_days"):
+        crmmine.churn_backtest(lazy, train_cutoff=split["test_cutoff"], test_cutoff=tx["order_date"].max(),
+                               horizon_days=60)
+    with pytest.raises(ParameterError, match="The 'as_of' parameter leaves no transactions before it"):
+        crmmine.customer_value(lazy, as_of="1990-01-01")
+
+
+def test_churn_report_on_duckdb_gives_the_pandas_winback_list(tmp_path):
+    """-p engine=duckdb on the bundled sample: the lines stay in DuckDB (only per-customer tables come
+    back) and the artefacts are pandas' (to 1e-6: the CLV fits; a reason's rounded amount may differ by one
+    at an exact .5, e.g. -623.5 summed as -623.4999999999999, so numbers in reasons are masked)."""
+    from crmmine.report import run_report
+
+    path = str(crmmine.datasets.online_retail_sample_path())
+    arts = {}
+    for engine in ("pandas", "duckdb"):
+        run = run_report("churn", parameters={"data_path": path, "engine": engine}, out=tmp_path / engine)
+        assert run.status == "ok", engine
+        arts[engine] = {p.name: pd.read_csv(p) for p in (run.path / "artifacts").glob("*.csv")}
+    assert sorted(arts["pandas"]) == sorted(arts["duckdb"]) == ["churn_importance.csv", "churn_metrics.csv",
+                                                                 "winback.csv"]
+    mask = lambda s: s.str.replace(r"[-+]?[\d,]+(\.\d+)?", "#", regex=True)  # noqa: E731
+    for name, expected in arts["pandas"].items():
+        got = arts["duckdb"][name]
+        for col in ("reason", "top_reasons"):
+            if col in expected:
+                pd.testing.assert_series_equal(mask(expected.pop(col)), mask(got.pop(col)))
+        # the CLV fits move with the sums' last bits (relative 1e-8 on the sample)
+        pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-6)
+    assert len(arts["pandas"]["winback.csv"]) > 500
+
+
+# ------------------------------------------------------------------------------ loyalty report on an engine
+@pytest.fixture(scope="module")
+def loyalty_shop():
+    shop = crmmine.datasets.make_loyalty_shop(400, random_state=1)  # discounts, vouchers, campaigns, categories
+    return shop, crmmine.read_transactions(shop.transactions, engine="duckdb")
+
+
+def _loyalty_cases(shop) -> list[dict]:
+    late = shop.transactions["order_date"].quantile(0.6)
+    return [{}, {"promoted_orders": shop.promoted_orders}, {"campaigns": shop.campaigns},
+            {"promoted_orders": shop.promoted_orders, "campaigns": shop.campaigns, "as_of": late}]
+
+
+def test_duckdb_loyalty_types_match_pandas(loyalty_shop, pandas_clean, duck_clean):
+    """Orders, promotions, campaigns, price index and breadth counted in DuckDB: pandas' loyalty types."""
+    shop, lazy = loyalty_shop
+    for kw in _loyalty_cases(shop):
+        expected, got = crmmine.loyalty_types(shop.transactions, **kw), crmmine.loyalty_types(lazy, **kw)
+        _compare(expected, got)
+        assert got.attrs == expected.attrs
+    assert got["loyalty_type"].nunique() == 5 and got["orders_off_promotion"].notna().sum() > 50
+    # generated lines cleaned of returns (no discount, no category: breadth over products)
+    expected = crmmine.loyalty_types(pandas_clean.transactions)
+    _compare(expected, crmmine.loyalty_types(duck_clean.transactions))
+    assert expected["price_index"].notna().all() and expected["breadth"].gt(0).sum() > 100
+    with pytest.raises(ParameterError, match="The 'reviews' parameter needs the order lines in pandas"):
+        crmmine.loyalty_types(lazy, reviews=shop.reviews)
+    with pytest.raises(InputError, match="No order line of 'tx' falls before as_of=1990-01-01"):
+        crmmine.loyalty_types(lazy, as_of="1990-01-01")
+
+
+def test_loyalty_report_on_duckdb_gives_the_pandas_tables(tmp_path):
+    """-p engine=duckdb on the bundled sample: loyalty types and summary are pandas'; the value ranking
+    too, up to the order of customers whose net values tie in the last bit (1224.06 summed in another
+    order is 1224.0600000000002, and ties are broken by id)."""
+    from crmmine.report import run_report
+
+    path = str(crmmine.datasets.online_retail_sample_path())
+    arts = {}
+    for engine in ("pandas", "duckdb"):
+        run = run_report("loyalty", parameters={"data_path": path, "engine": engine}, out=tmp_path / engine)
+        assert run.status == "ok", engine
+        arts[engine] = {p.name: pd.read_csv(p) for p in (run.path / "artifacts").glob("*.csv")}
+    assert sorted(arts["pandas"]) == ["loyalty_summary.csv", "loyalty_types.csv", "value_ranking.csv"]
+    for name in ("loyalty_summary.csv", "loyalty_types.csv"):
+        pd.testing.assert_frame_equal(arts["pandas"][name], arts["duckdb"][name], check_exact=False, rtol=1e-9)
+    a, b = arts["pandas"]["value_ranking.csv"], arts["duckdb"]["value_ranking.csv"]
+    np.testing.assert_allclose(a["net_value"], b["net_value"], rtol=1e-9)  # the same values in rank order
+    drop = ["rank", "cumulative_net_share"]
+    pd.testing.assert_frame_equal(a.drop(columns=drop).set_index("customer_id").sort_index(),
+                                  b.drop(columns=drop).set_index("customer_id").sort_index(),
+                                  check_exact=False, rtol=1e-9)
+    assert len(a) > 900
+
+
 @pytest.fixture(scope="module")
 def events_file(tmp_path_factory):
     ev, _ = crmmine.datasets.make_events(1500, n_items=200, n_categories=12, random_state=4)
@@ -389,6 +514,31 @@ def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
     for sup in (0.01, 0.004):  # the miners' code-only baskets (collect_set in Spark SQL)
         assert _itemset_key(crmmine.frequent_itemsets(pandas_clean.transactions, min_support=sup)) == _itemset_key(
             crmmine.frequent_itemsets(tx, min_support=sup))
+
+
+@pytest.mark.spark
+def test_spark_churn_labels_value_and_loyalty_match_pandas(spark, pandas_clean, loyalty_shop, tmp_path):
+    """Spark SQL runs the churn labels', customer value's and loyalty types' queries as DuckDB does."""
+    _write(pandas_clean.transactions, tmp_path / "tx.parquet")
+    _write(pandas_clean.returns, tmp_path / "returns.parquet")
+    tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
+    returns = crmmine.read_transactions(tmp_path / "returns.parquet", engine=spark)
+    split = _churn_split(pandas_clean.transactions)
+    assert crmmine.churn_cutoffs(pandas_clean.transactions) == crmmine.churn_cutoffs(tx)
+    _compare(crmmine.churn_labels(pandas_clean.transactions, cutoff=split["test_cutoff"], horizon_days=60,
+                                  lookback_days=45),
+             crmmine.churn_labels(tx, cutoff=split["test_cutoff"], horizon_days=60, lookback_days=45))
+    expected = crmmine.customer_value(pandas_clean.transactions, returns=pandas_clean.returns)
+    got = crmmine.customer_value(tx, returns=returns)
+    inputs = ["historical_value", "frequency", "recency", "T"]
+    _compare(expected[inputs], got[inputs])
+    # the fits (Gamma-Gamma with q < 1 on these lines: a flat likelihood) move with the sums' last bits
+    pd.testing.assert_frame_equal(expected, got, check_exact=False, rtol=1e-5, check_index_type=False)
+    shop = loyalty_shop[0]
+    _write(shop.transactions, tmp_path / "shop.parquet")
+    lazy = crmmine.read_transactions(tmp_path / "shop.parquet", engine=spark)
+    kw = _loyalty_cases(shop)[-1]
+    _compare(crmmine.loyalty_types(shop.transactions, **kw), crmmine.loyalty_types(lazy, **kw))
 
 
 @pytest.mark.spark

@@ -198,8 +198,9 @@ def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="log
 
     Parameters
     ----------
-    tx : pandas.DataFrame
-        Canonical transactions reaching at least ``test_cutoff + horizon_days``.
+    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
+        Canonical transactions reaching at least ``test_cutoff + horizon_days``. A lazy table (DuckDB,
+        Spark): features and labels are counted in its engine, the models fitted on what comes back.
     train_cutoff, test_cutoff : date-like
     horizon_days : int, default=90
     model : {"logistic", "hgb"}, default="logistic"

@@ -19,13 +19,29 @@ _REQUIRED = ("customer_id", "order_id", "order_date", "amount")
 
 # --------------------------------------------------------------------------- checks
 def _check_tx(tx, name="tx") -> None:
-    """Churn needs these columns; input checked once here, trusted after."""
+    """Churn needs these columns; input checked once here, trusted after. A lazy table (DuckDB,
+    Spark) holds canonical columns by construction."""
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):
+        return
     check_table(tx, _REQUIRED, name=name, what="of canonical transactions", datetime_columns=("order_date",),
                 hint="Read the file with crmmine.read_transactions or crmmine.load_clean first.")
 
 
+def _bounds(tx) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last ``order_date`` (one query for a lazy table)."""
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):
+        from ..engine.aggregate import line_bounds
+
+        return line_bounds(tx)
+    return tx["order_date"].min(), tx["order_date"].max()
+
+
 def _check_reach(tx, cutoff, horizon_days, cutoff_name="cutoff") -> None:
-    first, last = tx["order_date"].min(), tx["order_date"].max()
+    first, last = _bounds(tx)
     end = cutoff + pd.Timedelta(days=horizon_days)
     if pd.isna(last) or end > last:
         raise InputError(
@@ -60,7 +76,8 @@ def churn_cutoffs(tx, *, cutoff=None, horizon_days=90) -> dict[str, pd.Timestamp
     last transaction (midnight), ``test_cutoff = end - horizon_days``, so the test labels use the last
     ``horizon_days`` of data. Always ``train_cutoff = test_cutoff - horizon_days``: the training label window
     ends where the test one starts, so they never overlap. ``as_of`` (the day after the last transaction,
-    midnight) is when the win-back list is scored: every line is history then.
+    midnight) is when the win-back list is scored: every line is history then. ``tx`` may be a lazy
+    table (DuckDB, Spark): its last date is one query.
 
     Examples
     --------
@@ -74,7 +91,7 @@ def churn_cutoffs(tx, *, cutoff=None, horizon_days=90) -> dict[str, pd.Timestamp
     _check_tx(tx)
     horizon_days = check_int("horizon_days", horizon_days, lo=1)
     h = pd.Timedelta(days=horizon_days)
-    last = tx["order_date"].max()
+    last = _bounds(tx)[1]
     test = last.normalize() - h if cutoff is None else check_date("cutoff", cutoff, none_ok=False)
     return {"train_cutoff": test - h, "test_cutoff": test, "as_of": last.normalize() + pd.Timedelta(days=1)}
 
@@ -85,9 +102,10 @@ def churn_labels(tx, *, cutoff, horizon_days=90, min_orders=1, lookback_days=Non
 
     Parameters
     ----------
-    tx : pandas.DataFrame
+    tx : pandas.DataFrame or crmmine.engine.LazyTransactions
         Canonical transactions (``customer_id, order_id, order_date, amount``; lines with
-        ``quantity <= 0`` are returns and are ignored).
+        ``quantity <= 0`` are returns and are ignored). A lazy table (DuckDB, Spark) is counted
+        in its engine (the same labels).
     cutoff : date-like
         The split. History is every line with ``order_date <= cutoff``.
     horizon_days : int, default=90
@@ -131,6 +149,13 @@ def churn_labels(tx, *, cutoff, horizon_days=90, min_orders=1, lookback_days=Non
     if lookback_days is not None:
         lookback_days = check_int("lookback_days", lookback_days, lo=1)
     _check_reach(tx, cutoff, horizon_days)
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(tx):  # orders counted in its engine (DuckDB, Spark): one row per eligible customer comes back
+        from ..engine.aggregate import churn_labels as lazy_labels
+
+        return lazy_labels(tx, cutoff=cutoff, horizon_days=horizon_days, min_orders=min_orders,
+                           lookback_days=lookback_days)
     orders = _orders(_purchases(tx))
     end = cutoff + pd.Timedelta(days=horizon_days)
     before = orders["order_date"] <= cutoff

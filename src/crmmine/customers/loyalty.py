@@ -267,7 +267,11 @@ def loyalty_types(
     >>> bool((lt["loyalty_type"] == shop.truth["loyalty_type"].reindex(lt.index).astype(str)).mean() > 0.8)
     True
     """
-    validate_transactions(tx)
+    from ..engine.lazy import is_lazy
+
+    lazy = is_lazy(tx)
+    if not lazy:
+        validate_transactions(tx)
     as_of = check_date("as_of", as_of)
     repeat_threshold = check_int("repeat_threshold", repeat_threshold, lo=2, none_ok=True)
     attachment_threshold = check_fraction("attachment_threshold", attachment_threshold, none_ok=True)
@@ -281,7 +285,87 @@ def loyalty_types(
                     hint="Give one row per campaign with its first and last day.",
                     datetime_columns=["start", "end"])
     if as_of is None:
-        as_of = tx["order_date"].max().normalize() + pd.Timedelta(days=1)
+        if lazy:
+            from ..engine.aggregate import line_bounds
+
+            as_of = line_bounds(tx)[1].normalize() + pd.Timedelta(days=1)
+        else:
+            as_of = tx["order_date"].max().normalize() + pd.Timedelta(days=1)
+    measures = _lazy_measures if lazy else _pandas_measures
+    out, has_promo, in_camp, price_varies, tenure_days, dependent, used = measures(
+        tx, as_of=as_of, promoted_orders=promoted_orders, reviews=reviews, campaigns=campaigns,
+        promotion_threshold=promotion_threshold, price_threshold=price_threshold)
+    idx = out.index
+
+    # --- thresholds -------------------------------------------------------------------------------
+    if repeat_threshold is None:
+        t = two_group_split(np.log(out["orders"].to_numpy(dtype=float)))
+        repeat_threshold = max(2, int(np.ceil(np.exp(t) - 1e-9))) if np.isfinite(t) else 2
+    out["repeat_high"] = (out["orders"] >= repeat_threshold).to_numpy()
+    if attachment_threshold is None:
+        pool = out.loc[out["repeat_high"], "attachment"]
+        if pool.nunique() < 2:
+            pool = out["attachment"]
+        t = two_group_split(pool.to_numpy())
+        attachment_threshold = float(t) if np.isfinite(t) else 0.5
+    out["attachment_high"] = (out["attachment"] >= attachment_threshold).to_numpy()
+
+    # --- types ----------------------------------------------------------------------------------------
+    rep, att = out["repeat_high"].to_numpy(), out["attachment_high"].to_numpy()
+    price = out["price_sensitive"].to_numpy()
+    code = np.select([rep & dependent, rep & att, rep, ~rep & ~att & price], [0, 1, 2, 3], default=4)
+    out["loyalty_type"] = pd.Categorical.from_codes(code, categories=list(LOYALTY_TYPES))
+    names = np.array([label(f"loyalty.type.{k}", lang) for k in LOYALTY_TYPES], dtype=object)
+    out["loyalty_type_name"] = pd.array(names[code], dtype="string")
+    cell = np.select([att & rep, att & ~rep, ~att & rep], [0, 1, 2], default=3)
+    out["dick_basu"] = pd.Categorical.from_codes(cell, categories=list(DICK_BASU_CELLS))
+    cell_names = np.array([label(f"loyalty.cell.{k}", lang) for k in DICK_BASU_CELLS], dtype=object)
+    out["dick_basu_name"] = pd.array(cell_names[cell], dtype="string")
+
+    # --- reasons --------------------------------------------------------------------------------------
+    unknown = label("loyalty.unknown", lang)  # a part the data cannot give is said in words, not as a dash or NaN
+    cols = {
+        "orders": out["orders"].astype(str), "repeat_threshold": pd.Series(str(repeat_threshold), index=idx),
+        "attachment": _num(out["attachment"]), "attachment_threshold": pd.Series(f"{attachment_threshold:.2f}",
+                                                                                  index=idx),
+        "promotion": _pct(out["promotion_dependence"], unknown), "off": _num(out["orders_off_promotion"], 0),
+        "price_index": _num(out["price_index"], missing=unknown), "full_price": _pct(out["full_price_share"], unknown),
+        "satisfaction": _num(out["satisfaction"] * 4 + 1, 1, missing=unknown).where(
+            out["satisfaction"].isna().to_numpy(),
+            _fill(label("loyalty.satisfaction_of_5", lang), {"score": _num(out["satisfaction"] * 4 + 1, 1)}, idx)),
+        "breadth": _num(out["breadth"], missing=unknown),
+        "tenure_days": pd.Series(np.round(tenure_days).astype(int).astype(str), index=idx),
+    }
+    reason = pd.Series("", index=idx, dtype=object)
+    for k, key in enumerate(LOYALTY_TYPES):
+        hit = code == k
+        if hit.any():
+            sub = {c: v[hit] for c, v in cols.items()}
+            reason[hit] = _fill(label(f"loyalty.reason.{key}", lang), sub, idx[hit]).to_numpy()
+    out["reason"] = pd.array(reason.to_numpy(), dtype="string")
+    notes = [label("loyalty.note.monopoly", lang)]
+    if not has_promo and in_camp is None:
+        notes.append(label("loyalty.note.no_promotions", lang))
+    elif in_camp is None:
+        notes.append(label("loyalty.note.no_campaigns", lang))
+    if reviews is None:
+        notes.append(label("loyalty.note.no_reviews", lang))
+    if not price_varies:
+        notes.append(label("loyalty.note.no_price_variation", lang))
+    order = ["orders", "revenue", "repeat_high", "promotion_share", "promotion_spend_share", "campaign_share",
+             "promotion_dependence", "orders_off_promotion", "price_index", "price_sensitive", *_COMPONENTS,
+             "reviews", "attachment", "attachment_high", "loyalty_type", "loyalty_type_name", "dick_basu",
+             "dick_basu_name", "reason"]
+    out = out[order]
+    out.attrs = {"as_of": as_of.isoformat(), "repeat_threshold": int(repeat_threshold),
+                 "attachment_threshold": float(attachment_threshold), "components": used,
+                 "promotion_threshold": promotion_threshold, "price_threshold": price_threshold, "notes": notes,
+                 "lang": lang}
+    return out
+
+
+def _pandas_measures(tx, *, as_of, promoted_orders, reviews, campaigns, promotion_threshold, price_threshold):
+    """The per-customer measures of :func:`loyalty_types` from a pandas table (input already validated)."""
     tx = tx[(tx["order_date"] < as_of).to_numpy(dtype=bool, na_value=False)]
     if tx.empty:
         raise InputError(f"No order line of 'tx' falls before as_of={as_of.date()}; choose a later date.")
@@ -364,72 +448,63 @@ def loyalty_types(
     comp = out[list(_COMPONENTS)]
     used = [c for c in _COMPONENTS if comp[c].notna().any()]
     out["attachment"] = comp[used].mean(axis=1, skipna=True).to_numpy()
+    return out, has_promo, in_camp, price_varies, tenure_days, dependent, used
 
-    # --- thresholds -------------------------------------------------------------------------------
-    if repeat_threshold is None:
-        t = two_group_split(np.log(out["orders"].to_numpy(dtype=float)))
-        repeat_threshold = max(2, int(np.ceil(np.exp(t) - 1e-9))) if np.isfinite(t) else 2
-    out["repeat_high"] = (out["orders"] >= repeat_threshold).to_numpy()
-    if attachment_threshold is None:
-        pool = out.loc[out["repeat_high"], "attachment"]
-        if pool.nunique() < 2:
-            pool = out["attachment"]
-        t = two_group_split(pool.to_numpy())
-        attachment_threshold = float(t) if np.isfinite(t) else 0.5
-    out["attachment_high"] = (out["attachment"] >= attachment_threshold).to_numpy()
 
-    # --- types ----------------------------------------------------------------------------------------
-    rep, att = out["repeat_high"].to_numpy(), out["attachment_high"].to_numpy()
-    price = out["price_sensitive"].to_numpy()
-    code = np.select([rep & dependent, rep & att, rep, ~rep & ~att & price], [0, 1, 2, 3], default=4)
-    out["loyalty_type"] = pd.Categorical.from_codes(code, categories=list(LOYALTY_TYPES))
-    names = np.array([label(f"loyalty.type.{k}", lang) for k in LOYALTY_TYPES], dtype=object)
-    out["loyalty_type_name"] = pd.array(names[code], dtype="string")
-    cell = np.select([att & rep, att & ~rep, ~att & rep], [0, 1, 2], default=3)
-    out["dick_basu"] = pd.Categorical.from_codes(cell, categories=list(DICK_BASU_CELLS))
-    cell_names = np.array([label(f"loyalty.cell.{k}", lang) for k in DICK_BASU_CELLS], dtype=object)
-    out["dick_basu_name"] = pd.array(cell_names[cell], dtype="string")
+def _lazy_measures(tx, *, as_of, promoted_orders, reviews, campaigns, promotion_threshold, price_threshold):
+    """:func:`_pandas_measures` of a lazy table (DuckDB, Spark): orders and lines counted in the engine
+    (:func:`crmmine.engine.aggregate.loyalty_measures`), the same shares and indices computed here."""
+    from ..engine.aggregate import loyalty_measures
 
-    # --- reasons --------------------------------------------------------------------------------------
-    unknown = label("loyalty.unknown", lang)  # a part the data cannot give is said in words, not as a dash or NaN
-    cols = {
-        "orders": out["orders"].astype(str), "repeat_threshold": pd.Series(str(repeat_threshold), index=idx),
-        "attachment": _num(out["attachment"]), "attachment_threshold": pd.Series(f"{attachment_threshold:.2f}",
-                                                                                  index=idx),
-        "promotion": _pct(out["promotion_dependence"], unknown), "off": _num(out["orders_off_promotion"], 0),
-        "price_index": _num(out["price_index"], missing=unknown), "full_price": _pct(out["full_price_share"], unknown),
-        "satisfaction": _num(out["satisfaction"] * 4 + 1, 1, missing=unknown).where(
-            out["satisfaction"].isna().to_numpy(),
-            _fill(label("loyalty.satisfaction_of_5", lang), {"score": _num(out["satisfaction"] * 4 + 1, 1)}, idx)),
-        "breadth": _num(out["breadth"], missing=unknown),
-        "tenure_days": pd.Series(np.round(tenure_days).astype(int).astype(str), index=idx),
-    }
-    reason = pd.Series("", index=idx, dtype=object)
-    for k, key in enumerate(LOYALTY_TYPES):
-        hit = code == k
-        if hit.any():
-            sub = {c: v[hit] for c, v in cols.items()}
-            reason[hit] = _fill(label(f"loyalty.reason.{key}", lang), sub, idx[hit]).to_numpy()
-    out["reason"] = pd.array(reason.to_numpy(), dtype="string")
-    notes = [label("loyalty.note.monopoly", lang)]
-    if not has_promo and in_camp is None:
-        notes.append(label("loyalty.note.no_promotions", lang))
-    elif in_camp is None:
-        notes.append(label("loyalty.note.no_campaigns", lang))
-    if reviews is None:
-        notes.append(label("loyalty.note.no_reviews", lang))
-    if not price_varies:
-        notes.append(label("loyalty.note.no_price_variation", lang))
-    order = ["orders", "revenue", "repeat_high", "promotion_share", "promotion_spend_share", "campaign_share",
-             "promotion_dependence", "orders_off_promotion", "price_index", "price_sensitive", *_COMPONENTS,
-             "reviews", "attachment", "attachment_high", "loyalty_type", "loyalty_type_name", "dick_basu",
-             "dick_basu_name", "reason"]
-    out = out[order]
-    out.attrs = {"as_of": as_of.isoformat(), "repeat_threshold": int(repeat_threshold),
-                 "attachment_threshold": float(attachment_threshold), "components": used,
-                 "promotion_threshold": promotion_threshold, "price_threshold": price_threshold, "notes": notes,
-                 "lang": lang}
-    return out
+    if reviews is not None:
+        raise ParameterError("The 'reviews' parameter needs the order lines in pandas; with a lazy table "
+                             "(DuckDB, Spark) give reviews=None, or pass the lines as a DataFrame.")
+    promoted = _promoted_ids(promoted_orders)
+    raw, has_discount = loyalty_measures(tx, as_of=as_of, promoted=promoted, campaigns=campaigns)
+    if raw.empty:
+        raise InputError(f"No order line of 'tx' falls before as_of={as_of.date()}; choose a later date.")
+    has_promo = promoted is not None or has_discount
+    idx = pd.Index(pd.Index(raw["customer_id"].to_numpy(dtype=object)).astype(str), name="customer_id")
+    n = len(idx)
+    nan = np.full(n, np.nan)
+    orders = raw["orders"].to_numpy(dtype=np.int64)
+    revenue = raw["revenue"].to_numpy(dtype=float)
+    out = pd.DataFrame({"orders": orders, "revenue": revenue}, index=idx)
+    if has_promo:
+        out["promotion_share"] = raw["promo_orders"].to_numpy(dtype=float) / orders
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["promotion_spend_share"] = np.where(revenue > 0, raw["promo_spend"].to_numpy(dtype=float) / revenue, 0.0)
+    else:
+        out["promotion_share"] = nan
+        out["promotion_spend_share"] = nan
+    in_camp = campaigns if campaigns is not None and len(campaigns) else None
+    out["campaign_share"] = raw["camp_orders"].to_numpy(dtype=float) / orders if in_camp is not None else nan
+    dep = out["promotion_share"] if has_promo else out["campaign_share"]
+    out["promotion_dependence"] = dep.to_numpy()
+    if has_promo or in_camp is not None:
+        out["orders_off_promotion"] = np.where(raw["first_on"].isna().to_numpy(), np.nan,
+                                               raw["orders_off"].to_numpy(dtype=float))
+    else:
+        out["orders_off_promotion"] = nan
+    at_typ = raw["at_typical"].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["price_index"] = np.where(at_typ > 0, raw["paid"].to_numpy(dtype=float, na_value=np.nan) / at_typ, np.nan)
+    price_varies = bool(np.nansum(raw["varies"].to_numpy(dtype=float, na_value=np.nan)) > 0)
+    sens = (out["price_index"] <= 1 - price_threshold).to_numpy(dtype=bool)
+    dependent = (out["promotion_dependence"] >= promotion_threshold).to_numpy(dtype=bool)
+    out["price_sensitive"] = sens | dependent
+    out["full_price_share"] = 1.0 - out["promotion_spend_share"]
+    out["satisfaction"] = nan
+    out["reviews"] = np.zeros(n, dtype=np.int64)
+    out["breadth"] = 1.0 - raw["hhi"].to_numpy(dtype=float, na_value=np.nan)
+    first = raw["first_order"].to_numpy(dtype="datetime64[ns]")
+    last = raw["last_order"].to_numpy(dtype="datetime64[ns]")
+    tenure_days = (last - first).astype("timedelta64[ns]").astype(np.int64) / 1e9 / 86400.0
+    out["tenure"] = np.minimum(1.0, tenure_days / 365.0)
+    comp = out[list(_COMPONENTS)]
+    used = [c for c in _COMPONENTS if comp[c].notna().any()]
+    out["attachment"] = comp[used].mean(axis=1, skipna=True).to_numpy()
+    return out, has_promo, in_camp, price_varies, tenure_days, dependent, used
 
 
 def loyalty_summary(types: pd.DataFrame) -> pd.DataFrame:
@@ -600,7 +675,11 @@ def satisfaction_loyalty(
     >>> float(sl.drivers.loc["late_delivery", "risk_ratio"]) > 2
     True
     """
-    validate_transactions(tx)
+    from ..engine.lazy import is_lazy
+
+    lazy = is_lazy(tx)
+    if not lazy:
+        validate_transactions(tx)
     as_of = check_date("as_of", as_of)
     satisfied_min = check_int("satisfied_min", satisfied_min, lo=1, hi=5)
     unhappy_max = check_int("unhappy_max", unhappy_max, lo=1, hi=5)

@@ -139,6 +139,14 @@ class CleanResult:
         )
 
 
+#: From this many lines on, :func:`clean` saves memory before time (a 10M-line table goes through every
+#: analysis in 4 GB, benchmarks/README.md): text ids encoded chunk by chunk into int32 codes, every
+#: temporary array freed before the lines are taken, the lines taken by mask instead of by position, the
+#: audit summed before the take instead of during it, and the memory pyarrow freed given back on the way.
+#: Same outputs either way (tested with the threshold at 0).
+_LARGE = 2_000_000
+
+
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """(integer code per line, -1 for missing; the distinct values as a Series) of a text column.
 
@@ -150,6 +158,17 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     if arr is not None and _is_pa_string(arr.type):
         import pyarrow.compute as pc
 
+        if arr.num_chunks > 1 and len(arr) >= _LARGE:
+            # chunk by chunk into int32 codes (one dictionary for all chunks): no joined copy of the column
+            enc = [c for c in pc.dictionary_encode(arr).chunks if len(c)]
+            if all(len(c.dictionary) == len(enc[-1].dictionary) for c in enc):
+                codes = np.empty(len(arr), dtype=np.int32)
+                at = 0
+                for c in enc:
+                    idx = c.indices
+                    codes[at:at + len(c)] = (idx.fill_null(-1) if idx.null_count else idx).to_numpy()
+                    at += len(c)
+                return codes, pd.Series(pd.arrays.ArrowStringArray(enc[-1].dictionary))
         enc = pc.dictionary_encode(arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0))
         indices = enc.indices.fill_null(-1) if enc.indices.null_count else enc.indices
         codes = indices.to_numpy(zero_copy_only=False)  # pyarrow's int32 codes, not copied to int64
@@ -249,6 +268,12 @@ def _exact_duplicates(tx: pd.DataFrame, order_codes: np.ndarray, product_codes: 
     return dup
 
 
+def _release_arrow_memory() -> None:
+    """Hand the memory pyarrow freed back to the system (its allocator keeps freed pages for reuse, so a
+    process that hashed or read 10M lines holds their transient buffers long after; microseconds)."""
+    pa.default_memory_pool().release_unused()
+
+
 def _take(values, positions: np.ndarray):
     """``values.take(positions)`` for increasing ``positions``; a pyarrow-backed column is taken
     chunk by chunk (pyarrow's take on a chunked array first joins the chunks: a copy of the column)."""
@@ -276,11 +301,14 @@ def _take_lines(tx: pd.DataFrame, masks, attrs: dict | None = None, meanwhile=No
     (numpy's takes and pyarrow's filters release the GIL); same frames, with (a deep copy of)
     ``attrs``, by default ``tx.attrs``. With ``meanwhile`` (a function of no argument), it runs
     in the calling thread while the lines are taken, and ``(frames, its result)`` is returned."""
-    positions = [np.flatnonzero(m) for m in masks]
+    large = len(tx) >= _LARGE  # no line-length array of positions
+    positions = [None if large else np.flatnonzero(m) for m in masks]
     pa_masks = [pa.array(m) for m in masks]
     arrays = [tx[c].array for c in tx.columns]
 
     def job(k: int, j: int):
+        if positions[k] is None and type(arrays[j]) is not pd.arrays.ArrowStringArray:
+            return arrays[j][masks[k]]  # a large table: selected by the mask, no array of positions
         return _filter(arrays[j], pa_masks[k], positions[k])
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -563,6 +591,9 @@ def clean(
             notable_share=float(notable_share), notable_line_share=float(notable_line_share), skip=skip)
 
     n = len(tx)
+    large = n >= _LARGE
+    if large:
+        _release_arrow_memory()
     attrs = tx.attrs
     # a view of the same columns without the attrs: pandas deep-copies a frame's attrs into every
     # column taken from it, dozens of times per call
@@ -603,6 +634,8 @@ def clean(
             mark("missing_customer_id", tx["customer_id"].isna().to_numpy())
         units = bool(attrs.get("crmmine_source", {}).get("quantity_defaulted"))
         (order_codes, orders), (product_codes, products) = (job.result() for job in encoding)
+    if large:
+        _release_arrow_memory()
     no_price = np.isnan(price)
     unit = (np.where(no_price, np.divide(amount, quantity, out=np.full(n, np.nan), where=quantity != 0), price)
             if no_price.any() else price)  # read-only from here on
@@ -637,9 +670,12 @@ def clean(
             hit = np.zeros(n, dtype=bool)
             hit[cand[ext]] = True
             mark("extreme_value", hit)
+            del cand, ext, hit
     finally:
         if hashing is not None:
             hashing.shutdown(wait=True)
+    # the codes (the futures hold them too) and the extreme-value hashes are freed before the lines are taken
+    del order_codes, product_codes, orders, products, unit, encoding, factorized
 
     def audit_rows() -> tuple[list, float]:
         """The audit's lines and sums (run while the worker threads take the lines)."""
@@ -662,8 +698,14 @@ def clean(
     kept_mask = undecided
     return_mask = reason == code_of["return"]
     rejected_mask = ~kept_mask & ~return_mask
-    (transactions, returns, rejected), (rows, total) = _take_lines(
-        tx, (kept_mask, return_mask, rejected_mask), attrs, meanwhile=audit_rows)
+    if large:  # the audit's temporary arrays are freed before the lines are taken
+        audit_sums = audit_rows()
+        _release_arrow_memory()
+        transactions, returns, rejected = _take_lines(tx, (kept_mask, return_mask, rejected_mask), attrs)
+        rows, total = audit_sums
+    else:
+        (transactions, returns, rejected), (rows, total) = _take_lines(
+            tx, (kept_mask, return_mask, rejected_mask), attrs, meanwhile=audit_rows)
     reject_rules = [r for r in CLEANING_RULES if r != "return"]
     # reason codes 1.. follow CLEANING_RULES; "return" is never among the rejected lines
     to_category = np.array([-1] + [reject_rules.index(r) if r in reject_rules else -1 for r in CLEANING_RULES])

@@ -84,7 +84,11 @@ class ShopData:
         Index ``customer_id``; no columns when the shop has no order table with freight.
         """
         if self.orders is None or "freight_value" not in self.orders.columns:
-            return pd.DataFrame(index=pd.Index([], name="customer_id", dtype=self.transactions["customer_id"].dtype))
+            from ..data.schema import STRING_DTYPE
+            from ..engine.lazy import is_lazy
+
+            dtype = STRING_DTYPE if is_lazy(self.transactions) else self.transactions["customer_id"].dtype
+            return pd.DataFrame(index=pd.Index([], name="customer_id", dtype=dtype))
         o = self.orders
         if as_of is not None:
             o = o[(o["order_date"] < pd.Timestamp(as_of)).to_numpy(dtype=bool, na_value=False)]

@@ -2,7 +2,7 @@
 
 Every aggregation that turns N order lines into one row per customer or item (cleaning's
 masks, the customer table, the CLV summary, RFM inputs, cohort counts, item and pair
-counts of baskets, churn-feature windows, the event funnel) is written once in SQL (:mod:`crmmine.engine._sql`) that DuckDB and
+counts of baskets, churn-feature windows and labels, the event funnel) is written once in SQL (:mod:`crmmine.engine._sql`) that DuckDB and
 Spark SQL share, plus a small :class:`~crmmine.engine._sql.Dialect` for the few places
 where they differ. :func:`crmmine.read_transactions` returns a :class:`LazyTransactions`
 for a folder or glob of Parquet/CSV files, a file over :data:`DUCKDB_THRESHOLD_BYTES`,

@@ -437,3 +437,84 @@ def acquisition_sql(src: str, d: Dialect, before, *, country: bool) -> tuple[str
     home = (f"SELECT country, count(*) AS n FROM ({t}) t WHERE country IS NOT NULL GROUP BY country "
             "ORDER BY n DESC, country LIMIT 1")
     return per, home
+
+
+# ------------------------------------------------------------------------------ churn labels
+def churn_labels_sql(src: str, d: Dialect, cutoff, end, *, has_quantity: bool, min_orders: int = 1,
+                     lookback_start=None) -> str:
+    """One row per customer with at least ``min_orders`` orders on or before ``cutoff`` (sorted by
+    id): those orders, the last one's date and the orders dated in ``(cutoff, end]`` (the raw
+    columns of :func:`crmmine.churn_labels`). Orders are the (customer, order id) pairs of the
+    purchase lines, dated by their first line, as in pandas; ``lookback_start`` (a timestamp)
+    keeps only customers whose last order is after it."""
+    buy = "quantity > 0" if has_quantity else "amount > 0"
+    cut, stop = d.ts(cutoff), d.ts(end)
+    o = (f"SELECT customer_id, order_id, min(order_date) AS f FROM {src} WHERE {buy} AND customer_id IS NOT NULL "
+         "AND order_id IS NOT NULL GROUP BY customer_id, order_id")
+    per = (f"SELECT customer_id, sum(CASE WHEN f <= {cut} THEN 1 ELSE 0 END) AS orders_before, "
+           f"max(CASE WHEN f <= {cut} THEN f END) AS last_order_date, "
+           f"sum(CASE WHEN f > {cut} AND f <= {stop} THEN 1 ELSE 0 END) AS orders_in_horizon "
+           f"FROM ({o}) o GROUP BY customer_id")
+    cond = f"orders_before >= {int(min_orders)}"
+    if lookback_start is not None:
+        cond += f" AND last_order_date > {d.ts(lookback_start)}"
+    return f"SELECT * FROM ({per}) c WHERE {cond} ORDER BY customer_id"
+
+
+
+
+# ------------------------------------------------------------------------------ loyalty types
+def loyalty_orders_sql(src: str, d: Dialect, as_of, *, has_discount: bool, promoted: str | None,
+                       campaign_days: list[tuple[int, int]] | None) -> str:
+    """One row per customer (sorted) from the orders dated before ``as_of`` (an order: the lines of
+    an order id, dated by its first line, worth their sum, promoted when a line has a discount or
+    its id is in the view ``promoted`` of ``order_id``; in a campaign when its day falls in one of
+    ``campaign_days``, inclusive (start, end) days since the epoch): orders, revenue, first and last
+    order, promoted orders and their spend, campaign orders, the first promoted or campaign order
+    and the orders neither promoted nor in a campaign after it (the raw columns of
+    :func:`crmmine.loyalty_types`)."""
+    disc = "max(CASE WHEN discount > 0 THEN 1 ELSE 0 END)" if has_discount else "0"
+    o = (f"SELECT order_id, min(customer_id) AS customer_id, min(order_date) AS f, sum(amount) AS amount, "
+         f"{disc} AS disc FROM {src} WHERE order_date < {d.ts(as_of)} AND order_id IS NOT NULL GROUP BY order_id")
+    pr = "CASE WHEN o.disc = 1 THEN 1 ELSE 0 END"
+    join = ""
+    if promoted is not None:
+        pr = "CASE WHEN o.disc = 1 OR p.order_id IS NOT NULL THEN 1 ELSE 0 END"
+        join = f" LEFT JOIN (SELECT DISTINCT order_id FROM {promoted}) p ON o.order_id = p.order_id"
+    day = d.epoch_day("o.f")
+    ca = ("CASE WHEN " + " OR ".join(f"({day} >= {int(a)} AND {day} <= {int(b)})" for a, b in campaign_days)
+          + " THEN 1 ELSE 0 END") if campaign_days else "0"
+    return (
+        f"WITH o AS ({o}), m AS (SELECT o.customer_id AS customer_id, o.f AS f, o.amount AS amount, {pr} AS pr, "
+        f"{ca} AS ca FROM o{join}), w AS (SELECT customer_id, f, amount, pr, ca, min(CASE WHEN pr = 1 OR ca = 1 "
+        "THEN f END) OVER (PARTITION BY customer_id) AS first_on FROM m) "
+        "SELECT customer_id, count(*) AS orders, sum(amount) AS revenue, min(f) AS first_order, max(f) AS last_order, "
+        "sum(pr) AS promo_orders, sum(CASE WHEN pr = 1 THEN amount ELSE 0.0 END) AS promo_spend, "
+        "sum(ca) AS camp_orders, min(first_on) AS first_on, "
+        "sum(CASE WHEN pr = 0 AND ca = 0 AND f > first_on THEN 1 ELSE 0 END) AS orders_off "
+        "FROM w GROUP BY customer_id ORDER BY customer_id"
+    )
+
+
+def loyalty_lines_sql(src: str, d: Dialect, as_of, *, item: str) -> str:
+    """One row per customer (sorted) from the lines dated before ``as_of``: spend, spend at the
+    products' median unit prices (``at_typical``), whether a line's unit price differs from its
+    product's median (``varies``), and the Herfindahl index of spend over ``item`` (spend per
+    item clipped at 0; NULL when the customer spent nothing) (:func:`crmmine.loyalty_types`)."""
+    unit = "CASE WHEN quantity <> 0 THEN amount / quantity END"
+    return (
+        f"WITH l AS (SELECT customer_id, product_id, coalesce(CAST({item} AS STRING), '') AS item, quantity, amount, "
+        f"{unit} AS unit FROM {src} WHERE order_date < {d.ts(as_of)}), "
+        "t AS (SELECT product_id, median(unit) AS typical FROM l WHERE product_id IS NOT NULL AND unit IS NOT NULL "
+        "AND NOT isnan(unit) GROUP BY product_id), "
+        "pc AS (SELECT l.customer_id AS customer_id, sum(l.amount) AS paid, sum(l.quantity * t.typical) AS at_typical, "
+        "max(CASE WHEN abs(l.unit - t.typical) > 1e-9 * greatest(1.0, abs(t.typical)) THEN 1 ELSE 0 END) AS varies "
+        "FROM l LEFT JOIN t ON l.product_id = t.product_id GROUP BY l.customer_id), "
+        "ci AS (SELECT customer_id, item, sum(CASE WHEN amount > 0 THEN amount ELSE 0.0 END) AS s FROM l "
+        "GROUP BY customer_id, item), "
+        "h AS (SELECT customer_id, sum(s) AS tot FROM ci GROUP BY customer_id), "
+        "hh AS (SELECT ci.customer_id AS customer_id, CASE WHEN max(h.tot) > 0 THEN sum((ci.s / nullif(h.tot, 0.0)) * (ci.s / nullif(h.tot, 0.0))) "
+        "END AS hhi FROM ci JOIN h ON ci.customer_id = h.customer_id GROUP BY ci.customer_id) "
+        "SELECT pc.customer_id AS customer_id, pc.paid, pc.at_typical, pc.varies, hh.hhi FROM pc "
+        "LEFT JOIN hh ON pc.customer_id = hh.customer_id ORDER BY customer_id"
+    )

@@ -783,3 +783,59 @@ def acquisition_covariates(tx: LazyTransactions, *, end: pd.Timestamp | None, fi
         country = per["country"].to_numpy(dtype=object)
         out["home_country"] = np.asarray([c == home[0]["country"] for c in country], dtype=float)
     return out
+
+
+# ------------------------------------------------------------------------------ churn labels
+def line_bounds(tx: LazyTransactions) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last ``order_date`` of the lines (NaT when there are none)."""
+    b = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))
+    return pd.Timestamp(b["first"].iloc[0]), pd.Timestamp(b["last"].iloc[0])
+
+
+def churn_labels(tx: LazyTransactions, *, cutoff: pd.Timestamp, horizon_days: int, min_orders: int,
+                 lookback_days: int | None) -> pd.DataFrame:
+    """:func:`crmmine.churn_labels` of a lazy table (parameters and reach already checked): the
+    orders before and within the horizon counted in the engine, one row per eligible customer."""
+    end = cutoff + pd.Timedelta(days=horizon_days)
+    start = None if lookback_days is None else cutoff - pd.Timedelta(days=lookback_days)
+    raw = _arrow_to_pandas(tx.arrow(Q.churn_labels_sql("{src}", tx.dialect, cutoff, end,
+                                                       has_quantity="quantity" in tx.columns,
+                                                       min_orders=min_orders, lookback_start=start)))
+    out = pd.DataFrame(index=_index(raw["customer_id"].to_numpy(dtype=object)))
+    out["orders_before"] = raw["orders_before"].to_numpy(dtype=np.int64)
+    out["last_order_date"] = raw["last_order_date"].to_numpy(dtype="datetime64[ns]")
+    out["orders_in_horizon"] = raw["orders_in_horizon"].to_numpy(dtype=np.int64)
+    out["churned"] = out["orders_in_horizon"].eq(0)
+    return out
+
+
+
+
+# ------------------------------------------------------------------------------ loyalty types
+def loyalty_measures(tx: LazyTransactions, *, as_of: pd.Timestamp, promoted: list | None, campaigns):
+    """The raw per-customer columns of :func:`crmmine.loyalty_types` counted in the engine (two
+    queries: one over the orders, one over the lines), as one DataFrame sorted by customer id, and
+    whether the lines carry a discount. ``promoted``: order ids or None; ``campaigns``: a DataFrame of
+    ``start``, ``end`` or None (input already validated)."""
+    d = tx.dialect
+    has_discount = "discount" in tx.columns and bool(
+        tx.arrow("SELECT count(discount) AS n FROM {src}").column(0)[0].as_py())
+    view = None
+    if promoted is not None:
+        view = _frame_view(tx, pd.DataFrame({"order_id": np.asarray([str(p) for p in promoted], dtype=object)}))
+    days = None
+    if campaigns is not None and len(campaigns):
+        lo = campaigns["start"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view("int64")
+        hi = campaigns["end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view("int64")
+        days = list(zip(lo.tolist(), hi.tolist()))
+    o = _arrow_to_pandas(tx.arrow(Q.loyalty_orders_sql("{src}", d, as_of, has_discount=has_discount,
+                                                       promoted=view, campaign_days=days)))
+    level = "category" if "category" in tx.columns and bool(
+        tx.arrow("SELECT count(category) AS n FROM {src}").column(0)[0].as_py()) else "product_id"
+    lines = _arrow_to_pandas(tx.arrow(Q.loyalty_lines_sql("{src}", d, as_of, item=level)))
+    ids = o["customer_id"].to_numpy(dtype=object)
+    pos = pd.Index(lines["customer_id"].to_numpy(dtype=object)).get_indexer(ids)
+    for c in ("paid", "at_typical", "varies", "hhi"):
+        v = lines[c].to_numpy(dtype=float, na_value=np.nan)
+        o[c] = np.where(pos >= 0, v[np.maximum(pos, 0)], np.nan)
+    return o, has_discount

@@ -5,8 +5,9 @@ glob of Parquet/CSV files, a file over :data:`DUCKDB_THRESHOLD_BYTES`, ``engine=
 or ``engine=spark_session``. It holds a view of canonical columns inside the engine; the
 analysis functions (:func:`crmmine.customer_table`, :func:`crmmine.clv_summary`,
 :func:`crmmine.rfm_table`, :func:`crmmine.cohort_table`, :func:`crmmine.make_baskets`,
-:func:`crmmine.clean`) recognise it and aggregate in the engine, bringing back one row per
-customer (or item) as pandas.
+:func:`crmmine.clean`, and the churn steps :func:`crmmine.churn_cutoffs`, :func:`crmmine.churn_labels`,
+:func:`crmmine.churn_features`, :func:`crmmine.churn_backtest`, :func:`crmmine.customer_value`)
+recognise it and aggregate in the engine, bringing back one row per customer (or item) as pandas.
 """
 
 from __future__ import annotations

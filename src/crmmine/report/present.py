@@ -383,6 +383,10 @@ def load_data(data_path="sample", *, schema="auto", encoding="auto", dayfirst=No
 
             from ..errors import CrmmineWarning
 
+            handed = _prepared_lazy(data_path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
+                                    skip_rules=skip_rules, engine=engine)
+            if handed is not None:  # crmmine report cleaned the lines once and wrote them for every kernel
+                return handed
             tx = read_transactions(path, schema=schema, encoding=encoding, dayfirst=dayfirst, header=header,
                                    engine=engine)
             if is_lazy(tx):
@@ -451,6 +455,71 @@ def _prepared(data_path, **options):
 
     with open(file, "rb") as fh:
         return pickle.load(fh)  # noqa: S301 - a private file written by this user's own runner
+
+
+_LAZY_PARTS = ("transactions", "returns", "rejected")
+
+
+def hand_over_lazy(result, folder):
+    """Write an engine's clean result for the report kernels and return it read back from there.
+
+    ``crmmine report`` cleans a large input once, in DuckDB, for its checks; the kept lines, the
+    returns and the rejected lines are then written as Parquet files into ``folder`` (a private
+    folder of the run) with the audit beside them, and every kernel reads them through
+    :func:`load_data` (``lazy=True``) instead of reading and cleaning the input again. The result
+    returned reads the same files, so later queries of the runner do not redo the cleaning either.
+    Another engine's result (Spark) is returned unchanged.
+    """
+    import pickle
+
+    tx = result.transactions
+    if getattr(tx, "engine", None) != "duckdb":
+        return result
+    folder = Path(folder)
+    tmp = folder.with_name(folder.name + ".partial")
+    tmp.mkdir(parents=True, exist_ok=True)
+    con = tx._backend.con
+    from ..engine.lazy import DUCKDB
+
+    for part in _LAZY_PARTS:
+        lazy = getattr(result, part)
+        con.execute(f"COPY (SELECT * FROM {lazy.view}) TO {DUCKDB.string(str(tmp / (part + '.parquet')))} "
+                    "(FORMAT parquet)")
+    meta = {"audit": result.audit, "params": dict(result.params), "notes": list(result.notes),
+            "source": tx.source, "attrs": dict(tx.attrs), "columns": {p: list(getattr(result, p).columns)
+                                                                       for p in _LAZY_PARTS}}
+    with open(tmp / "meta.pickle", "wb") as fh:
+        pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder)
+    return _read_handed_over(folder)
+
+
+def _read_handed_over(folder):
+    import pickle
+
+    from ..engine.aggregate import LazyCleanResult
+    from ..engine.lazy import DUCKDB, LazyTransactions, _DuckBackend, duckdb_connection
+
+    folder = Path(folder)
+    with open(folder / "meta.pickle", "rb") as fh:
+        meta = pickle.load(fh)  # noqa: S301 - a private file written by this user's own runner
+    backend = _DuckBackend(duckdb_connection())
+    parts = {}
+    for part in _LAZY_PARTS:
+        cols = ", ".join(f'"{c}"' for c in meta["columns"][part])
+        view = backend.view(f"SELECT {cols} FROM read_parquet({DUCKDB.string(str(folder / (part + '.parquet')))})")
+        parts[part] = LazyTransactions(backend, view, source=meta["source"], columns=meta["columns"][part],
+                                       attrs=meta["attrs"])
+    return LazyCleanResult(parts["transactions"], parts["rejected"], parts["returns"], meta["audit"],
+                           meta["params"], meta["notes"])
+
+
+def _prepared_lazy(data_path, **options):
+    folder = os.environ.get("CRMMINE_PREPARED_DATA")
+    if not folder:
+        return None
+    d = Path(folder) / f"{prepared_key(data_path, **options)}.lazy"
+    return _read_handed_over(d) if (d / "meta.pickle").is_file() else None
 
 
 def _audit_rows(result) -> list[dict]:

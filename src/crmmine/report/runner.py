@@ -371,7 +371,7 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
     if kind == "events":
         return _event_input_summary(data_path, schema)
     from ..datasets import online_retail_sample_path
-    from .present import load_data, prepared_key
+    from .present import hand_over_lazy, load_data, prepared_key
 
     options = {k: v for k, v in (options or {}).items() if k in _CLEANING_DEFAULTS}
     full = {**_CLEANING_DEFAULTS, **options}
@@ -385,6 +385,8 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
 
     # an engine's result (-p engine=duckdb, a glob of files) comes back as pandas only when small
     result = load_data(data_path, schema=schema, lazy=True, **full)
+    if prepared_dir is not None and is_lazy(result.transactions):  # cleaned once: the kernels read these lines
+        result = hand_over_lazy(result, Path(prepared_dir) / f"{prepared_key(data_path, schema=schema, **full)}.lazy")
     if is_lazy(result.transactions) and len(result.transactions) <= _HAND_OVER_LINES:
         result = result.to_pandas()
     if prepared_dir is not None:
