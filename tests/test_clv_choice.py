@@ -94,6 +94,23 @@ def test_intervals_contain_the_estimate_and_segment_totals_add_up(planted, compa
     assert st.loc["all", "estimate"] == pytest.approx(m.expected_purchases(90, cal).sum())
     assert st.loc[["one_time", "repeat"], "estimate"].sum() == pytest.approx(st.loc["all", "estimate"])
     assert (st["lower"] <= st["estimate"]).all() and (st["estimate"] <= st["upper"]).all()
+    # the segment totals never hold a customers x draws matrix (9.5M customers x 100 draws = 7.6 GB), and are
+    # the totals of the per-customer draws of predict_interval's matrix
+    from crmmine.clv import intervals
+
+    est, mat = intervals._draw_matrix(m, cal, "expected_purchases", 90, 60, 1)
+    codes = (g.reindex(cal.index) == "repeat").to_numpy().astype(int)
+    by_draw = np.stack([np.bincount(codes, weights=row, minlength=2) for row in mat])
+    lo, hi = np.quantile(by_draw, [0.05, 0.95], axis=0)
+    assert st.loc[["one_time", "repeat"], "lower"].to_numpy() == pytest.approx(lo, rel=1e-12)
+    assert st.loc[["one_time", "repeat"], "upper"].to_numpy() == pytest.approx(hi, rel=1e-12)
+    real = intervals._draw_matrix
+    try:
+        intervals._draw_matrix = None  # segment_totals must not need it
+        again = crmmine.segment_totals(m, cal, g, t=90, n_draws=60, random_state=1)
+    finally:
+        intervals._draw_matrix = real
+    pd.testing.assert_frame_equal(again, st, check_exact=True)
     # intervals narrow with more data: parameter draws from a 4x larger shop spread less
     draws = crmmine.parameter_draws(m, 200, random_state=0)
     assert draws["r"].std() == pytest.approx(m.standard_errors_["r"], rel=0.3)

@@ -76,19 +76,30 @@ def _predict(model, what, t, summary):
     return getattr(model, what)(t, summary).to_numpy(dtype=float)
 
 
-def _draw_matrix(model, summary, what, t, n_draws, random_state):
+def _draw_rows(model, summary, what, t, n_draws, random_state):
+    """The prediction at the estimates, then an iterator of one prediction per parameter draw."""
     if not callable(what):
         check_choice("what", what, _WHAT)
         if what != "probability_alive" and t is None:
             raise ParameterError(f"The 't' parameter is needed for what={what!r} (a horizon in summary units).")
     draws = parameter_draws(model, n_draws, random_state=random_state)
     est = _predict(model, what, t, summary)
-    out = np.empty((len(draws), est.size))
-    other = copy.copy(model)
-    with np.errstate(all="ignore"):
-        for i, row in enumerate(draws.to_numpy()):  # one prediction pass per draw (vectorised over customers)
-            other.params_ = pd.Series(row, index=model.params_.index, name="value")
-            out[i] = _predict(other, what, t, summary)
+
+    def rows():
+        other = copy.copy(model)
+        with np.errstate(all="ignore"):
+            for row in draws.to_numpy():  # one prediction pass per draw (vectorised over customers)
+                other.params_ = pd.Series(row, index=model.params_.index, name="value")
+                yield _predict(other, what, t, summary)
+
+    return est, rows()
+
+
+def _draw_matrix(model, summary, what, t, n_draws, random_state):
+    est, rows = _draw_rows(model, summary, what, t, n_draws, random_state)
+    out = np.empty((n_draws, est.size))
+    for i, row in enumerate(rows):
+        out[i] = row
     return est, out
 
 
@@ -158,23 +169,23 @@ def segment_totals(model, summary: pd.DataFrame, groups, *, what="expected_purch
     if g.isna().any():
         raise InputError(f"The 'groups' Series has no segment for customer {g.index[g.isna().to_numpy()][0]!r}; "
                          "give every customer of the summary a segment.")
-    est, mat = _draw_matrix(model, summary, what, t, n_draws, random_state)
-    if value_per_purchase is not None:
-        w = value_per_purchase.reindex(summary.index).to_numpy(dtype=float)
-        est, mat = est * w, mat * w[None, :]
+    n_draws = check_int("n_draws", n_draws, lo=2)
+    est, rows = _draw_rows(model, summary, what, t, n_draws, random_state)
+    w = None if value_per_purchase is None else value_per_purchase.reindex(summary.index).to_numpy(dtype=float)
     codes, names = pd.factorize(g, sort=True)
     k = len(names)
     mean = callable(what) is False and what != "expected_purchases"
     counts = np.bincount(codes, minlength=k).astype(float)
 
-    def agg(a):
-        s = np.stack([np.bincount(codes, weights=np.nan_to_num(row), minlength=k) for row in np.atleast_2d(a)])
-        tot = np.nan_to_num(np.atleast_2d(a)).sum(axis=1, keepdims=True)
-        s = np.hstack([s, tot])
+    def agg(row):  # one draw's (or the estimate's) totals by segment, then over all customers
+        row = np.nan_to_num(row if w is None else row * w)
+        s = np.r_[np.bincount(codes, weights=row, minlength=k), row.sum()]
         return s / np.r_[counts, counts.sum()] if mean else s
 
-    e = agg(est)[0]
-    m = agg(mat)
+    e = agg(est)
+    # draw by draw: memory grows with the customers, not with customers x draws (9.5M customers x 100 draws
+    # would be a 7.6 GB matrix)
+    m = np.stack([agg(row) for row in rows])
     lo, hi = np.quantile(m, [(1 - level) / 2, (1 + level) / 2], axis=0)
     idx = pd.Index(list(names) + ["all"], name=groups.name or "segment")
     return pd.DataFrame({"customers": np.r_[counts, counts.sum()].astype(np.int64), "estimate": e,
