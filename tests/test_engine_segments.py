@@ -173,9 +173,14 @@ def test_segment_report_on_duckdb_writes_the_pandas_tables(tmp_path):
     half = np.abs(a["total_spend"] - np.floor(a["total_spend"]) - 0.5) < 1e-6
     assert off.sum() <= 5 and half[off].all(), a.loc[off, ["customer_id", "why", "total_spend"]]
     b.loc[off, "why"] = a.loc[off, "why"]
+    # the contact list's money is rounded to cents, and the predicted value comes from a fit that moves with the
+    # sums' last bits (DuckDB adds in a thread-dependent order): customer 13285's 2170.64502 came out 2170.64 once
+    # under load, so a cent either way is allowed there (the customers table keeps the unrounded values at 1e-6);
+    # a sum that is 0 in pandas can be 2.8e-14 in DuckDB (seen for one customer's historical value), hence atol 1e-9
     for name, expected in tables["pandas"].items():
         assert len(expected) >= 3, name
-        pd.testing.assert_frame_equal(expected, tables["duckdb"][name], check_exact=False, rtol=1e-6, obj=name)
+        pd.testing.assert_frame_equal(expected, tables["duckdb"][name], check_exact=False, rtol=1e-6,
+                                      atol=0.0100001 if name == "contact_list" else 1e-9, obj=name)
     assert len(tables["pandas"]["customers"]) > 900
 
 

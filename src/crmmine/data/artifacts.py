@@ -23,8 +23,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas (prefixed with ``'``)."""
-    out = df.copy()
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas (prefixed with ``'``).
+
+    Only the columns that change are new; the others are shared with ``df`` (copy-on-write), so
+    writing a table of millions of customers does not hold a second copy of it."""
+    out = df.copy(deep=False)
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_string_dtype(s) or s.dtype == object:

@@ -53,41 +53,59 @@ def contact_list(customers: pd.DataFrame, *, currency: str = "", lang: str | Non
     """
     _need(customers, ["rfm_segment", "recency_days", "frequency", "monetary_total"], "customers",
           "crmmine.rfm_table(tx)")
-    seg = customers["rfm_segment"].astype(str)
-    keys = list(pd.unique(seg))
+    # Built for millions of customers: the row order is found first on three small columns and
+    # every output column is taken in that order once (no sorted copy of the whole table); the
+    # segment words are taken from the few distinct segments, and the one sentence per customer
+    # is formatted in blocks, so no list of millions of Python strings is ever held.
+    codes, keys = pd.factorize(customers["rfm_segment"].astype(str), use_na_sentinel=False)
+    keys = [str(k) for k in keys]
     from ..customers.rfm import RFM_SEGMENTS
 
     order = {k: i for i, k in enumerate([*RFM_SEGMENTS, "other"])}
-    names = {k: label(f"rfm.segment.{k}", lang) if f"rfm.segment.{k}" in LABELS else k for k in keys}
-    actions = {k: label(f"rfm.action.{k}", lang) if f"rfm.action.{k}" in LABELS else "" for k in keys}
+    names = [label(f"rfm.segment.{k}", lang) if f"rfm.segment.{k}" in LABELS else k for k in keys]
+    actions = [label(f"rfm.action.{k}", lang) if f"rfm.action.{k}" in LABELS else "" for k in keys]
     days = customers["recency_days"].to_numpy(dtype=float)
     orders = customers["frequency"].to_numpy(dtype=float)
-    spend = customers["monetary_total"].to_numpy(dtype=float)
+    spend = customers["monetary_total"].to_numpy(dtype=float)  # the sentence rounds the spend itself
+    ids = customers.index.astype(str)
+    if "predicted_value" in customers.columns:
+        value_col, value = "predicted_value", customers["predicted_value"].to_numpy(dtype=float).round(2)
+    else:
+        value_col, value = "total_spend", spend.round(2)
+    rank = np.array([order.get(k, len(order)) for k in keys], dtype=np.int64)[codes]
+    perm = (pd.DataFrame({"_order": rank, "_value": value, "_id": ids})
+            .sort_values(["_order", "_value", "_id"], ascending=[True, False, True], kind="stable")
+            .index.to_numpy())
+    codes, days, orders, spend = codes[perm], days[perm], orders[perm], spend[perm]
+
+    def words(values):  # one word per segment key -> one per customer, as text without Python objects
+        cats = pd.Index(list(dict.fromkeys(values)), dtype=object)
+        return pd.Series(pd.Categorical.from_codes(cats.get_indexer(values)[codes], categories=cats)).astype("str")
+
     template = LABELS["report.contact.why"].get(lang or _lang()) or LABELS["report.contact.why"]["en"]
     unit = f" {currency}" if currency else ""
-    why = [template.format(days=f"{d:,.0f}", orders=f"{o:,.0f}", spend=f"{s:,.0f}{unit}")
-           for d, o, s in zip(days, orders, spend)]  # one sentence per customer
+    block = 500_000
+    why = pd.concat([pd.Series([template.format(days=f"{d:,.0f}", orders=f"{o:,.0f}", spend=f"{s:,.0f}{unit}")
+                                for d, o, s in zip(days[i:i + block], orders[i:i + block], spend[i:i + block])],
+                               dtype="str") for i in range(0, len(days), block)] or [pd.Series([], dtype="str")],
+                    ignore_index=True)
     out = pd.DataFrame({
-        "customer_id": customers.index.astype(str),
-        "segment": seg.to_numpy(),
-        "segment_name": seg.map(names).to_numpy(),
+        "customer_id": pd.Series(ids.take(perm), dtype="str"),
+        "segment": words(keys),
+        "segment_name": words(names),
         "why": why,
-        "action": seg.map(actions).to_numpy(),
+        "action": words(actions),
         "orders": orders.astype(np.int64),
         "total_spend": spend.round(2),
     })
-    value_col = "total_spend"
-    if "predicted_value" in customers.columns:
-        out["predicted_value"] = customers["predicted_value"].to_numpy(dtype=float).round(2)
-        value_col = "predicted_value"
+    if value_col == "predicted_value":
+        out["predicted_value"] = value[perm]
     if "last_purchase" in customers.columns:
-        out["last_purchase"] = pd.to_datetime(customers["last_purchase"]).dt.normalize().to_numpy()
+        out["last_purchase"] = pd.to_datetime(customers["last_purchase"]).dt.normalize().to_numpy()[perm]
     out["days_since_last_purchase"] = days.astype(np.int64)
     if "country" in customers.columns:
-        out["country"] = customers["country"].astype(object).to_numpy()
-    out["_order"] = out["segment"].map(order).fillna(len(order))
-    out = out.sort_values(["_order", value_col, "customer_id"], ascending=[True, False, True], kind="stable")
-    return out.drop(columns="_order").reset_index(drop=True)
+        out["country"] = customers["country"].astype(object).to_numpy()[perm]
+    return out
 
 
 def _lang():
