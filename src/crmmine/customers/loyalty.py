@@ -126,6 +126,33 @@ def _fill(template: str, columns: dict[str, pd.Series], index) -> pd.Series:
     return out
 
 
+_REASON_BLOCK = 500_000
+
+
+def _reasons(out, code, tenure_days, templates, of_5, unknown, *, repeat_threshold, attachment_threshold):
+    """The reason sentences of a block of customers (rows of ``out``), as a pandas string array."""
+    idx = out.index
+    cols = {
+        "orders": out["orders"].astype(str), "repeat_threshold": pd.Series(str(repeat_threshold), index=idx),
+        "attachment": _num(out["attachment"]), "attachment_threshold": pd.Series(f"{attachment_threshold:.2f}",
+                                                                                  index=idx),
+        "promotion": _pct(out["promotion_dependence"], unknown), "off": _num(out["orders_off_promotion"], 0),
+        "price_index": _num(out["price_index"], missing=unknown), "full_price": _pct(out["full_price_share"], unknown),
+        "satisfaction": _num(out["satisfaction"] * 4 + 1, 1, missing=unknown).where(
+            out["satisfaction"].isna().to_numpy(),
+            _fill(of_5, {"score": _num(out["satisfaction"] * 4 + 1, 1)}, idx)),
+        "breadth": _num(out["breadth"], missing=unknown),
+        "tenure_days": pd.Series(np.round(tenure_days).astype(int).astype(str), index=idx),
+    }
+    reason = pd.Series("", index=idx, dtype=object)
+    for k, template in enumerate(templates):
+        hit = code == k
+        if hit.any():
+            sub = {c: v[hit] for c, v in cols.items()}
+            reason[hit] = _fill(template, sub, idx[hit]).to_numpy()
+    return pd.array(reason.to_numpy(), dtype="string")
+
+
 def _pct(x, missing: str = "-") -> pd.Series:
     x = pd.Series(x)
     return ((x * 100).round().astype("Int64").astype("string") + "%").fillna(missing)
@@ -323,26 +350,19 @@ def loyalty_types(
     out["dick_basu_name"] = pd.array(cell_names[cell], dtype="string")
 
     # --- reasons --------------------------------------------------------------------------------------
+    # one sentence per customer, built by column concatenation a block of customers at a time: the texts of a
+    # block are Python strings until they become one Arrow string array, so millions of customers never hold
+    # eleven columns of Python strings at once
     unknown = label("loyalty.unknown", lang)  # a part the data cannot give is said in words, not as a dash or NaN
-    cols = {
-        "orders": out["orders"].astype(str), "repeat_threshold": pd.Series(str(repeat_threshold), index=idx),
-        "attachment": _num(out["attachment"]), "attachment_threshold": pd.Series(f"{attachment_threshold:.2f}",
-                                                                                  index=idx),
-        "promotion": _pct(out["promotion_dependence"], unknown), "off": _num(out["orders_off_promotion"], 0),
-        "price_index": _num(out["price_index"], missing=unknown), "full_price": _pct(out["full_price_share"], unknown),
-        "satisfaction": _num(out["satisfaction"] * 4 + 1, 1, missing=unknown).where(
-            out["satisfaction"].isna().to_numpy(),
-            _fill(label("loyalty.satisfaction_of_5", lang), {"score": _num(out["satisfaction"] * 4 + 1, 1)}, idx)),
-        "breadth": _num(out["breadth"], missing=unknown),
-        "tenure_days": pd.Series(np.round(tenure_days).astype(int).astype(str), index=idx),
-    }
-    reason = pd.Series("", index=idx, dtype=object)
-    for k, key in enumerate(LOYALTY_TYPES):
-        hit = code == k
-        if hit.any():
-            sub = {c: v[hit] for c, v in cols.items()}
-            reason[hit] = _fill(label(f"loyalty.reason.{key}", lang), sub, idx[hit]).to_numpy()
-    out["reason"] = pd.array(reason.to_numpy(), dtype="string")
+    templates = [label(f"loyalty.reason.{key}", lang) for key in LOYALTY_TYPES]
+    of_5 = label("loyalty.satisfaction_of_5", lang)
+    parts = []
+    for s in range(0, len(idx), _REASON_BLOCK):
+        parts.append(_reasons(out.iloc[s:s + _REASON_BLOCK], code[s:s + _REASON_BLOCK],
+                              tenure_days[s:s + _REASON_BLOCK], templates, of_5, unknown,
+                              repeat_threshold=repeat_threshold, attachment_threshold=attachment_threshold))
+    out["reason"] = (pd.concat([pd.Series(p) for p in parts], ignore_index=True).array if len(parts) > 1 else
+                     parts[0] if parts else pd.array([], dtype="string"))
     notes = [label("loyalty.note.monopoly", lang)]
     if not has_promo and in_camp is None:
         notes.append(label("loyalty.note.no_promotions", lang))
