@@ -161,6 +161,40 @@ def test_ctrl_c_ends_cleanly_with_one_line(tmp_path, executor):
     assert run.is_dir()
 
 
+@pytest.mark.parametrize("executor", ["fork", "kernel"])
+def test_sigterm_ends_cleanly_and_leaves_no_temporary_files(tmp_path, executor):
+    """A scheduler's time limit (SIGTERM to the runner only): exit 143, one line, the run marked interrupted,
+    no half-written report, no folder of handed-over lines left in the temp dir, nothing left running."""
+    out, tmp = tmp_path / "reports", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp),
+           "PYTHONPATH": os.pathsep.join([str(Path(crmmine.__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "crmmine", "report", str(SLEEP), "--out", str(out), "-p",
+                             "sleep_seconds=120", "--executor", executor], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 90
+        while not list((out / "sleep").glob(".tmp-*/artifacts/audit.csv")):
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the run did not start"
+            time.sleep(0.2)
+        assert list(tmp.glob("crmmine-prepared-*")), "the run's private folder is where TMPDIR says"
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)  # to the runner only, as `kill PID` does
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 143 and err.decode() == "crmmine: terminated\n"
+    time.sleep(1.0)
+    with pytest.raises(ProcessLookupError):  # nothing of the run is left running
+        os.killpg(proc.pid, 0)
+    assert not list(tmp.glob("crmmine-prepared-*"))
+    assert not list((out / "sleep").glob(".tmp-*"))
+    (run,) = (out / "sleep").glob("*.interrupted")
+    assert run.is_dir()
+
+
 def test_c_level_output_goes_to_the_run_log_not_the_terminal(tmp_path, capfd):
     nb = _notebook(tmp_path / "noisy_report.ipynb", ["x = 1  # parameters",
                                                      "import os\nos.write(2, b'from C\\n')\nprint('in the notebook')"])

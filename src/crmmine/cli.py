@@ -208,8 +208,38 @@ def _version() -> str:
     return __version__
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's time limit, ``kill PID``): ended like Ctrl-C, so that the run's temporary
+    folders (the half-written report, the cleaned lines handed to the kernels) are removed, not left behind."""
+
+
+_TERMINATED: list[bool] = []  # set by the handler: the runner turns any interruption into its own KeyboardInterrupt
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001 - a signal handler's signature
+    import multiprocessing
+
+    _TERMINATED.append(True)
+    for child in multiprocessing.active_children():  # reports run with -j N: each ends the same way
+        child.terminate()
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        try:
+            return _main(argv)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    return _main(argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
@@ -231,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"crmmine: error: {_one_line(err)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
+        if _TERMINATED:
+            _TERMINATED.clear()
+            print("crmmine: terminated", file=sys.stderr)
+            return 143
         print("crmmine: interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # an internal error: still one line unless --debug

@@ -197,6 +197,7 @@ def _serve(conn, cwd: str, log_dir: str | None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent says it once and ends this process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the runner's handler: a SIGTERM here just ends the child
     _die_with_parent()
     if log_dir:  # C-level output (libraries writing to fd 1 or 2) goes to the run's log, as a kernel's does
         fd = os.open(os.path.join(log_dir, ".kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
