@@ -23,6 +23,7 @@ from .backtest import (
     churn_finding,
     evaluate_churn,
     summarise_calibration,
+    summarise_fit_sample,
     summarise_importance,
     summarise_labels,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "evaluate_churn",
     "reason_text",
     "summarise_calibration",
+    "summarise_fit_sample",
     "summarise_importance",
     "summarise_labels",
     "summarise_winback",

@@ -13,10 +13,10 @@ from ..validation import check_date, check_int
 
 from .features import churn_features
 from .labels import _check_reach, _check_tx, churn_labels
-from .model import ChurnModel, _align, _recency_input
+from .model import ChurnModel, _align, _blocked, _recency_input
 from .select import CANDIDATES, SelectedChurnModel, _scores_table
 
-__all__ = ['SCORERS', 'ChurnEvaluation', 'ChurnBacktest', 'evaluate_churn', 'churn_backtest', 'churn_finding', 'summarise_labels', 'summarise_calibration', 'summarise_importance']
+__all__ = ['SCORERS', 'ChurnEvaluation', 'ChurnBacktest', 'evaluate_churn', 'churn_backtest', 'churn_finding', 'summarise_labels', 'summarise_fit_sample', 'summarise_calibration', 'summarise_importance']
 
 #: Score names of :class:`ChurnEvaluation` tables, model first.
 SCORERS = ("model", "recency", "bgnbd")
@@ -146,7 +146,8 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
             cal.append(pd.DataFrame({"scorer": name, "mean_predicted": mean_pred, "fraction_churned": frac}))
     metrics = pd.DataFrame(rows).set_index("scorer")
     with model._threads():
-        imp = permutation_importance(model.estimator_, X.loc[:, list(model.feature_names_in_)].to_numpy(dtype="float64"),
+        imp = permutation_importance(_blocked(model.estimator_, len(y)),
+                                     X.loc[:, list(model.feature_names_in_)].to_numpy(dtype="float64"),
                                      y, scoring="roc_auc", n_repeats=n_repeats, random_state=random_state)
     importance = pd.DataFrame({"feature": list(model.feature_names_in_), "importance_mean": imp.importances_mean,
                                "importance_std": imp.importances_std})
@@ -190,7 +191,7 @@ class ChurnBacktest:
 
 def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="logistic", random_state=0, returns=None,
                    calibration="sigmoid", min_orders=1, lookback_days=None, windows=(30, 90, 180),
-                   choose=True) -> ChurnBacktest:
+                   choose=True, max_fit_customers=1_000_000) -> ChurnBacktest:
     """Train at ``train_cutoff``, evaluate at the later ``test_cutoff``: an honest time split.
 
     The training label window ``(train_cutoff, train_cutoff + horizon_days]`` must end on or before
@@ -215,6 +216,9 @@ def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="log
         (the model with both baseline scores) and the baselines, one of them chosen by cross-validation
         there, so the scores used are never knowingly worse than a baseline. ``.chosen`` names it and
         ``.choice`` reports every candidate at the test cutoff.
+    max_fit_customers : int or None, default=1_000_000
+        The models are fitted on a label-stratified random sample of this many customers when the training
+        cutoff has more (:class:`ChurnModel`); they are evaluated on every customer. None: all customers.
 
     Returns
     -------
@@ -239,11 +243,13 @@ def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="log
     l_tr = churn_labels(tx, cutoff=train_cutoff, **lab_kw)
     f_te = churn_features(tx, cutoff=test_cutoff, **kw)
     l_te = churn_labels(tx, cutoff=test_cutoff, **lab_kw)
-    m = ChurnModel(model, calibration=calibration, random_state=random_state).fit(f_tr, l_tr)
+    m = ChurnModel(model, calibration=calibration, random_state=random_state,
+                   max_fit_customers=max_fit_customers).fit(f_tr, l_tr)
     ev = evaluate_churn(m, f_te, l_te, random_state=random_state)
     selected = choice = None
     if choose:
-        selected = SelectedChurnModel(model, calibration=calibration, random_state=random_state).fit(f_tr, l_tr)
+        selected = SelectedChurnModel(model, calibration=calibration, random_state=random_state,
+                                      max_fit_customers=max_fit_customers).fit(f_tr, l_tr)
         choice = _choice_table(selected, f_te, l_te)
     return ChurnBacktest(m, ev, f_tr, l_tr, f_te, l_te, train_cutoff, test_cutoff, horizon_days, selected, choice)
 
@@ -328,6 +334,37 @@ def summarise_labels(labels, *, cutoff, horizon_days, lang=None) -> str:
     cutoff = check_date("cutoff", cutoff, none_ok=False)
     return label("churn.summary.labels", lang, n=f"{len(labels):,}", cutoff=f"{cutoff:%Y-%m-%d}",
                  rate=f"{labels['churned'].mean():.0%}", horizon=horizon_days)
+
+
+def summarise_fit_sample(model, *, cutoff=None, lang=None) -> str:
+    """One sentence when the churn models were fitted on a sample of the customers (``max_fit_customers``), else ``""``.
+
+    Parameters
+    ----------
+    model : ChurnBacktest, ChurnModel or SelectedChurnModel
+        Fitted. A backtest speaks of its training cutoff and of the model and selected scorer fitted there.
+    cutoff : date-like, optional
+        The cutoff the model was fitted at (taken from a backtest).
+    lang : {"en", "zh"} or None
+    """
+    if isinstance(model, ChurnBacktest):
+        cutoff = model.train_cutoff if cutoff is None else cutoff
+        models = [m for m in (model.model, model.selected) if m is not None]
+    elif isinstance(model, (ChurnModel, SelectedChurnModel)):
+        models = [model]
+    else:
+        raise ParameterError("The 'model' parameter must be a ChurnBacktest, ChurnModel or SelectedChurnModel. "
+                             f"Got {type(model).__name__} instead.")
+    for m in models:
+        if not hasattr(m, "n_fit_customers_"):
+            raise ParameterError(f"The {type(m).__name__} is not fitted yet.")
+    sampled = [m for m in models if m.n_fit_customers_ < m.n_customers_]
+    if not sampled:
+        return ""
+    cutoff = check_date("cutoff", cutoff, none_ok=False)
+    m = sampled[0]
+    return label("churn.summary.fit_sample", lang, cutoff=f"{cutoff:%Y-%m-%d}", n=f"{m.n_customers_:,}",
+                 n_fit=f"{m.n_fit_customers_:,}")
 
 
 def summarise_calibration(evaluation, *, lang=None) -> str:

@@ -51,6 +51,11 @@ class ChurnModel:
         fit 40 times slower in our measurements (benchmarks/README.md).
     random_state : int or None, default=None
         Seed of the folds and of the boosting; stored as given, resolved in :meth:`fit`.
+    max_fit_customers : int or None, default=1_000_000
+        At most this many customers are used to fit: with more, a random sample of this size stratified
+        by label (churned or not), drawn with ``random_state``, so a shop with millions of customers fits in
+        bounded memory and time; predictions are still made for every customer. None: always all customers.
+        Below the bound nothing changes.
 
     Attributes
     ----------
@@ -64,10 +69,14 @@ class ChurnModel:
         The "days since last purchase" baseline turned into a probability at the training cutoff: a logistic
         regression on ``log(1 + recency_days)`` (Platt 1999 scaling of one score); None without that column.
         :func:`evaluate_churn` uses it for the baseline's Brier score and reliability curve.
+    n_customers_ : int
+        Customers with both features and labels.
+    n_fit_customers_ : int
+        Customers the model was fitted on (``n_customers_`` unless above ``max_fit_customers``).
     """
 
     def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, C=1.0, max_iter=100, learning_rate=0.1,
-                 n_threads=1, random_state=None):
+                 n_threads=1, random_state=None, max_fit_customers=1_000_000):
         self.model = model
         self.calibration = calibration
         self.cv = cv
@@ -76,10 +85,11 @@ class ChurnModel:
         self.learning_rate = learning_rate
         self.n_threads = n_threads
         self.random_state = random_state
+        self.max_fit_customers = max_fit_customers
 
     def get_params(self, deep=True):
         return {k: getattr(self, k) for k in ("model", "calibration", "cv", "C", "max_iter", "learning_rate", "n_threads",
-                                          "random_state")}
+                                          "random_state", "max_fit_customers")}
 
     def set_params(self, **params):
         for k, v in params.items():
@@ -131,7 +141,9 @@ class ChurnModel:
             raise ParameterError(
                 f"The 'calibration' parameter must be one of 'sigmoid', 'isotonic'. Got {self.calibration!r} instead.")
         check_int("cv", self.cv, lo=2)
+        check_int("max_fit_customers", self.max_fit_customers, lo=1, none_ok=True)
         X, y = _align(features, labels)
+        n_customers = len(y)
         counts = np.bincount(y, minlength=2)
         if counts.min() < self.cv:
             raise InputError(
@@ -140,6 +152,7 @@ class ChurnModel:
             )
         rs = check_random_state(self.random_state)
         seed = int(rs.randint(np.iinfo(np.int32).max))
+        X, y = _fit_sample(X, y, self.max_fit_customers, rs, self.cv)  # drawn after the seed: unchanged below the bound
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=seed)
         if self.n_threads is not None:
             check_int("n_threads", self.n_threads, lo=1)
@@ -151,6 +164,8 @@ class ChurnModel:
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.reference_ = X.median()
         self.churn_rate_ = float(y.mean())
+        self.n_customers_ = n_customers
+        self.n_fit_customers_ = len(y)
         return self
 
     def _threads(self):
@@ -178,7 +193,7 @@ class ChurnModel:
         """P(churn) per customer: a Series named ``p_churn`` indexed like ``features``."""
         X = self._X(features)
         with self._threads():
-            p = self.estimator_.predict_proba(X.to_numpy())[:, 1]
+            p = _predict_blocks(self.estimator_, X.to_numpy())
         return pd.Series(p, index=features.index, name="p_churn")
 
     def reason_contributions(self, features) -> pd.DataFrame:
@@ -195,14 +210,73 @@ class ChurnModel:
         """
         X = self._X(features)
         arr = X.to_numpy()
+        del X
         out = np.empty_like(arr)
         with self._threads():
-            base = self.estimator_.predict_proba(arr)[:, 1]
-            for j, name in enumerate(self.feature_names_in_):  # loop over features (tens), not customers
-                Z = arr.copy()
-                Z[:, j] = self.reference_[name]
-                out[:, j] = base - self.estimator_.predict_proba(Z)[:, 1]
+            # blocks of rows: the copies and the model's temporaries stay the size of a block (rows are independent)
+            for i in range(0, max(len(arr), 1), _BLOCK):  # an empty table fails in the model as before
+                part = arr[i:i + _BLOCK]
+                base = self.estimator_.predict_proba(part)[:, 1]
+                for j, name in enumerate(self.feature_names_in_):  # loop over features (tens), not customers
+                    Z = part.copy()
+                    Z[:, j] = self.reference_[name]
+                    out[i:i + _BLOCK, j] = base - self.estimator_.predict_proba(Z)[:, 1]
         return pd.DataFrame(out, index=features.index, columns=list(self.feature_names_in_))
+
+
+#: Rows per block of predictions: the pipeline's temporaries (imputed, log, scaled copies) stay this size. A table
+#: of up to this many rows is predicted whole; in blocks the last bits of a few probabilities can differ (~1e-16:
+#: the linear algebra groups sums by the size of its input).
+_BLOCK = 1_000_000
+
+
+def _predict_blocks(est, arr):
+    """P(churn) of ``est`` on the rows of ``arr``, predicted block by block (the same numbers: rows are independent)."""
+    if len(arr) <= _BLOCK:
+        return est.predict_proba(arr)[:, 1]
+    out = np.empty(len(arr))
+    for i in range(0, len(arr), _BLOCK):
+        out[i:i + _BLOCK] = est.predict_proba(arr[i:i + _BLOCK])[:, 1]
+    return out
+
+
+def _blocked(est, n_rows):
+    """``est`` for scikit-learn's scorers, predicting in blocks of rows when there are more than a block."""
+    if n_rows <= _BLOCK:
+        return est
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class _Blocked(ClassifierMixin, BaseEstimator):
+        def __init__(self, inner=None):
+            self.inner = inner
+            self.classes_ = inner.classes_
+
+        def fit(self, X, y):  # already fitted; permutation_importance only checks that it exists
+            return self
+
+        def predict_proba(self, X):
+            out = np.empty((len(X), len(self.classes_)))
+            for i in range(0, len(X), _BLOCK):
+                out[i:i + _BLOCK] = self.inner.predict_proba(X[i:i + _BLOCK])
+            return out
+
+    return _Blocked(est)
+
+
+def _fit_sample(X, y, max_fit_customers, rs, cv):
+    """At most ``max_fit_customers`` rows of ``X, y``: all of them below the bound, else a random sample stratified by
+    label (each class in proportion, at least ``cv`` of each when there are), in their original order."""
+    n = len(y)
+    if max_fit_customers is None or n <= max_fit_customers:
+        return X, y
+    counts = np.bincount(y, minlength=2)
+    n1 = int(round(max_fit_customers * counts[1] / n))
+    n1 = min(max(n1, min(cv, counts[1])), counts[1], max_fit_customers)
+    n0 = min(max_fit_customers - n1, counts[0])
+    idx = np.concatenate([rs.choice(np.flatnonzero(y == 0), n0, replace=False),
+                          rs.choice(np.flatnonzero(y == 1), n1, replace=False)])
+    idx.sort()
+    return X.iloc[idx], y[idx]
 
 
 def _recency_input(X):

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import MissingColumnError, NotFittedError, ParameterError
 from ..validation import check_int
-from .model import ChurnModel, _align, _fit_recency_baseline, _recency_input
+from .model import ChurnModel, _align, _fit_recency_baseline, _fit_sample, _recency_input
 
 __all__ = ["SelectedChurnModel", "CANDIDATES"]
 
@@ -85,11 +85,15 @@ class SelectedChurnModel:
         Folds of the out-of-fold predictions and of the choice.
     random_state : int or None, default=None
     n_threads : int or None, default=1
+    max_fit_customers : int or None, default=1_000_000
+        With more customers, everything (the folds, the stacker, the choice, the model) is fitted on a random
+        sample of this size stratified by label, drawn with ``random_state`` (see :class:`ChurnModel`); None:
+        all customers.
 
     Attributes
     ----------
     model_ : ChurnModel
-        Fitted on every customer.
+        Fitted on every customer (of the sample, above ``max_fit_customers``).
     stacker_ : sklearn.linear_model.LogisticRegression
         Fitted on the out-of-fold model predictions and the baseline scores.
     recency_baseline_ : sklearn.linear_model.LogisticRegression
@@ -98,17 +102,21 @@ class SelectedChurnModel:
         Cross-validated ``roc_auc`` and ``pr_auc`` of each candidate at the fitting cutoff, and ``chosen``.
     chosen_ : str
         The candidate :meth:`predict_proba` uses: ``"stacked"``, ``"model"``, ``"bgnbd"`` or ``"recency"``.
+    n_customers_, n_fit_customers_ : int
+        Customers with features and labels, and those fitted on (fewer above ``max_fit_customers``).
     """
 
-    def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, random_state=None, n_threads=1):
+    def __init__(self, model="logistic", *, calibration="sigmoid", cv=3, random_state=None, n_threads=1,
+                 max_fit_customers=1_000_000):
         self.model = model
         self.calibration = calibration
         self.cv = cv
         self.random_state = random_state
         self.n_threads = n_threads
+        self.max_fit_customers = max_fit_customers
 
     def get_params(self, deep=True):
-        return {k: getattr(self, k) for k in ("model", "calibration", "cv", "random_state", "n_threads")}
+        return {k: getattr(self, k) for k in ("model", "calibration", "cv", "random_state", "n_threads", "max_fit_customers")}
 
     def set_params(self, **params):
         for k, v in params.items():
@@ -121,7 +129,8 @@ class SelectedChurnModel:
         return f"SelectedChurnModel(model={self.model!r}, cv={self.cv!r}, random_state={self.random_state!r})"
 
     def _inner(self, seed):
-        return ChurnModel(self.model, calibration=self.calibration, random_state=seed, n_threads=self.n_threads)
+        return ChurnModel(self.model, calibration=self.calibration, random_state=seed, n_threads=self.n_threads,
+                          max_fit_customers=self.max_fit_customers)
 
     def fit(self, features, labels):
         """Fit the model, the stacker and the choice on one cutoff's features and labels.
@@ -135,13 +144,16 @@ class SelectedChurnModel:
         from sklearn.utils import check_random_state
 
         check_int("cv", self.cv, lo=2)
+        check_int("max_fit_customers", self.max_fit_customers, lo=1, none_ok=True)
         X, y = _align(features, labels)
+        n_customers = len(y)
         for col in ("recency_days", "p_no_purchase"):
             if col not in X.columns:
                 raise MissingColumnError(f"The 'features' table has no column {col!r}, which a baseline needs; "
                                          "use churn_features(..., bgnbd=True).")
         rs = check_random_state(self.random_state)
         seed = int(rs.randint(np.iinfo(np.int32).max))
+        X, y = _fit_sample(X, y, self.max_fit_customers, rs, self.cv)  # drawn after the seed: unchanged below the bound
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=seed)
         oof = np.empty(len(y))
         for tr, te in folds.split(X, y):  # cv folds (a handful), not customers
@@ -158,6 +170,8 @@ class SelectedChurnModel:
         self.chosen_ = choose_scorer(table)
         table["chosen"] = table.index == self.chosen_
         self.selection_ = table
+        self.n_customers_ = n_customers
+        self.n_fit_customers_ = len(y)
         return self
 
     def _check_fitted(self):

@@ -171,8 +171,9 @@ def winback_list(scores, value, *, value_column="predicted_value", model=None, f
         missing = ids.difference(features.index)
         if len(missing):
             raise InputError(f"The 'features' table lacks customer {missing[0]!r} of 'scores'; compute features at the same cutoff.")
-        out["top_reasons"], out["reason_features"] = _reasons(model, features.loc[ids], top_reasons, lang,
-                                                                currency=currency)
+        rows = features if features.index.equals(ids) else features.loc[ids]  # no copy when already in order
+        out["top_reasons"], out["reason_features"] = _reasons(model, rows, top_reasons, lang, currency=currency)
+        del rows
     out = out.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], ignore_index=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
@@ -186,22 +187,70 @@ def _tier_label(tier, lang):
 
 
 def _reasons(model, features, k, lang, *, currency=""):
-    contrib = model.reason_contributions(features)
-    names = np.asarray(contrib.columns)
-    C = contrib.to_numpy()
-    k = min(k, C.shape[1])
-    top = np.argsort(-C, axis=1, kind="stable")[:, :k]
-    vals = features.loc[:, list(names)].to_numpy(dtype="float64")
-    rows = np.arange(len(C))[:, None]
-    positive = C[rows, top] > 0
-    # one text per (customer, reason): formatting is per value; tens of thousands at most
-    texts = np.array([[reason_text(names[j], vals[i, j], lang, currency=currency) if ok else "" for j, ok in zip(tr, pr)]
-                      for i, (tr, pr) in enumerate(zip(top, positive))], dtype=object).reshape(len(C), k)
-    feats = np.where(positive, names[top], "")
+    """The joined reason texts and feature names per customer, as two "str" Series (positions of ``features``).
+
+    Built for millions of customers: contributions are computed a block of rows at a time (the model's prediction
+    block, so the numbers are those of one call), each (feature, value) text is formatted once per distinct value
+    of a block, and every block's sentences become an Arrow-backed "str" Series before the next block, so no
+    list of millions of Python strings and no matrix of all contributions is held.
+    """
+    from .model import _BLOCK
+
+    names = np.asarray(list(model.feature_names_in_), dtype=object)
     sep = label("report.reason_join", lang)  # "; " in English, "；" in Chinese
-    joined = [sep.join(t for t in row if t) for row in texts]
-    joined_f = [",".join(f for f in row if f) for row in feats]
-    return joined, joined_f
+    texts, feats = [], []
+    for i in range(0, max(len(features), 1), _BLOCK):  # an empty table fails in the model as before
+        part = features.iloc[i:i + _BLOCK]
+        C = model.reason_contributions(part).to_numpy()
+        vals = part.loc[:, list(names)].to_numpy(dtype="float64")
+        kk = min(k, C.shape[1])
+        top = np.argsort(-C, axis=1, kind="stable")[:, :kk]
+        del part
+        for j0 in range(0, len(C), _TEXT_BLOCK):
+            t = top[j0:j0 + _TEXT_BLOCK]
+            rows = np.arange(len(t))[:, None]
+            positive = C[j0:j0 + _TEXT_BLOCK][rows, t] > 0
+            v = vals[j0:j0 + _TEXT_BLOCK][rows, t]
+            cols_t = [_reason_column(names, t[:, r], v[:, r], positive[:, r], lang, currency) for r in range(kk)]
+            cols_f = [np.where(positive[:, r], names[t[:, r]], "").astype(object) for r in range(kk)]
+            texts.append(pd.Series(_join(cols_t, sep, len(t)), dtype="str"))
+            feats.append(pd.Series(_join(cols_f, ",", len(t)), dtype="str"))
+        del C, vals, top
+    empty = [pd.Series([], dtype="str")]
+    return (pd.concat(texts or empty, ignore_index=True), pd.concat(feats or empty, ignore_index=True))
+
+
+#: Rows per block of reason sentences (each block's strings become one "str" Series).
+_TEXT_BLOCK = 500_000
+
+
+def _reason_column(names, feature, value, positive, lang, currency):
+    """The reason text of one rank for a block of customers ("" where the contribution is not positive): one
+    call of :func:`reason_text` per distinct (feature, value) (values compared bit for bit, so -0.0 and NaNs keep
+    their own text)."""
+    out = np.full(len(feature), "", dtype=object)
+    idx = np.flatnonzero(positive)
+    if len(idx) == 0:
+        return out
+    bits = value[idx].view(np.int64)
+    f = feature[idx].astype(np.int64)
+    keys = np.stack([f, bits], axis=1)
+    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    words = np.array([reason_text(names[a], np.int64(b).view(np.float64), lang, currency=currency)
+                      for a, b in uniq], dtype=object)
+    out[idx] = words[inv.reshape(-1)]
+    return out
+
+
+def _join(columns, sep, n):
+    """Row-wise ``sep.join`` of the non-empty strings of object arrays (as the old per-row join)."""
+    if not columns:
+        return np.full(n, "", dtype=object)
+    acc = columns[0]
+    for col in columns[1:]:
+        both = (acc != "") & (col != "")
+        acc = np.where(both, acc + sep + col, np.where(acc != "", acc, col)).astype(object) if len(acc) else acc
+    return acc
 
 
 def summarise_winback(winback, *, tier="win_back_now", lang=None) -> str:

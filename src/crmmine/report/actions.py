@@ -114,6 +114,10 @@ def _lang():
     return get_language()
 
 
+#: Rows per block of the win-back reasons (each block's strings become one "str" Series).
+_TEXT_BLOCK = 500_000
+
+
 def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now: float = 0.5,
                     lang: str | None = None) -> pd.DataFrame:
     """The win-back list with tiers relative to the shop's own distribution, a reason and an action.
@@ -151,12 +155,16 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     _need(features, ["recency_days"], "features", "crmmine.churn_features(tx, cutoff=...)")
     if not 0 < float(share_now) <= 1:
         raise ParameterError(f"The 'share_now' parameter must be in (0, 1]. Got {share_now!r} instead.")
-    w = winback.drop(columns=["rank", "tier", "tier_label"], errors="ignore").copy()
-    feats = features.copy()
-    feats.index = feats.index.astype(str)
-    recency = feats["recency_days"].reindex(w["customer_id"]).to_numpy(dtype=float)
-    own_gap = (feats["ipt_mean_days"].reindex(w["customer_id"]).to_numpy(dtype=float)
-               if "ipt_mean_days" in feats.columns else np.full(len(w), np.nan))
+    # Built for millions of customers: no copy of the tables (only the two feature columns used, re-keyed by
+    # customer_id as text), the words of the few tiers and of the distinct recency values are formatted once and
+    # taken, and the one reason per customer is built in blocks turned into "str" Series (no list of millions of
+    # Python strings).
+    w = winback.drop(columns=["rank", "tier", "tier_label"], errors="ignore")  # copy-on-write: winback is untouched
+    keys = features.index.astype(str)
+    recency = features["recency_days"].set_axis(keys).reindex(w["customer_id"]).to_numpy(dtype=float)
+    own_gap = (features["ipt_mean_days"].set_axis(keys).reindex(w["customer_id"]).to_numpy(dtype=float)
+               if "ipt_mean_days" in features.columns else np.full(len(w), np.nan))
+    del keys
     gaps = own_gap[np.isfinite(own_gap)]
     shop_gap = float(np.median(gaps)) if len(gaps) else 14.0
     # silent for less than half their own usual gap (the shop's for one-time buyers), at least a week: just bought
@@ -180,13 +188,37 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     tier[rest & top_value & (p < p_median)] = "keep_close"
     tier[(tier == "other") & (p >= p_median)] = "low_cost_reactivation"
     w["tier"] = tier
-    w["tier_label"] = [label(f"churn.tier.{t}", lang) if f"churn.tier.{t}" in LABELS else t for t in tier]
-    w["action"] = [label(f"report.winback.action.{t}", lang) for t in tier]
+    codes, cats = pd.factorize(tier)
+    cats = [str(t) for t in cats]
+
+    def words(values):  # one word per distinct tier -> one per customer, as text without Python objects
+        if not len(codes):
+            return []  # as the lists of before (the column's dtype on an empty list included)
+        if len(set(values)) < len(values):  # two tiers with the same word: categories must be distinct
+            values, inv = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+            return pd.Series(pd.Categorical.from_codes(inv.reshape(-1)[codes], categories=list(values)),
+                             index=w.index).astype("str")
+        return pd.Series(pd.Categorical.from_codes(codes, categories=list(values)), index=w.index).astype("str")
+
+    w["tier_label"] = words([label(f"churn.tier.{t}", lang) if f"churn.tier.{t}" in LABELS else t for t in cats])
+    w["action"] = words([label(f"report.winback.action.{t}", lang) for t in cats])
     w["days_since_last_purchase"] = recency
-    base = w["top_reasons"].fillna("").astype(str).to_numpy() if "top_reasons" in w.columns else np.full(len(w), "")
-    days_text = [label("churn.reason.recency_days", lang, value=d) if np.isfinite(d) else "" for d in recency]
+    # the "N days since last purchase" text once per distinct number of days (bit for bit), "" when unknown
+    d_bits, d_inv = np.unique(recency.view(np.int64), return_inverse=True)
+    d_words = np.array([label("churn.reason.recency_days", lang, value=d) if np.isfinite(d) else ""
+                        for d in d_bits.view(np.float64)], dtype=object)
+    d_inv = d_inv.reshape(-1)
     sep = label("report.reason_join", lang)
-    w["reason"] = [a if (b and b in a) or not b else (f"{b}{sep}{a}" if a else b) for a, b in zip(base, days_text)]
+    has_base = "top_reasons" in w.columns
+    block = _TEXT_BLOCK
+    parts = []
+    for i in range(0, len(w), block):
+        base = (w["top_reasons"].iloc[i:i + block].fillna("").astype(str).to_numpy() if has_base
+                else np.full(len(recency[i:i + block]), ""))
+        days_text = d_words[d_inv[i:i + block]]
+        parts.append(pd.Series([a if (b and b in a) or not b else (f"{b}{sep}{a}" if a else b)
+                                for a, b in zip(base, days_text)], dtype="str"))
+    w["reason"] = pd.concat(parts, ignore_index=True).set_axis(w.index) if parts else []
     order = {t: i for i, t in enumerate(WINBACK_TIERS)}
     w["_o"] = w["tier"].map(order)
     w = w.sort_values(["_o", "value_at_risk", "customer_id"], ascending=[True, False, True], kind="stable")

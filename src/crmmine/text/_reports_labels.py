@@ -44,6 +44,8 @@ LABELS = {
     "report.param.cutoff": {"en": "evaluation cutoff", "zh": "评估截止日期"},
     "report.param.calibration_end": {"en": "end of calibration", "zh": "校准期结束"},
     "report.param.random_state": {"en": "random seed", "zh": "随机种子"},
+    "report.param.max_fit_customers": {"en": "customers the churn models are fitted on at most (a sample above)",
+                                       "zh": "流失模型拟合所用客户数上限（超过则抽样）"},
     "report.param.n_clusters": {"en": "number of clusters", "zh": "聚类数"},
     "report.param.horizon_days": {"en": "churn horizon (days)", "zh": "流失判定期（天）"},
     "report.param.clv_horizon_days": {"en": "value horizon (days)", "zh": "价值预测期（天）"},

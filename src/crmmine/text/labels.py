@@ -486,6 +486,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "At the cutoff {cutoff}, {n} customers had bought before; {rate} of them made no purchase in the next {horizon} days (churned).",
         "zh": "截至 {cutoff}，共有 {n} 位客户曾购买；其中 {rate} 在随后 {horizon} 天内没有购买（流失）。",
     },
+    "churn.summary.fit_sample": {
+        "en": "At the cutoff {cutoff}, {n} customers have labels; the churn models were fitted on a random sample of {n_fit} of them (churned and retained customers in proportion) to bound memory and time, and every customer is scored.",
+        "zh": "截至 {cutoff}，共有 {n} 位客户有标签；为控制内存和时间，流失模型在其中按流失与留存比例随机抽取的 {n_fit} 位客户上拟合，所有客户均会打分。",
+    },
     "churn.summary.calibration": {
         "en": "The {model} model's predicted churn probability is on average {gap} points from the observed churn rate (10 bins); BG/NBD's is {baseline_gap} points away.",
         "zh": "{model}模型的预测流失概率与实际流失率平均相差 {gap} 个百分点（10 个分箱）；BG/NBD 相差 {baseline_gap} 个百分点。",
