@@ -503,7 +503,10 @@ def loyalty_lines_sql(src: str, d: Dialect, as_of, *, item: str) -> str:
     item clipped at 0; NULL when the customer spent nothing) (:func:`crmmine.loyalty_types`)."""
     unit = "CASE WHEN quantity <> 0 THEN amount / quantity END"
     return (
-        f"WITH l AS (SELECT customer_id, product_id, coalesce(CAST({item} AS STRING), '') AS item, quantity, amount, "
+        # DuckDB would materialise the lines for the three uses below (on 99M lines this step spilled until the disk
+        # was full); they are read where used instead (Spark SQL inlines a CTE anyway)
+        f"WITH l AS {'NOT MATERIALIZED ' if d.name == 'duckdb' else ''}(SELECT customer_id, product_id, "
+        f"coalesce(CAST({item} AS STRING), '') AS item, quantity, amount, "
         f"{unit} AS unit FROM {src} WHERE order_date < {d.ts(as_of)}), "
         "t AS (SELECT product_id, median(unit) AS typical FROM l WHERE product_id IS NOT NULL AND unit IS NOT NULL "
         "AND NOT isnan(unit) GROUP BY product_id), "
