@@ -129,70 +129,60 @@ def test_executor_is_checked():
         run_report(OK, executor="thread")
 
 
-def _cli(*args):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(crmmine.__file__).parents[1]),
-                                                        os.environ.get("PYTHONPATH", "")])}
+def _cli(*args, env=None):
+    env = {**os.environ, **(env or {}),
+           "PYTHONPATH": os.pathsep.join([str(Path(crmmine.__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
     return subprocess.Popen([sys.executable, "-m", "crmmine", "report", *args], env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-@pytest.mark.parametrize("executor", ["fork", "kernel"])
-def test_ctrl_c_ends_cleanly_with_one_line(tmp_path, executor):
-    out = tmp_path / "reports"
-    proc = _cli(str(SLEEP), "--out", str(out), "-p", "sleep_seconds=120", "--executor", executor)
+def _stop_sleep_report(out, executor, stop, *, env=None, started=None):
+    """Start the sleep report, wait until its cell runs, call ``stop(proc)``; returns (returncode, stderr)."""
+    proc = _cli(str(SLEEP), "--out", str(out), "-p", "sleep_seconds=120", "--executor", executor, env=env)
     try:
         deadline = time.monotonic() + 90
         while not list((out / "sleep").glob(".tmp-*/artifacts/audit.csv")):
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the run did not start"
             time.sleep(0.2)
+        if started is not None:
+            started()
         time.sleep(0.5)
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+        stop(proc)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130 and err.decode() == "crmmine: interrupted\n"
-    time.sleep(0.5)
+    time.sleep(1.0)
     with pytest.raises(ProcessLookupError):  # nothing of the run is left running
         os.killpg(proc.pid, 0)
-    (run,) = (out / "sleep").glob("*.interrupted")
     assert not list((out / "sleep").glob(".tmp-*"))
+    (run,) = (out / "sleep").glob("*.interrupted")
     assert run.is_dir()
+    return proc.returncode, err.decode()
+
+
+@pytest.mark.parametrize("executor", ["fork", "kernel"])
+def test_ctrl_c_ends_cleanly_with_one_line(tmp_path, executor):
+    # Ctrl-C reaches the whole foreground group
+    code, err = _stop_sleep_report(tmp_path / "reports", executor, lambda p: os.killpg(p.pid, signal.SIGINT))
+    assert code == 130 and err == "crmmine: interrupted\n"
 
 
 @pytest.mark.parametrize("executor", ["fork", "kernel"])
 def test_sigterm_ends_cleanly_and_leaves_no_temporary_files(tmp_path, executor):
     """A scheduler's time limit (SIGTERM to the runner only): exit 143, one line, the run marked interrupted,
     no half-written report, no folder of handed-over lines left in the temp dir, nothing left running."""
-    out, tmp = tmp_path / "reports", tmp_path / "tmp"
+    tmp = tmp_path / "tmp"
     tmp.mkdir()
-    env = {**os.environ, "TMPDIR": str(tmp),
-           "PYTHONPATH": os.pathsep.join([str(Path(crmmine.__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-m", "crmmine", "report", str(SLEEP), "--out", str(out), "-p",
-                             "sleep_seconds=120", "--executor", executor], env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 90
-        while not list((out / "sleep").glob(".tmp-*/artifacts/audit.csv")):
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the run did not start"
-            time.sleep(0.2)
+
+    def started():
         assert list(tmp.glob("crmmine-prepared-*")), "the run's private folder is where TMPDIR says"
-        time.sleep(0.5)
-        proc.send_signal(signal.SIGTERM)  # to the runner only, as `kill PID` does
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 143 and err.decode() == "crmmine: terminated\n"
-    time.sleep(1.0)
-    with pytest.raises(ProcessLookupError):  # nothing of the run is left running
-        os.killpg(proc.pid, 0)
+
+    code, err = _stop_sleep_report(tmp_path / "reports", executor, lambda p: p.send_signal(signal.SIGTERM),
+                                   env={"TMPDIR": str(tmp)}, started=started)  # to the runner only, as `kill PID`
+    assert code == 143 and err == "crmmine: terminated\n"
     assert not list(tmp.glob("crmmine-prepared-*"))
-    assert not list((out / "sleep").glob(".tmp-*"))
-    (run,) = (out / "sleep").glob("*.interrupted")
-    assert run.is_dir()
 
 
 def test_c_level_output_goes_to_the_run_log_not_the_terminal(tmp_path, capfd):
