@@ -294,6 +294,50 @@ def test_backtest_result_shapes(synthetic_backtest):
     assert ev.importance["importance_mean"].is_monotonic_decreasing
 
 
+def test_rank_order_by_position_equals_the_id_tie_break():
+    """With a sorted, unique index, ties broken by position are ties broken by customer_id."""
+    from crmmine.churn.backtest import _rank_order
+
+    rng = np.random.default_rng(0)
+    ids = np.array(sorted(f"c{i:05d}" for i in rng.choice(99_999, 5_000, replace=False)))
+    score = rng.integers(0, 20, 5_000).astype(float)  # many ties
+    score[::97] = np.nan
+    np.testing.assert_array_equal(_rank_order(score, None), _rank_order(score, ids))
+
+
+def test_large_evaluations_thin_curves_and_sample_the_importance(synthetic_backtest, monkeypatch):
+    """Curves longer than the bound keep evenly spaced points of the exact curve, ends included; the
+    permutation importance uses a label-stratified sample of max_importance_customers, said in the report."""
+    from crmmine.churn import backtest as B
+
+    bt = synthetic_backtest
+    full = evaluate_churn(bt.model, bt.test_features, bt.test_labels)
+    n = int(full.metrics["n_customers"].iloc[0])
+    assert full.n_importance_customers == n
+    g = full.gains[full.gains["scorer"] == "model"]
+    assert len(g) == n + 1  # under the bound: every point
+    monkeypatch.setattr(B, "_MAX_CURVE_POINTS", 101)
+    thin = evaluate_churn(bt.model, bt.test_features, bt.test_labels, max_importance_customers=500)
+    pd.testing.assert_frame_equal(thin.metrics, full.metrics)
+    for table in ("gains", "roc", "pr"):
+        a, b = getattr(full, table), getattr(thin, table)
+        for s in ("model", "recency", "bgnbd"):
+            fa, fb = a[a["scorer"] == s].reset_index(drop=True), b[b["scorer"] == s].reset_index(drop=True)
+            assert len(fb) == min(len(fa), 101)
+            keep = np.unique(np.linspace(0, len(fa) - 1, len(fb)).round().astype(int))
+            pd.testing.assert_frame_equal(fb, fa.iloc[keep].reset_index(drop=True))
+            assert fb.iloc[0].equals(fa.iloc[0]) and fb.iloc[-1].equals(fa.iloc[-1])
+    assert thin.n_importance_customers == 500
+    assert set(thin.importance["feature"]) == set(full.importance["feature"])
+    assert not thin.importance["importance_mean"].equals(full.importance["importance_mean"])
+    text = crmmine.report.importance_text(thin)
+    assert f"random sample of 500 of the {n:,} customers" in text
+    assert "随机抽取的 500 位客户" in crmmine.report.importance_text(thin, lang="zh")
+    assert "sample" not in crmmine.report.importance_text(full)
+    with pytest.raises(ParameterError, match="max_importance_customers"):
+        evaluate_churn(bt.model, bt.test_features, bt.test_labels, max_importance_customers=0)
+
+
 def test_top_decile_lift_and_gains_hand_computed():
     """20 customers, 5 churners; the model puts 2 churners in its top 2 (top decile): lift = (2/2)/(5/20) = 4."""
     ids = [f"c{i:02d}" for i in range(20)]

@@ -75,6 +75,25 @@ def duck_clean(messy_file):
 
 
 # ------------------------------------------------------------------------------ DuckDB
+def test_frame_streams_the_same_table_as_arrow(duck_clean):
+    """LazyTransactions.frame converts a batch at a time: the same frame as converting the whole Arrow result
+    (text, timestamps, integers, floats, nulls in some batches only, an empty result)."""
+    from crmmine.engine.lazy import _arrow_to_pandas
+
+    tx = duck_clean.transactions
+    sql = ("SELECT customer_id, order_id, order_date, quantity, amount, "
+           "CASE WHEN quantity > 3 THEN NULL ELSE quantity END AS q_null, "
+           "CASE WHEN quantity > 3 THEN NULL ELSE order_date END AS d_null, "
+           "CASE WHEN quantity > 3 THEN NULL ELSE product_id END AS p_null FROM {src} ORDER BY source_line")
+    whole = _arrow_to_pandas(tx.arrow(sql))
+    assert len(whole) > 100 and whole["q_null"].isna().any() and whole["q_null"].notna().any()
+    for rows in (7, 64, 10**6):
+        pd.testing.assert_frame_equal(tx.frame(sql, rows=rows), whole, check_exact=True)
+    empty = tx.frame("SELECT customer_id, amount FROM {src} WHERE 1 = 0")
+    pd.testing.assert_frame_equal(empty, _arrow_to_pandas(tx.arrow("SELECT customer_id, amount FROM {src} WHERE 1 = 0")))
+    assert empty.empty and list(empty.columns) == ["customer_id", "amount"]
+
+
 def test_read_glob_and_folder_give_lazy_tables(tmp_path):
     tx = _messy(60)
     half = len(tx) // 2

@@ -13,7 +13,7 @@ from ..validation import check_date, check_int
 
 from .features import churn_features
 from .labels import _check_reach, _check_tx, churn_labels
-from .model import ChurnModel, _align, _blocked, _recency_input
+from .model import ChurnModel, _align, _blocked, _fit_sample, _recency_input
 from .select import CANDIDATES, SelectedChurnModel, _scores_table
 
 __all__ = ['SCORERS', 'ChurnEvaluation', 'ChurnBacktest', 'evaluate_churn', 'churn_backtest', 'churn_finding', 'summarise_labels', 'summarise_fit_sample', 'summarise_calibration', 'summarise_importance']
@@ -45,6 +45,8 @@ class ChurnEvaluation:
         Reliability table (10 quantile bins): ``scorer, mean_predicted, fraction_churned, n_customers``.
     importance : pandas.DataFrame
         Permutation importance (drop of ROC AUC): ``feature, importance_mean, importance_std``, largest first.
+    n_importance_customers : int or None
+        Customers the importance was measured on (fewer than ``metrics``' ``n_customers`` when sampled).
     """
 
     metrics: pd.DataFrame
@@ -55,11 +57,34 @@ class ChurnEvaluation:
     calibration: pd.DataFrame
     importance: pd.DataFrame
     model_name: str = field(default="logistic")
+    n_importance_customers: int | None = field(default=None)
+
+
+#: Curves (gains, ROC, precision-recall) with more points than this are thinned for the figures.
+_MAX_CURVE_POINTS = 20_001
+
+#: Permutation importance is measured on at most this many customers by default (a stratified sample above).
+MAX_IMPORTANCE_CUSTOMERS = 1_000_000
 
 
 def _rank_order(score, ids):
-    """Positions sorted by score descending, ties broken by customer_id (deterministic)."""
+    """Positions sorted by score descending, ties broken by customer_id (deterministic).
+
+    ``ids=None`` says the positions are already in customer_id order (a sorted, unique index), so
+    ties keep their positions: the same order without sorting millions of id strings."""
+    if ids is None:
+        return np.argsort(-score, kind="stable")
     return np.lexsort((ids, -score))
+
+
+def _thin(frame: pd.DataFrame, max_points: int | None = None) -> pd.DataFrame:
+    """At most ``max_points`` rows of a curve: evenly spaced points of it, the first and last kept (every point is a
+    point of the exact curve; a curve of a million customers is drawn from 20,001 of them)."""
+    max_points = _MAX_CURVE_POINTS if max_points is None else max_points
+    if len(frame) <= max_points:
+        return frame
+    keep = np.unique(np.linspace(0, len(frame) - 1, max_points).round().astype(np.int64))
+    return frame.iloc[keep].reset_index(drop=True)
 
 
 def _top_decile_lift(y, score, ids):
@@ -72,10 +97,11 @@ def _gains(y, score, ids, name):
     order = _rank_order(score, ids)
     cum = np.concatenate([[0], np.cumsum(y[order])]) / max(y.sum(), 1)
     frac = np.arange(len(y) + 1) / len(y)
-    return pd.DataFrame({"scorer": name, "fraction_targeted": frac, "fraction_churners": cum})
+    return _thin(pd.DataFrame({"scorer": name, "fraction_targeted": frac, "fraction_churners": cum}))
 
 
-def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> ChurnEvaluation:
+def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0,
+                   max_importance_customers=MAX_IMPORTANCE_CUSTOMERS) -> ChurnEvaluation:
     """Evaluate a fitted :class:`ChurnModel` and the two baselines on the same customers.
 
     Baselines: ``recency`` ranks customers by days since their last purchase (``recency_days``);
@@ -93,7 +119,12 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
     n_repeats : int, default=3
         Repeats of the permutation importance.
     random_state : int, default=0
-        Seed of the permutations.
+        Seed of the permutations (and of the importance sample).
+    max_importance_customers : int or None, default=1_000_000
+        The permutation importance is measured on at most this many customers: with more, on a random
+        sample of this size stratified by label (``n_importance_customers`` says how many; None: all).
+        The metrics and curves always use every customer; curves of more than 20,001 points are kept as
+        20,001 evenly spaced points of the exact curve.
 
     Returns
     -------
@@ -120,7 +151,9 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
     if y.min() == y.max():
         raise InputError("The evaluation labels hold only one class (all churned or none); ROC AUC is undefined. "
                          "Use another cutoff or more customers.")
-    ids = X.index.to_numpy().astype(str)
+    max_importance_customers = check_int("max_importance_customers", max_importance_customers, lo=2, none_ok=True)
+    # ties are broken by customer_id: X's index is sorted and unique (see _align), so by position
+    ids = None if X.index.is_monotonic_increasing and X.index.is_unique else X.index.to_numpy().astype(str)
     p = model.predict_proba(X).to_numpy()
     base = getattr(model, "recency_baseline_", None)
     p_rec = base.predict_proba(_recency_input(X))[:, 1] if base is not None else np.full(len(y), np.nan)
@@ -138,23 +171,27 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0) -> C
                      "top_decile_lift": _top_decile_lift(y, s, ids), "n_customers": len(y), "churn_rate": float(y.mean())})
         gains.append(_gains(y, s, ids, name))
         fpr, tpr, _ = roc_curve(y, s)
-        roc.append(pd.DataFrame({"scorer": name, "fpr": fpr, "tpr": tpr}))
+        roc.append(_thin(pd.DataFrame({"scorer": name, "fpr": fpr, "tpr": tpr})))
         prec, rec, _ = precision_recall_curve(y, s)
-        pr.append(pd.DataFrame({"scorer": name, "recall": rec, "precision": prec}))
+        pr.append(_thin(pd.DataFrame({"scorer": name, "recall": rec, "precision": prec})))
         if is_prob:
             frac, mean_pred = calibration_curve(y, prob, n_bins=10, strategy="quantile")
             cal.append(pd.DataFrame({"scorer": name, "mean_predicted": mean_pred, "fraction_churned": frac}))
     metrics = pd.DataFrame(rows).set_index("scorer")
+    X_imp, y_imp = _fit_sample(X.loc[:, list(model.feature_names_in_)], y, max_importance_customers,
+                               np.random.RandomState(random_state), 2)
     with model._threads():
-        imp = permutation_importance(_blocked(model.estimator_, len(y)),
-                                     X.loc[:, list(model.feature_names_in_)].to_numpy(dtype="float64"),
-                                     y, scoring="roc_auc", n_repeats=n_repeats, random_state=random_state)
+        imp = permutation_importance(_blocked(model.estimator_, len(y_imp)), X_imp.to_numpy(dtype="float64"),
+                                     y_imp, scoring="roc_auc", n_repeats=n_repeats, random_state=random_state)
+    n_importance = len(y_imp)
+    del X_imp, y_imp
     importance = pd.DataFrame({"feature": list(model.feature_names_in_), "importance_mean": imp.importances_mean,
                                "importance_std": imp.importances_std})
     importance = importance.sort_values(["importance_mean", "feature"], ascending=[False, True], ignore_index=True)
     return ChurnEvaluation(metrics=metrics, scores=scores, gains=pd.concat(gains, ignore_index=True),
                            roc=pd.concat(roc, ignore_index=True), pr=pd.concat(pr, ignore_index=True),
-                           calibration=pd.concat(cal, ignore_index=True), importance=importance, model_name=model.model)
+                           calibration=pd.concat(cal, ignore_index=True), importance=importance, model_name=model.model,
+                           n_importance_customers=n_importance)
 
 
 @dataclass

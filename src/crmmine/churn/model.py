@@ -300,6 +300,11 @@ def _align(features, labels):
         labels = labels["churned"]
     if not isinstance(labels, pd.Series):
         raise InputError(f"The 'labels' parameter must be the DataFrame of churn_labels or a boolean Series. Got {type(labels).__name__} instead.")
+    if (len(features.index) and features.index.is_monotonic_increasing and features.index.is_unique
+            and features.index.equals(labels.index)
+            and features.index.names == labels.index.names):  # the usual case: the same customers, sorted (no copy)
+        X = features.select_dtypes(include=["number", "bool"])
+        return X, labels.astype(bool).to_numpy().astype("int64")
     common = features.index.intersection(labels.index, sort=False)
     if len(common) == 0:
         raise InputError("The 'features' and 'labels' share no customer_id; compute both from the same transactions and cutoff.")

@@ -45,7 +45,7 @@ def _ns(series: pd.Series) -> np.ndarray:
 
 def default_as_of(tx: LazyTransactions) -> pd.Timestamp:
     """The day after the last transaction (midnight)."""
-    b = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))
+    b = tx.frame(Q.bounds_sql("{src}"))
     last = b["last"].iloc[0]
     if pd.isna(last):
         raise InputError("The 'tx' table has no dated transactions; give a table with at least one line.")
@@ -65,9 +65,9 @@ def customer_table(tx: LazyTransactions, *, as_of, returns: LazyTransactions | N
     has_country = "country" in tx.columns
     sql = Q.customer_table_sql("{src}", d, as_of, returns=None if returns is None else returns.view,
                                country=has_country)
-    raw = _arrow_to_pandas(tx.arrow(sql))
+    raw = tx.frame(sql)
     if raw.empty:
-        first = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))["first"].iloc[0]
+        first = tx.frame(Q.bounds_sql("{src}"))["first"].iloc[0]
         raise InputError(
             f"No transaction in 'tx' is dated before as_of={as_of}. The first line is dated {first}; "
             "give a later 'as_of' (or None for the day after the last transaction)."
@@ -100,7 +100,7 @@ def _country(tx: LazyTransactions, raw: pd.DataFrame, as_of) -> pd.Series:
     if mixed.any():
         ids = pd.Index(raw["customer_id"].to_numpy(dtype=object))
         view = _frame_view(tx, pd.DataFrame({"customer_id": ids[mixed].to_numpy(dtype=object)}))
-        best = _arrow_to_pandas(tx.arrow(Q.mixed_country_sql("{src}", tx.dialect, as_of, view)))
+        best = tx.frame(Q.mixed_country_sql("{src}", tx.dialect, as_of, view))
         pos = ids.get_indexer(best["customer_id"].to_numpy(dtype=object))
         vals = out.to_numpy(dtype=object)
         vals[pos] = best["country"].to_numpy(dtype=object)
@@ -159,7 +159,7 @@ def clv_summary(tx: LazyTransactions, *, end, time_unit: str, unit: float) -> pd
         end_day = None if last is None else int(last) + 1
     else:
         end_day = int(end.to_datetime64().astype("datetime64[D]").view("int64"))
-    raw = _arrow_to_pandas(tx.arrow(Q.clv_summary_sql("{src}", d, end_day)))
+    raw = tx.frame(Q.clv_summary_sql("{src}", d, end_day))
     return _clv_frame(raw, end_day, time_unit, unit)
 
 
@@ -189,7 +189,7 @@ def _clv_frame(raw: pd.DataFrame, end_day: int | None, time_unit: str, unit: flo
 
 def cohort_cells(tx: LazyTransactions, *, period: str) -> pd.DataFrame:
     """Per (cohort ordinal, periods since first): distinct customers and revenue."""
-    return _arrow_to_pandas(tx.arrow(Q.cohort_cells_sql("{src}", tx.dialect, period)))
+    return tx.frame(Q.cohort_cells_sql("{src}", tx.dialect, period))
 
 
 # ------------------------------------------------------------------------------ baskets
@@ -211,7 +211,7 @@ def _lines(tx: LazyTransactions, level: str) -> str:
 def item_counts(tx: LazyTransactions, *, level: str = "product") -> tuple[pd.Series, int]:
     """Orders per item (index: items sorted) and the number of orders, counted in the engine."""
     lines = _lines(tx, level)
-    counts = _arrow_to_pandas(tx.arrow(Q.item_counts_sql(lines)))
+    counts = tx.frame(Q.item_counts_sql(lines))
     n = int(tx.arrow(Q.order_count_sql(lines)).column(0)[0].as_py())
     s = pd.Series(counts["n"].to_numpy(dtype=np.int64), index=pd.Index(counts["item"], dtype="string", name="item"),
                   name="count")
@@ -226,11 +226,11 @@ def item_frequency(tx: LazyTransactions, *, level: str = "product"):
     if level == "product" and "product_name" in tx.columns:
         cond = "product_id IS NOT NULL AND product_name IS NOT NULL" + (
             " AND quantity > 0" if "quantity" in tx.columns else "")
-        names = _arrow_to_pandas(tx.arrow(
+        names = tx.frame(
             "SELECT product_id, product_name FROM (SELECT product_id, product_name, row_number() OVER "
             "(PARTITION BY product_id ORDER BY n DESC, product_name) AS r FROM (SELECT CAST(product_id AS STRING) "
             "AS product_id, trim(CAST(product_name AS STRING)) AS product_name, count(*) AS n FROM {src} WHERE "
-            f"{cond} GROUP BY 1, 2) x) y WHERE r = 1"))
+            f"{cond} GROUP BY 1, 2) x) y WHERE r = 1")
         best = pd.Series(names["product_name"].to_numpy(dtype=object),
                          index=pd.Index(names["product_id"].to_numpy(dtype=object)), name="product_name")
     return counts, n, best
@@ -290,7 +290,7 @@ def basket_arrays(tx: LazyTransactions, *, level: str, min_support: float | None
         return _basket_rows(tx, Q.basket_rows_sql(lines, freq, tx.dialect), n, len(keep)), items, \
             pd.RangeIndex(n, name="order"), None
     orders_sql, pairs_sql = Q.basket_pairs_sql(lines, freq)
-    o = _arrow_to_pandas(tx.arrow(orders_sql))
+    o = tx.frame(orders_sql)
     p = tx.arrow(pairs_sql)
     rows = p.column("o_code").to_numpy().astype(np.int64)
     cols = p.column("i_code").to_numpy().astype(np.int64)
@@ -514,20 +514,24 @@ def churn_features(tx: LazyTransactions, *, cutoff: pd.Timestamp, windows: tuple
     has_q = "quantity" in tx.columns
     sql = Q.churn_features_sql("{src}", d, cutoff, windows, returns=None if returns is None else returns.view,
                                has_quantity=has_q, has_product="product_id" in tx.columns)
-    raw = _arrow_to_pandas(tx.arrow(sql))
+    raw = tx.frame(sql)
     if raw.empty:
         raise InputError(f"No purchase on or before the cutoff {cutoff:%Y-%m-%d}; use a later 'cutoff'.")
     cut_ns = np.int64(cutoff.value)
-    last, first = _ns(raw["last_order"]), _ns(raw["first_order"])
-    out = pd.DataFrame(index=_index(raw["customer_id"].to_numpy(dtype=object)))
+    last, first = _ns(raw.pop("last_order")), _ns(raw.pop("first_order"))
+    out = pd.DataFrame(index=_index(raw.pop("customer_id").array))  # each raw column is freed once taken
     out["recency_days"] = (cut_ns - last) / _DAY_NS
-    out["frequency"] = raw["frequency"].to_numpy(dtype=np.int64)
-    out["monetary_total"] = raw["monetary_total"].to_numpy(dtype=np.float64)
+    tenure = (cut_ns - first) / _DAY_NS
+    del last, first
+    out["frequency"] = raw.pop("frequency").to_numpy(dtype=np.int64)
+    out["monetary_total"] = raw.pop("monetary_total").to_numpy(dtype=np.float64)
     out["monetary_mean"] = out["monetary_total"] / out["frequency"]
-    out["tenure_days"] = (cut_ns - first) / _DAY_NS
+    out["tenure_days"] = tenure
+    del tenure
     for w in windows:
-        n_now, n_prev = raw[f"n_now_{w}"].to_numpy(dtype=np.int64), raw[f"n_prev_{w}"].to_numpy(dtype=np.int64)
-        s_now, s_prev = raw[f"s_now_{w}"].to_numpy(dtype=np.float64), raw[f"s_prev_{w}"].to_numpy(dtype=np.float64)
+        n_now, n_prev = raw.pop(f"n_now_{w}").to_numpy(dtype=np.int64), raw.pop(f"n_prev_{w}").to_numpy(dtype=np.int64)
+        s_now, s_prev = (raw.pop(f"s_now_{w}").to_numpy(dtype=np.float64),
+                         raw.pop(f"s_prev_{w}").to_numpy(dtype=np.float64))
         out[f"orders_{w}d"] = n_now
         out[f"spend_{w}d"] = s_now
         out[f"orders_trend_{w}d"] = n_now - n_prev
@@ -665,7 +669,7 @@ def _last_purchase_day(tx: LazyTransactions) -> int | None:
 
 def first_date(tx: LazyTransactions):
     """The first ``order_date`` of the lines (a Timestamp), or None when there is none."""
-    first = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))["first"].iloc[0]
+    first = tx.frame(Q.bounds_sql("{src}"))["first"].iloc[0]
     return None if pd.isna(first) else pd.Timestamp(first)
 
 
@@ -693,14 +697,14 @@ def value_summary(tx: LazyTransactions, *, as_of: pd.Timestamp | None,
             raise InputError("The 'tx' table has no transactions with a customer id, date and amount.")
         as_of = pd.Timestamp(np.datetime64(last + 1, "D"))
     end_day = _day_number(as_of)
-    raw = _arrow_to_pandas(tx.arrow(Q.clv_summary_sql("{src}", d, end_day - 1)))  # lines before as_of
+    raw = tx.frame(Q.clv_summary_sql("{src}", d, end_day - 1))  # lines before as_of
     if raw.empty:
         raise ParameterError(f"The 'as_of' parameter leaves no transactions before it. Got {as_of.date()}; "
                              "choose a later date.")
     summary = _clv_frame(raw, end_day, "D", 1.0)
     hist = raw["total"].to_numpy(dtype=float)
     if returns is not None:
-        ret = _arrow_to_pandas(returns.arrow(Q.clv_summary_sql("{src}", d, end_day - 1)))
+        ret = returns.frame(Q.clv_summary_sql("{src}", d, end_day - 1))
         back = pd.Series(ret["total"].to_numpy(dtype=float), index=ret["customer_id"].to_numpy(dtype=object))
         hist = hist - np.abs(back.reindex(raw["customer_id"].to_numpy(dtype=object), fill_value=0.0).to_numpy())
     return summary, hist, as_of
@@ -721,7 +725,7 @@ def calibration_holdout_summary(tx: LazyTransactions, *, cal_day: int, end: pd.T
             f"The 'calibration_end' parameter must be before observation_end ({np.datetime64(end_day, 'D')}). "
             f"Got {np.datetime64(cal_day, 'D')} instead; choose an earlier calibration end."
         )
-    raw = _arrow_to_pandas(tx.arrow(Q.calibration_holdout_sql("{src}", tx.dialect, cal_day, end_day)))
+    raw = tx.frame(Q.calibration_holdout_sql("{src}", tx.dialect, cal_day, end_day))
     first = raw["first_day"].to_numpy(dtype=np.int64)
     last = raw["last_day"].to_numpy(dtype=np.int64)
     freq = raw["n_days"].to_numpy(dtype=np.int64) - 1
@@ -757,7 +761,7 @@ def tracking_counts(tx: LazyTransactions, *, cal_day: int, end: pd.Timestamp | N
         return None
     end_day = _day_number(end) if end is not None else last
     first_sql, repeat_sql = Q.tracking_sql("{src}", tx.dialect, cal_day, end_day)
-    f = _arrow_to_pandas(tx.arrow(first_sql))
+    f = tx.frame(first_sql)
     r = tx.arrow(repeat_sql)
     return (_index(f["customer_id"].to_numpy(dtype=object)), f["first_day"].to_numpy(dtype=np.int64),
             r.column("day").to_numpy().astype(np.int64), r.column("n").to_numpy().astype(np.int64), end_day)
@@ -768,7 +772,7 @@ def acquisition_covariates(tx: LazyTransactions, *, end: pd.Timestamp | None, fi
     has_country = "country" in tx.columns
     before = None if end is None else end + pd.Timedelta(days=1)
     per_sql, home_sql = Q.acquisition_sql("{src}", tx.dialect, before, country=has_country)
-    per = _arrow_to_pandas(tx.arrow(per_sql))
+    per = tx.frame(per_sql)
     if per.empty:
         raise InputError("The 'tx' table has no dated lines with a customer id before calibration_end.")
     first = per["first"].to_numpy(dtype="datetime64[ns]")
@@ -788,7 +792,7 @@ def acquisition_covariates(tx: LazyTransactions, *, end: pd.Timestamp | None, fi
 # ------------------------------------------------------------------------------ churn labels
 def line_bounds(tx: LazyTransactions) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last ``order_date`` of the lines (NaT when there are none)."""
-    b = _arrow_to_pandas(tx.arrow(Q.bounds_sql("{src}")))
+    b = tx.frame(Q.bounds_sql("{src}"))
     return pd.Timestamp(b["first"].iloc[0]), pd.Timestamp(b["last"].iloc[0])
 
 
@@ -798,9 +802,9 @@ def churn_labels(tx: LazyTransactions, *, cutoff: pd.Timestamp, horizon_days: in
     orders before and within the horizon counted in the engine, one row per eligible customer."""
     end = cutoff + pd.Timedelta(days=horizon_days)
     start = None if lookback_days is None else cutoff - pd.Timedelta(days=lookback_days)
-    raw = _arrow_to_pandas(tx.arrow(Q.churn_labels_sql("{src}", tx.dialect, cutoff, end,
+    raw = tx.frame(Q.churn_labels_sql("{src}", tx.dialect, cutoff, end,
                                                        has_quantity="quantity" in tx.columns,
-                                                       min_orders=min_orders, lookback_start=start)))
+                                                       min_orders=min_orders, lookback_start=start))
     out = pd.DataFrame(index=_index(raw["customer_id"].to_numpy(dtype=object)))
     out["orders_before"] = raw["orders_before"].to_numpy(dtype=np.int64)
     out["last_order_date"] = raw["last_order_date"].to_numpy(dtype="datetime64[ns]")
@@ -828,11 +832,11 @@ def loyalty_measures(tx: LazyTransactions, *, as_of: pd.Timestamp, promoted: lis
         lo = campaigns["start"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view("int64")
         hi = campaigns["end"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view("int64")
         days = list(zip(lo.tolist(), hi.tolist()))
-    o = _arrow_to_pandas(tx.arrow(Q.loyalty_orders_sql("{src}", d, as_of, has_discount=has_discount,
-                                                       promoted=view, campaign_days=days)))
+    o = tx.frame(Q.loyalty_orders_sql("{src}", d, as_of, has_discount=has_discount,
+                                                       promoted=view, campaign_days=days))
     level = "category" if "category" in tx.columns and bool(
         tx.arrow("SELECT count(category) AS n FROM {src}").column(0)[0].as_py()) else "product_id"
-    lines = _arrow_to_pandas(tx.arrow(Q.loyalty_lines_sql("{src}", d, as_of, item=level)))
+    lines = tx.frame(Q.loyalty_lines_sql("{src}", d, as_of, item=level))
     ids = o["customer_id"].to_numpy(dtype=object)
     pos = pd.Index(lines["customer_id"].to_numpy(dtype=object)).get_indexer(ids)
     for c in ("paid", "at_typical", "varies", "hhi"):

@@ -86,6 +86,10 @@ class _DuckBackend:
     def arrow(self, sql: str):
         return self.con.sql(sql).to_arrow_table()
 
+    def batches(self, sql: str, rows: int):
+        """The result as a pyarrow RecordBatchReader: DuckDB streams it, a batch at a time."""
+        return self.con.sql(sql).to_arrow_reader(rows)
+
     def view(self, sql: str) -> str:
         name = _view_name()
         self.con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
@@ -116,6 +120,12 @@ class _SparkBackend:
 
     def arrow(self, sql: str):
         return self.spark.sql(sql).toArrow()
+
+    def batches(self, sql: str, rows: int):
+        import pyarrow as pa
+
+        table = self.spark.sql(sql).toArrow()  # Spark hands over the whole result; cut here
+        return pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=rows))
 
     def view(self, sql: str) -> str:
         name = _view_name()
@@ -185,6 +195,29 @@ class LazyTransactions:
     def arrow(self, sql: str):
         """Run ``sql`` (``{src}`` stands for this table) and return a pyarrow Table."""
         return self._backend.arrow(sql.replace("{src}", self.view))
+
+    def frame(self, sql: str, *, rows: int = 1_000_000) -> pd.DataFrame:
+        """Run ``sql`` (``{src}`` stands for this table) and return the result as pandas, like
+        ``_arrow_to_pandas(self.arrow(sql))`` but converted a batch of ``rows`` at a time, so a result
+        of millions of rows is never held twice (as Arrow and as pandas) at once."""
+        reader = self._backend.batches(sql.replace("{src}", self.view), rows)
+        parts: dict[str, list] = {name: [] for name in reader.schema.names}
+        n = 0
+        for batch in reader:
+            conv = _arrow_to_pandas(batch)
+            del batch
+            for name in parts:
+                parts[name].append(conv.pop(name))
+            n += len(conv.index)
+            del conv
+        if n == 0:
+            return _arrow_to_pandas(reader.schema.empty_table())
+        out = pd.DataFrame(index=pd.RangeIndex(n))
+        for name in list(parts):
+            chunks = parts.pop(name)
+            out[name] = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+            del chunks
+        return out
 
     def derive(self, sql: str, *, materialize: bool = False) -> "LazyTransactions":
         """A new lazy table defined by ``sql`` over this one (``{src}``)."""

@@ -822,4 +822,9 @@ def importance_text(backtest, *, n: int = 3, lang: str | None = None) -> str:
     top = ev.importance.head(n)
     items = label("report.list_join", lang).join(
         f"{feature_label(f, lang)} ({v:.3f})" for f, v in zip(top["feature"], top["importance_mean"]))
-    return label("churn.summary.importance", lang, features=items)
+    text = label("churn.summary.importance", lang, features=items)
+    n_imp = getattr(ev, "n_importance_customers", None)
+    n_all = int(ev.metrics["n_customers"].iloc[0]) if "n_customers" in ev.metrics else None
+    if n_imp is not None and n_all is not None and n_imp < n_all:
+        text += " " + label("churn.summary.importance_sample", lang, n=f"{n_imp:,}", total=f"{n_all:,}")
+    return text

@@ -498,6 +498,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Shuffling these features costs the model the most ROC AUC: {features}.",
         "zh": "打乱以下特征使模型的 ROC 曲线下面积（AUC）下降最多：{features}。",
     },
+    "churn.summary.importance_sample": {
+        "en": "The importance was measured on a random sample of {n} of the {total} customers (in proportion to "
+              "churned and retained); the metrics and curves above use every customer.",
+        "zh": "特征重要性是在 {total} 位客户中按流失与留存比例随机抽取的 {n} 位客户上测得的；上面的指标和曲线使用全部客户。",
+    },
     "churn.summary.winback": {
         "en": "The tier \"{tier}\" holds {n} of the listed customers and {value} of value at risk ({share} of the {total} in total).",
         "zh": "{n} 位客户属于“{tier}”层级，风险价值 {value}（占总计 {total} 的 {share}）。",
