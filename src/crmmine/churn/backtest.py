@@ -64,7 +64,7 @@ class ChurnEvaluation:
 _MAX_CURVE_POINTS = 20_001
 
 #: Permutation importance is measured on at most this many customers by default (a stratified sample above).
-MAX_IMPORTANCE_CUSTOMERS = 1_000_000
+MAX_IMPORTANCE_CUSTOMERS = 200_000
 
 
 def _rank_order(score, ids):
@@ -120,7 +120,7 @@ def evaluate_churn(model, features, labels, *, n_repeats=3, random_state=0,
         Repeats of the permutation importance.
     random_state : int, default=0
         Seed of the permutations (and of the importance sample).
-    max_importance_customers : int or None, default=1_000_000
+    max_importance_customers : int or None, default=200_000
         The permutation importance is measured on at most this many customers: with more, on a random
         sample of this size stratified by label (``n_importance_customers`` says how many; None: all).
         The metrics and curves always use every customer; curves of more than 20,001 points are kept as
@@ -278,15 +278,18 @@ def churn_backtest(tx, *, train_cutoff, test_cutoff, horizon_days=90, model="log
     lab_kw = dict(horizon_days=horizon_days, min_orders=min_orders, lookback_days=lookback_days)
     f_tr = churn_features(tx, cutoff=train_cutoff, **kw)
     l_tr = churn_labels(tx, cutoff=train_cutoff, **lab_kw)
-    f_te = churn_features(tx, cutoff=test_cutoff, **kw)
-    l_te = churn_labels(tx, cutoff=test_cutoff, **lab_kw)
+    # both models are fitted before the test tables exist: on millions of customers the fits' working memory
+    # and the test features are never held at once
     m = ChurnModel(model, calibration=calibration, random_state=random_state,
                    max_fit_customers=max_fit_customers).fit(f_tr, l_tr)
-    ev = evaluate_churn(m, f_te, l_te, random_state=random_state)
     selected = choice = None
     if choose:
         selected = SelectedChurnModel(model, calibration=calibration, random_state=random_state,
                                       max_fit_customers=max_fit_customers).fit(f_tr, l_tr)
+    f_te = churn_features(tx, cutoff=test_cutoff, **kw)
+    l_te = churn_labels(tx, cutoff=test_cutoff, **lab_kw)
+    ev = evaluate_churn(m, f_te, l_te, random_state=random_state)
+    if choose:
         choice = _choice_table(selected, f_te, l_te)
     return ChurnBacktest(m, ev, f_tr, l_tr, f_te, l_te, train_cutoff, test_cutoff, horizon_days, selected, choice)
 

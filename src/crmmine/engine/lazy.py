@@ -73,7 +73,26 @@ def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | 
               "preserve_insertion_order": False}
     if threads is not None:
         config["threads"] = int(threads)
-    return duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(":memory:", config=config)
+    try:  # the allocator hands freed memory back to the system in the background (not only when DuckDB exits)
+        con.execute("SET allocator_background_threads = true")
+    except duckdb.Error:  # a DuckDB without the setting
+        pass
+    return con
+
+
+def release_memory() -> None:
+    """Hand memory freed by pyarrow and by the C allocator back to the system (both keep freed pages
+    for reuse, so after a result of millions of rows the process would keep its size; milliseconds)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 class _DuckBackend:
@@ -217,6 +236,8 @@ class LazyTransactions:
             chunks = parts.pop(name)
             out[name] = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
             del chunks
+        if n > rows:
+            release_memory()
         return out
 
     def derive(self, sql: str, *, materialize: bool = False) -> "LazyTransactions":
