@@ -35,7 +35,7 @@ from .funnel import (
     traffic_by,
     traffic_summary,
 )
-from .items import event_baskets, item_conversion, viewed_not_bought
+from .items import count_baskets, event_baskets, item_conversion, viewed_not_bought
 from .prospects import (
     PROPENSITY_SCORERS,
     PropensityBacktest,
@@ -70,7 +70,7 @@ __all__ = [
     "events_to_transactions", "load_events", "read_events", "sessionize", "validate_events",
     "STAGES", "activity_matrix", "cart_outcomes", "funnel", "funnel_dropouts", "time_to_purchase", "traffic_by",
     "traffic_summary",
-    "event_baskets", "item_conversion", "viewed_not_bought",
+    "count_baskets", "event_baskets", "item_conversion", "viewed_not_bought",
     "PROPENSITY_SCORERS", "PropensityBacktest", "PropensityEvaluation", "PropensityModel", "abandoned_carts",
     "evaluate_propensity", "propensity_backtest", "propensity_cutoffs", "propensity_features", "propensity_finding",
     "propensity_labels", "prospect_list",

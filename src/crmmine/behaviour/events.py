@@ -694,6 +694,15 @@ def read_events(source, schema="auto", *, event_types=None, tz="preset", window=
 
 
 # --------------------------------------------------------------------------- checks and conversions
+def _lazy(events):
+    """The :class:`crmmine.engine.LazyEvents` of ``events`` (itself, or an EventLog's), else None."""
+    from ..engine.lazy import LazyEvents
+
+    if isinstance(events, EventLog):
+        events = events.events
+    return events if isinstance(events, LazyEvents) else None
+
+
 def validate_events(events, *, name: str = "events") -> pd.DataFrame:
     """Check that ``events`` is a canonical event table (or an :class:`EventLog`) and return the table.
 
