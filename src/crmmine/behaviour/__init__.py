@@ -56,6 +56,7 @@ from .summaries import (
     summarise_categories,
     summarise_event_rules,
     summarise_events,
+    summarise_fit_sample,
     summarise_funnel,
     summarise_items,
     summarise_peak,
@@ -75,6 +76,6 @@ __all__ = [
     "evaluate_propensity", "propensity_backtest", "propensity_cutoffs", "propensity_features", "propensity_finding",
     "propensity_labels", "prospect_list",
     "readable_table", "summarise_carts", "summarise_categories", "summarise_event_rules", "summarise_events",
-    "summarise_funnel", "summarise_items", "summarise_peak", "summarise_prospects", "summarise_time_to_purchase",
+    "summarise_fit_sample", "summarise_funnel", "summarise_items", "summarise_peak", "summarise_prospects", "summarise_time_to_purchase",
     "summarise_traffic", "traffic_table",
 ]

@@ -79,7 +79,8 @@ def item_conversion(events, *, level="item", min_viewers=0) -> pd.DataFrame:
         first = np.full(n_g, None, dtype=object)
         first[best.index.to_numpy()] = text[np.argsort(rank)][best.to_numpy()]
         out["category"] = first
-    out = out[out["viewers"] >= min_viewers]
+    # items with an event only (a categorical also knows the ids of rejected lines)
+    out = out[(out["viewers"] >= min_viewers).to_numpy() & (counts.sum(axis=1) > 0)]
     order = np.lexsort((out.index.to_numpy(), -out["viewers"].to_numpy()))
     return out.iloc[order]
 
