@@ -848,11 +848,11 @@ def load_events(data_path="sample", *, schema="auto", engine=None, **options) ->
         engine = "duckdb" if many else None
     if engine != "duckdb":
         return read_events(data_path, schema=schema, **options)
-    from ..engine.lazy import duckdb_connection, read_events_lazy
+    from ..engine.lazy import duckdb_connection, expand_source, read_events_lazy
 
     con = duckdb_connection()
-    parquet = str(data_path).lower().endswith((".parquet", ".pq")) or (
-        many and str(data_path).lower().endswith((".parquet", ".pq", "/", "*")))
+    parquet = (many or str(data_path).lower().endswith((".parquet", ".pq"))) and all(
+        f.lower().endswith((".parquet", ".pq")) for f in expand_source(data_path))
     if parquet and (isinstance(schema, Mapping) or schema == "auto"):
         lazy = read_events_lazy(str(data_path), dict(schema) if isinstance(schema, Mapping) else None, engine=con,
                                 event_types=options.get("event_types"))

@@ -364,7 +364,8 @@ class PropensityEvaluation:
     scores : pandas.DataFrame
         Per visitor: ``p_purchase``, ``items_in_cart``, ``hours_since_last_event``, ``purchased``.
     gains, roc, pr : pandas.DataFrame
-        ``scorer, fraction_targeted, fraction_buyers``; ``scorer, fpr, tpr``; ``scorer, recall, precision``.
+        ``scorer, fraction_targeted, fraction_buyers``; ``scorer, fpr, tpr``; ``scorer, recall, precision``
+        (each curve thinned to 10,001 evenly spaced points when longer).
     """
 
     metrics: pd.DataFrame
@@ -373,6 +374,17 @@ class PropensityEvaluation:
     roc: pd.DataFrame
     pr: pd.DataFrame
     model_name: str = field(default="logistic")
+
+
+#: Points a curve of :class:`PropensityEvaluation` keeps at most (evenly spaced, first and last kept).
+_CURVE_POINTS = 10_001
+
+
+def _thin(values: np.ndarray) -> np.ndarray:
+    """A curve's points, thinned to :data:`_CURVE_POINTS` when longer (millions of visitors)."""
+    if len(values) <= _CURVE_POINTS:
+        return values
+    return values[np.unique(np.linspace(0, len(values) - 1, _CURVE_POINTS).round().astype(np.int64))]
 
 
 def _order(score, ids):
@@ -405,12 +417,12 @@ def evaluate_propensity(model, features, labels) -> PropensityEvaluation:
                      "top_decile_lift": float(y[order[:k]].mean() / y.mean()), "n_visitors": len(y),
                      "purchase_rate": float(y.mean())})
         cum = np.concatenate([[0], np.cumsum(y[order])]) / y.sum()
-        gains.append(pd.DataFrame({"scorer": name, "fraction_targeted": np.arange(len(y) + 1) / len(y),
-                                   "fraction_buyers": cum}))
+        frac = np.arange(len(y) + 1) / len(y)
         fpr, tpr, _ = roc_curve(y, s)
-        roc.append(pd.DataFrame({"scorer": name, "fpr": fpr, "tpr": tpr}))
         prec, rec, _ = precision_recall_curve(y, s)
-        pr.append(pd.DataFrame({"scorer": name, "recall": rec, "precision": prec}))
+        gains.append(pd.DataFrame({"scorer": name, "fraction_targeted": _thin(frac), "fraction_buyers": _thin(cum)}))
+        roc.append(pd.DataFrame({"scorer": name, "fpr": _thin(fpr), "tpr": _thin(tpr)}))
+        pr.append(pd.DataFrame({"scorer": name, "recall": _thin(rec), "precision": _thin(prec)}))
     return PropensityEvaluation(pd.DataFrame(rows).set_index("scorer"), scores, pd.concat(gains, ignore_index=True),
                                 pd.concat(roc, ignore_index=True), pd.concat(pr, ignore_index=True), model.model)
 
@@ -429,6 +441,16 @@ class PropensityBacktest:
     test_cutoff: pd.Timestamp
     as_of: pd.Timestamp
     horizon_days: int
+
+    def without_visitors(self) -> "PropensityBacktest":
+        """The same back-test without its per-visitor tables (features, labels and scores emptied), to free
+        the memory of millions of visitors once the final model is fitted; metrics and curves are kept."""
+        from dataclasses import replace
+
+        ev = replace(self.evaluation, scores=self.evaluation.scores.iloc[:0])
+        return replace(self, evaluation=ev, train_features=self.train_features.iloc[:0],
+                       train_labels=self.train_labels.iloc[:0], test_features=self.test_features.iloc[:0],
+                       test_labels=self.test_labels.iloc[:0])
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -587,8 +609,7 @@ def _engine_prospect_list(lazy, model, *, as_of, windows, n_items, lang) -> pd.D
     order = np.lexsort((np.arange(len(p)), -p))  # ids are sorted already: ties go to the smaller customer_id
     feats = feats.iloc[order].reset_index(drop=True)
     text = lambda a: pd.array(a, dtype=STRING_DTYPE)  # noqa: E731
-    out = pd.DataFrame({"rank": np.arange(1, len(p) + 1), "customer_id": text(pa.array(ids.to_numpy()[order],
-                                                                                        type=pa.large_string())),
+    out = pd.DataFrame({"rank": np.arange(1, len(p) + 1), "customer_id": ids.array.take(order),
                         "p_purchase": p[order]})
     for c in ("views", "carts", "favourites", "items_in_cart", "top_category", "hours_since_last_event"):
         out[c] = feats[c].to_numpy()

@@ -55,7 +55,24 @@ def _to_datetime(seconds) -> pd.Series:
 
 
 def _text(col) -> np.ndarray:
-    return np.asarray(col.to_pylist(), dtype=object)
+    """Text as an object array whose equal values share one Python string (dictionary-encoded first:
+    millions of rows of a few thousand categories or items cost a pointer each)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    enc = pc.dictionary_encode(col)
+    words = np.asarray(enc.dictionary.to_pylist() + [None], dtype=object)
+    idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
+    return words[idx]
+
+
+def _ids(col, name: str = "customer_id") -> pd.Index:
+    """Ids as a pandas ``str`` Index held by pyarrow (no Python string per row)."""
+    import pyarrow as pa
+
+    return pd.Index(pd.array(col.cast(pa.large_string()), dtype="str"), name=name)
 
 
 def _ints(col, fill: int = 0) -> np.ndarray:
@@ -228,7 +245,7 @@ def funnel_dropouts(ev: LazyEvents, *, reached: tuple[int, ...], onward: tuple[i
         f"sum(CASE WHEN {_types_in(onward)} THEN 1 ELSE 0 END) AS o, max({_sec(ev)}) AS last FROM {{src}} "
         "WHERE customer_id IS NOT NULL GROUP BY customer_id) x WHERE r > 0 AND o = 0 ORDER BY last DESC, customer_id")
     last = _ints(r.column("last"))
-    return pd.DataFrame({"customer_id": pd.Index(_text(r.column("customer_id"))).astype(str),
+    return pd.DataFrame({"customer_id": _ids(r.column("customer_id")),
                          "views": _ints(r.column("views")), "carts": _ints(r.column("carts")),
                          "favourites": _ints(r.column("favourites")), "last_event": _to_datetime(last),
                          "hours_since_last_event": (end - last) / 3600.0})
@@ -314,8 +331,7 @@ def _features_frame(r, cut_s: int, windows, has_cat: bool) -> pd.DataFrame:
     lc = _floats(r.column("lc"))
     f["hours_since_last_cart"] = np.where(np.isnan(lc), np.nan, (cut_s - lc) / 3600.0)
     f["hours_active"] = (last - first) / 3600.0
-    idx = pd.Index(_text(r.column("customer_id")), name="customer_id").astype(str)
-    out = pd.DataFrame(f, index=idx)
+    out = pd.DataFrame(f, index=_ids(r.column("customer_id")))
     if has_cat:
         out["top_category"] = _text(r.column("top_category"))
     return out
@@ -336,8 +352,7 @@ def propensity_labels(ev: LazyEvents, *, cutoff, horizon_days: int) -> pd.Series
         f"SELECT customer_id, max(CASE WHEN event_type = {_BUY} AND event_time > {cut} AND event_time <= {end} "
         f"THEN 1 ELSE 0 END) AS b FROM {{src}} WHERE customer_id IS NOT NULL GROUP BY customer_id "
         f"HAVING min(event_time) <= {cut} ORDER BY customer_id")
-    return pd.Series(_ints(r.column("b")).astype(bool),
-                     index=pd.Index(_text(r.column("customer_id")), name="customer_id").astype(str), name="purchased")
+    return pd.Series(_ints(r.column("b")).astype(bool), index=_ids(r.column("customer_id")), name="purchased")
 
 
 def prospect_rows(ev: LazyEvents, *, as_of, windows, n_items: int):
