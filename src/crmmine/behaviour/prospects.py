@@ -288,9 +288,7 @@ class PropensityModel:
                              f"buyers and {counts[0]} non-buyers; use a longer horizon_days or more events.")
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         if max_fit is not None and n_visitors > max_fit:  # a sample stratified by label, in customer_id order
-            from ..churn.model import _fit_sample
-
-            X, y = _fit_sample(X, y, max_fit, np.random.RandomState(seed), 2)
+            X, y = _fit_sample(X, y, max_fit, np.random.RandomState(seed))
         if self.model == "logistic":
             est = make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                                 FunctionTransformer(_model_input), StandardScaler(),
@@ -326,6 +324,19 @@ class PropensityModel:
         with threadpool_limits(limits=1, user_api="openmp"):
             p = self.estimator_.predict_proba(X)[:, 1] if len(X) else np.zeros(0)
         return pd.Series(p, index=features.index, name="p_purchase")
+
+
+def _fit_sample(X, y, n_max, rs, n_min=2):
+    """``n_max`` rows of ``X, y`` drawn at random in proportion to the labels (at least ``n_min`` of each class
+    when there are), kept in their order (as the churn models' ``max_fit_customers`` sample)."""
+    counts = np.bincount(y, minlength=2)
+    n1 = int(round(n_max * counts[1] / len(y)))
+    n1 = min(max(n1, min(n_min, counts[1])), counts[1], n_max)
+    n0 = min(n_max - n1, counts[0])
+    idx = np.concatenate([rs.choice(np.flatnonzero(y == 0), n0, replace=False),
+                          rs.choice(np.flatnonzero(y == 1), n1, replace=False)])
+    idx.sort()
+    return X.iloc[idx], y[idx]
 
 
 def _align(features, labels):
