@@ -193,3 +193,30 @@ def test_the_report_gives_the_same_artefacts_with_duckdb(tmp_path):
     assert "a random sample of 1,000" in text and "NaN" not in text and "nan" not in text.split()
     manifest = (runs["duckdb"].path / "manifest.json").read_text(encoding="utf-8")
     assert '"engine": "duckdb"' in manifest
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_tables(spark, tmp_path):
+    """The same SQL on Spark (local mode): traffic, dropouts, features, labels, prospects' items, carts, baskets."""
+    ev, _ = crmmine.datasets.make_events(400, days=14, n_items=150, n_categories=8, random_state=5)
+    path = tmp_path / "events.parquet"
+    text = ev.astype({c: "string" for c in ("customer_id", "item_id", "category", "session_id")})
+    text.to_parquet(path, coerce_timestamps="us", allow_truncated_timestamps=False)
+    lazy = crmmine.read_events(str(path), engine=spark)
+    assert lazy.engine == "spark"
+    _same(crmmine.traffic_by(ev, by="day"), crmmine.traffic_by(lazy, by="day"))
+    _same(crmmine.activity_matrix(ev, value="users"), crmmine.activity_matrix(lazy, value="users"))
+    _same(crmmine.funnel_dropouts(ev), crmmine.funnel_dropouts(lazy))
+    _same(crmmine.item_conversion(ev), crmmine.item_conversion(lazy))
+    cuts = crmmine.propensity_cutoffs(ev)
+    _same(crmmine.propensity_features(ev, cutoff=cuts["test_cutoff"]).sort_index(),
+          crmmine.propensity_features(lazy, cutoff=cuts["test_cutoff"]))
+    _same(crmmine.propensity_labels(ev, cutoff=cuts["test_cutoff"], horizon_days=cuts["horizon_days"]).sort_index(),
+          crmmine.propensity_labels(lazy, cutoff=cuts["test_cutoff"], horizon_days=cuts["horizon_days"]))
+    bt = crmmine.propensity_backtest(ev, random_state=0)
+    _same(crmmine.prospect_list(ev, bt.model), crmmine.prospect_list(lazy, bt.model), check_dtype=False)
+    _same(crmmine.abandoned_carts(ev), crmmine.abandoned_carts(lazy))
+    _same(crmmine.cart_outcomes(ev), crmmine.cart_outcomes(lazy), sort=["customer_id", "item_id"])
+    for by in ("user_day", "session"):
+        a, b = crmmine.event_baskets(ev, by=by), crmmine.event_baskets(lazy, by=by)
+        assert _basket_sets(a) == _basket_sets(b.to_pandas())

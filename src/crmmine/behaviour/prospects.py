@@ -216,6 +216,10 @@ def _model_input(X):
     return np.sign(X) * np.log1p(np.abs(X))
 
 
+#: Visitors scored at a time by :meth:`PropensityModel.predict_proba` (each step of the pipeline copies its input).
+_PREDICT_ROWS = 262_144
+
+
 class PropensityModel:
     """P(purchase within the horizon) from :func:`propensity_features`.
 
@@ -320,9 +324,12 @@ class PropensityModel:
                                      "with. Compute the features with the same propensity_features options.")
         from threadpoolctl import threadpool_limits
 
-        X = features.loc[:, list(self.feature_names_in_)].to_numpy(dtype="float64")
+        cols = list(self.feature_names_in_)
+        p = np.zeros(len(features))
         with threadpool_limits(limits=1, user_api="openmp"):
-            p = self.estimator_.predict_proba(X)[:, 1] if len(X) else np.zeros(0)
+            for lo in range(0, len(features), _PREDICT_ROWS):  # in blocks: the pipeline copies its input
+                X = features.iloc[lo:lo + _PREDICT_ROWS].loc[:, cols].to_numpy(dtype="float64")
+                p[lo:lo + len(X)] = self.estimator_.predict_proba(X)[:, 1]
         return pd.Series(p, index=features.index, name="p_purchase")
 
 
@@ -354,12 +361,15 @@ def _align(features, labels):
                          "cutoff.")
     # rows in customer_id order, so that a fit does not depend on the order the visitors came in (an engine
     # gives them sorted, the pandas path in order of first appearance)
-    ids = np.asarray(common.astype(str), dtype=object)
-    order = np.argsort(ids, kind="stable")
+    order = np.asarray(common.astype(str).argsort())
     if not (order[1:] > order[:-1]).all():
         common = common[order]
-    X = features.loc[common].select_dtypes(include=["number", "bool"])
-    return X, labels.loc[common].astype(bool).to_numpy().astype(np.int64)
+    if len(common) == len(features) and common.equals(features.index):  # no copy of millions of rows
+        X = features.select_dtypes(include=["number", "bool"])
+    else:
+        X = features.loc[common].select_dtypes(include=["number", "bool"])
+    y = labels.reindex(common) if not common.equals(labels.index) else labels
+    return X, y.astype(bool).to_numpy().astype(np.int64)
 
 
 @dataclass
@@ -613,20 +623,21 @@ def _engine_prospect_list(lazy, model, *, as_of, windows, n_items, lang) -> pd.D
         as_of = check_date("as_of", as_of)
     feats, remind = E.prospect_rows(lazy, as_of=as_of, windows=windows, n_items=n_items)
     p = model.predict_proba(feats).to_numpy()
+    order = np.lexsort((np.arange(len(p)), -p))  # ids are sorted already: ties go to the smaller customer_id
     keep = ["views", "carts", "favourites", "items_in_cart", "items_favourited", "items_viewed", "max_views_one_item",
             "top_category", "hours_since_last_event"]
-    ids = feats.index
-    feats = feats.reindex(columns=keep)
-    order = np.lexsort((np.arange(len(p)), -p))  # ids are sorted already: ties go to the smaller customer_id
-    feats = feats.iloc[order].reset_index(drop=True)
+    cols = {c: (feats[c].to_numpy()[order] if c in feats.columns else np.full(len(p), None, dtype=object))
+            for c in keep}
+    ids = feats.index.array.take(order)
+    del feats  # only the columns of the list stay
+    small = pd.DataFrame(cols, copy=False)
     text = lambda a: pd.array(a, dtype=STRING_DTYPE)  # noqa: E731
-    out = pd.DataFrame({"rank": np.arange(1, len(p) + 1), "customer_id": ids.array.take(order),
-                        "p_purchase": p[order]})
+    reasons = [pa.array(_reasons(small.iloc[lo:lo + _BLOCK], lang), type=pa.large_string())
+               for lo in range(0, len(small), _BLOCK)]
+    out = pd.DataFrame({"rank": np.arange(1, len(p) + 1), "customer_id": ids, "p_purchase": p[order]})
     for c in ("views", "carts", "favourites", "items_in_cart", "top_category", "hours_since_last_event"):
-        out[c] = feats[c].to_numpy()
-    reasons = []
-    for lo in range(0, len(feats), _BLOCK):
-        reasons.append(pa.array(_reasons(feats.iloc[lo:lo + _BLOCK], lang), type=pa.large_string()))
+        out[c] = cols.pop(c)
+    del small, cols
     out["reason"] = text(pa.chunked_array(reasons, type=pa.large_string())) if reasons else text([])
     r = remind.take(pa.array(order)).cast(pa.large_string()).fill_null("")
     out["remind_items"] = text(r)

@@ -316,32 +316,39 @@ def _feature_sql(ev: LazyEvents, cut_s: int, windows, prospects_only: bool) -> s
     return sql
 
 
-def _features_frame(r, cut_s: int, windows, has_cat: bool) -> pd.DataFrame:
-    f = {c: _ints(r.column(c)) for c in ("views", "carts", "favourites", "purchases", "events")}
+def _features_frame(cols: dict, cut_s: int, windows, has_cat: bool) -> pd.DataFrame:
+    """The feature table from the query's columns (a dict of arrow columns, emptied as they are converted, so
+    that the result and the arrow data are not both held whole)."""
+    f = {c: _ints(cols.pop(c)) for c in ("views", "carts", "favourites", "purchases", "events")}
     for w in windows:
         for n in ("views", "carts", "favourites"):
-            f[f"{n}_{w}d"] = _ints(r.column(f"{n}_{w}d"))
+            f[f"{n}_{w}d"] = _ints(cols.pop(f"{n}_{w}d"))
     for c in ("items_viewed", "max_views_one_item", "items_in_cart", "items_favourited"):
-        f[c] = _ints(r.column(c))
+        f[c] = _ints(cols.pop(c))
     if has_cat:
-        f["categories_viewed"] = _ints(r.column("categories_viewed"))
-    f["active_days"] = _ints(r.column("active_days"))
-    last, first = _ints(r.column("last")), _ints(r.column("first"))
+        f["categories_viewed"] = _ints(cols.pop("categories_viewed"))
+    f["active_days"] = _ints(cols.pop("active_days"))
+    last, first = _ints(cols.pop("last")), _ints(cols.pop("first"))
     f["hours_since_last_event"] = (cut_s - last) / 3600.0
-    lc = _floats(r.column("lc"))
+    lc = _floats(cols.pop("lc"))
     f["hours_since_last_cart"] = np.where(np.isnan(lc), np.nan, (cut_s - lc) / 3600.0)
     f["hours_active"] = (last - first) / 3600.0
-    out = pd.DataFrame(f, index=_ids(r.column("customer_id")))
+    del last, first, lc
     if has_cat:
-        out["top_category"] = _text(r.column("top_category"))
-    return out
+        f["top_category"] = _text(cols.pop("top_category"))
+    return pd.DataFrame(f, index=_ids(cols.pop("customer_id")), copy=False)
+
+
+def _columns(table) -> dict:
+    return {name: table.column(name) for name in table.column_names}
 
 
 def propensity_features(ev: LazyEvents, *, cutoff, windows, prospects_only: bool) -> pd.DataFrame:
     """:func:`crmmine.propensity_features` in the engine: one row per visitor, sorted by id."""
     cut_s = _seconds(cutoff)
-    r = ev.arrow(f"SELECT * FROM ({_feature_sql(ev, cut_s, windows, prospects_only)}) z ORDER BY customer_id")
-    return _features_frame(r, cut_s, windows, "category" in ev.columns)
+    cols = _columns(ev.arrow(f"SELECT * FROM ({_feature_sql(ev, cut_s, windows, prospects_only)}) z "
+                             "ORDER BY customer_id"))
+    return _features_frame(cols, cut_s, windows, "category" in ev.columns)
 
 
 def propensity_labels(ev: LazyEvents, *, cutoff, horizon_days: int) -> pd.Series:
@@ -375,11 +382,9 @@ def prospect_rows(ev: LazyEvents, *, as_of, windows, n_items: int):
               f"ON q.customer_id = nb.customer_id WHERE q.r <= {int(n_items)} GROUP BY q.customer_id")
     sql = (f"SELECT f.*, m.remind_items AS remind_items FROM ({_feature_sql(ev, cut_s, windows, True)}) f "
            f"LEFT JOIN ({remind}) m ON f.customer_id = m.customer_id ORDER BY f.customer_id")
-    r = ev.arrow(sql)
-    feats = _features_frame(r.drop_columns(["remind_items"]), cut_s, windows, "category" in ev.columns)
-    remind = r.column("remind_items")
-    del r
-    return feats, remind
+    cols = _columns(ev.arrow(sql))
+    remind = cols.pop("remind_items")
+    return _features_frame(cols, cut_s, windows, "category" in ev.columns), remind
 
 
 def abandoned_carts(ev: LazyEvents, *, hours: int, as_of) -> pd.DataFrame:
