@@ -355,7 +355,8 @@ def _align(features, labels):
     if not isinstance(labels, pd.Series):
         raise InputError(f"The 'labels' parameter must be the Series of propensity_labels. Got {type(labels).__name__} "
                          "instead.")
-    common = features.index.intersection(labels.index, sort=False)
+    same = len(features) == len(labels) and features.index.equals(labels.index)
+    common = features.index if same else features.index.intersection(labels.index, sort=False)
     if len(common) == 0:
         raise InputError("The 'features' and 'labels' share no customer_id; compute both from the same events and "
                          "cutoff.")
@@ -509,14 +510,25 @@ def propensity_backtest(events, *, horizon_days=None, test_cutoff=None, model="l
     ev = _lazy(events) if _lazy(events) is not None else validate_events(events)
     cuts = propensity_cutoffs(ev, horizon_days=horizon_days, test_cutoff=test_cutoff)
     h = cuts["horizon_days"]
+    if _lazy(ev) is not None:  # the engine labels the prospects only: the same rows as the features, same order
+        from ..engine import events as E
+
+        labels = lambda cutoff: E.propensity_labels(ev, cutoff=cutoff, horizon_days=h, prospects_only=True)  # noqa: E731
+    else:
+        labels = lambda cutoff: propensity_labels(ev, cutoff=cutoff, horizon_days=h)  # noqa: E731
     f_tr = propensity_features(ev, cutoff=cuts["train_cutoff"], windows=windows)
-    l_tr = propensity_labels(ev, cutoff=cuts["train_cutoff"], horizon_days=h)
-    f_te = propensity_features(ev, cutoff=cuts["test_cutoff"], windows=windows)
-    l_te = propensity_labels(ev, cutoff=cuts["test_cutoff"], horizon_days=h)
+    l_tr = _rows_of(labels(cuts["train_cutoff"]), f_tr)
     m = PropensityModel(model, random_state=random_state, max_fit_visitors=max_fit_visitors).fit(f_tr, l_tr)
+    f_te = propensity_features(ev, cutoff=cuts["test_cutoff"], windows=windows)
+    l_te = _rows_of(labels(cuts["test_cutoff"]), f_te)
     evaluation = evaluate_propensity(m, f_te, l_te)
-    return PropensityBacktest(m, evaluation, f_tr, l_tr.loc[f_tr.index], f_te, l_te.loc[f_te.index],
+    return PropensityBacktest(m, evaluation, f_tr, l_tr, f_te, l_te,
                               cuts["train_cutoff"], cuts["test_cutoff"], cuts["as_of"], h)
+
+
+def _rows_of(labels: pd.Series, features: pd.DataFrame) -> pd.Series:
+    """The labels of the features' visitors, in their order (no lookup when they are the same rows already)."""
+    return labels if labels.index.equals(features.index) else labels.loc[features.index]
 
 
 def propensity_finding(result, *, metric="pr_auc", tolerance=0.01, lang=None) -> str:

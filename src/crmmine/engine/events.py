@@ -351,14 +351,17 @@ def propensity_features(ev: LazyEvents, *, cutoff, windows, prospects_only: bool
     return _features_frame(cols, cut_s, windows, "category" in ev.columns)
 
 
-def propensity_labels(ev: LazyEvents, *, cutoff, horizon_days: int) -> pd.Series:
-    """:func:`crmmine.propensity_labels` in the engine: one row per visitor seen by ``cutoff``, sorted by id."""
+def propensity_labels(ev: LazyEvents, *, cutoff, horizon_days: int, prospects_only: bool = False) -> pd.Series:
+    """:func:`crmmine.propensity_labels` in the engine: one row per visitor seen by ``cutoff`` (with
+    ``prospects_only``, only those who bought nothing by then: the rows of the features), sorted by id."""
     d = ev.dialect
     cut, end = d.ts(cutoff), d.ts(pd.Timestamp(cutoff) + pd.Timedelta(days=horizon_days))
+    prospects = (f" AND sum(CASE WHEN event_type = {_BUY} AND {_sec(ev)} <= {_seconds(cutoff)} THEN 1 ELSE 0 END) = 0"
+                 if prospects_only else "")
     r = ev.arrow(
         f"SELECT customer_id, max(CASE WHEN event_type = {_BUY} AND event_time > {cut} AND event_time <= {end} "
         f"THEN 1 ELSE 0 END) AS b FROM {{src}} WHERE customer_id IS NOT NULL GROUP BY customer_id "
-        f"HAVING min(event_time) <= {cut} ORDER BY customer_id")
+        f"HAVING min(event_time) <= {cut}{prospects} ORDER BY customer_id")
     return pd.Series(_ints(r.column("b")).astype(bool), index=_ids(r.column("customer_id")), name="purchased")
 
 
