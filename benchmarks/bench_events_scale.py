@@ -1,7 +1,7 @@
 """100M behaviour events in DuckDB: read, count, funnel (overall, by day, hour, category), visitors.
 
 Run: .venv/bin/python benchmarks/bench_events_scale.py [--events 100000000] [--folder /tmp/crmmine-events-scale]
-     [--memory-limit 4GB] [--base-visitors 1000000]
+     [--memory-limit 4GB] [--base-visitors 1000000] [--generate-only]
 
 Data: ``crmmine.datasets.make_events(1_000_000, random_state=0)`` (about 7.7M events, 1M
 visitors) written once as ``base.parquet``, then tiled: copy ``i`` is the base with the prefix
