@@ -35,7 +35,7 @@ from .funnel import (
     traffic_by,
     traffic_summary,
 )
-from .items import event_baskets, item_conversion, viewed_not_bought
+from .items import count_baskets, event_baskets, item_conversion, viewed_not_bought
 from .prospects import (
     PROPENSITY_SCORERS,
     PropensityBacktest,
@@ -56,6 +56,7 @@ from .summaries import (
     summarise_categories,
     summarise_event_rules,
     summarise_events,
+    summarise_fit_sample,
     summarise_funnel,
     summarise_items,
     summarise_peak,
@@ -70,11 +71,11 @@ __all__ = [
     "events_to_transactions", "load_events", "read_events", "sessionize", "validate_events",
     "STAGES", "activity_matrix", "cart_outcomes", "funnel", "funnel_dropouts", "time_to_purchase", "traffic_by",
     "traffic_summary",
-    "event_baskets", "item_conversion", "viewed_not_bought",
+    "count_baskets", "event_baskets", "item_conversion", "viewed_not_bought",
     "PROPENSITY_SCORERS", "PropensityBacktest", "PropensityEvaluation", "PropensityModel", "abandoned_carts",
     "evaluate_propensity", "propensity_backtest", "propensity_cutoffs", "propensity_features", "propensity_finding",
     "propensity_labels", "prospect_list",
     "readable_table", "summarise_carts", "summarise_categories", "summarise_event_rules", "summarise_events",
-    "summarise_funnel", "summarise_items", "summarise_peak", "summarise_prospects", "summarise_time_to_purchase",
+    "summarise_fit_sample", "summarise_funnel", "summarise_items", "summarise_peak", "summarise_prospects", "summarise_time_to_purchase",
     "summarise_traffic", "traffic_table",
 ]

@@ -694,6 +694,15 @@ def read_events(source, schema="auto", *, event_types=None, tz="preset", window=
 
 
 # --------------------------------------------------------------------------- checks and conversions
+def _lazy(events):
+    """The :class:`crmmine.engine.LazyEvents` of ``events`` (itself, or an EventLog's), else None."""
+    from ..engine.lazy import LazyEvents
+
+    if isinstance(events, EventLog):
+        events = events.events
+    return events if isinstance(events, LazyEvents) else None
+
+
 def validate_events(events, *, name: str = "events") -> pd.DataFrame:
     """Check that ``events`` is a canonical event table (or an :class:`EventLog`) and return the table.
 
@@ -810,13 +819,20 @@ def sessionize(events, *, gap_minutes: int = 30) -> pd.Series:
     return pd.Series(out, index=ev.index, name="session")
 
 
-def load_events(data_path="sample", *, schema="auto", **options) -> EventLog:
+def load_events(data_path="sample", *, schema="auto", engine=None, **options) -> EventLog:
     """Read an event log: :func:`read_events` of a file, or ``"sample"`` for the bundled generated sample.
 
     Parameters
     ----------
     data_path : str or pathlib.Path, default="sample"
     schema : str or dict, default="auto"
+    engine : None, "pandas", "auto" or "duckdb", default=None
+        ``"duckdb"``: the events stay in DuckDB (``.events`` is a :class:`crmmine.engine.LazyEvents` that
+        the behaviour functions aggregate there). A Parquet file, folder or glob of canonical columns
+        (or mapped by a dict ``schema``) is read by DuckDB itself, with no rejection audit (the audit says
+        every line was kept; ``tz``, ``window`` and ``skip`` are not applied); anything else (the sample,
+        a CSV, a preset such as ``"taobao"``) is read and checked by :func:`read_events` as usual, and its
+        kept events are handed to DuckDB. ``"auto"``: DuckDB for a folder or glob, else pandas.
     **options
         Passed to :func:`read_events` (``event_types``, ``tz``, ``window``, ``skip``).
     """
@@ -824,4 +840,31 @@ def load_events(data_path="sample", *, schema="auto", **options) -> EventLog:
         from ..datasets import events_sample_path
 
         data_path = events_sample_path()
-    return read_events(data_path, schema=schema, **options)
+    if engine not in (None, "pandas", "auto", "duckdb"):
+        raise ParameterError(f"The 'engine' parameter must be one of 'pandas', 'auto', 'duckdb'. Got {engine!r} "
+                             "instead.")
+    many = any(ch in str(data_path) for ch in "*?[") or Path(str(data_path)).is_dir()
+    if engine == "auto":
+        engine = "duckdb" if many else None
+    if engine != "duckdb":
+        return read_events(data_path, schema=schema, **options)
+    from ..engine.lazy import duckdb_connection, expand_source, read_events_lazy
+
+    con = duckdb_connection()
+    parquet = (many or str(data_path).lower().endswith((".parquet", ".pq"))) and all(
+        f.lower().endswith((".parquet", ".pq")) for f in expand_source(data_path))
+    if parquet and (isinstance(schema, Mapping) or schema == "auto"):
+        lazy = read_events_lazy(str(data_path), dict(schema) if isinstance(schema, Mapping) else None, engine=con,
+                                event_types=options.get("event_types"))
+        n = len(lazy)
+        audit = pd.DataFrame([("input", label("events.audit.input"), n), ("kept", label("events.audit.kept"), n)],
+                             columns=["rule", "description", "lines"])
+        audit["share_of_lines"] = audit["lines"] / max(n, 1)
+        info = {"source": str(data_path), "format": "parquet", "engine": "duckdb",
+                "schema": "mapping" if isinstance(schema, Mapping) else "canonical", "tz": None, "window": None,
+                "lines": n, "events": n, "rejected": 0}
+        rejected = pd.DataFrame({c: pd.Series(dtype=object) for c in ("source_line", "reason")})
+        return EventLog(events=lazy, rejected=rejected, audit=audit, source=info)
+    log = read_events(data_path, schema=schema, **options)  # read and checked as usual, then handed to DuckDB
+    lazy = read_events_lazy(log.events, None, engine=con)
+    return EventLog(events=lazy, rejected=log.rejected, audit=log.audit, source={**log.source, "engine": "duckdb"})

@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..validation import check_int
 from . import _codes as K
-from .events import EVENT_TYPES, validate_events
+from .events import EVENT_TYPES, _lazy, validate_events
 
 __all__ = ["STAGES", "funnel", "funnel_dropouts", "traffic_summary", "traffic_by", "activity_matrix", "time_to_purchase",
            "cart_outcomes"]
@@ -93,6 +93,8 @@ def funnel(events, *, stages=("view", "cart_or_favourite", "purchase"), by=None)
     """
     from ..engine.lazy import LazyEvents
 
+    if _lazy(events) is not None:
+        events = _lazy(events)
     if not isinstance(events, LazyEvents):
         ev = validate_events(events)
     stages = _check_stages(stages)
@@ -202,8 +204,12 @@ def traffic_summary(events, *, abandon_hours: int = 24) -> pd.Series:
         :func:`cart_outcomes`), ``median_hours_to_purchase`` (from a user's first view of an item to the
         purchase of it, see :func:`time_to_purchase`), ``first_event``, ``last_event``, ``days``.
     """
-    ev = validate_events(events)
     abandon_hours = check_int("abandon_hours", abandon_hours, lo=1)
+    if _lazy(events) is not None:  # counted in the engine
+        from ..engine import events as E
+
+        return E.traffic_summary(_lazy(events), abandon_hours=abandon_hours)
+    ev = validate_events(events)
     c = K.codes(ev)
     ok = c.cust >= 0
     counts = np.bincount(c.etype, minlength=4)
@@ -243,9 +249,13 @@ def traffic_by(events, *, by="day") -> pd.DataFrame:
     pandas.DataFrame
         Index ``by``; columns ``pv, uv, carts, favourites, purchases, buyers, paying_rate``.
     """
-    ev = validate_events(events)
     if by not in ("day", "hour", "weekday"):
         raise ParameterError(f"The 'by' parameter must be one of 'day', 'hour', 'weekday'. Got {by!r} instead.")
+    if _lazy(events) is not None:  # counted in the engine
+        from ..engine import events as E
+
+        return E.traffic_by(_lazy(events), by=by)
+    ev = validate_events(events)
     f = funnel(ev, stages=("view", "cart", "favourite", "purchase"), by=by)
     wide_e = f.pivot(index=by, columns="stage", values="events")
     uv_key = K.codes(ev)
@@ -272,12 +282,16 @@ def activity_matrix(events, *, event_type=None, value="events") -> pd.DataFrame:
         Only events of this type (``view``, ``cart``, ``favourite``, ``purchase``); None counts all.
     value : {"events", "users"}, default="events"
     """
-    ev = validate_events(events)
     if event_type is not None and event_type not in EVENT_TYPES:
         raise ParameterError(f"The 'event_type' parameter must be None or one of {', '.join(EVENT_TYPES)}. "
                              f"Got {event_type!r} instead.")
     if value not in ("events", "users"):
         raise ParameterError(f"The 'value' parameter must be one of 'events', 'users'. Got {value!r} instead.")
+    if _lazy(events) is not None:  # counted in the engine
+        from ..engine import events as E
+
+        return E.activity_matrix(_lazy(events), event_type=event_type, value=value)
+    ev = validate_events(events)
     sec = K.seconds(ev["event_time"])
     cell = ((sec // 86400 + 3) % 7) * 24 + (sec % 86400) // 3600  # 1970-01-01 was a Thursday (Monday = 0)
     keep = np.ones(len(ev), dtype=bool) if event_type is None else (ev["event_type"] == event_type).to_numpy()
@@ -304,8 +318,13 @@ def time_to_purchase(events) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``customer_id, item_id, first_view, purchase_time, hours``: one row per purchase event that has an
-        earlier view of the same item by the same customer.
+        earlier view of the same item by the same customer. With a lazy log (DuckDB, Spark) computed in
+        the engine, rows by purchase time, customer and item.
     """
+    if _lazy(events) is not None:
+        from ..engine import events as E
+
+        return E.time_to_purchase(_lazy(events))
     ev = validate_events(events)
     c = K.codes(ev)
     key, _ = _pair_keys(ev, c)
@@ -336,9 +355,13 @@ def cart_outcomes(events, *, hours: int = 24, as_of=None) -> pd.DataFrame:
     """
     from ..validation import check_date
 
-    ev = validate_events(events)
     hours = check_int("hours", hours, lo=1)
     as_of = check_date("as_of", as_of)
+    if _lazy(events) is not None:  # computed in the engine; rows by customer, then item
+        from ..engine import events as E
+
+        return E.cart_outcomes(_lazy(events), hours=hours, as_of=as_of)
+    ev = validate_events(events)
     if as_of is not None:
         ev = ev.loc[(ev["event_time"] <= as_of).to_numpy()]
     c = K.codes(ev)
@@ -374,12 +397,19 @@ def funnel_dropouts(events, *, stages=("view", "cart_or_favourite", "purchase"),
         ``customer_id, views, carts, favourites, last_event, hours_since_last_event`` (to ``as_of``, default
         the last event), most recently active first (ties by customer_id).
     """
-    ev = validate_events(events)
     stages = _check_stages(stages)
     if stage not in stages[:-1]:
         raise ParameterError(f"The 'stage' parameter must be one of the stages before the last: "
                              f"{', '.join(stages[:-1])}. Got {stage!r} instead.")
     nxt = stages[stages.index(stage) + 1]
+    from ..validation import check_date
+
+    if _lazy(events) is not None:  # one row per visitor who stopped comes back from the engine
+        from ..engine import events as E
+
+        return E.funnel_dropouts(_lazy(events), reached=STAGES[stage], onward=STAGES[nxt],
+                                 as_of=check_date("as_of", as_of))
+    ev = validate_events(events)
     c = K.codes(ev)
     ok = c.cust >= 0
     n = c.n_customers

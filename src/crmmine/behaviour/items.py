@@ -10,9 +10,9 @@ import pandas as pd
 from ..errors import MissingColumnError, ParameterError
 from ..validation import check_int
 from . import _codes as K
-from .events import EVENT_TYPES, sessionize, validate_events
+from .events import EVENT_TYPES, _lazy, sessionize, validate_events
 
-__all__ = ["item_conversion", "viewed_not_bought", "event_baskets"]
+__all__ = ["item_conversion", "viewed_not_bought", "event_baskets", "count_baskets"]
 
 _LEVELS = {"item": "item_id", "category": "category"}
 
@@ -35,9 +35,15 @@ def item_conversion(events, *, level="item", min_viewers=0) -> pd.DataFrame:
     pandas.DataFrame
         Index ``item_id`` (or ``category``); columns ``views, viewers, carts, favourites, purchases, buyers,
         view_to_buy`` (buyers among viewers / viewers), ``cart_to_buy`` (buyers among carters / carters) and
-        ``category`` (the item's category, for items). Items with fewer than ``min_viewers`` viewers are left
-        out; sorted by viewers, then id.
+        ``category`` (the item's category, for items: the first in text order when an item has several).
+        Items with fewer than ``min_viewers`` viewers are left out; sorted by viewers, then id.
     """
+    if _lazy(events) is not None:  # one row per item comes back from the engine
+        from ..engine import events as E
+
+        lazy = _lazy(events)
+        return E.item_conversion(lazy, col=_level_col(lazy, level),
+                                 min_viewers=check_int("min_viewers", min_viewers, lo=0))
     ev = validate_events(events)
     col = _level_col(ev, level)
     min_viewers = check_int("min_viewers", min_viewers, lo=0)
@@ -63,10 +69,18 @@ def item_conversion(events, *, level="item", min_viewers=0) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         out["view_to_buy"] = np.where(users[:, K.VIEW] > 0, vb / users[:, K.VIEW], np.nan)
         out["cart_to_buy"] = np.where(users[:, K.CART] > 0, cb / users[:, K.CART], np.nan)
-    if level == "item" and "category" in ev.columns:
-        first = pd.Series(ev["category"].to_numpy()[ok]).groupby(g).first()
-        out["category"] = first.reindex(np.arange(n_g)).astype(object).to_numpy()
-    out = out[out["viewers"] >= min_viewers]
+    if level == "item" and "category" in ev.columns:  # the first category in text order (one for most items)
+        cat, cats = K.factor(ev["category"])
+        cat = cat[ok]
+        text = np.asarray(cats.astype(str), dtype=object)
+        rank = np.argsort(np.argsort(text, kind="stable"), kind="stable")
+        has = cat >= 0
+        best = pd.Series(rank[cat[has]]).groupby(g[has]).min()
+        first = np.full(n_g, None, dtype=object)
+        first[best.index.to_numpy()] = text[np.argsort(rank)][best.to_numpy()]
+        out["category"] = first
+    # items with an event only (a categorical also knows the ids of rejected lines)
+    out = out[(out["viewers"] >= min_viewers).to_numpy() & (counts.sum(axis=1) > 0)]
     order = np.lexsort((out.index.to_numpy(), -out["viewers"].to_numpy()))
     return out.iloc[order]
 
@@ -113,12 +127,16 @@ def event_baskets(events, *, event_type="view", by="user_day", level="item", gap
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or crmmine.engine.LazyTransactions
         ``customer_id, order_id`` (the basket key), ``order_date`` (the basket's first event),
         ``product_id`` (item or category): one row per distinct (basket, item); pass it to
-        ``crmmine.mine_rules(baskets, min_support=...)``.
+        ``crmmine.mine_rules(baskets, min_support=...)``. For a lazy log (DuckDB, Spark) the baskets stay
+        in the engine (with ``quantity`` 1), so that ``mine_rules`` counts the items and prunes the
+        infrequent ones there before any basket comes back; the same baskets, a session's id then being
+        the session id (or number within the visitor) rather than a number over the whole log.
     """
-    ev = validate_events(events)
+    lazy = _lazy(events)
+    ev = lazy if lazy is not None else validate_events(events)
     col = _level_col(ev, level)
     types = (event_type,) if isinstance(event_type, str) else tuple(event_type)
     bad = [t for t in types if t not in EVENT_TYPES]
@@ -127,6 +145,11 @@ def event_baskets(events, *, event_type="view", by="user_day", level="item", gap
                              f"Got {event_type!r} instead.")
     if by not in ("user_day", "session"):
         raise ParameterError(f"The 'by' parameter must be one of 'user_day', 'session'. Got {by!r} instead.")
+    if lazy is not None:
+        from ..engine import events as E
+
+        return E.event_baskets(lazy, types=types, by=by, col=col, gap_minutes=check_int("gap_minutes", gap_minutes,
+                                                                                           lo=1))
     keep = ev["event_type"].isin(types).to_numpy() & ev[col].notna().to_numpy()
     if by == "session":
         if "session_id" in ev.columns and ev["session_id"].notna().all():
@@ -144,3 +167,17 @@ def event_baskets(events, *, event_type="view", by="user_day", level="item", gap
     frame = frame.sort_values(["order_id", "order_date"], kind="stable")
     frame = frame.drop_duplicates(["order_id", "product_id"]).reset_index(drop=True)
     return frame
+
+
+def count_baskets(baskets) -> int:
+    """The number of baskets (distinct ``order_id``) of :func:`event_baskets`' table, pandas or lazy."""
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(baskets):
+        from ..engine import events as E
+
+        return E.basket_count(baskets)
+    if not isinstance(baskets, pd.DataFrame) or "order_id" not in baskets.columns:
+        raise ParameterError(f"The 'baskets' parameter must be the table of event_baskets. Got "
+                             f"{type(baskets).__name__} instead.")
+    return int(baskets["order_id"].nunique())

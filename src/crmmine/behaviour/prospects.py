@@ -19,7 +19,7 @@ from ..errors import InputError, MissingColumnError, NotFittedError, ParameterEr
 from ..text.labels import label
 from ..validation import check_date, check_int
 from . import _codes as K
-from .events import validate_events
+from .events import _lazy, validate_events
 
 __all__ = [
     "PROPENSITY_SCORERS",
@@ -44,6 +44,20 @@ def _end_of_log(ev: pd.DataFrame) -> pd.Timestamp:
     return ev["event_time"].max().floor("D") + pd.Timedelta(days=1)
 
 
+def _time_bounds(events):
+    """First and last event time of a table or a lazy log (None, None when empty)."""
+    lazy = _lazy(events)
+    if lazy is not None:
+        from ..engine import events as E
+
+        first, last, _, _ = E.bounds(lazy)
+        return first, last
+    ev = validate_events(events)
+    if len(ev) == 0:
+        return None, None
+    return ev["event_time"].min(), ev["event_time"].max()
+
+
 def propensity_cutoffs(events, *, horizon_days=None, test_cutoff=None) -> dict:
     """The time split: ``train_cutoff``, ``test_cutoff``, ``as_of`` and ``horizon_days``.
 
@@ -51,18 +65,18 @@ def propensity_cutoffs(events, *, horizon_days=None, test_cutoff=None) -> dict:
     ``train_cutoff = test_cutoff - horizon_days``, so the training label window ends where the test one
     starts. ``horizon_days=None`` derives it from the log: a quarter of its span in days, between 1 and 7.
     """
-    ev = validate_events(events)
-    if len(ev) == 0:
+    first, last = _time_bounds(events)
+    if first is None:
         raise InputError("The events table is empty; there is nothing to split in time.")
-    as_of = _end_of_log(ev)
-    span = (as_of - ev["event_time"].min().floor("D")).days
+    as_of = last.floor("D") + pd.Timedelta(days=1)
+    span = (as_of - first.floor("D")).days
     if horizon_days is None:
         horizon_days = int(min(7, max(1, span // 4)))
     horizon_days = check_int("horizon_days", horizon_days, lo=1)
     test_cutoff = check_date("test_cutoff", test_cutoff)
     test = as_of - pd.Timedelta(days=horizon_days) if test_cutoff is None else test_cutoff
     train = test - pd.Timedelta(days=horizon_days)
-    if train <= ev["event_time"].min():
+    if train <= first:
         raise InputError(f"The log spans {span} days, too short for a training cutoff, a test cutoff and "
                          f"{horizon_days}-day label windows. Pass a smaller horizon_days.")
     return {"train_cutoff": train, "test_cutoff": test, "as_of": as_of, "horizon_days": horizon_days}
@@ -94,11 +108,17 @@ def propensity_features(events, *, cutoff, windows=(1, 3), prospects_only=True) 
         favourites_<w>d`` per window, ``items_viewed, categories_viewed, max_views_one_item,
         items_in_cart`` (carted and not bought since), ``items_favourited, active_days,
         hours_since_last_event, hours_since_last_cart`` (NaN without a cart), ``hours_active``
-        (first to last event) and ``top_category`` (most events; text).
+        (first to last event) and ``top_category`` (the category with most events, carts and purchases
+        weighing 3 and favourites 2; ties: the first in text order). A lazy log (DuckDB, Spark) is
+        aggregated in its engine; its rows come back sorted by ``customer_id``.
     """
-    ev = validate_events(events)
     cutoff = check_date("cutoff", cutoff, none_ok=False)
     windows = tuple(check_int("windows", w, lo=1) for w in windows)
+    if _lazy(events) is not None:
+        from ..engine import events as E
+
+        return E.propensity_features(_lazy(events), cutoff=cutoff, windows=windows, prospects_only=prospects_only)
+    ev = validate_events(events)
     h = ev  # masked below, not copied: the log may hold tens of millions of events
     c = K.codes(h)
     n = c.n_customers
@@ -153,7 +173,10 @@ def propensity_features(events, *, cutoff, windows=(1, 3), prospects_only=True) 
         okc = cat >= 0
         w_ = np.select([et == K.CART, et == K.FAV, et == K.BUY], [3, 2, 3], 1)[okc]
         ck = pd.Series(w_).groupby([cu[okc], cat[okc]]).sum()
-        ck = ck.sort_values(ascending=False, kind="stable")
+        text_rank = np.argsort(np.argsort(np.asarray(pd.Index(cats).astype(str), dtype=object), kind="stable"),
+                               kind="stable")
+        lv0, lv1 = ck.index.get_level_values(0).to_numpy(), ck.index.get_level_values(1).to_numpy()
+        ck = ck.iloc[np.lexsort((text_rank[lv1], -ck.to_numpy(), lv0))]  # most weight, then the category's text
         top = ck[~ck.index.get_level_values(0).duplicated()]
         tc = pd.Series(pd.Index(cats)[top.index.get_level_values(1)].astype(str), index=top.index.get_level_values(0))
         out["top_category"] = tc.reindex(np.arange(n)).to_numpy()
@@ -171,9 +194,13 @@ def propensity_labels(events, *, cutoff, horizon_days) -> pd.Series:
     pandas.Series of bool
         Index ``customer_id`` of every visitor with an event up to ``cutoff``.
     """
-    ev = validate_events(events)
     cutoff = check_date("cutoff", cutoff, none_ok=False)
     horizon_days = check_int("horizon_days", horizon_days, lo=1)
+    if _lazy(events) is not None:  # one row per visitor comes back from the engine, sorted by id
+        from ..engine import events as E
+
+        return E.propensity_labels(_lazy(events), cutoff=cutoff, horizon_days=horizon_days)
+    ev = validate_events(events)
     t = ev["event_time"]
     before = (t <= cutoff).to_numpy()
     win = ((t > cutoff) & (t <= cutoff + pd.Timedelta(days=horizon_days))).to_numpy() & \
@@ -189,6 +216,10 @@ def _model_input(X):
     return np.sign(X) * np.log1p(np.abs(X))
 
 
+#: Visitors scored at a time by :meth:`PropensityModel.predict_proba` (each step of the pipeline copies its input).
+_PREDICT_ROWS = 262_144
+
+
 class PropensityModel:
     """P(purchase within the horizon) from :func:`propensity_features`.
 
@@ -202,7 +233,11 @@ class PropensityModel:
     max_iter : int, default=200
         Iterations of the solver, or boosting iterations of ``"hgb"``.
     random_state : int or None, default=None
-        Seed of the boosting; stored as given, resolved in :meth:`fit`.
+        Seed of the boosting (and of the fitting sample); stored as given, resolved in :meth:`fit`.
+    max_fit_visitors : int or None, default=None
+        With more visitors than this, the model is fitted on a random sample of this many, drawn in
+        proportion to buyers and non-buyers (in customer_id order, so the same sample from every
+        engine); None fits on all. Scoring always covers every visitor.
 
     Attributes
     ----------
@@ -210,16 +245,21 @@ class PropensityModel:
     feature_names_in_ : numpy.ndarray of str
     purchase_rate_ : float
         Share of buyers in the training labels.
+    n_visitors_ : int
+        Visitors with features and labels given to :meth:`fit`.
+    n_fit_ : int
+        Visitors the model was fitted on (``n_visitors_`` unless above ``max_fit_visitors``).
     """
 
-    def __init__(self, model="logistic", *, C=1.0, max_iter=200, random_state=None):
+    def __init__(self, model="logistic", *, C=1.0, max_iter=200, random_state=None, max_fit_visitors=None):
         self.model = model
         self.C = C
         self.max_iter = max_iter
         self.random_state = random_state
+        self.max_fit_visitors = max_fit_visitors
 
     def get_params(self, deep=True):
-        return {k: getattr(self, k) for k in ("model", "C", "max_iter", "random_state")}
+        return {k: getattr(self, k) for k in ("model", "C", "max_iter", "random_state", "max_fit_visitors")}
 
     def set_params(self, **params):
         for k, v in params.items():
@@ -243,12 +283,16 @@ class PropensityModel:
         if self.model not in ("logistic", "hgb"):
             raise ParameterError(f"The 'model' parameter must be one of 'logistic', 'hgb'. Got {self.model!r} instead.")
         max_iter = check_int("max_iter", self.max_iter, lo=1)
+        max_fit = check_int("max_fit_visitors", self.max_fit_visitors, lo=10, none_ok=True)
         X, y = _align(features, labels)
+        n_visitors = len(y)
         counts = np.bincount(y, minlength=2)
         if counts.min() < 2:
             raise InputError(f"The labels must hold at least 2 buyers and 2 non-buyers to fit a model. Got {counts[1]} "
                              f"buyers and {counts[0]} non-buyers; use a longer horizon_days or more events.")
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        if max_fit is not None and n_visitors > max_fit:  # a sample stratified by label, in customer_id order
+            X, y = _fit_sample(X, y, max_fit, np.random.RandomState(seed))
         if self.model == "logistic":
             est = make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                                 FunctionTransformer(_model_input), StandardScaler(),
@@ -263,6 +307,8 @@ class PropensityModel:
         self.estimator_ = est
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.purchase_rate_ = float(y.mean())
+        self.n_visitors_ = n_visitors
+        self.n_fit_ = len(y)
         return self
 
     def predict_proba(self, features) -> pd.Series:
@@ -278,10 +324,26 @@ class PropensityModel:
                                      "with. Compute the features with the same propensity_features options.")
         from threadpoolctl import threadpool_limits
 
-        X = features.loc[:, list(self.feature_names_in_)].to_numpy(dtype="float64")
+        cols = list(self.feature_names_in_)
+        p = np.zeros(len(features))
         with threadpool_limits(limits=1, user_api="openmp"):
-            p = self.estimator_.predict_proba(X)[:, 1] if len(X) else np.zeros(0)
+            for lo in range(0, len(features), _PREDICT_ROWS):  # in blocks: the pipeline copies its input
+                X = features.iloc[lo:lo + _PREDICT_ROWS].loc[:, cols].to_numpy(dtype="float64")
+                p[lo:lo + len(X)] = self.estimator_.predict_proba(X)[:, 1]
         return pd.Series(p, index=features.index, name="p_purchase")
+
+
+def _fit_sample(X, y, n_max, rs, n_min=2):
+    """``n_max`` rows of ``X, y`` drawn at random in proportion to the labels (at least ``n_min`` of each class
+    when there are), kept in their order (as the churn models' ``max_fit_customers`` sample)."""
+    counts = np.bincount(y, minlength=2)
+    n1 = int(round(n_max * counts[1] / len(y)))
+    n1 = min(max(n1, min(n_min, counts[1])), counts[1], n_max)
+    n0 = min(n_max - n1, counts[0])
+    idx = np.concatenate([rs.choice(np.flatnonzero(y == 0), n0, replace=False),
+                          rs.choice(np.flatnonzero(y == 1), n1, replace=False)])
+    idx.sort()
+    return X.iloc[idx], y[idx]
 
 
 def _align(features, labels):
@@ -293,12 +355,22 @@ def _align(features, labels):
     if not isinstance(labels, pd.Series):
         raise InputError(f"The 'labels' parameter must be the Series of propensity_labels. Got {type(labels).__name__} "
                          "instead.")
-    common = features.index.intersection(labels.index, sort=False)
+    same = len(features) == len(labels) and features.index.equals(labels.index)
+    common = features.index if same else features.index.intersection(labels.index, sort=False)
     if len(common) == 0:
         raise InputError("The 'features' and 'labels' share no customer_id; compute both from the same events and "
                          "cutoff.")
-    X = features.loc[common].select_dtypes(include=["number", "bool"])
-    return X, labels.loc[common].astype(bool).to_numpy().astype(np.int64)
+    # rows in customer_id order, so that a fit does not depend on the order the visitors came in (an engine
+    # gives them sorted, the pandas path in order of first appearance)
+    order = np.asarray(common.astype(str).argsort())
+    if not (order[1:] > order[:-1]).all():
+        common = common[order]
+    if len(common) == len(features) and common.equals(features.index):  # no copy of millions of rows
+        X = features.select_dtypes(include=["number", "bool"])
+    else:
+        X = features.loc[common].select_dtypes(include=["number", "bool"])
+    y = labels.reindex(common) if not common.equals(labels.index) else labels
+    return X, y.astype(bool).to_numpy().astype(np.int64)
 
 
 @dataclass
@@ -314,7 +386,8 @@ class PropensityEvaluation:
     scores : pandas.DataFrame
         Per visitor: ``p_purchase``, ``items_in_cart``, ``hours_since_last_event``, ``purchased``.
     gains, roc, pr : pandas.DataFrame
-        ``scorer, fraction_targeted, fraction_buyers``; ``scorer, fpr, tpr``; ``scorer, recall, precision``.
+        ``scorer, fraction_targeted, fraction_buyers``; ``scorer, fpr, tpr``; ``scorer, recall, precision``
+        (each curve thinned to 10,001 evenly spaced points when longer).
     """
 
     metrics: pd.DataFrame
@@ -323,6 +396,17 @@ class PropensityEvaluation:
     roc: pd.DataFrame
     pr: pd.DataFrame
     model_name: str = field(default="logistic")
+
+
+#: Points a curve of :class:`PropensityEvaluation` keeps at most (evenly spaced, first and last kept).
+_CURVE_POINTS = 10_001
+
+
+def _thin(values: np.ndarray) -> np.ndarray:
+    """A curve's points, thinned to :data:`_CURVE_POINTS` when longer (millions of visitors)."""
+    if len(values) <= _CURVE_POINTS:
+        return values
+    return values[np.unique(np.linspace(0, len(values) - 1, _CURVE_POINTS).round().astype(np.int64))]
 
 
 def _order(score, ids):
@@ -355,12 +439,12 @@ def evaluate_propensity(model, features, labels) -> PropensityEvaluation:
                      "top_decile_lift": float(y[order[:k]].mean() / y.mean()), "n_visitors": len(y),
                      "purchase_rate": float(y.mean())})
         cum = np.concatenate([[0], np.cumsum(y[order])]) / y.sum()
-        gains.append(pd.DataFrame({"scorer": name, "fraction_targeted": np.arange(len(y) + 1) / len(y),
-                                   "fraction_buyers": cum}))
+        frac = np.arange(len(y) + 1) / len(y)
         fpr, tpr, _ = roc_curve(y, s)
-        roc.append(pd.DataFrame({"scorer": name, "fpr": fpr, "tpr": tpr}))
         prec, rec, _ = precision_recall_curve(y, s)
-        pr.append(pd.DataFrame({"scorer": name, "recall": rec, "precision": prec}))
+        gains.append(pd.DataFrame({"scorer": name, "fraction_targeted": _thin(frac), "fraction_buyers": _thin(cum)}))
+        roc.append(pd.DataFrame({"scorer": name, "fpr": _thin(fpr), "tpr": _thin(tpr)}))
+        pr.append(pd.DataFrame({"scorer": name, "recall": _thin(rec), "precision": _thin(prec)}))
     return PropensityEvaluation(pd.DataFrame(rows).set_index("scorer"), scores, pd.concat(gains, ignore_index=True),
                                 pd.concat(roc, ignore_index=True), pd.concat(pr, ignore_index=True), model.model)
 
@@ -380,6 +464,16 @@ class PropensityBacktest:
     as_of: pd.Timestamp
     horizon_days: int
 
+    def without_visitors(self) -> "PropensityBacktest":
+        """The same back-test without its per-visitor tables (features, labels and scores emptied), to free
+        the memory of millions of visitors once the final model is fitted; metrics and curves are kept."""
+        from dataclasses import replace
+
+        ev = replace(self.evaluation, scores=self.evaluation.scores.iloc[:0])
+        return replace(self, evaluation=ev, train_features=self.train_features.iloc[:0],
+                       train_labels=self.train_labels.iloc[:0], test_features=self.test_features.iloc[:0],
+                       test_labels=self.test_labels.iloc[:0])
+
     @property
     def metrics(self) -> pd.DataFrame:
         """The metrics table with the cutoffs as columns."""
@@ -389,7 +483,7 @@ class PropensityBacktest:
 
 
 def propensity_backtest(events, *, horizon_days=None, test_cutoff=None, model="logistic", windows=(1, 3),
-                        random_state=0) -> PropensityBacktest:
+                        random_state=0, max_fit_visitors=None) -> PropensityBacktest:
     """Train at one cutoff, judge at a later one: the honest time split of the prospects' model.
 
     Parameters
@@ -402,24 +496,39 @@ def propensity_backtest(events, *, horizon_days=None, test_cutoff=None, model="l
     model : {"logistic", "hgb"}, default="logistic"
     windows : feature windows in days (:func:`propensity_features`).
     random_state : int, default=0
+    max_fit_visitors : int or None, default=None
+        Fit on a label-stratified sample of at most this many visitors (:class:`PropensityModel`); the
+        evaluation covers every visitor at the test cutoff.
 
     Returns
     -------
     PropensityBacktest
         ``.model``, ``.evaluation`` (model vs the cart and recency baselines), ``.metrics`` and the features
-        and labels at both cutoffs (prospects only: visitors with no purchase up to the cutoff).
+        and labels at both cutoffs (prospects only: visitors with no purchase up to the cutoff). A lazy
+        log (DuckDB, Spark) is aggregated in its engine: only one row per visitor and cutoff comes back.
     """
-    ev = validate_events(events)
+    ev = _lazy(events) if _lazy(events) is not None else validate_events(events)
     cuts = propensity_cutoffs(ev, horizon_days=horizon_days, test_cutoff=test_cutoff)
     h = cuts["horizon_days"]
+    if _lazy(ev) is not None:  # the engine labels the prospects only: the same rows as the features, same order
+        from ..engine import events as E
+
+        labels = lambda cutoff: E.propensity_labels(ev, cutoff=cutoff, horizon_days=h, prospects_only=True)  # noqa: E731
+    else:
+        labels = lambda cutoff: propensity_labels(ev, cutoff=cutoff, horizon_days=h)  # noqa: E731
     f_tr = propensity_features(ev, cutoff=cuts["train_cutoff"], windows=windows)
-    l_tr = propensity_labels(ev, cutoff=cuts["train_cutoff"], horizon_days=h)
+    l_tr = _rows_of(labels(cuts["train_cutoff"]), f_tr)
+    m = PropensityModel(model, random_state=random_state, max_fit_visitors=max_fit_visitors).fit(f_tr, l_tr)
     f_te = propensity_features(ev, cutoff=cuts["test_cutoff"], windows=windows)
-    l_te = propensity_labels(ev, cutoff=cuts["test_cutoff"], horizon_days=h)
-    m = PropensityModel(model, random_state=random_state).fit(f_tr, l_tr)
+    l_te = _rows_of(labels(cuts["test_cutoff"]), f_te)
     evaluation = evaluate_propensity(m, f_te, l_te)
-    return PropensityBacktest(m, evaluation, f_tr, l_tr.loc[f_tr.index], f_te, l_te.loc[f_te.index],
+    return PropensityBacktest(m, evaluation, f_tr, l_tr, f_te, l_te,
                               cuts["train_cutoff"], cuts["test_cutoff"], cuts["as_of"], h)
+
+
+def _rows_of(labels: pd.Series, features: pd.DataFrame) -> pd.Series:
+    """The labels of the features' visitors, in their order (no lookup when they are the same rows already)."""
+    return labels if labels.index.equals(features.index) else labels.loc[features.index]
 
 
 def propensity_finding(result, *, metric="pr_auc", tolerance=0.01, lang=None) -> str:
@@ -494,6 +603,59 @@ def _remind_items(ev: pd.DataFrame, n_items: int) -> pd.Series:
     return pd.Series(out, index=pd.Index(cust_labels.astype(str)))
 
 
+def _reasons(out: pd.DataFrame, lang) -> np.ndarray:
+    """The reason sentence of each prospect (object array)."""
+    cols = dict(ago=_ago(out["hours_since_last_event"].to_numpy(), lang),
+                category=out["top_category"].fillna("-").astype(str).to_numpy(),
+                repeats=out["max_views_one_item"].to_numpy())
+    kind = np.select([out["items_in_cart"] > 0, out["items_favourited"] > 0], ["cart", "favourite"], "view")
+    reason = np.empty(len(out), dtype=object)
+    for k, n_col in (("cart", "items_in_cart"), ("favourite", "items_favourited"), ("view", "items_viewed")):
+        sel = kind == k  # three sentence forms, each filled for all its prospects at once
+        if sel.any():
+            reason[sel] = _fill(label(f"behaviour.reason.{k}", lang), n=out[n_col].to_numpy()[sel],
+                                **{c: v[sel] for c, v in cols.items()}).to_numpy()
+    return reason
+
+
+#: Prospects whose reasons are written at a time on the engine path (bounds the Python strings alive).
+_BLOCK = 500_000
+
+
+def _engine_prospect_list(lazy, model, *, as_of, windows, n_items, lang) -> pd.DataFrame:
+    """:func:`prospect_list` of a lazy log: features and items from the engine, reasons in blocks."""
+    import pyarrow as pa
+
+    from ..data.schema import STRING_DTYPE
+    from ..engine import events as E
+
+    if as_of is None:
+        as_of = _time_bounds(lazy)[1].floor("D") + pd.Timedelta(days=1)
+    else:
+        as_of = check_date("as_of", as_of)
+    feats, remind = E.prospect_rows(lazy, as_of=as_of, windows=windows, n_items=n_items)
+    p = model.predict_proba(feats).to_numpy()
+    order = np.lexsort((np.arange(len(p)), -p))  # ids are sorted already: ties go to the smaller customer_id
+    keep = ["views", "carts", "favourites", "items_in_cart", "items_favourited", "items_viewed", "max_views_one_item",
+            "top_category", "hours_since_last_event"]
+    cols = {c: (feats[c].to_numpy()[order] if c in feats.columns else np.full(len(p), None, dtype=object))
+            for c in keep}
+    ids = feats.index.array.take(order)
+    del feats  # only the columns of the list stay
+    small = pd.DataFrame(cols, copy=False)
+    text = lambda a: pd.array(a, dtype=STRING_DTYPE)  # noqa: E731
+    reasons = [pa.array(_reasons(small.iloc[lo:lo + _BLOCK], lang), type=pa.large_string())
+               for lo in range(0, len(small), _BLOCK)]
+    out = pd.DataFrame({"rank": np.arange(1, len(p) + 1), "customer_id": ids, "p_purchase": p[order]})
+    for c in ("views", "carts", "favourites", "items_in_cart", "top_category", "hours_since_last_event"):
+        out[c] = cols.pop(c)
+    del small, cols
+    out["reason"] = text(pa.chunked_array(reasons, type=pa.large_string())) if reasons else text([])
+    r = remind.take(pa.array(order)).cast(pa.large_string()).fill_null("")
+    out["remind_items"] = text(r)
+    return out
+
+
 def prospect_list(events, model, *, as_of=None, windows=(1, 3), n_items=3, lang=None) -> pd.DataFrame:
     """Prospects ranked by purchase propensity, each with a reason in words and items to remind them of.
 
@@ -514,10 +676,14 @@ def prospect_list(events, model, *, as_of=None, windows=(1, 3), n_items=3, lang=
     pandas.DataFrame
         ``rank, customer_id, p_purchase, views, carts, favourites, items_in_cart, top_category,
         hours_since_last_event, reason, remind_items`` (item ids joined by ``|``), highest propensity first
-        (ties broken by customer_id).
+        (ties broken by customer_id). For a lazy log (DuckDB, Spark) the features and the items come from
+        the engine (one row per prospect) and the reasons are written in blocks of ``_BLOCK`` prospects;
+        the text columns are then pyarrow-backed strings.
     """
-    ev = validate_events(events)
     n_items = check_int("n_items", n_items, lo=1)
+    if _lazy(events) is not None:
+        return _engine_prospect_list(_lazy(events), model, as_of=as_of, windows=windows, n_items=n_items, lang=lang)
+    ev = validate_events(events)
     as_of = _end_of_log(ev) if as_of is None else check_date("as_of", as_of)
     feats = propensity_features(ev, cutoff=as_of, windows=windows)
     p = model.predict_proba(feats)
@@ -528,16 +694,7 @@ def prospect_list(events, model, *, as_of=None, windows=(1, 3), n_items=3, lang=
     order = np.lexsort((out["customer_id"].astype(str).to_numpy(), -out["p_purchase"].to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    cols = dict(ago=_ago(out["hours_since_last_event"].to_numpy(), lang),
-                category=out["top_category"].fillna("-").astype(str).to_numpy(),
-                repeats=out["max_views_one_item"].to_numpy())
-    kind = np.select([out["items_in_cart"] > 0, out["items_favourited"] > 0], ["cart", "favourite"], "view")
-    reason = np.empty(len(out), dtype=object)
-    for k, n_col in (("cart", "items_in_cart"), ("favourite", "items_favourited"), ("view", "items_viewed")):
-        sel = kind == k  # three sentence forms, each filled for all its prospects at once
-        reason[sel] = _fill(label(f"behaviour.reason.{k}", lang), n=out[n_col].to_numpy()[sel],
-                            **{c: v[sel] for c, v in cols.items()}).to_numpy()
-    out["reason"] = reason
+    out["reason"] = _reasons(out, lang)
     remind = _remind_items(_before(ev, as_of), n_items)
     out["remind_items"] = out["customer_id"].astype(str).map(remind).fillna("").to_numpy()
     cols = ["rank", "customer_id", "p_purchase", "views", "carts", "favourites", "items_in_cart", "top_category",
@@ -563,10 +720,17 @@ def abandoned_carts(events, *, hours=24, as_of=None) -> pd.DataFrame:
         One row per abandoned (customer, item): ``customer_id, item_id, category`` (when present),
         ``carted_at`` (last cart), ``hours_since_cart, item_views`` (the customer's views of the item),
         ``favourited``, ``price`` (when present), ``customer_open_carts`` (the customer's abandoned items),
-        ``customer_has_bought`` (anything before ``as_of``); the most recently abandoned first.
+        ``customer_has_bought`` (anything before ``as_of``); the most recently abandoned first. A lazy log
+        (DuckDB, Spark) is aggregated in its engine (the category and price of a pair's last cart).
     """
-    ev = validate_events(events)
     hours = check_int("hours", hours, lo=1)
+    if _lazy(events) is not None:
+        from ..engine import events as E
+
+        lazy = _lazy(events)
+        as_of = _time_bounds(lazy)[1].floor("D") + pd.Timedelta(days=1) if as_of is None else check_date("as_of", as_of)
+        return E.abandoned_carts(lazy, hours=hours, as_of=as_of)
+    ev = validate_events(events)
     as_of = _end_of_log(ev) if as_of is None else check_date("as_of", as_of)
     h = _before(ev, as_of)
     c = K.codes(h)

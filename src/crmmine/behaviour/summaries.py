@@ -48,10 +48,31 @@ def summarise_events(log, *, lang=None) -> str:
     reasons = "; ".join(f"{r['description']} {int(r['lines']):,}" for _, r in rej.iterrows()) or \
         label("behaviour.summary.no_rejects", lang)
     ev = log.events
-    t = ev["event_time"]
-    return label("behaviour.summary.read", lang, kept=f"{len(ev):,}", lines=f"{int(a.loc['input', 'lines']):,}",
-                 visitors=f"{ev['customer_id'].nunique():,}", start=f"{t.min():%Y-%m-%d}", end=f"{t.max():%Y-%m-%d}",
+    from ..engine.lazy import is_lazy
+
+    if is_lazy(ev):  # counted in the engine
+        r = ev.arrow("SELECT count(*) AS n, count(DISTINCT customer_id) AS v, min(event_time) AS a, "
+                     "max(event_time) AS b FROM {src}").to_pylist()[0]
+        n, visitors, first, last = int(r["n"]), int(r["v"]), pd.Timestamp(r["a"]), pd.Timestamp(r["b"])
+    else:
+        n, visitors, first, last = len(ev), ev["customer_id"].nunique(), ev["event_time"].min(), ev["event_time"].max()
+    return label("behaviour.summary.read", lang, kept=f"{n:,}", lines=f"{int(a.loc['input', 'lines']):,}",
+                 visitors=f"{visitors:,}", start=f"{first:%Y-%m-%d}", end=f"{last:%Y-%m-%d}",
                  tz=log.source.get("tz") or "UTC", rejected=f"{int(rej['lines'].sum()):,}", reasons=reasons)
+
+
+def summarise_fit_sample(model, *, lang=None) -> str:
+    """One sentence when the propensity model was fitted on a sample of the visitors (``max_fit_visitors``),
+    else ``""``."""
+    from .prospects import PropensityBacktest, PropensityModel
+
+    m = model.model if isinstance(model, PropensityBacktest) else model
+    if not isinstance(m, PropensityModel) or not hasattr(m, "n_fit_"):
+        raise ParameterError(f"The 'model' parameter must be a fitted PropensityModel or a PropensityBacktest. Got "
+                             f"{type(model).__name__} instead.")
+    if m.n_fit_ >= m.n_visitors_:
+        return ""
+    return label("behaviour.summary.fit_sample", lang, n_fit=f"{m.n_fit_:,}", n=f"{m.n_visitors_:,}")
 
 
 def summarise_funnel(funnel_table, *, lang=None) -> str:

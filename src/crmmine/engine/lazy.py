@@ -484,7 +484,7 @@ _EVENT_REQUIRED = ("customer_id", "event_type", "event_time")
 
 def read_events_lazy(source, schema=None, *, engine, event_types=None) -> LazyEvents:
     """A behaviour log of canonical columns (or mapped by ``schema``, a dict canonical -> source
-    column) read into ``engine``; ``event_types`` maps the log's words to the canonical types
+    column; ``session_id`` and ``price`` are kept when present) read into ``engine``; ``event_types`` maps the log's words to the canonical types
     (``view``, ``cart``, ``favourite``, ``purchase``; a word mapped to None, or not mapped when a
     mapping is given, is dropped). ``event_time`` must be a timestamp column (wall-clock time)."""
     from ..data.schema import EVENT_TYPES
@@ -492,7 +492,8 @@ def read_events_lazy(source, schema=None, *, engine, event_types=None) -> LazyEv
     backend, raw, label, trim = _raw_view(source, engine)
     types = backend.types(raw)
     d = backend.dialect
-    mapping = {c: c for c in ("customer_id", "item_id", "category", "event_type", "event_time") if c in types}
+    mapping = {c: c for c in ("customer_id", "item_id", "category", "event_type", "event_time", "session_id", "price")
+               if c in types}
     if schema is not None:
         if not isinstance(schema, dict):
             raise ParameterError(f"The 'schema' parameter must be None or a dict (canonical column -> source column) "
@@ -525,6 +526,11 @@ def read_events_lazy(source, schema=None, *, engine, event_types=None) -> LazyEv
     ts = types[mapping["event_time"]]
     sel.append(f"{q('event_time')} AS event_time" if ts.startswith("TIMESTAMP") and "TIME ZONE" not in ts
                else f"CAST({q('event_time')} AS {d.timestamp_type}) AS event_time")
+    if "session_id" in mapping and mapping["session_id"] in types:  # sessions of the viewed-together baskets
+        text = f"CAST({q('session_id')} AS STRING)"
+        sel.append(f"NULLIF(trim({text}), '') AS session_id" if trim else f"{text} AS session_id")
+    if "price" in mapping and mapping["price"] in types:
+        sel.append(f"CAST({q('price')} AS DOUBLE) AS price")
     inner = f"SELECT {', '.join(sel)} FROM {raw}"
     known = ", ".join(d.string(t) for t in EVENT_TYPES)
     view = backend.view(f"SELECT * FROM ({inner}) e WHERE event_type IN ({known}) AND event_time IS NOT NULL")

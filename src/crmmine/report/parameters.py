@@ -135,6 +135,7 @@ PARAMETER_RULES = {
     "calibration_end": _date,
     "random_state": lambda n, v: _int(n, v, lo=0, none_ok=True),
     "max_fit_customers": lambda n, v: _int(n, v, lo=1, none_ok=True),
+    "max_fit_visitors": lambda n, v: _int(n, v, lo=10, none_ok=True),
     "n_clusters": lambda n, v: _int(n, v, lo=2, none_ok=True),
     "horizon_days": lambda n, v: _int(n, v, lo=1),
     "clv_horizon_days": lambda n, v: _int(n, v, lo=1),

@@ -325,11 +325,38 @@ def _package_versions() -> dict:
     return out
 
 
-def _event_input_summary(data_path, schema) -> dict:
-    """Input event log, its sha256, line counts and reading audit (read here: it is fast)."""
+def _event_input_summary(data_path, schema, engine=None) -> dict:
+    """Input event log, its sha256, line counts and reading audit (read here: it is fast).
+
+    With ``engine="duckdb"`` (or ``"auto"`` and a folder or glob) the log is counted by DuckDB: a
+    Parquet folder or glob is not read into memory here, and every kernel reads it again lazily
+    (there is no cleaning to hand over: the engine's reader keeps every event of a known type)."""
     from ..behaviour import load_events
     from ..datasets import events_sample_path
 
+    if engine not in (None, "pandas"):
+        log = load_events(data_path, schema=schema, engine=engine)
+        from ..engine.lazy import expand_source, is_lazy
+
+        if is_lazy(log.events):
+            r = log.events.arrow("SELECT count(*) AS n, count(DISTINCT customer_id) AS v FROM {src}").to_pylist()[0]
+            files = [Path(f) for f in (expand_source(events_sample_path() if str(data_path) == "sample"
+                                                     else data_path))]
+            one = files[0] if len(files) == 1 else None
+            return {
+                "data_path": str(data_path),
+                "file": str(one or data_path),
+                "files": [{"file": str(f), "bytes": f.stat().st_size} for f in files] if one is None else None,
+                "sha256": _sha256(one) if one is not None else None,
+                "bytes": sum(f.stat().st_size for f in files),
+                "schema": schema if isinstance(schema, str) else dict(schema),
+                "engine": "duckdb",
+                "lines": {"input": int(log.audit["lines"].iloc[0]), "events": int(r["n"]),
+                          "rejected": len(log.rejected)},
+                "visitors": int(r["v"]),
+                "time_zone": log.source.get("tz"),
+                "audit": log.audit.to_dict(orient="records"),
+            }
     path = events_sample_path() if str(data_path) == "sample" else Path(data_path).expanduser().resolve()
     log = load_events(data_path, schema=schema)
     return {
@@ -369,7 +396,7 @@ def _input_summary(data_path, schema, options: dict | None = None, *, prepared_d
     if isinstance(options, str):  # _input_summary(path, schema, "events"), the older call
         kind, options = options, None
     if kind == "events":
-        return _event_input_summary(data_path, schema)
+        return _event_input_summary(data_path, schema, (options or {}).get("engine"))
     from ..datasets import online_retail_sample_path
     from .present import hand_over_lazy, load_data, prepared_key
 

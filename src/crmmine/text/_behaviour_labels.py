@@ -167,6 +167,11 @@ LABELS = {
     "behaviour.list.prospects": {"en": "prospects by purchase propensity", "zh": "按购买倾向排序的潜在客户"},
     "behaviour.list.carts": {"en": "abandoned carts", "zh": "放弃的购物车"},
     # --- one-sentence findings -------------------------------------------------
+    "behaviour.summary.fit_sample": {
+        "en": "With this many visitors the model was fitted on a random sample of {n_fit} of the {n} visitors (in "
+              "proportion to buyers and non-buyers; every visitor is scored, and the comparison above covers all).",
+        "zh": "访客较多，模型在 {n} 位访客中按购买与未购买比例随机抽取的 {n_fit} 位上拟合；所有访客均参与评分，上面的"
+              "比较也涵盖全部访客。"},
     "behaviour.summary.read": {
         "en": "{kept} of {lines} lines are events of {visitors} visitors from {start} to {end} ({tz}); {rejected} "
               "lines were rejected: {reasons}.",

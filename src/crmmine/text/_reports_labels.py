@@ -46,6 +46,8 @@ LABELS = {
     "report.param.random_state": {"en": "random seed", "zh": "随机种子"},
     "report.param.max_fit_customers": {"en": "customers the churn models are fitted on at most (a sample above)",
                                        "zh": "流失模型拟合所用客户数上限（超过则抽样）"},
+    "report.param.max_fit_visitors": {"en": "visitors the propensity model is fitted on at most (a sample above)",
+                                      "zh": "购买倾向模型拟合所用访客数上限（超过则抽样）"},
     "report.param.n_clusters": {"en": "number of clusters", "zh": "聚类数"},
     "report.param.horizon_days": {"en": "churn horizon (days)", "zh": "流失判定期（天）"},
     "report.param.clv_horizon_days": {"en": "value horizon (days)", "zh": "价值预测期（天）"},
