@@ -69,10 +69,14 @@ def _text(col) -> np.ndarray:
 
 
 def _ids(col, name: str = "customer_id") -> pd.Index:
-    """Ids as a pandas ``str`` Index held by pyarrow (no Python string per row)."""
+    """Ids as a pandas ``str`` Index held by pyarrow (no Python string per row), in buffers of their own:
+    a column imported from the engine keeps its whole record batch (every column) alive."""
     import pyarrow as pa
 
-    return pd.Index(pd.array(col.cast(pa.large_string()), dtype="str"), name=name)
+    col = col.cast(pa.large_string())
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    fresh = pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.large_string())
+    return pd.Index(pd.array(pa.chunked_array([fresh]), dtype="str"), name=name)
 
 
 def _ints(col, fill: int = 0) -> np.ndarray:
@@ -83,7 +87,7 @@ def _ints(col, fill: int = 0) -> np.ndarray:
 
 
 def _floats(col) -> np.ndarray:
-    return pd.Series(col.to_numpy(zero_copy_only=False)).astype("float64").to_numpy()
+    return np.array(pd.Series(col.to_numpy(zero_copy_only=False)).astype("float64").to_numpy(), copy=True)
 
 
 def bounds(ev: LazyEvents) -> tuple[pd.Timestamp | None, pd.Timestamp | None, int, int | None]:
