@@ -336,13 +336,9 @@ class PropensityModel:
 def _fit_sample(X, y, n_max, rs, n_min=2):
     """``n_max`` rows of ``X, y`` drawn at random in proportion to the labels (at least ``n_min`` of each class
     when there are), kept in their order (as the churn models' ``max_fit_customers`` sample)."""
-    counts = np.bincount(y, minlength=2)
-    n1 = int(round(n_max * counts[1] / len(y)))
-    n1 = min(max(n1, min(n_min, counts[1])), counts[1], n_max)
-    n0 = min(n_max - n1, counts[0])
-    idx = np.concatenate([rs.choice(np.flatnonzero(y == 0), n0, replace=False),
-                          rs.choice(np.flatnonzero(y == 1), n1, replace=False)])
-    idx.sort()
+    from ..data._stratified import stratified_rows
+
+    idx = stratified_rows(y, n_max, rs, n_min)
     return X.iloc[idx], y[idx]
 
 

@@ -269,13 +269,9 @@ def _fit_sample(X, y, max_fit_customers, rs, cv):
     n = len(y)
     if max_fit_customers is None or n <= max_fit_customers:
         return X, y
-    counts = np.bincount(y, minlength=2)
-    n1 = int(round(max_fit_customers * counts[1] / n))
-    n1 = min(max(n1, min(cv, counts[1])), counts[1], max_fit_customers)
-    n0 = min(max_fit_customers - n1, counts[0])
-    idx = np.concatenate([rs.choice(np.flatnonzero(y == 0), n0, replace=False),
-                          rs.choice(np.flatnonzero(y == 1), n1, replace=False)])
-    idx.sort()
+    from ..data._stratified import stratified_rows
+
+    idx = stratified_rows(y, max_fit_customers, rs, cv)
     return X.iloc[idx], y[idx]
 
 
