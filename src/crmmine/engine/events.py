@@ -73,10 +73,9 @@ def _ids(col, name: str = "customer_id") -> pd.Index:
     a column imported from the engine keeps its whole record batch (every column) alive."""
     import pyarrow as pa
 
-    col = col.cast(pa.large_string())
-    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
-    fresh = pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.large_string())
-    return pd.Index(pd.array(pa.chunked_array([fresh]), dtype="str"), name=name)
+    from .lazy import owned_text
+
+    return pd.Index(pd.array(owned_text(col.cast(pa.large_string())), dtype="str"), name=name)
 
 
 def _ints(col, fill: int = 0) -> np.ndarray:

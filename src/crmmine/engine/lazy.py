@@ -275,14 +275,19 @@ def _own(col: pd.Series, n_chunks: int) -> pd.Series:
     """``col`` in memory of its own. Text converted from Arrow batches still points into the batches'
     buffers (which hold every column of the batch: on 9.5M customers the ids kept 2 GB of
     converted batches alive), and a single batch's columns are views into it; both are copied."""
-    import pyarrow as pa
-
     arr = col.array
     if isinstance(arr, pd.arrays.ArrowStringArray):
-        chunks = arr._pa_array.chunks
-        fresh = pa.concat_arrays(chunks) if chunks else pa.array([], type=arr._pa_array.type)
-        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([fresh])), dtype=col.dtype)
+        return pd.Series(pd.arrays.ArrowStringArray(owned_text(arr._pa_array)), dtype=col.dtype)
     return col.copy(deep=True) if n_chunks == 1 else col
+
+
+def owned_text(col):
+    """A pyarrow string column (Array or ChunkedArray) as one chunk in new buffers: a column imported from an
+    engine keeps its whole record batch (every column) alive while any of its buffers is referenced."""
+    import pyarrow as pa
+
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    return pa.chunked_array([pa.concat_arrays(chunks) if chunks else pa.array([], type=col.type)])
 
 
 def _arrow_to_pandas(table) -> pd.DataFrame:
