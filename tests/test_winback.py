@@ -138,3 +138,55 @@ def test_summarise_winback(scores, value):
     assert summarise_winback(w, tier="other").startswith('The tier "No action" holds 1 of the listed customers and 1 ')
     with pytest.raises(MissingColumnError, match=r"The 'winback' table has no column 'tier'"):
         summarise_winback(w.drop(columns="tier"))
+
+
+def test_blocks_give_the_list_of_one_block(monkeypatch):
+    """Millions of customers are predicted, explained and worded in blocks, in the list's order: small blocks must
+    give exactly the list (and the campaign table) of one block, on a shuffled features table with integer ids."""
+    import crmmine.churn.model as model_module
+    import crmmine.churn.winback as winback_module
+    import crmmine.report.actions as actions_module
+
+    tx, _ = make_transactions(800, random_state=3)
+    tx["customer_id"] = pd.factorize(tx["customer_id"])[0] + 1  # integer ids: text order differs from number order
+    f = churn_features(tx, cutoff="2025-03-01")
+    model = ChurnModel(random_state=0).fit(f, churn_labels(tx, cutoff="2025-03-01"))
+    f_now = churn_features(tx, cutoff="2025-09-01").sample(frac=1, random_state=0)
+    value = crmmine.customer_value(tx, as_of="2025-09-01")
+
+    def lists():
+        w = winback_list(model.predict_proba(f_now), value, model=model, features=f_now, currency="GBP")
+        return w, crmmine.report.winback_actions(w, f_now)
+
+    whole, whole_actions = lists()
+    monkeypatch.setattr(model_module, "_BLOCK", 97)
+    monkeypatch.setattr(winback_module, "_TEXT_BLOCK", 13)
+    monkeypatch.setattr(actions_module, "_TEXT_BLOCK", 11)
+    blocks, blocks_actions = lists()
+    # predictions in blocks may differ in the last bits (the linear algebra groups sums by its input's size)
+    pd.testing.assert_frame_equal(whole, blocks, check_exact=False, rtol=1e-12)
+    assert (whole["customer_id"] == blocks["customer_id"]).all()
+    assert (whole["top_reasons"] == blocks["top_reasons"]).all() and (whole["top_reasons"] != "").mean() > 0.5
+    pd.testing.assert_frame_equal(whole_actions, blocks_actions, check_exact=False, rtol=1e-12)
+    # ties of value at risk are broken by the id as text ("10" before "9"), as pandas sorts text
+    ranked = whole.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], kind="stable")
+    assert ranked["customer_id"].tolist() == whole["customer_id"].tolist()
+    assert whole["customer_id"].str.len().nunique() > 1
+
+
+def test_stable_order_is_pandas_sort_values():
+    from crmmine.data._order import positions_in, stable_order
+
+    rng = np.random.default_rng(0)
+    n = 500
+    df = pd.DataFrame({"a": rng.integers(0, 3, n).astype(np.int8), "v": rng.choice([0.0, 1.5, np.nan, 2.0, -1.0], n),
+                       "id": pd.Series(rng.choice(["b", "a", "ä", "10", "9", "Z", "日"], n), dtype="str")})
+    for asc in ([True, False, True], [False, True, False]):
+        expected = df.sort_values(["a", "v", "id"], ascending=asc, kind="stable", na_position="last").index.to_numpy()
+        got = stable_order((df["a"].to_numpy(), not asc[0]), (df["v"].to_numpy(), not asc[1]), (df["id"], not asc[2]))
+        assert got.tolist() == expected.tolist()
+    keys = pd.Index(["x", "y", "z"])
+    assert positions_in(pd.Series(["z", "q", "x"], dtype="str"), keys).tolist() == [2, -1, 0]
+    assert positions_in(pd.Series(["3", "1"]), pd.Index([1, 2, 3])).tolist() == [2, 0]  # ids compared as text
+    with pytest.raises(InputError, match="'y' more than once"):
+        positions_in(pd.Series(["x"]), pd.Index(["x", "y", "y"]), what="'features' table")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .model import ChurnModel
+from ..data._order import arrow_text, stable_order
 from ..errors import InputError, MissingColumnError, ParameterError
 from ..text.labels import label
 
@@ -151,32 +152,44 @@ def winback_list(scores, value, *, value_column="predicted_value", model=None, f
     ids = p.index.intersection(v.index, sort=False).sort_values()
     if len(ids) == 0:
         raise InputError("The 'scores' and 'value' share no customer_id; score and value the same customers.")
-    out = pd.DataFrame({"customer_id": ids.astype(str), "p_churn": p.loc[ids].to_numpy(),
-                        "predicted_value": v.loc[ids].fillna(0.0).clip(lower=0.0).to_numpy()})
-    out["value_at_risk"] = out["p_churn"] * out["predicted_value"]
-    out["value_pct"] = out["predicted_value"].rank(pct=True, method="max")
-    conds = []
-    for rule in tiers.values():
-        c = np.ones(len(out), dtype=bool)
-        c &= out["p_churn"].to_numpy() >= rule.get("min_p_churn", -np.inf)
-        c &= out["p_churn"].to_numpy() < rule.get("max_p_churn", np.inf)
-        c &= out["value_pct"].to_numpy() >= rule.get("min_value_pct", -np.inf)
-        c &= out["value_pct"].to_numpy() < rule.get("max_value_pct", np.inf)
-        conds.append(c)
-    out["tier"] = np.select(conds, list(tiers), default="other")
-    names = {t: _tier_label(t, lang) for t in [*tiers, "other"]}
-    out["tier_label"] = out["tier"].map(names)
-    out["top_reasons"], out["reason_features"] = "", ""
     if model is not None and top_reasons > 0:
         missing = ids.difference(features.index)
         if len(missing):
             raise InputError(f"The 'features' table lacks customer {missing[0]!r} of 'scores'; compute features at the same cutoff.")
-        rows = features if features.index.equals(ids) else features.loc[ids]  # no copy when already in order
-        out["top_reasons"], out["reason_features"] = _reasons(model, rows, top_reasons, lang, currency=currency)
-        del rows
-    out = out.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], ignore_index=True)
-    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    # Built for millions of customers: the row order (value at risk, then customer_id as text) is found on the two
+    # keys alone (pyarrow: no Python string per customer), every column is taken in that order once, and the reasons
+    # are computed straight in that order, so no sorted copy of the table's text is made.
+    text_ids = pd.Index(ids.astype(str), dtype="str")
+    pv = v.loc[ids].fillna(0.0).clip(lower=0.0).to_numpy()
+    pc_ = p.loc[ids].to_numpy()
+    var = pc_ * pv
+    order = stable_order((var, True), (arrow_text(text_ids), False))
+    pv, pc_, var = pv[order], pc_[order], var[order]
+    value_pct = pd.Series(pv).rank(pct=True, method="max").to_numpy()
+    codes = np.full(len(order), len(tiers), dtype=np.int64)  # "other" unless a tier matches (first match wins)
+    for k, rule in reversed(list(enumerate(tiers.values()))):
+        c = ((pc_ >= rule.get("min_p_churn", -np.inf)) & (pc_ < rule.get("max_p_churn", np.inf))
+             & (value_pct >= rule.get("min_value_pct", -np.inf)) & (value_pct < rule.get("max_value_pct", np.inf)))
+        codes[c] = k
+    names = [*tiers, "other"]
+    out = pd.DataFrame({"rank": np.arange(1, len(order) + 1), "customer_id": text_ids.take(order),
+                        "p_churn": pc_, "predicted_value": pv, "value_at_risk": var, "value_pct": value_pct})
+    out["tier"] = _words(codes, names)
+    out["tier_label"] = _words(codes, [_tier_label(t, lang) for t in names])
+    del codes, text_ids
+    out["top_reasons"], out["reason_features"] = "", ""
+    if model is not None and top_reasons > 0:
+        # positions of the listed customers in 'features', in the list's order (no copy of the features)
+        at = (np.arange(len(ids)) if features.index.equals(ids) else features.index.get_indexer(ids))[order]
+        out["top_reasons"], out["reason_features"] = _reasons(model, features, top_reasons, lang, currency=currency,
+                                                              at=at)
     return out
+
+
+def _words(codes, words):
+    """One text per row from a few distinct words (codes index ``words``), with no Python object per row."""
+    cats = pd.Index(list(dict.fromkeys(words)), dtype=object)  # distinct categories, in order
+    return pd.Series(pd.Categorical.from_codes(cats.get_indexer(words)[codes], categories=cats)).astype("str")
 
 
 def _tier_label(tier, lang):
@@ -186,8 +199,9 @@ def _tier_label(tier, lang):
         return tier
 
 
-def _reasons(model, features, k, lang, *, currency=""):
-    """The joined reason texts and feature names per customer, as two "str" Series (positions of ``features``).
+def _reasons(model, features, k, lang, *, currency="", at=None):
+    """The joined reason texts and feature names per customer, as two "str" Series (positions of ``features``, or
+    of ``features.iloc[at]`` when ``at`` is given, taken a block at a time).
 
     Built for millions of customers: contributions are computed a block of rows at a time (the model's prediction
     block, so the numbers are those of one call), each (feature, value) text is formatted once per distinct value
@@ -199,8 +213,9 @@ def _reasons(model, features, k, lang, *, currency=""):
     names = np.asarray(list(model.feature_names_in_), dtype=object)
     sep = label("report.reason_join", lang)  # "; " in English, "；" in Chinese
     texts, feats = [], []
-    for i in range(0, max(len(features), 1), _BLOCK):  # an empty table fails in the model as before
-        part = features.iloc[i:i + _BLOCK]
+    n = len(features) if at is None else len(at)
+    for i in range(0, max(n, 1), _BLOCK):  # an empty table fails in the model as before
+        part = features.iloc[i:i + _BLOCK] if at is None else features.iloc[at[i:i + _BLOCK]]
         C = model.reason_contributions(part).to_numpy()
         vals = part.loc[:, list(names)].to_numpy(dtype="float64")
         kk = min(k, C.shape[1])

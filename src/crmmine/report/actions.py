@@ -155,79 +155,100 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     _need(features, ["recency_days"], "features", "crmmine.churn_features(tx, cutoff=...)")
     if not 0 < float(share_now) <= 1:
         raise ParameterError(f"The 'share_now' parameter must be in (0, 1]. Got {share_now!r} instead.")
-    # Built for millions of customers: no copy of the tables (only the two feature columns used, re-keyed by
-    # customer_id as text), the words of the few tiers and of the distinct recency values are formatted once and
-    # taken, and the one reason per customer is built in blocks turned into "str" Series (no list of millions of
-    # Python strings).
-    w = winback.drop(columns=["rank", "tier", "tier_label"], errors="ignore")  # copy-on-write: winback is untouched
-    keys = features.index.astype(str)
-    recency = features["recency_days"].set_axis(keys).reindex(w["customer_id"]).to_numpy(dtype=float)
-    own_gap = (features["ipt_mean_days"].set_axis(keys).reindex(w["customer_id"]).to_numpy(dtype=float)
-               if "ipt_mean_days" in features.columns else np.full(len(w), np.nan))
-    del keys
+    # Built for millions of customers: the two feature columns used are looked up by position (pyarrow's hash table of
+    # the ids as text, no Python string per customer), the tiers are small integer codes, the row order is found on
+    # the three sort keys alone and every column is taken in that order once (no sorted copy of the whole table); the
+    # words of the few tiers and of the distinct recency values are formatted once, and the one reason per customer
+    # is built in blocks, already in the list's order, turned into "str" Series.
+    from ..data._order import arrow_text, positions_in, stable_order
+
+    n = len(winback)
+    ids = arrow_text(winback["customer_id"])
+    at = positions_in(ids, features.index, what="'features' table")
+    found = at >= 0
+
+    def feature(name):  # the feature of each listed customer (NaN when absent)
+        out = np.full(n, np.nan)
+        if name in features.columns:
+            out[found] = features[name].to_numpy(dtype=float)[at[found]]
+        return out
+
+    recency, own_gap = feature("recency_days"), feature("ipt_mean_days")
+    del at, found
     gaps = own_gap[np.isfinite(own_gap)]
     shop_gap = float(np.median(gaps)) if len(gaps) else 14.0
     # silent for less than half their own usual gap (the shop's for one-time buyers), at least a week: just bought
     recent_days = np.maximum(7.0, 0.5 * np.where(np.isfinite(own_gap), own_gap, shop_gap))
     recent = recency < recent_days
-    var = w["value_at_risk"].to_numpy(dtype=float)
-    p = w["p_churn"].to_numpy(dtype=float)
-    pv = w["predicted_value"].to_numpy(dtype=float)
-    tier = np.full(len(w), "other", dtype=object)
-    tier[recent] = "recent"
+    del own_gap, recent_days
+    var = winback["value_at_risk"].to_numpy(dtype=float)
+    p = winback["p_churn"].to_numpy(dtype=float)
+    pv = winback["predicted_value"].to_numpy(dtype=float)
+    now, keep, low, rec, other = range(len(WINBACK_TIERS))  # codes in the order of WINBACK_TIERS
+    tier = np.full(n, other, dtype=np.int8)
+    tier[recent] = rec
     candidates = ~recent & (var > 0)
     if candidates.any():
         idx = np.flatnonzero(candidates)
-        idx = idx[np.lexsort((w["customer_id"].to_numpy()[idx], -var[idx]))]
+        idx = idx[stable_order((var[idx], True), (ids.take(idx), False))]
         cum = np.cumsum(var[idx]) / var[idx].sum()
         n_now = int(np.searchsorted(cum, float(share_now) - 1e-12) + 1)
-        tier[idx[:n_now]] = "win_back_now"
-    rest = tier == "other"
+        tier[idx[:n_now]] = now
+        del idx, cum
+    rest = tier == other
     p_median = float(np.median(p)) if len(p) else 0.5
     top_value = pv >= np.quantile(pv, 0.8) if len(pv) else np.zeros(0, bool)
-    tier[rest & top_value & (p < p_median)] = "keep_close"
-    tier[(tier == "other") & (p >= p_median)] = "low_cost_reactivation"
-    w["tier"] = tier
-    codes, cats = pd.factorize(tier)
-    cats = [str(t) for t in cats]
+    tier[rest & top_value & (p < p_median)] = keep
+    tier[(tier == other) & (p >= p_median)] = low
+    del rest, top_value, candidates, recent
+    order = stable_order((tier, False), (var, True), (ids, False))
+    tier, recency = tier[order], recency[order]
 
-    def words(values):  # one word per distinct tier -> one per customer, as text without Python objects
-        if not len(codes):
+    def words(values):  # one word per tier code -> one per customer, as text without Python objects
+        if not n:
             return []  # as the lists of before (the column's dtype on an empty list included)
-        if len(set(values)) < len(values):  # two tiers with the same word: categories must be distinct
-            values, inv = np.unique(np.asarray(values, dtype=object), return_inverse=True)
-            return pd.Series(pd.Categorical.from_codes(inv.reshape(-1)[codes], categories=list(values)),
-                             index=w.index).astype("str")
-        return pd.Series(pd.Categorical.from_codes(codes, categories=list(values)), index=w.index).astype("str")
+        cats = pd.Index(list(dict.fromkeys(values)), dtype=object)  # distinct words (two tiers may share one)
+        return pd.Series(pd.Categorical.from_codes(cats.get_indexer(values)[tier], categories=cats)).astype("str")
 
-    w["tier_label"] = words([label(f"churn.tier.{t}", lang) if f"churn.tier.{t}" in LABELS else t for t in cats])
-    w["action"] = words([label(f"report.winback.action.{t}", lang) for t in cats])
-    w["days_since_last_purchase"] = recency
+    def taken(col):  # a column of the winback table in the list's order
+        return winback[col].iloc[order].reset_index(drop=True)
+
     # the "N days since last purchase" text once per distinct number of days (bit for bit), "" when unknown
     d_bits, d_inv = np.unique(recency.view(np.int64), return_inverse=True)
     d_words = np.array([label("churn.reason.recency_days", lang, value=d) if np.isfinite(d) else ""
                         for d in d_bits.view(np.float64)], dtype=object)
     d_inv = d_inv.reshape(-1)
     sep = label("report.reason_join", lang)
-    has_base = "top_reasons" in w.columns
-    block = _TEXT_BLOCK
+    has_base = "top_reasons" in winback.columns
     parts = []
-    for i in range(0, len(w), block):
-        base = (w["top_reasons"].iloc[i:i + block].fillna("").astype(str).to_numpy() if has_base
-                else np.full(len(recency[i:i + block]), ""))
-        days_text = d_words[d_inv[i:i + block]]
+    for i in range(0, n, _TEXT_BLOCK):
+        base = (winback["top_reasons"].iloc[order[i:i + _TEXT_BLOCK]].fillna("").astype(str).to_numpy() if has_base
+                else np.full(len(recency[i:i + _TEXT_BLOCK]), ""))
+        days_text = d_words[d_inv[i:i + _TEXT_BLOCK]]
         parts.append(pd.Series([a if (b and b in a) or not b else (f"{b}{sep}{a}" if a else b)
                                 for a, b in zip(base, days_text)], dtype="str"))
-    w["reason"] = pd.concat(parts, ignore_index=True).set_axis(w.index) if parts else []
-    order = {t: i for i, t in enumerate(WINBACK_TIERS)}
-    w["_o"] = w["tier"].map(order)
-    w = w.sort_values(["_o", "value_at_risk", "customer_id"], ascending=[True, False, True], kind="stable")
-    w = w.drop(columns="_o").reset_index(drop=True)
-    w.insert(0, "rank", np.arange(1, len(w) + 1))
-    first = ["rank", "customer_id", "tier", "tier_label", "action", "reason", "days_since_last_purchase",
-             "p_churn", "predicted_value", "value_at_risk"]
-    w.attrs.update(recent_days=max(7.0, 0.5 * shop_gap), p_median=p_median, share_now=float(share_now))
-    return w[first + [c for c in w.columns if c not in first]]
+        del base, days_text
+    del d_inv
+    columns = {
+        "rank": np.arange(1, n + 1),
+        "customer_id": taken("customer_id"),
+        "tier": words(list(WINBACK_TIERS)),
+        "tier_label": words([label(f"churn.tier.{t}", lang) if f"churn.tier.{t}" in LABELS else t
+                             for t in WINBACK_TIERS]),
+        "action": words([label(f"report.winback.action.{t}", lang) for t in WINBACK_TIERS]),
+        "reason": pd.concat(parts, ignore_index=True) if parts else [],
+        "days_since_last_purchase": recency,
+    }
+    del parts
+    for col in ("p_churn", "predicted_value", "value_at_risk"):
+        columns[col] = taken(col)
+    for col in winback.columns:
+        if col not in columns:
+            columns[col] = taken(col)
+    out = pd.DataFrame(columns, copy=False)
+    out.attrs.update(winback.attrs)
+    out.attrs.update(recent_days=max(7.0, 0.5 * shop_gap), p_median=p_median, share_now=float(share_now))
+    return out
 
 
 def item_text(item, names=None) -> str:
