@@ -634,8 +634,14 @@ def _engine_prospect_list(lazy, model, *, as_of, windows, n_items, lang) -> pd.D
     order = np.lexsort((np.arange(len(p)), -p))  # ids are sorted already: ties go to the smaller customer_id
     keep = ["views", "carts", "favourites", "items_in_cart", "items_favourited", "items_viewed", "max_views_one_item",
             "top_category", "hours_since_last_event"]
-    cols = {c: (feats[c].to_numpy()[order] if c in feats.columns else np.full(len(p), None, dtype=object))
-            for c in keep}
+
+    def taken(c):  # text stays in pyarrow (no Python string per prospect)
+        if c not in feats.columns:
+            return np.full(len(p), None, dtype=object)
+        col = feats[c]
+        return col.array.take(order) if isinstance(col.dtype, pd.StringDtype) else col.to_numpy()[order]
+
+    cols = {c: taken(c) for c in keep}
     ids = feats.index.array.take(order)
     del feats  # only the columns of the list stay
     small = pd.DataFrame(cols, copy=False)

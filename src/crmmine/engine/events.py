@@ -161,12 +161,12 @@ def _end_second(ev: LazyEvents, as_of) -> int:
 
 def cart_outcomes(ev: LazyEvents, *, hours: int, as_of) -> pd.DataFrame:
     """:func:`crmmine.cart_outcomes` in the engine; rows by customer, then item."""
-    r = ev.arrow(f"SELECT * FROM ({_cart_pairs_sql(ev, as_of)}) x ORDER BY customer_id, item_id")
+    r = ev.owned_columns(f"SELECT * FROM ({_cart_pairs_sql(ev, as_of)}) x ORDER BY customer_id, item_id")
     end = _end_second(ev, as_of)
-    carted = _ints(r.column("carted"))
-    fb = _floats(r.column("bought"))
+    carted = _ints(r.pop("carted"))
+    fb = _floats(r.pop("bought"))
     return pd.DataFrame({
-        "customer_id": _text(r.column("customer_id")), "item_id": _text(r.column("item_id")),
+        "customer_id": _text(r.pop("customer_id")), "item_id": _text(r.pop("item_id")),
         "carted_at": _to_datetime(carted), "bought_at": _to_datetime(fb),
         "bought_in_time": ~np.isnan(fb) & (fb - carted <= 3600 * hours),
         "judged": carted + 3600 * hours <= end,
@@ -184,12 +184,15 @@ def _ttp_sql(ev: LazyEvents) -> str:
 
 def time_to_purchase(ev: LazyEvents) -> pd.DataFrame:
     """:func:`crmmine.time_to_purchase` in the engine; rows by purchase time, customer, item."""
-    r = ev.arrow(f"SELECT * FROM ({_ttp_sql(ev)}) x ORDER BY purchase_time, customer_id, item_id")
-    fv = _ints(r.column("fv"))
+    import pyarrow as pa
+
+    r = ev.owned_columns(f"SELECT * FROM ({_ttp_sql(ev)}) x ORDER BY purchase_time, customer_id, item_id")
+    fv = _ints(r.pop("fv"))
     return pd.DataFrame({
-        "customer_id": _text(r.column("customer_id")), "item_id": _text(r.column("item_id")),
-        "first_view": _to_datetime(fv), "purchase_time": _arrow_to_pandas(r.select(["purchase_time"]))["purchase_time"],
-        "hours": (_ints(r.column("t")) - fv) / 3600.0,
+        "customer_id": _text(r.pop("customer_id")), "item_id": _text(r.pop("item_id")),
+        "first_view": _to_datetime(fv),
+        "purchase_time": _arrow_to_pandas(pa.table({"purchase_time": r.pop("purchase_time")}))["purchase_time"],
+        "hours": (_ints(r.pop("t")) - fv) / 3600.0,
     })
 
 
@@ -241,16 +244,16 @@ def traffic_summary(ev: LazyEvents, *, abandon_hours: int) -> pd.Series:
 def funnel_dropouts(ev: LazyEvents, *, reached: tuple[int, ...], onward: tuple[int, ...], as_of) -> pd.DataFrame:
     """:func:`crmmine.funnel_dropouts` in the engine: one row per visitor who stopped at the stage."""
     end = _end_second(ev, as_of)
-    r = ev.arrow(
+    r = ev.owned_columns(
         f"SELECT customer_id, views, carts, favourites, last FROM (SELECT customer_id, sum({_is(_VIEW)}) AS views, "
         f"sum({_is(_CART)}) AS carts, sum({_is(_FAV)}) AS favourites, "
         f"sum(CASE WHEN {_types_in(reached)} THEN 1 ELSE 0 END) AS r, "
         f"sum(CASE WHEN {_types_in(onward)} THEN 1 ELSE 0 END) AS o, max({_sec(ev)}) AS last FROM {{src}} "
         "WHERE customer_id IS NOT NULL GROUP BY customer_id) x WHERE r > 0 AND o = 0 ORDER BY last DESC, customer_id")
-    last = _ints(r.column("last"))
-    return pd.DataFrame({"customer_id": _ids(r.column("customer_id")),
-                         "views": _ints(r.column("views")), "carts": _ints(r.column("carts")),
-                         "favourites": _ints(r.column("favourites")), "last_event": _to_datetime(last),
+    last = _ints(r.pop("last"))
+    return pd.DataFrame({"customer_id": _ids(r.pop("customer_id")),
+                         "views": _ints(r.pop("views")), "carts": _ints(r.pop("carts")),
+                         "favourites": _ints(r.pop("favourites")), "last_event": _to_datetime(last),
                          "hours_since_last_event": (end - last) / 3600.0})
 
 
@@ -342,15 +345,11 @@ def _features_frame(cols: dict, cut_s: int, windows, has_cat: bool) -> pd.DataFr
     return pd.DataFrame(f, index=_ids(cols.pop("customer_id")), copy=False)
 
 
-def _columns(table) -> dict:
-    return {name: table.column(name) for name in table.column_names}
-
-
 def propensity_features(ev: LazyEvents, *, cutoff, windows, prospects_only: bool) -> pd.DataFrame:
     """:func:`crmmine.propensity_features` in the engine: one row per visitor, sorted by id."""
     cut_s = _seconds(cutoff)
-    cols = _columns(ev.arrow(f"SELECT * FROM ({_feature_sql(ev, cut_s, windows, prospects_only)}) z "
-                             "ORDER BY customer_id"))
+    cols = ev.owned_columns(f"SELECT * FROM ({_feature_sql(ev, cut_s, windows, prospects_only)}) z "
+                            "ORDER BY customer_id")
     return _features_frame(cols, cut_s, windows, "category" in ev.columns)
 
 
@@ -361,11 +360,11 @@ def propensity_labels(ev: LazyEvents, *, cutoff, horizon_days: int, prospects_on
     cut, end = d.ts(cutoff), d.ts(pd.Timestamp(cutoff) + pd.Timedelta(days=horizon_days))
     prospects = (f" AND sum(CASE WHEN event_type = {_BUY} AND {_sec(ev)} <= {_seconds(cutoff)} THEN 1 ELSE 0 END) = 0"
                  if prospects_only else "")
-    r = ev.arrow(
+    r = ev.owned_columns(
         f"SELECT customer_id, max(CASE WHEN event_type = {_BUY} AND event_time > {cut} AND event_time <= {end} "
         f"THEN 1 ELSE 0 END) AS b FROM {{src}} WHERE customer_id IS NOT NULL GROUP BY customer_id "
         f"HAVING min(event_time) <= {cut}{prospects} ORDER BY customer_id")
-    return pd.Series(_ints(r.column("b")).astype(bool), index=_ids(r.column("customer_id")), name="purchased")
+    return pd.Series(_ints(r.pop("b")).astype(bool), index=_ids(r.pop("customer_id")), name="purchased")
 
 
 def prospect_rows(ev: LazyEvents, *, as_of, windows, n_items: int):
@@ -388,7 +387,7 @@ def prospect_rows(ev: LazyEvents, *, as_of, windows, n_items: int):
               f"ON q.customer_id = nb.customer_id WHERE q.r <= {int(n_items)} GROUP BY q.customer_id")
     sql = (f"SELECT f.*, m.remind_items AS remind_items FROM ({_feature_sql(ev, cut_s, windows, True)}) f "
            f"LEFT JOIN ({remind}) m ON f.customer_id = m.customer_id ORDER BY f.customer_id")
-    cols = _columns(ev.arrow(sql))
+    cols = ev.owned_columns(sql)
     remind = cols.pop("remind_items")
     return _features_frame(cols, cut_s, windows, "category" in ev.columns), remind
 
@@ -402,7 +401,7 @@ def abandoned_carts(ev: LazyEvents, *, hours: int, as_of) -> pd.DataFrame:
               where=f"customer_id IS NOT NULL AND event_time <= {d.ts(as_of)}")
     cat = ", max_by(category, t) AS category" if has_cat else ""
     price = ", max_by(price, t) AS price" if has_price else ""
-    r = ev.arrow(
+    r = ev.owned_columns(
         f"WITH e AS {e}, "
         f"p AS (SELECT customer_id, item_id, max(CASE WHEN event_type = {_CART} THEN t END) AS lc, "
         f"max(CASE WHEN event_type = {_BUY} THEN t END) AS lb, sum({_is(_VIEW)}) AS item_views, "
@@ -418,19 +417,19 @@ def abandoned_carts(ev: LazyEvents, *, hours: int, as_of) -> pd.DataFrame:
         "o.n AS open_carts, b.bought AS bought FROM a JOIN l ON a.customer_id = l.customer_id AND a.item_id = "
         "l.item_id JOIN o ON a.customer_id = o.customer_id JOIN b ON a.customer_id = b.customer_id "
         "ORDER BY a.lc DESC, a.customer_id, a.item_id")
-    lc = _ints(r.column("lc"))
-    out = pd.DataFrame({"customer_id": _text(r.column("customer_id")).astype(str),
-                        "item_id": _text(r.column("item_id")).astype(str)})
+    lc = _ints(r.pop("lc"))
+    out = pd.DataFrame({"customer_id": _text(r.pop("customer_id")).astype(str),
+                        "item_id": _text(r.pop("item_id")).astype(str)})
     if has_cat:
-        out["category"] = _text(r.column("category")).astype(str)
+        out["category"] = _text(r.pop("category")).astype(str)
     out["carted_at"] = _to_datetime(lc)
     out["hours_since_cart"] = (cut_s - lc) / 3600.0
-    out["item_views"] = _ints(r.column("item_views"))
-    out["favourited"] = _ints(r.column("fav")).astype(bool)
+    out["item_views"] = _ints(r.pop("item_views"))
+    out["favourited"] = _ints(r.pop("fav")).astype(bool)
     if has_price:
-        out["price"] = _floats(r.column("price"))
-    out["customer_open_carts"] = _ints(r.column("open_carts"))
-    out["customer_has_bought"] = _ints(r.column("bought")).astype(bool)
+        out["price"] = _floats(r.pop("price"))
+    out["customer_open_carts"] = _ints(r.pop("open_carts"))
+    out["customer_has_bought"] = _ints(r.pop("bought")).astype(bool)
     return out
 
 

@@ -82,10 +82,11 @@ def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | 
 
 
 def release_memory() -> None:
-    """Hand memory freed by pyarrow and by the C allocator back to the system (both keep freed pages
+    """Hand memory freed by DuckDB, pyarrow and the C allocator back to the system (all keep freed pages
     for reuse, so after a result of millions of rows the process would keep its size; milliseconds)."""
     import pyarrow as pa
 
+    purge_duckdb()
     pa.default_memory_pool().release_unused()
     try:
         import ctypes
@@ -93,6 +94,36 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+_PURGE = None
+
+
+def purge_duckdb() -> None:
+    """Hand the memory DuckDB's queries freed back to the system now.
+
+    DuckDB's allocator (jemalloc, built into the duckdb module) keeps freed pages for about ten seconds before
+    returning them; meanwhile pandas builds the result's table, so both were counted at once. Measured: a traffic
+    summary of 23M events left 3.3 GB in the process after the query (0 in DuckDB's own accounting), 0.2 GB after
+    this purge, which takes microseconds when there is nothing to return (about 0.2 s for gigabytes). Uses the
+    allocator's ``mallctl("arena.<all>.purge")``; a no-op where the duckdb module does not export it."""
+    global _PURGE
+    if _PURGE is None:
+        _PURGE = False
+        try:
+            import ctypes
+
+            import duckdb
+
+            lib = getattr(duckdb, "_duckdb", None) or __import__("_duckdb")
+            fn = ctypes.CDLL(lib.__file__).duckdb_je_mallctl
+            fn.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+            fn.restype = ctypes.c_int
+            _PURGE = fn
+        except (ImportError, OSError, AttributeError):  # another build of DuckDB: its allocator purges on its own
+            pass
+    if _PURGE:
+        _PURGE(b"arena.4096.purge", None, None, None, 0)  # 4096: MALLCTL_ARENAS_ALL
 
 
 class _DuckBackend:
@@ -103,7 +134,9 @@ class _DuckBackend:
         self.con = con
 
     def arrow(self, sql: str):
-        return self.con.sql(sql).to_arrow_table()
+        table = self.con.sql(sql).to_arrow_table()
+        purge_duckdb()  # the query's working memory, before the caller converts the result
+        return table
 
     def batches(self, sql: str, rows: int):
         """The result as a pyarrow RecordBatchReader: DuckDB streams it, a batch at a time."""
@@ -229,6 +262,7 @@ class LazyTransactions:
                 parts[name].append(conv.pop(name))
             n += len(conv.index)
             del conv
+        purge_duckdb()  # the query's working memory, before the columns are joined
         if n == 0:
             return _arrow_to_pandas(reader.schema.empty_table())
         out = pd.DataFrame(index=pd.RangeIndex(n))
@@ -238,6 +272,29 @@ class LazyTransactions:
             del chunks
         if n > rows:
             release_memory()
+        return out
+
+    def owned_columns(self, sql: str, *, rows: int = 1_000_000) -> dict:
+        """Run ``sql`` (``{src}`` stands for this table) and return its columns, name -> pyarrow ChunkedArray, read a
+        batch of ``rows`` at a time and copied into buffers of their own. An imported batch keeps every one of its
+        columns alive while any of them is referenced; owned, each column is freed as soon as it is converted
+        (``dict.pop``), so a result of millions of rows is not held twice, as Arrow and as pandas."""
+        import pyarrow as pa
+
+        reader = self._backend.batches(sql.replace("{src}", self.view), rows)
+        schema = reader.schema
+        parts: dict[str, list] = {name: [] for name in schema.names}
+        n_batches = 0
+        for batch in reader:
+            for i, name in enumerate(schema.names):
+                parts[name].append(pa.concat_arrays([batch.column(i)]))  # a copy: the batch can go
+            del batch
+            n_batches += 1
+        out = {name: pa.chunked_array(parts.pop(name), type=schema.field(name).type) for name in schema.names}
+        if n_batches > 1:
+            release_memory()
+        else:
+            purge_duckdb()  # the query's working memory, before the caller converts the columns
         return out
 
     def derive(self, sql: str, *, materialize: bool = False) -> "LazyTransactions":
