@@ -120,7 +120,8 @@ def plot_value_at_risk(winback, *, currency: str = "", lang=None) -> go.Figure:
                                                        customers=("value_at_risk", "size"))
     g = g.sort_values("value_at_risk", ascending=False, kind="stable")
     fig = go.Figure(go.Bar(x=g.index.tolist(), y=g["value_at_risk"], customdata=g["customers"],
-                           text=g["customers"], hovertemplate="%{x}: %{y:,.0f} (%{customdata})<extra></extra>"))
+                           text=g["customers"], texttemplate="%{text:,}",
+                           hovertemplate="%{x}: %{y:,.0f} (%{customdata:,})<extra></extra>"))
     fig.update_layout(title=label("churn.fig.value_at_risk", lang), xaxis_title=label("churn.axis.tier", lang),
                       yaxis_title=label("churn.axis.value_at_risk", lang) + _unit(currency, lang),
                       template="plotly_white")
