@@ -107,3 +107,16 @@ def test_hgb_model_runs(backtest):
     m = crmmine.PropensityModel("hgb", random_state=0, max_iter=50).fit(backtest.train_features, backtest.train_labels)
     ev = crmmine.evaluate_propensity(m, backtest.test_features, backtest.test_labels)
     assert ev.metrics.loc["model", "roc_auc"] > 0.8
+
+
+def test_backtest_without_the_training_tables_judges_the_same(shop, backtest):
+    """keep_train=False (the report, for logs of millions of visitors) drops the training cutoff's tables once the
+    model is fitted: the same model, evaluation and test tables; empty training tables."""
+    ev, _ = shop
+    slim = crmmine.propensity_backtest(ev, random_state=0, keep_train=False)
+    assert len(backtest.train_features) > 0 and len(slim.train_features) == 0 and len(slim.train_labels) == 0
+    assert list(slim.train_features.columns) == list(backtest.train_features.columns)
+    pd.testing.assert_frame_equal(slim.metrics, backtest.metrics)
+    pd.testing.assert_frame_equal(slim.test_features, backtest.test_features)
+    pd.testing.assert_series_equal(slim.test_labels, backtest.test_labels)
+    pd.testing.assert_frame_equal(slim.evaluation.scores, backtest.evaluation.scores)

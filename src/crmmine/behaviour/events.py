@@ -819,6 +819,13 @@ def sessionize(events, *, gap_minutes: int = 30) -> pd.Series:
     return pd.Series(out, index=ev.index, name="session")
 
 
+#: At most this much memory for DuckDB when it holds an event log (bytes; 40 % of the machine below it). Less than for
+#: order lines (4 GiB): the behaviour report keeps per-visitor tables of millions of visitors (features at two cutoffs,
+#: scores, the prospect list) beside the engine; on 100M generated events (13M visitors) the report peaked at 11.2 GiB
+#: with 4 GiB (benchmarks/README.md). DuckDB spills what does not fit to disk.
+EVENTS_MEMORY_CAP = 3 * 2**30
+
+
 def load_events(data_path="sample", *, schema="auto", engine=None, **options) -> EventLog:
     """Read an event log: :func:`read_events` of a file, or ``"sample"`` for the bundled generated sample.
 
@@ -848,9 +855,9 @@ def load_events(data_path="sample", *, schema="auto", engine=None, **options) ->
         engine = "duckdb" if many else None
     if engine != "duckdb":
         return read_events(data_path, schema=schema, **options)
-    from ..engine.lazy import duckdb_connection, expand_source, read_events_lazy
+    from ..engine.lazy import default_memory_limit, duckdb_connection, expand_source, read_events_lazy
 
-    con = duckdb_connection()
+    con = duckdb_connection(memory_limit=default_memory_limit(EVENTS_MEMORY_CAP))
     parquet = (many or str(data_path).lower().endswith((".parquet", ".pq"))) and all(
         f.lower().endswith((".parquet", ".pq")) for f in expand_source(data_path))
     if parquet and (isinstance(schema, Mapping) or schema == "auto"):

@@ -479,7 +479,7 @@ class PropensityBacktest:
 
 
 def propensity_backtest(events, *, horizon_days=None, test_cutoff=None, model="logistic", windows=(1, 3),
-                        random_state=0, max_fit_visitors=None) -> PropensityBacktest:
+                        random_state=0, max_fit_visitors=None, keep_train=True) -> PropensityBacktest:
     """Train at one cutoff, judge at a later one: the honest time split of the prospects' model.
 
     Parameters
@@ -495,6 +495,10 @@ def propensity_backtest(events, *, horizon_days=None, test_cutoff=None, model="l
     max_fit_visitors : int or None, default=None
         Fit on a label-stratified sample of at most this many visitors (:class:`PropensityModel`); the
         evaluation covers every visitor at the test cutoff.
+    keep_train : bool, default=True
+        False: the training cutoff's features and labels are dropped once the model is fitted (empty tables in the
+        result), so a log of millions of visitors does not hold both cutoffs' tables while the test cutoff's are
+        computed and scored (the report does this). The model and the evaluation are the same.
 
     Returns
     -------
@@ -515,6 +519,8 @@ def propensity_backtest(events, *, horizon_days=None, test_cutoff=None, model="l
     f_tr = propensity_features(ev, cutoff=cuts["train_cutoff"], windows=windows)
     l_tr = _rows_of(labels(cuts["train_cutoff"]), f_tr)
     m = PropensityModel(model, random_state=random_state, max_fit_visitors=max_fit_visitors).fit(f_tr, l_tr)
+    if not keep_train:
+        f_tr, l_tr = f_tr.iloc[:0].copy(), l_tr.iloc[:0].copy()  # the model is fitted: freed before the test cutoff
     f_te = propensity_features(ev, cutoff=cuts["test_cutoff"], windows=windows)
     l_te = _rows_of(labels(cuts["test_cutoff"]), f_te)
     evaluation = evaluate_propensity(m, f_te, l_te)

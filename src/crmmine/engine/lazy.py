@@ -44,6 +44,12 @@ def is_lazy(obj) -> bool:
     return isinstance(obj, LazyTransactions)
 
 
+def default_memory_limit(cap: int = 4 * 2**30) -> str:
+    """DuckDB's default ``memory_limit`` here: 40 % of the machine's memory, at most ``cap`` bytes."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, int(min(total * 0.4, cap) / 2**20))}MB"
+
+
 def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | os.PathLike | None = None,
                       threads: int | None = None):
     """A DuckDB connection set up to work out of core.
@@ -64,8 +70,7 @@ def duckdb_connection(*, memory_limit: str | None = None, temp_directory: str | 
     import duckdb
 
     if memory_limit is None:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        memory_limit = f"{max(1, int(min(total * 0.4, 4 * 2**30) / 2**20))}MB"
+        memory_limit = default_memory_limit()
     if temp_directory is None:
         temp_directory = Path(tempfile.gettempdir()) / "crmmine-duckdb"
     Path(temp_directory).mkdir(parents=True, exist_ok=True)
