@@ -190,3 +190,19 @@ def test_stable_order_is_pandas_sort_values():
     assert positions_in(pd.Series(["3", "1"]), pd.Index([1, 2, 3])).tolist() == [2, 0]  # ids compared as text
     with pytest.raises(InputError, match="'y' more than once"):
         positions_in(pd.Series(["x"]), pd.Index(["x", "y", "y"]), what="'features' table")
+
+
+def test_predictions_check_the_table_before_taking_blocks(monkeypatch):
+    """ChurnModel.predict_proba takes its blocks of rows from the features: a wrong input still gets the clear error."""
+    import crmmine.churn.model as model_module
+
+    tx, _ = make_transactions(400, random_state=1)
+    f = churn_features(tx, cutoff="2025-03-01")
+    model = ChurnModel(random_state=0).fit(f, churn_labels(tx, cutoff="2025-03-01"))
+    with pytest.raises(InputError, match="must be a DataFrame from churn_features. Got ndarray"):
+        model.predict_proba(f.to_numpy())
+    with pytest.raises(MissingColumnError, match="no column 'recency_days'"):
+        model.predict_proba(f.drop(columns="recency_days"))
+    whole = model.predict_proba(f)
+    monkeypatch.setattr(model_module, "_BLOCK", 7)
+    pd.testing.assert_series_equal(model.predict_proba(f), whole, check_exact=False, rtol=1e-12)

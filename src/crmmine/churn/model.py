@@ -178,6 +178,11 @@ class ChurnModel:
             raise NotFittedError("This ChurnModel is not fitted yet. Call 'fit' with features and labels first.")
 
     def _X(self, features):
+        """The model's columns of ``features`` as floats (a copy), after :meth:`_check_features`."""
+        self._check_features(features)
+        return features.loc[:, list(self.feature_names_in_)].astype("float64")
+
+    def _check_features(self, features):
         self._check_fitted()
         if not isinstance(features, pd.DataFrame):
             raise InputError(f"The 'features' parameter must be a DataFrame from churn_features. Got {type(features).__name__} instead.")
@@ -187,19 +192,14 @@ class ChurnModel:
                 f"The 'features' table has no column {missing[0]!r}, which the model was fitted with. "
                 "Compute the features with the same churn_features options as for fitting."
             )
-        return features.loc[:, list(self.feature_names_in_)].astype("float64")
 
     def predict_proba(self, features) -> pd.Series:
         """P(churn) per customer: a Series named ``p_churn`` indexed like ``features``."""
-        X = self._X(features.iloc[:0])  # checks the table once
-        if len(features) <= _BLOCK:
-            with self._threads():
-                p = _predict_blocks(self.estimator_, self._X(features).to_numpy())
-            return pd.Series(p, index=features.index, name="p_churn")
-        del X
+        self._check_features(features)
         p = np.empty(len(features))
         with self._threads():
-            for i in range(0, len(features), _BLOCK):  # the model's float copy of the features is one block's
+            # blocks of rows taken from the features: the model's float copy of them is one block's
+            for i in range(0, max(len(features), 1), _BLOCK):  # an empty table fails in the model as before
                 p[i:i + _BLOCK] = self.estimator_.predict_proba(self._X(features.iloc[i:i + _BLOCK]).to_numpy())[:, 1]
         return pd.Series(p, index=features.index, name="p_churn")
 
@@ -235,16 +235,6 @@ class ChurnModel:
 #: 1M customers, measured) stay this size. A table of up to this many rows is predicted whole; in blocks the last
 #: bits of a few probabilities can differ (~1e-16: the linear algebra groups sums by the size of its input).
 _BLOCK = 250_000
-
-
-def _predict_blocks(est, arr):
-    """P(churn) of ``est`` on the rows of ``arr``, predicted block by block (the same numbers: rows are independent)."""
-    if len(arr) <= _BLOCK:
-        return est.predict_proba(arr)[:, 1]
-    out = np.empty(len(arr))
-    for i in range(0, len(arr), _BLOCK):
-        out[i:i + _BLOCK] = est.predict_proba(arr[i:i + _BLOCK])[:, 1]
-    return out
 
 
 def _blocked(est, n_rows):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .model import ChurnModel
-from ..data._order import arrow_text, stable_order
+from ..data._order import arrow_text, stable_order, words_by_code
 from ..errors import InputError, MissingColumnError, ParameterError
 from ..text.labels import label
 
@@ -152,10 +152,11 @@ def winback_list(scores, value, *, value_column="predicted_value", model=None, f
     ids = p.index.intersection(v.index, sort=False).sort_values()
     if len(ids) == 0:
         raise InputError("The 'scores' and 'value' share no customer_id; score and value the same customers.")
-    if model is not None and top_reasons > 0:
-        missing = ids.difference(features.index)
-        if len(missing):
-            raise InputError(f"The 'features' table lacks customer {missing[0]!r} of 'scores'; compute features at the same cutoff.")
+    if model is not None and top_reasons > 0:  # positions of the listed customers in 'features' (no copy of them)
+        at = np.arange(len(ids)) if features.index.equals(ids) else features.index.get_indexer(ids)
+        if (at < 0).any():
+            raise InputError(f"The 'features' table lacks customer {ids[np.flatnonzero(at < 0)[0]]!r} of 'scores'; "
+                             "compute features at the same cutoff.")
     # Built for millions of customers: the row order (value at risk, then customer_id as text) is found on the two
     # keys alone (pyarrow: no Python string per customer), every column is taken in that order once, and the reasons
     # are computed straight in that order, so no sorted copy of the table's text is made.
@@ -174,22 +175,14 @@ def winback_list(scores, value, *, value_column="predicted_value", model=None, f
     names = [*tiers, "other"]
     out = pd.DataFrame({"rank": np.arange(1, len(order) + 1), "customer_id": text_ids.take(order),
                         "p_churn": pc_, "predicted_value": pv, "value_at_risk": var, "value_pct": value_pct})
-    out["tier"] = _words(codes, names)
-    out["tier_label"] = _words(codes, [_tier_label(t, lang) for t in names])
+    out["tier"] = words_by_code(codes, names)
+    out["tier_label"] = words_by_code(codes, [_tier_label(t, lang) for t in names])
     del codes, text_ids
     out["top_reasons"], out["reason_features"] = "", ""
     if model is not None and top_reasons > 0:
-        # positions of the listed customers in 'features', in the list's order (no copy of the features)
-        at = (np.arange(len(ids)) if features.index.equals(ids) else features.index.get_indexer(ids))[order]
         out["top_reasons"], out["reason_features"] = _reasons(model, features, top_reasons, lang, currency=currency,
-                                                              at=at)
+                                                              at=at[order])
     return out
-
-
-def _words(codes, words):
-    """One text per row from a few distinct words (codes index ``words``), with no Python object per row."""
-    cats = pd.Index(list(dict.fromkeys(words)), dtype=object)  # distinct categories, in order
-    return pd.Series(pd.Categorical.from_codes(cats.get_indexer(words)[codes], categories=cats)).astype("str")
 
 
 def _tier_label(tier, lang):

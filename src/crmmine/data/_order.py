@@ -1,4 +1,4 @@
-"""Row orders and look-ups over millions of text ids without Python string objects (the campaign lists).
+"""Row orders, look-ups and words over millions of rows without Python string objects (the campaign lists).
 
 pandas sorts and re-keys a text column by first making one Python string per row and a hash table of them
 (about 100 bytes a row, plus the sorted copy of every column); pyarrow does both on the Arrow buffers. UTF-8
@@ -61,3 +61,10 @@ def positions_in(targets, keys, *, what: str = "keys") -> np.ndarray:
                          f"give one row per customer.")
     pos = pc.index_in(arrow_text(targets), value_set=k)
     return pos.fill_null(-1).to_numpy().astype(np.int64, copy=False)
+
+
+def words_by_code(codes, words) -> pd.Series:
+    """A "str" Series with ``words[code]`` for each of ``codes`` (integer positions into the few ``words``), built
+    through a Categorical: no Python string per row. Two codes may share a word."""
+    cats = pd.Index(list(dict.fromkeys(words)), dtype=object)  # distinct words, in order
+    return pd.Series(pd.Categorical.from_codes(cats.get_indexer(words)[codes], categories=cats)).astype("str")

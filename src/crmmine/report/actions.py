@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..data._order import arrow_text, positions_in, stable_order, words_by_code
 from ..errors import MissingColumnError, ParameterError
 from ..text.labels import LABELS, label
 
@@ -73,14 +74,11 @@ def contact_list(customers: pd.DataFrame, *, currency: str = "", lang: str | Non
     else:
         value_col, value = "total_spend", spend.round(2)
     rank = np.array([order.get(k, len(order)) for k in keys], dtype=np.int64)[codes]
-    perm = (pd.DataFrame({"_order": rank, "_value": value, "_id": ids})
-            .sort_values(["_order", "_value", "_id"], ascending=[True, False, True], kind="stable")
-            .index.to_numpy())
+    perm = stable_order((rank, False), (value, True), (arrow_text(ids), False))
     codes, days, orders, spend = codes[perm], days[perm], orders[perm], spend[perm]
 
     def words(values):  # one word per segment key -> one per customer, as text without Python objects
-        cats = pd.Index(list(dict.fromkeys(values)), dtype=object)
-        return pd.Series(pd.Categorical.from_codes(cats.get_indexer(values)[codes], categories=cats)).astype("str")
+        return words_by_code(codes, values)
 
     template = LABELS["report.contact.why"].get(lang or _lang()) or LABELS["report.contact.why"]["en"]
     unit = f" {currency}" if currency else ""
@@ -160,8 +158,6 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     # the three sort keys alone and every column is taken in that order once (no sorted copy of the whole table); the
     # words of the few tiers and of the distinct recency values are formatted once, and the one reason per customer
     # is built in blocks, already in the list's order, turned into "str" Series.
-    from ..data._order import arrow_text, positions_in, stable_order
-
     n = len(winback)
     ids = arrow_text(winback["customer_id"])
     at = positions_in(ids, features.index, what="'features' table")
@@ -205,10 +201,7 @@ def winback_actions(winback: pd.DataFrame, features: pd.DataFrame, *, share_now:
     tier, recency = tier[order], recency[order]
 
     def words(values):  # one word per tier code -> one per customer, as text without Python objects
-        if not n:
-            return []  # as the lists of before (the column's dtype on an empty list included)
-        cats = pd.Index(list(dict.fromkeys(values)), dtype=object)  # distinct words (two tiers may share one)
-        return pd.Series(pd.Categorical.from_codes(cats.get_indexer(values)[tier], categories=cats)).astype("str")
+        return words_by_code(tier, values) if n else []  # [] as before (the column's dtype on an empty list included)
 
     def taken(col):  # a column of the winback table in the list's order
         return winback[col].iloc[order].reset_index(drop=True)
