@@ -206,3 +206,30 @@ def test_predictions_check_the_table_before_taking_blocks(monkeypatch):
     whole = model.predict_proba(f)
     monkeypatch.setattr(model_module, "_BLOCK", 7)
     pd.testing.assert_series_equal(model.predict_proba(f), whole, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind, calibration", [("logistic", "sigmoid"), ("logistic", "isotonic"), ("hgb", "sigmoid")])
+def test_reason_contributions_are_those_of_predicting_each_occluded_table(kind, calibration, monkeypatch):
+    """The logistic model's contributions come from one pass of its pipeline per block (a shortcut through the
+    regression's score); they must be those of predicting the table with each feature at its reference."""
+    from crmmine.churn import model as M
+
+    tx, _ = make_transactions(1500, random_state=4)
+    f = churn_features(tx, cutoff="2025-03-01")
+    model = ChurnModel(kind, calibration=calibration, random_state=0).fit(f, churn_labels(tx, cutoff="2025-03-01"))
+    now = churn_features(tx, cutoff="2025-09-01")
+    arr = now.loc[:, list(model.feature_names_in_)].to_numpy(dtype="float64")
+    ref = model.reference_[list(model.feature_names_in_)].to_numpy(dtype="float64")
+    expected = M._occluded_contributions(model.estimator_, arr, ref)
+    folds = M._linear_folds(model.estimator_, arr.shape[1])
+    assert (folds is not None) == (kind == "logistic")
+    if folds is not None:  # the shortcut itself, not the guarded fallback
+        np.testing.assert_allclose(M._linear_contributions(folds, arr, ref), expected, rtol=0, atol=1e-12)
+    monkeypatch.setattr(M, "_BLOCK", 400)  # several blocks
+    got = model.reason_contributions(now).to_numpy()
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    assert ((got == 0) == (expected == 0)).all()  # a feature at its reference gives exactly no reason
+    assert (got != 0).mean() > 0.3  # isotonic calibration is flat in places
+    if kind == "logistic":  # a shortcut that misreads the pipeline is caught on the first rows, and not used
+        monkeypatch.setattr(M, "_linear_contributions", lambda folds, part, ref: np.zeros_like(part))
+        np.testing.assert_array_equal(model.reason_contributions(now).to_numpy(), expected)

@@ -208,7 +208,11 @@ class ChurnModel:
 
         For each feature j: ``P(churn | x) - P(churn | x with x_j set to its training median)``, a
         model-agnostic occlusion attribution (Zeiler & Fergus 2014, sec. 4.2; Robnik-Šikonja & Kononenko
-        2008). Positive values push this customer's risk up. One prediction of the whole table per feature.
+        2008). Positive values push this customer's risk up. The gradient-boosting model predicts the table once per
+        feature; the logistic model's pipeline maps each column on its own, so its contributions come from one pass
+        of the pipeline through the regression's score (the same numbers to ~1e-16, exactly 0 for a feature at its
+        reference; checked against prediction on the first rows, else the per-feature prediction is used): about 15x
+        faster on 1M customers.
 
         Returns
         -------
@@ -219,16 +223,111 @@ class ChurnModel:
         arr = X.to_numpy()
         del X
         out = np.empty_like(arr)
+        ref = self.reference_[list(self.feature_names_in_)].to_numpy(dtype="float64")
         with self._threads():
+            folds = _linear_folds(self.estimator_, arr.shape[1])
+            if folds is not None and not _same_contributions(folds, self.estimator_, arr[:_CHECK_ROWS], ref):
+                folds = None  # a pipeline the shortcut misreads: predict each occluded table instead
             # blocks of rows: the copies and the model's temporaries stay the size of a block (rows are independent)
             for i in range(0, max(len(arr), 1), _BLOCK):  # an empty table fails in the model as before
                 part = arr[i:i + _BLOCK]
-                base = self.estimator_.predict_proba(part)[:, 1]
-                for j, name in enumerate(self.feature_names_in_):  # loop over features (tens), not customers
-                    Z = part.copy()
-                    Z[:, j] = self.reference_[name]
-                    out[i:i + _BLOCK, j] = base - self.estimator_.predict_proba(Z)[:, 1]
+                if folds is not None and len(part):
+                    out[i:i + _BLOCK] = _linear_contributions(folds, part, ref)
+                    continue
+                out[i:i + _BLOCK] = _occluded_contributions(self.estimator_, part, ref)
         return pd.DataFrame(out, index=features.index, columns=list(self.feature_names_in_))
+
+
+def _occluded_contributions(est, part, ref):
+    """``P(x) - P(x with x_j := ref_j)`` for every column j of the block ``part``: one prediction per column."""
+    out = np.empty_like(part)
+    base = est.predict_proba(part)[:, 1]
+    for j in range(part.shape[1]):  # loop over features (tens), not customers
+        Z = part.copy()
+        Z[:, j] = ref[j]
+        out[:, j] = base - est.predict_proba(Z)[:, 1]
+    return out
+
+
+#: Rows checked against the occlusion by prediction before the linear shortcut is trusted.
+_CHECK_ROWS = 64
+
+
+def _linear_folds(est, n_features):
+    """The calibrated folds of a column-wise pipeline ending in a logistic regression (the "logistic" model), as
+    ``(preprocessing, owner, regression, calibrator)`` with ``owner[k]`` the input column that the k-th transformed
+    column is made from; None for any other model (gradient boosting, an unknown step).
+
+    Every preprocessing step maps each input column on its own (median imputation and its missing indicators,
+    the variance filter, the signed log, scaling, clipping), so setting input column j to its reference changes
+    only the transformed columns that j owns, and the regression's score by their weighted change: one pass of
+    the pipeline per block instead of one per feature."""
+    from sklearn.feature_selection import VarianceThreshold
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    folds = []
+    for cc in getattr(est, "calibrated_classifiers_", None) or []:
+        pipe = cc.estimator
+        if (not isinstance(pipe, Pipeline) or cc.method not in ("sigmoid", "isotonic") or len(cc.calibrators) != 1
+                or len(cc.classes) != 2):
+            return None
+        *pre, last = [step for _, step in pipe.steps]
+        if not isinstance(last, LogisticRegression) or last.coef_.shape[0] != 1:
+            return None
+        owner = np.arange(n_features)
+        for step in pre:
+            if isinstance(step, SimpleImputer):
+                if not step.keep_empty_features and np.isnan(np.asarray(step.statistics_, dtype=float)).any():
+                    return None  # columns dropped: the owners would shift
+                if step.add_indicator:
+                    owner = np.concatenate([owner, owner[np.asarray(step.indicator_.features_, dtype=int)]])
+            elif isinstance(step, VarianceThreshold):
+                owner = owner[step.get_support()]
+            elif not (isinstance(step, StandardScaler) or isinstance(step, FunctionTransformer)
+                      and step.func in (_signed_log1p, _clip5) and step.inverse_func is None):
+                return None
+        if owner.size != last.coef_.shape[1]:
+            return None
+        folds.append((pipe[:-1], owner, last, cc.calibrators[0]))
+    return folds or None
+
+
+def _linear_contributions(folds, part, ref):
+    """:func:`_occluded_contributions` through the regression's score: per fold, the block is transformed once,
+    and the score with column j at its reference is the score minus the weighted change of j's transformed
+    columns. A column already at its reference changes nothing (exactly 0, as by prediction); otherwise the
+    result equals the prediction's to rounding (~1e-16)."""
+    n, m = part.shape
+    same = (part == ref) | (np.isnan(part) & np.isnan(ref))
+    base = np.zeros(n)
+    occluded = np.zeros((n, m))
+    for pre, owner, reg, cal in folds:  # the calibrated model's mean over folds, summed in its order
+        T = pre.transform(part)
+        shift = (T - pre.transform(ref[None, :])) * reg.coef_[0]
+        score = reg.decision_function(T)
+        del T
+        dz = np.zeros((n, m))
+        for k, j in enumerate(owner):
+            dz[:, j] += shift[:, k]
+        del shift
+        dz[same] = 0.0
+        base += cal.predict(score)
+        for j in range(m):
+            occluded[:, j] += cal.predict(score - dz[:, j])
+    base /= len(folds)
+    occluded /= len(folds)
+    return base[:, None] - occluded
+
+
+def _same_contributions(folds, est, part, ref):
+    """Whether the shortcut gives the prediction's contributions on ``part`` (to 1e-9)."""
+    if not len(part):
+        return True
+    return bool(np.allclose(_linear_contributions(folds, part, ref), _occluded_contributions(est, part, ref),
+                            rtol=0, atol=1e-9))
 
 
 #: Rows per block of predictions: the pipeline's temporaries (imputed, log, scaled copies: about 1 GB for a block of
