@@ -469,12 +469,11 @@ def _number_date_sql(backend, raw: str, types: dict[str, str], column: str) -> s
     col = d.ident(column)
     values = _arrow_to_pandas(backend.arrow(
         f"SELECT {col} AS v FROM {raw} WHERE {col} IS NOT NULL LIMIT {_SAMPLE_DATES}"))["v"]
-    if _is_text(t):
+    if _is_text(t):  # numbers written as text, by parse_dates' rule: nine in ten read as numbers
         text = values.astype("string").str.strip()
-        text = text[text != ""]
-        if text.empty or not text.str.fullmatch(r"-?\d+(\.\d+)?").mean() > 0.9:
+        values = pd.to_numeric(text[text != ""], errors="coerce")
+        if values.empty or not values.notna().mean() > 0.9:
             return None
-        values = pd.to_numeric(text, errors="coerce")
     got = _from_numbers(pd.to_numeric(values, errors="coerce").astype(float).reset_index(drop=True))
     if got is None:
         return None
@@ -677,6 +676,10 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
     backend, raw, label, trim = _raw_view(source, engine)
     types = backend.types(raw)
     mapping, preset = _mapping(schema, list(types))
+    if preset is None:  # a mapping that is a preset's
+        from ..data.io import PRESETS
+
+        preset = next((k for k, p in PRESETS.items() if p.derive is None and dict(p.columns) == mapping), None)
     date = _number_date_sql(backend, raw, types, mapping["order_date"]) if mapping.get("order_date") in types \
         else None
     d = backend.dialect
