@@ -542,6 +542,77 @@ def test_duckdb_on_the_raw_online_retail_file(online_retail_path):
         crmmine.mine_rules(got.transactions, min_support=0.01, min_confidence=0.3))
 
 
+def _same_as_pandas(path, engine, schema="auto") -> pd.DataFrame:
+    """Read ``path`` with pandas and with ``engine``, clean both and compare the audits, customer tables and
+    CLV summaries; returns the pandas customer table."""
+    expected = crmmine.clean(crmmine.read_transactions(path, schema=schema))
+    lazy = crmmine.read_transactions(path, schema=schema, engine=engine)
+    assert isinstance(lazy, LazyTransactions)
+    got = crmmine.clean(lazy)
+    _compare(expected.audit, got.audit)
+    table = crmmine.customer_table(expected.transactions)
+    _compare(table, crmmine.customer_table(got.transactions))
+    _compare(crmmine.clv_summary(expected.transactions), crmmine.clv_summary(got.transactions))
+    return table
+
+
+@pytest.mark.parametrize("name, lines, customers", [("CDNOW_master.txt", 69_659, 23_502),
+                                                     ("CDNOW_sample.txt", 6_919, 2_349)])
+def test_duckdb_reads_the_cdnow_text_files(shared_data, name, lines, customers):
+    """Whitespace-separated, CRLF, with (master) or without (sample, 5 fields) a header: DuckDB splits the
+    lines as the pandas reader does, keeps the ids' leading zeros and derives the preset's orders."""
+    path = shared_data / "cdnow" / name
+    lazy = crmmine.read_transactions(path, engine="duckdb")
+    assert len(lazy) == lines and lazy.attrs["crmmine_source"]["schema"] == "cdnow"
+    head = lazy.to_pandas().sort_values("order_id").iloc[0]
+    assert head["customer_id"].startswith("000") and head["product_id"] == "CD"
+    assert head["order_id"].startswith(head["customer_id"] + "-1997")
+    assert len(_same_as_pandas(path, "duckdb")) == customers  # with a purchase kept by cleaning
+
+
+def _small_shop(date_form: str) -> pd.DataFrame:
+    """Integer ids and numeric dates (YYYYMMDD or Unix seconds), a blank date and a non-date among them."""
+    rng = np.random.default_rng(7)
+    n = 400
+    when = pd.Timestamp("2011-01-03") + pd.to_timedelta(rng.integers(0, 300 * 86400, n), unit="s")
+    dates = (when.strftime("%Y%m%d").astype(int) if date_form == "yyyymmdd"
+             else (when - pd.Timestamp("1970-01-01")) // pd.Timedelta(seconds=1))
+    shop = pd.DataFrame({"customer_id": rng.integers(1, 60, n), "order_id": np.arange(5000, 5000 + n) // 2,
+                         "order_date": np.asarray(dates, dtype="int64"), "product_id": rng.integers(100, 130, n),
+                         "quantity": rng.integers(1, 5, n), "unit_price": rng.integers(50, 2000, n) / 100})
+    shop.loc[5, "order_date"] = 19001  # outside the form: rejected as an unparseable date
+    return shop
+
+
+@pytest.mark.parametrize("date_form", ["yyyymmdd", "unix_seconds"])
+def test_duckdb_reads_whitespace_and_headerless_text_like_pandas(tmp_path, date_form):
+    shop = _small_shop(date_form)
+    spaced = tmp_path / "spaced.txt"
+    text = shop.to_string(index=False, header=True)
+    spaced.write_text(text.replace("\n", "\r\n") + "\r\n\r\n")  # right-aligned columns, CRLF, a blank line
+    plain = tmp_path / "plain.csv"
+    shop.to_csv(plain, index=False, header=False)
+    positions = {c: f"column_{i + 1}" for i, c in enumerate(shop.columns)}
+    for path, schema in ((spaced, "auto"), (plain, positions)):
+        assert len(_same_as_pandas(path, "duckdb", schema)) == shop["customer_id"].nunique()
+    got = crmmine.clean(crmmine.read_transactions(spaced, engine="duckdb"))
+    assert got.audit.set_index("rule").loc["unparseable_date", "lines"] == 1
+
+
+def test_engine_names_a_separator_it_did_not_recognise(tmp_path, monkeypatch):
+    """A text file the sniffing cannot tell is left to DuckDB; read as one column, the error says why."""
+    from crmmine.engine import lazy as lazy_module
+
+    path = tmp_path / "cd.txt"
+    path.write_text("customer_id  date number_of_cds  dollar_value\n 00001 19970101  1   11.77\n")
+    monkeypatch.setattr(lazy_module, "_sniff_layout", lambda files: None)
+    with pytest.raises(crmmine.errors.MissingColumnError,
+                       match=r"The separator of .*cd\.txt was not recognised: the engine read it as one column, "
+                             r"'customer_id  date number_of_cds  dollar_value'\. Convert the file .* or read it "
+                             r"with engine='pandas'"):
+        crmmine.read_transactions(path, engine="duckdb")
+
+
 # ------------------------------------------------------------------------------ Spark
 @pytest.mark.spark
 def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
@@ -629,6 +700,12 @@ def test_spark_on_online_retail(spark, online_retail_path, tmp_path):
     tx = crmmine.read_transactions(tmp_path / "tx.parquet", engine=spark)
     _compare(crmmine.customer_table(r.transactions), crmmine.customer_table(tx))
     _compare(crmmine.clv_summary(r.transactions), crmmine.clv_summary(tx))
+
+
+@pytest.mark.spark
+def test_spark_reads_the_cdnow_sample(spark, cdnow_sample_path):
+    """Spark splits the header-less whitespace file in SQL and gives the pandas tables."""
+    _same_as_pandas(cdnow_sample_path, spark)
 
 
 def test_report_engine_parameter_and_load_clean():

@@ -30,6 +30,17 @@ class Dialect:
     timestamp_literal: str
     epoch_day_template: str
     hash_function: str = "hash"
+    #: identifier quotes, and whether a backslash in a string literal escapes the next character
+    quote_char: str = '"'
+    backslash_escapes: bool = False
+    #: a regular-expression split of text into an array, and the array's ``i``-th element (from 1; NULL past the end)
+    split_template: str = "string_split_regex({e}, {p})"
+    element_template: str = "{a}[{i}]"
+    #: text of 8 digits read as YYYYMMDD (NULL when not a date), a timestamp's calendar day as YYYYMMDD text
+    yyyymmdd_template: str = "try_strptime({e}, '%Y%m%d')"
+    day_text_template: str = "strftime({e}, '%Y%m%d')"
+    #: the tz-naive timestamp ``{e}`` (an integer) microseconds after 1970-01-01 00:00
+    epoch_us_template: str = "make_timestamp({e})"
 
     def ts(self, value) -> str:
         """A timestamp literal (tz-naive, microseconds)."""
@@ -39,13 +50,47 @@ class Dialect:
         """Whole days from 1970-01-01 to the calendar day of ``expr`` (an integer)."""
         return self.epoch_day_template.format(e=expr)
 
+    def ident(self, name: str) -> str:
+        """A quoted column name."""
+        return f"{self.quote_char}{name}{self.quote_char}"
+
+    def regex(self, pattern: str) -> str:
+        """A string literal holding the regular expression ``pattern`` as written."""
+        return "'" + (pattern.replace("\\", "\\\\") if self.backslash_escapes else pattern) + "'"
+
+    def split(self, expr: str, pattern: str) -> str:
+        """``expr`` split at the matches of the regular expression ``pattern`` (an array)."""
+        return self.split_template.format(e=expr, p=self.regex(pattern))
+
+    def element(self, array: str, i: int) -> str:
+        """The ``i``-th element (from 1) of ``array``; NULL when the array is shorter."""
+        return self.element_template.format(a=array, i=int(i))
+
+    def yyyymmdd(self, expr: str) -> str:
+        """Text ``expr`` of the form YYYYMMDD as a timestamp; NULL when it is no calendar day."""
+        return self.yyyymmdd_template.format(e=expr)
+
+    def day_text(self, expr: str) -> str:
+        """The calendar day of the timestamp ``expr`` as YYYYMMDD text."""
+        return self.day_text_template.format(e=expr)
+
+    def epoch_us(self, expr: str) -> str:
+        """The tz-naive timestamp ``expr`` (an integer) microseconds after 1970-01-01 00:00."""
+        return self.epoch_us_template.format(e=expr)
+
     def string(self, value: str) -> str:
         """A string literal (both engines accept a backslash-escaped quote)."""
         return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE '1970-01-01')", "hash")
-SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))", "xxhash64")
+SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))", "xxhash64",
+                quote_char="`", backslash_escapes=True, split_template="split({e}, {p})",
+                element_template="try_element_at({a}, {i})",
+                # parsed and turned tz-naive in the session's time zone: the wall-clock day is kept
+                yyyymmdd_template="CAST(try_to_timestamp({e}, 'yyyyMMdd') AS TIMESTAMP_NTZ)",
+                day_text_template="date_format({e}, 'yyyyMMdd')",
+                epoch_us_template="timestampadd(MICROSECOND, {e}, TIMESTAMP_NTZ '1970-01-01 00:00:00')")
 
 
 def _finite(col: str) -> str:

@@ -374,14 +374,33 @@ def _arrow_to_pandas(table) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ reading
-def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect, *, trim: bool = True) -> str:
+def _one_column_error(types: dict[str, str], source: str) -> MissingColumnError | None:
+    """The error for a text file read as one column (its separator not recognised), or None."""
+    if len(types) != 1:
+        return None
+    name = next(iter(types))
+    if not (any(ch.isspace() for ch in name.strip()) or any(ch in name for ch in ",;|")):
+        return None
+    return MissingColumnError(
+        f"The separator of {source} was not recognised: the engine read it as one column, {name!r}. Convert the "
+        "file to a comma-separated CSV or Parquet, or read it with engine='pandas'."
+    )
+
+
+def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect, *, trim: bool = True,
+                      date: str | None = None, source: str = "the source", derived: tuple[str, ...] = ()) -> str:
     """``SELECT`` turning the source's columns into canonical ones (ids trimmed, blank -> NULL,
     integral ids written as floats lose their ``.0``; numbers as DOUBLE; the date as a tz-naive
-    timestamp; ``amount = quantity * unit_price`` when absent). Columns already of the canonical
-    type pass through untouched, and text from typed sources (Parquet, DataFrames) is taken as
-    it is (``trim=False``): a string operation per line costs as much as the aggregation."""
-    missing = [c for c in _REQUIRED if c not in mapping]
+    timestamp, or the expression ``date`` when given; ``amount = quantity * unit_price`` when absent).
+    Columns already of the canonical type pass through untouched, and text from typed sources
+    (Parquet, DataFrames) is taken as it is (``trim=False``): a string operation per line costs as
+    much as the aggregation. Numbers written as text that are no numbers become NULL (as in pandas).
+    ``derived``: required columns a preset's SQL adds afterwards."""
+    missing = [c for c in _REQUIRED if c not in mapping and c not in derived]
     if missing or not ({"amount", "unit_price"} & set(mapping)):
+        err = _one_column_error(types, source)
+        if err is not None:
+            raise err
         need = missing[0] if missing else "unit_price"
         raise MissingColumnError(
             f"The source has no column for {need!r} (columns found: {', '.join(types)}). Pass "
@@ -402,11 +421,17 @@ def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect
         sel.append(f"{text} AS {canon}")
     q = lambda c: f"`{mapping[c]}`" if d is SPARK else f'"{mapping[c]}"'  # noqa: E731
     def num(c):
-        return f"{q(c)} AS {c}" if types[mapping[c]] == "DOUBLE" else f"CAST({q(c)} AS DOUBLE) AS {c}"
+        t = types[mapping[c]]
+        if t == "DOUBLE":
+            return f"{q(c)} AS {c}"
+        return f"TRY_CAST(trim({q(c)}) AS DOUBLE) AS {c}" if _is_text(t) else f"CAST({q(c)} AS DOUBLE) AS {c}"
 
     ts = types[mapping["order_date"]]
-    sel.append(f"{q('order_date')} AS order_date" if ts in (d.timestamp_type, "TIMESTAMP_NS") and d is DUCKDB
-               or ts == d.timestamp_type else f"CAST({q('order_date')} AS {d.timestamp_type}) AS order_date")
+    if date is not None:
+        sel.append(f"{date} AS order_date")
+    else:
+        sel.append(f"{q('order_date')} AS order_date" if ts in (d.timestamp_type, "TIMESTAMP_NS") and d is DUCKDB
+                   or ts == d.timestamp_type else f"CAST({q('order_date')} AS {d.timestamp_type}) AS order_date")
     sel.append(num("quantity"))
     for canon in _OPTIONAL_NUMBER:
         if canon in mapping:
@@ -420,7 +445,73 @@ def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect
     return "SELECT " + ", ".join(sel)
 
 
-def _mapping(schema, columns: list[str]) -> dict[str, str]:
+def _is_text(type_name: str) -> bool:
+    return type_name.startswith(("VARCHAR", "STRING"))
+
+
+_INTEGER_TYPES = ("BIGINT", "INTEGER", "INT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT",
+                  "UTINYINT")
+_SAMPLE_DATES = 5000
+
+
+def _number_date_sql(backend, raw: str, types: dict[str, str], column: str) -> str | None:
+    """SQL reading the date column ``column`` when it holds numbers (an integer column, or text of digits):
+    YYYYMMDD, Excel serial days or Unix seconds/milliseconds, the form chosen from the first
+    ``_SAMPLE_DATES`` values by the pandas reader's own rule (:func:`crmmine.data.dates._from_numbers`);
+    values outside the form become NULL, so cleaning rejects them as unparseable dates. None when the
+    column holds no numbers (the engine's CAST reads it)."""
+    from ..data.dates import _from_numbers
+
+    t = types[column]
+    if not (_is_text(t) or t in _INTEGER_TYPES or t in ("DOUBLE", "FLOAT", "REAL")):
+        return None
+    d = backend.dialect
+    col = d.ident(column)
+    values = _arrow_to_pandas(backend.arrow(
+        f"SELECT {col} AS v FROM {raw} WHERE {col} IS NOT NULL LIMIT {_SAMPLE_DATES}"))["v"]
+    if _is_text(t):  # numbers written as text, by parse_dates' rule: nine in ten read as numbers
+        text = values.astype("string").str.strip()
+        values = pd.to_numeric(text[text != ""], errors="coerce")
+        if values.empty or not values.notna().mean() > 0.9:
+            return None
+    got = _from_numbers(pd.to_numeric(values, errors="coerce").astype(float).reset_index(drop=True))
+    if got is None:
+        return None
+    n = f"TRY_CAST(trim(CAST({col} AS STRING)) AS DOUBLE)" if _is_text(t) else f"CAST({col} AS DOUBLE)"
+    form = got[1]
+    if form == "YYYYMMDD":
+        text = f"CAST(CAST({n} AS BIGINT) AS STRING)"
+        return (f"CASE WHEN {n} >= 19000101 AND {n} <= 21001231 AND {n} = floor({n}) THEN {d.yyyymmdd(text)} "
+                "END")
+    lo, hi, us = {"Excel serial": ("1", "200000", f"({n} - 25569) * 86400000000"),  # 25569: 1970-01-01
+                  "Unix seconds": ("1e8", "1e10", f"{n} * 1000000"),
+                  "Unix milliseconds": ("1e11", "1e13", f"{n} * 1000")}[form]
+    return f"CASE WHEN {n} >= {lo} AND {n} < {hi} THEN {d.epoch_us(f'CAST(round({us}) AS BIGINT)')} END"
+
+
+def _cdnow_sql(select: str, d: Dialect) -> str:
+    """The CDNOW preset's derived columns (:func:`crmmine.data.io._derive_cdnow`) over the canonical ``select``:
+    one order per record, ``order_id = customer_id-YYYYMMDD-n`` with n numbering the customer's records of
+    the day, and one product, "CD". pandas numbers the records in file order, which SQL does not keep; here
+    they are numbered by quantity, then amount. Records of a customer and day that tie on both are the same
+    record but for their number, so every per-customer table (orders, spend, dates) is the pandas one."""
+    day = d.day_text("order_date")
+    n = "row_number() OVER (PARTITION BY customer_id, CAST(order_date AS DATE) ORDER BY quantity, amount)"
+    return (f"SELECT customer_id, customer_id || '-' || {day} || '-' || CAST({n} AS STRING) AS order_id, "
+            f"order_date, 'CD' AS product_id, quantity, amount FROM ({select}) c")
+
+
+#: Presets whose derived columns the engines write in SQL: preset name -> (SQL over the canonical select,
+#: the columns it adds).
+_DERIVED_SQL = {"cdnow": (_cdnow_sql, ("order_id", "product_id"))}
+
+
+def _engine_preset(preset) -> bool:
+    return preset.derive is None or preset.name in _DERIVED_SQL
+
+
+def _mapping(schema, columns: list[str]) -> tuple[dict[str, str], str | None]:
+    """-> ({canonical: source column}, the preset's name or None)."""
     from ..data.io import PRESETS
     from ..data.schema import CANONICAL_COLUMNS
 
@@ -432,20 +523,18 @@ def _mapping(schema, columns: list[str]) -> dict[str, str]:
                 f"The schema maps to the column {bad[0]!r}, which the source does not have (columns found: "
                 f"{', '.join(columns)})."
             )
-        return mapping
-    if schema in PRESETS and PRESETS[schema].derive is None:
-        return dict(PRESETS[schema].columns)
+        return mapping, None
+    if schema in PRESETS and _engine_preset(PRESETS[schema]):
+        return dict(PRESETS[schema].columns), schema
     if schema == "auto":
-        canon = {c: c for c in CANONICAL_COLUMNS if c in columns}
-        if "customer_id" in canon:
-            return canon
-        for preset in PRESETS.values():
-            if preset.derive is None and all(v in columns for v in preset.columns.values()):
-                return dict(preset.columns)
-        return canon
+        # the presets first, as the pandas reader does (CDNOW's columns include 'customer_id')
+        for name, preset in PRESETS.items():
+            if _engine_preset(preset) and all(v in columns for v in preset.columns.values()):
+                return dict(preset.columns), name
+        return {c: c for c in CANONICAL_COLUMNS if c in columns}, None
     raise ParameterError(
-        f"The 'schema' parameter must be 'auto', a preset without derived columns "
-        f"({', '.join(k for k, p in PRESETS.items() if p.derive is None)}) or a dict for engine reads. "
+        f"The 'schema' parameter must be 'auto', a preset the engines can read "
+        f"({', '.join(k for k, p in PRESETS.items() if _engine_preset(p))}) or a dict for engine reads. "
         f"Got {schema!r} instead."
     )
 
@@ -480,9 +569,43 @@ def expand_source(source) -> list[str]:
     return files
 
 
+def _sniff_layout(files: list[str]):
+    """What the pandas reader's sniffing decides for the first of ``files`` (its first 64 KB: the separator,
+    None for whitespace, whether a header line comes first, the column names, CDNOW's for a header-less
+    file of 4 or 5 whitespace-separated fields); None when it cannot tell (then the engine detects)."""
+    from ..data import io
+    from ..errors import CrmmineError
+
+    path = Path(files[0])
+    try:
+        with open(path, "rb") as fh:
+            kind = io._sniff_kind(path, fh.read(64))
+        if kind not in ("text", "gzip"):
+            return None
+        return io._sniff_text(path, kind, "auto", None, "auto")
+    except (CrmmineError, OSError):
+        return None
+
+
+def _split_lines_sql(lines: str, column: str, names: list[str], has_header: bool, d: Dialect) -> str:
+    """The lines of a whitespace-separated file (the view ``lines``, text column ``column``) split into the
+    fields ``names``, as text (ids keep their leading zeros); blank lines and every file's header line go."""
+    lead = d.regex(r"^\s+")  # as pandas' str.split(): runs of whitespace (the CR of CRLF lines too)
+    fields = d.split(f"regexp_replace(coalesce({column}, ''), {lead}, '')", r"\s+")
+    cols = ", ".join(f"{d.element('f', i + 1)} AS {d.ident(n)}" for i, n in enumerate(names))
+    keep = f"{d.element('f', 1)} <> ''"
+    if has_header:
+        same = " AND ".join(f"{d.element('f', i + 1)} = {d.string(n)}" for i, n in enumerate(names))
+        keep += f" AND NOT ({same})"
+    return f"SELECT {cols} FROM (SELECT {fields} AS f FROM {lines}) s WHERE {keep}"
+
+
 def _raw_view(source, engine):
     """``source`` (path, folder, glob, pandas/Spark DataFrame, DuckDB relation) as a view of ``engine``:
-    the backend, the view's name, a label and whether its text needs trimming (CSV)."""
+    the backend, the view's name, a label and whether its text needs trimming (CSV).
+
+    Text files are read as the pandas reader sniffs the first one: a whitespace-separated file line by line,
+    split into fields in SQL; a header-less file with the sniffed names."""
     if _is_spark_session(engine) or type(source).__name__ == "DataFrame" and hasattr(source, "sparkSession"):
         spark = engine if _is_spark_session(engine) else source.sparkSession
         backend = _SparkBackend(spark)
@@ -494,10 +617,22 @@ def _raw_view(source, engine):
         else:
             files = expand_source(source)
             kind = _source_kind(files)
+            layout = _sniff_layout(files) if kind == "csv" else None
             reader = spark.read
-            df = reader.parquet(*files) if kind == "parquet" else reader.csv(files, header=True, inferSchema=True)
-            trim = kind == "csv"
             raw = _view_name()
+            if kind == "parquet":
+                df = reader.parquet(*files)
+            elif layout is not None and layout.sep is None:
+                lines = _view_name()
+                reader.text(files).createOrReplaceTempView(lines)
+                df = spark.sql(_split_lines_sql(lines, "value", layout.names, layout.has_header, SPARK))
+            elif layout is not None:
+                df = reader.csv(files, header=layout.has_header, inferSchema=True, sep=layout.sep)
+                if not layout.has_header:
+                    df = df.toDF(*layout.names)
+            else:
+                df = reader.csv(files, header=True, inferSchema=True)
+            trim = kind == "csv"
             df.createOrReplaceTempView(raw)
             label = str(source)
     else:
@@ -515,10 +650,22 @@ def _raw_view(source, engine):
         else:
             files = expand_source(source)
             kind = _source_kind(files)
+            layout = _sniff_layout(files) if kind == "csv" else None
             lst = "[" + ", ".join(DUCKDB.string(f) for f in files) + "]"
-            fn = "read_parquet" if kind == "parquet" else "read_csv_auto"
-            extra = ", union_by_name = true" if kind == "parquet" else ", union_by_name = true, header = true"
-            con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {fn}({lst}{extra})")
+            if kind == "parquet":
+                sql = f"SELECT * FROM read_parquet({lst}, union_by_name = true)"
+            elif layout is not None and layout.sep is None:
+                # every line as one text field: a delimiter that text does not hold (the unit separator)
+                lines = (f"(SELECT line FROM read_csv({lst}, columns = {{'line': 'VARCHAR'}}, header = false, "
+                         f"delim = '{chr(31)}', quote = '', escape = '', auto_detect = false))")
+                sql = _split_lines_sql(lines, "line", layout.names, layout.has_header, DUCKDB)
+            elif layout is not None:
+                names = "" if layout.has_header else ", names = [" + ", ".join(map(DUCKDB.string, layout.names)) + "]"
+                sql = (f"SELECT * FROM read_csv_auto({lst}, union_by_name = true, delim = {DUCKDB.string(layout.sep)}, "
+                       f"header = {str(layout.has_header).lower()}{names})")
+            else:
+                sql = f"SELECT * FROM read_csv_auto({lst}, union_by_name = true, header = true)"
+            con.execute(f"CREATE TEMP VIEW {raw} AS {sql}")
             trim = kind == "csv"
             label = str(source)
     return backend, raw, label, trim
@@ -528,12 +675,19 @@ def read_lazy(source, schema="auto", *, engine) -> LazyTransactions:
     """Read ``source`` (path, folder, glob, pandas/Spark DataFrame, DuckDB relation) into ``engine``."""
     backend, raw, label, trim = _raw_view(source, engine)
     types = backend.types(raw)
-    mapping = _mapping(schema, list(types))
-    view = backend.view(f"{_canonical_select(types, mapping, backend.dialect, trim=trim)} FROM {raw}")
-    from ..data.io import PRESETS
+    mapping, preset = _mapping(schema, list(types))
+    if preset is None:  # a mapping that is a preset's
+        from ..data.io import PRESETS
 
-    preset = schema if isinstance(schema, str) and schema in PRESETS else next(
-        (k for k, p in PRESETS.items() if p.derive is None and dict(p.columns) == mapping), None)
+        preset = next((k for k, p in PRESETS.items() if p.derive is None and dict(p.columns) == mapping), None)
+    date = _number_date_sql(backend, raw, types, mapping["order_date"]) if mapping.get("order_date") in types \
+        else None
+    d = backend.dialect
+    derive, derived = _DERIVED_SQL.get(preset, (None, ()))
+    select = f"{_canonical_select(types, mapping, d, trim=trim, date=date, source=label, derived=derived)} FROM {raw}"
+    if derive is not None:
+        select = derive(select, d)
+    view = backend.view(select)
     return LazyTransactions(backend, view, source=label, attrs={"crmmine_source": {"schema": preset}} if preset else None)
 
 
