@@ -306,13 +306,12 @@ def _linear_contributions(folds, part, ref):
     occluded = np.zeros((n, m))
     for pre, owner, reg, cal in folds:  # the calibrated model's mean over folds, summed in its order
         T = pre.transform(part)
-        shift = (T - pre.transform(ref[None, :])) * reg.coef_[0]
+        T_ref = pre.transform(ref[None, :])[0]
         score = reg.decision_function(T)
-        del T
         dz = np.zeros((n, m))
-        for k, j in enumerate(owner):
-            dz[:, j] += shift[:, k]
-        del shift
+        for k, j in enumerate(owner):  # column by column: no second matrix of the block's size
+            dz[:, j] += (T[:, k] - T_ref[k]) * reg.coef_[0, k]
+        del T
         dz[same] = 0.0
         base += cal.predict(score)
         for j in range(m):
