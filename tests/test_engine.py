@@ -613,6 +613,40 @@ def test_engine_names_a_separator_it_did_not_recognise(tmp_path, monkeypatch):
         crmmine.read_transactions(path, engine="duckdb")
 
 
+def _accented_shop(path, encoding, sep=","):
+    shop = pd.DataFrame({"customer_id": ["Zoë", "José", "张三", "Zoë"], "order_id": ["1", "2", "3", "4"],
+                         "product_id": ["Crème", "Café", "茶叶", "Café"],
+                         "order_date": ["2024-01-02", "2024-02-03", "2024-02-05", "2024-03-01"],
+                         "quantity": [1, 2, 1, 3], "unit_price": [3.5, 4.0, 12.0, 4.0]})
+    if encoding not in ("utf-16", "utf-8-sig", "gb18030"):
+        shop["customer_id"] = shop["customer_id"].replace("张三", "Ana")
+        shop["product_id"] = shop["product_id"].replace("茶叶", "Thé")
+    shop.to_csv(path, index=False, encoding=encoding, sep=sep)
+    return shop
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_duckdb_reads_utf16_and_bom_files_like_pandas(tmp_path, encoding):
+    path = tmp_path / "shop.csv"
+    shop = _accented_shop(path, encoding)
+    got = crmmine.read_transactions(path, engine="duckdb").to_pandas()
+    assert got["customer_id"].tolist() == shop["customer_id"].tolist()
+    assert got["product_id"].tolist() == shop["product_id"].tolist()
+    _same_as_pandas(path, "duckdb")
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "cp1252"])
+def test_duckdb_names_an_encoding_it_cannot_read(tmp_path, encoding):
+    """DuckDB reads UTF-8, UTF-16 and Latin-1 only; a GB18030 or Windows-1252 file gets an error naming the
+    file and its encoding, with the fix, instead of DuckDB's own decoding error (or garbled text)."""
+    path = tmp_path / "shop.csv"
+    _accented_shop(path, encoding)
+    with pytest.raises(InputError, match=rf"shop\.csv is encoded in {encoding}, which the duckdb engine does not read\. "
+                                         rf"Convert the file to UTF-8 \(e\.g\. iconv -f {encoding} -t utf-8\), or read it "
+                                         r"with engine='pandas'"):
+        crmmine.read_transactions(path, engine="duckdb")
+
+
 # ------------------------------------------------------------------------------ Spark
 @pytest.mark.spark
 def test_spark_matches_pandas(spark, pandas_clean, tmp_path):
@@ -706,6 +740,16 @@ def test_spark_on_online_retail(spark, online_retail_path, tmp_path):
 def test_spark_reads_the_cdnow_sample(spark, cdnow_sample_path):
     """Spark splits the header-less whitespace file in SQL and gives the pandas tables."""
     _same_as_pandas(cdnow_sample_path, spark)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_spark_names_an_encoding_it_cannot_read(spark, tmp_path, encoding):
+    """Spark's CSV reader decodes UTF-8 and Latin-1 only (UTF-16 lines it splits wrongly): the error names it."""
+    path = tmp_path / "shop.csv"
+    _accented_shop(path, encoding)
+    with pytest.raises(InputError, match=rf"shop\.csv is encoded in {encoding}, which the spark engine does not read"):
+        crmmine.read_transactions(path, engine=spark)
 
 
 def test_report_engine_parameter_and_load_clean():

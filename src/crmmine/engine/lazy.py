@@ -600,6 +600,25 @@ def _split_lines_sql(lines: str, column: str, names: list[str], has_header: bool
     return f"SELECT {cols} FROM (SELECT {fields} AS f FROM {lines}) s WHERE {keep}"
 
 
+def _engine_encoding(layout, files: list[str], engine: str) -> str | None:
+    """The encoding option for the engine's CSV reader (None: UTF-8, its default), or an error naming the file
+    and the encoding the sniffing found when the engine cannot decode it (DuckDB without extensions reads UTF-8, UTF-16 and
+    Latin-1; Spark's CSV reader UTF-8 and Latin-1 (Spark 4 accepts a few more names, but splits UTF-16 lines
+    wrongly), its text reader, used for whitespace-separated files, only UTF-8)."""
+    enc = (layout.encoding if layout is not None else "utf-8").lower()
+    if enc in ("utf-8", "utf-8-sig", "ascii"):
+        return None
+    known = {"duckdb": {"latin-1": "latin-1", "iso8859-1": "latin-1", "utf-16": "utf-16"},
+             "spark": {"latin-1": "iso-8859-1", "iso8859-1": "iso-8859-1"}}[engine]
+    if enc in known and not (engine == "spark" and layout.sep is None):
+        return known[enc]
+    raise InputError(
+        f"{files[0]} is encoded in {enc}, which the {engine} engine does not read"
+        f"{' for whitespace-separated text' if engine == 'spark' and enc in known else ''}. Convert the file to "
+        f"UTF-8 (e.g. iconv -f {enc} -t utf-8), or read it with engine='pandas'."
+    )
+
+
 def _raw_view(source, engine):
     """``source`` (path, folder, glob, pandas/Spark DataFrame, DuckDB relation) as a view of ``engine``:
     the backend, the view's name, a label and whether its text needs trimming (CSV).
@@ -619,6 +638,9 @@ def _raw_view(source, engine):
             kind = _source_kind(files)
             layout = _sniff_layout(files) if kind == "csv" else None
             reader = spark.read
+            encoding = _engine_encoding(layout, files, "spark") if kind == "csv" else None
+            if encoding is not None:
+                reader = reader.option("encoding", encoding)
             raw = _view_name()
             if kind == "parquet":
                 df = reader.parquet(*files)
@@ -652,17 +674,19 @@ def _raw_view(source, engine):
             kind = _source_kind(files)
             layout = _sniff_layout(files) if kind == "csv" else None
             lst = "[" + ", ".join(DUCKDB.string(f) for f in files) + "]"
+            encoding = _engine_encoding(layout, files, "duckdb") if kind == "csv" else None
+            enc = f", encoding = {DUCKDB.string(encoding)}" if encoding else ""
             if kind == "parquet":
                 sql = f"SELECT * FROM read_parquet({lst}, union_by_name = true)"
             elif layout is not None and layout.sep is None:
                 # every line as one text field: a delimiter that text does not hold (the unit separator)
                 lines = (f"(SELECT line FROM read_csv({lst}, columns = {{'line': 'VARCHAR'}}, header = false, "
-                         f"delim = '{chr(31)}', quote = '', escape = '', auto_detect = false))")
+                         f"delim = '{chr(31)}', quote = '', escape = '', auto_detect = false{enc}))")
                 sql = _split_lines_sql(lines, "line", layout.names, layout.has_header, DUCKDB)
             elif layout is not None:
                 names = "" if layout.has_header else ", names = [" + ", ".join(map(DUCKDB.string, layout.names)) + "]"
                 sql = (f"SELECT * FROM read_csv_auto({lst}, union_by_name = true, delim = {DUCKDB.string(layout.sep)}, "
-                       f"header = {str(layout.has_header).lower()}{names})")
+                       f"header = {str(layout.has_header).lower()}{names}{enc})")
             else:
                 sql = f"SELECT * FROM read_csv_auto({lst}, union_by_name = true, header = true)"
             con.execute(f"CREATE TEMP VIEW {raw} AS {sql}")
