@@ -124,6 +124,34 @@ def test_duckdb_memory_is_handed_back_after_a_query():
     assert lazy._PURGE(b"arena.4096.purge", None, None, None, 0) == 0
 
 
+def test_duckdb_sums_of_money_do_not_change_from_run_to_run(tmp_path):
+    """DuckDB's threads combine their partial sums in no fixed order: with plain sum() the spend of a customer
+    differed in its last bits from one run to the next (and with it P(churn) and the ranks of near-tied
+    customers in the win-back list). The engine sums money with fsum: the same bits every run."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from crmmine.engine import duckdb_connection
+
+    rng = np.random.default_rng(3)
+    n = 600_000
+    shop = pa.table({"customer_id": pa.array(rng.integers(0, 5_000, n).astype(str)),
+                     "order_id": pa.array((np.arange(n) // 3).astype(str)),
+                     "order_date": pa.array(pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 1440, n), unit="min")),
+                     "product_id": pa.array(rng.integers(0, 300, n).astype(str)),
+                     "quantity": pa.array(rng.integers(1, 4, n).astype(float)),
+                     "unit_price": pa.array(np.round(rng.lognormal(1.5, 1.0, n), 2))})
+    pq.write_table(shop, tmp_path / "shop.parquet", row_group_size=20_000)
+    runs = []
+    for _ in range(4):
+        tx = crmmine.read_transactions(tmp_path / "shop.parquet", engine=duckdb_connection(threads=4))
+        runs.append((crmmine.customer_table(tx), crmmine.churn_features(tx, cutoff="2024-10-01"),
+                     crmmine.clv_summary(tx)))
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
 def test_read_glob_and_folder_give_lazy_tables(tmp_path):
     tx = _messy(60)
     half = len(tx) // 2

@@ -30,6 +30,10 @@ class Dialect:
     timestamp_literal: str
     epoch_day_template: str
     hash_function: str = "hash"
+    #: the sum of floating-point values: DuckDB's compensated ``fsum``, whose result does not depend on the order in
+    #: which threads combine their parts (``sum`` gave per-customer spend differing in the last bits from run to
+    #: run); Spark SQL has only ``sum``
+    fsum: str = "fsum"
     #: identifier quotes, and whether a backslash in a string literal escapes the next character
     quote_char: str = '"'
     backslash_escapes: bool = False
@@ -84,7 +88,7 @@ class Dialect:
 
 
 DUCKDB = Dialect("duckdb", "TIMESTAMP", "TIMESTAMP", "(CAST({e} AS DATE) - DATE '1970-01-01')", "hash")
-SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))", "xxhash64",
+SPARK = Dialect("spark", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "unix_date(CAST({e} AS DATE))", "xxhash64", fsum="sum",
                 quote_char="`", backslash_escapes=True, split_template="split({e}, {p})",
                 element_template="try_element_at({a}, {i})",
                 # parsed and turned tz-naive in the session's time zone: the wall-clock day is kept
@@ -118,14 +122,14 @@ def customer_table_sql(src: str, d: Dialect, as_of, *, returns: str | None, coun
     cty = ", min(country) AS country_min, max(country) AS country_max" if country else ""
     base = (
         "SELECT customer_id, min(order_date) AS first_purchase, max(order_date) AS last_purchase, "
-        "count(DISTINCT order_id) AS frequency, sum(amount) AS monetary_total, "
+        f"count(DISTINCT order_id) AS frequency, {d.fsum}(amount) AS monetary_total, "
         f"count(DISTINCT product_id) AS distinct_products{cty}, "
         "sum(CASE WHEN quantity < 0 THEN 1 ELSE 0 END) AS negative_lines "
         f"FROM {src} WHERE order_date < {cut} GROUP BY customer_id"
     )
     if returns is None:
         return f"{base} ORDER BY customer_id"
-    ret = (f"SELECT customer_id, count(DISTINCT order_id) AS returns_count, sum(amount) AS returns_sum "
+    ret = (f"SELECT customer_id, count(DISTINCT order_id) AS returns_count, {d.fsum}(amount) AS returns_sum "
            f"FROM {returns} WHERE order_date < {cut} AND customer_id IS NOT NULL GROUP BY customer_id")
     return (f"SELECT b.*, r.returns_count, r.returns_sum FROM ({base}) b LEFT JOIN ({ret}) r "
             "ON b.customer_id = r.customer_id ORDER BY b.customer_id")
@@ -160,9 +164,9 @@ def clv_summary_sql(src: str, d: Dialect, end_day: int | None, *, start_day: int
         cond += f" AND {day} <= {int(end_day)}"
     return (
         f"WITH l AS (SELECT customer_id, {day} AS day, amount FROM {src} WHERE {cond}), "
-        "d AS (SELECT customer_id, day, sum(amount) AS spend FROM l GROUP BY customer_id, day) "
+        f"d AS (SELECT customer_id, day, {d.fsum}(amount) AS spend FROM l GROUP BY customer_id, day) "
         "SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n_days, "
-        "sum(spend) AS total, min_by(spend, day) AS first_spend FROM d GROUP BY customer_id ORDER BY customer_id"
+        f"{d.fsum}(spend) AS total, min_by(spend, day) AS first_spend FROM d GROUP BY customer_id ORDER BY customer_id"
     )
 
 
@@ -185,7 +189,7 @@ def cohort_cells_sql(src: str, d: Dialect, period: str) -> str:
         f"WITH p AS (SELECT customer_id, {per} AS per, amount FROM {src} WHERE order_date IS NOT NULL), "
         "f AS (SELECT customer_id, min(per) AS cohort FROM p GROUP BY customer_id) "
         "SELECT f.cohort AS cohort, p.per - f.cohort AS since, count(DISTINCT p.customer_id) AS customers, "
-        "sum(p.amount) AS revenue FROM p JOIN f ON p.customer_id = f.customer_id "
+        f"{d.fsum}(p.amount) AS revenue FROM p JOIN f ON p.customer_id = f.customer_id "
         "GROUP BY f.cohort, p.per - f.cohort"
     )
 
@@ -351,18 +355,21 @@ def churn_features_sql(src: str, d: Dialect, cutoff, windows: tuple[int, ...], *
     for w in windows:
         now, prev = d.ts(cut - pd.Timedelta(days=w)), d.ts(cut - pd.Timedelta(days=2 * w))
         win += [f"sum(CASE WHEN f > {now} THEN 1 ELSE 0 END) AS n_now_{w}",
-                f"sum(CASE WHEN f > {now} THEN s ELSE 0.0 END) AS s_now_{w}",
+                f"{d.fsum}(CASE WHEN f > {now} THEN s ELSE 0.0 END) AS s_now_{w}",
                 f"sum(CASE WHEN f <= {now} AND f > {prev} THEN 1 ELSE 0 END) AS n_prev_{w}",
-                f"sum(CASE WHEN f <= {now} AND f > {prev} THEN s ELSE 0.0 END) AS s_prev_{w}"]
+                f"{d.fsum}(CASE WHEN f <= {now} AND f > {prev} THEN s ELSE 0.0 END) AS s_prev_{w}"]
     ctes = [
-        f"o AS (SELECT customer_id, order_id, min(order_date) AS f, sum(amount) AS s FROM {lines} l "
+        f"o AS (SELECT customer_id, order_id, min(order_date) AS f, {d.fsum}(amount) AS s FROM {lines} l "
         "WHERE customer_id IS NOT NULL AND order_id IS NOT NULL GROUP BY customer_id, order_id)",
         "c AS (SELECT customer_id, min(f) AS first_order, max(f) AS last_order, count(*) AS frequency, "
-        f"sum(s) AS monetary_total, {', '.join(win)} FROM o GROUP BY customer_id)",
+        f"{d.fsum}(s) AS monetary_total, {', '.join(win)} FROM o GROUP BY customer_id)",
         f"dd AS (SELECT DISTINCT customer_id, {d.epoch_day('f')} AS day FROM o)",
         "g AS (SELECT customer_id, day, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap FROM dd)",
         "gs AS (SELECT customer_id, count(*) AS n_gaps, avg(CAST(gap AS DOUBLE)) AS ipt_mean, "
-        "stddev_pop(CAST(gap AS DOUBLE)) AS ipt_std, max_by(gap, day) AS last_gap FROM g WHERE gap IS NOT NULL "
+        # the population std from exact integer sums of the whole-day gaps: stddev_pop's running updates, combined
+        # across threads in no fixed order, changed the last bits from run to run
+        "sqrt(CAST(count(*) * sum(gap * gap) - sum(gap) * sum(gap) AS DOUBLE) / (CAST(count(*) AS DOUBLE) * count(*))) "
+        "AS ipt_std, max_by(gap, day) AS last_gap FROM g WHERE gap IS NOT NULL "
         "GROUP BY customer_id)",
     ]
     sel = ("c.*, gs.ipt_mean, gs.ipt_std, CAST(gs.last_gap AS DOUBLE) AS last_gap, "
@@ -373,7 +380,7 @@ def churn_features_sql(src: str, d: Dialect, cutoff, windows: tuple[int, ...], *
     if ret is None:
         ctes.append(f"r AS (SELECT customer_id, 0 AS returns_count, 0.0 AS returns_value FROM {src} WHERE 1 = 0)")
     else:
-        ctes.append("r AS (SELECT customer_id, count(*) AS returns_count, sum(CASE WHEN amount IS NULL OR "
+        ctes.append(f"r AS (SELECT customer_id, count(*) AS returns_count, {d.fsum}(CASE WHEN amount IS NULL OR "
                     f"isnan(amount) THEN 0.0 ELSE abs(amount) END) AS returns_value FROM {ret} rl "
                     "WHERE customer_id IS NOT NULL GROUP BY customer_id)")
     if has_product:
@@ -429,11 +436,11 @@ def calibration_holdout_sql(src: str, d: Dialect, cal_day: int, end_day: int) ->
     :func:`crmmine.calibration_holdout_summary`)."""
     return (
         f"WITH l AS ({_purchase_day_lines(src, d)} AND {d.epoch_day('order_date')} <= {int(end_day)}), "
-        "dd AS (SELECT customer_id, day, sum(amount) AS spend FROM l GROUP BY customer_id, day), "
+        f"dd AS (SELECT customer_id, day, {d.fsum}(amount) AS spend FROM l GROUP BY customer_id, day), "
         "c AS (SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n_days, "
-        f"sum(spend) AS total, min_by(spend, day) AS first_spend FROM dd WHERE day <= {int(cal_day)} "
+        f"{d.fsum}(spend) AS total, min_by(spend, day) AS first_spend FROM dd WHERE day <= {int(cal_day)} "
         "GROUP BY customer_id), "
-        f"h AS (SELECT customer_id, count(*) AS h_n, sum(spend) AS h_sum FROM dd WHERE day > {int(cal_day)} "
+        f"h AS (SELECT customer_id, count(*) AS h_n, {d.fsum}(spend) AS h_sum FROM dd WHERE day > {int(cal_day)} "
         "GROUP BY customer_id) "
         "SELECT c.*, coalesce(h.h_n, 0) AS h_n, coalesce(h.h_sum, 0.0) AS h_sum FROM c LEFT JOIN h "
         "ON c.customer_id = h.customer_id ORDER BY c.customer_id"
@@ -519,7 +526,7 @@ def loyalty_orders_sql(src: str, d: Dialect, as_of, *, has_discount: bool, promo
     and the orders neither promoted nor in a campaign after it (the raw columns of
     :func:`crmmine.loyalty_types`)."""
     disc = "max(CASE WHEN discount > 0 THEN 1 ELSE 0 END)" if has_discount else "0"
-    o = (f"SELECT order_id, min(customer_id) AS customer_id, min(order_date) AS f, sum(amount) AS amount, "
+    o = (f"SELECT order_id, min(customer_id) AS customer_id, min(order_date) AS f, {d.fsum}(amount) AS amount, "
          f"{disc} AS disc FROM {src} WHERE order_date < {d.ts(as_of)} AND order_id IS NOT NULL GROUP BY order_id")
     pr = "CASE WHEN o.disc = 1 THEN 1 ELSE 0 END"
     join = ""
@@ -533,8 +540,8 @@ def loyalty_orders_sql(src: str, d: Dialect, as_of, *, has_discount: bool, promo
         f"WITH o AS ({o}), m AS (SELECT o.customer_id AS customer_id, o.f AS f, o.amount AS amount, {pr} AS pr, "
         f"{ca} AS ca FROM o{join}), w AS (SELECT customer_id, f, amount, pr, ca, min(CASE WHEN pr = 1 OR ca = 1 "
         "THEN f END) OVER (PARTITION BY customer_id) AS first_on FROM m) "
-        "SELECT customer_id, count(*) AS orders, sum(amount) AS revenue, min(f) AS first_order, max(f) AS last_order, "
-        "sum(pr) AS promo_orders, sum(CASE WHEN pr = 1 THEN amount ELSE 0.0 END) AS promo_spend, "
+        f"SELECT customer_id, count(*) AS orders, {d.fsum}(amount) AS revenue, min(f) AS first_order, max(f) AS last_order, "
+        f"sum(pr) AS promo_orders, {d.fsum}(CASE WHEN pr = 1 THEN amount ELSE 0.0 END) AS promo_spend, "
         "sum(ca) AS camp_orders, min(first_on) AS first_on, "
         "sum(CASE WHEN pr = 0 AND ca = 0 AND f > first_on THEN 1 ELSE 0 END) AS orders_off "
         "FROM w GROUP BY customer_id ORDER BY customer_id"
@@ -555,13 +562,13 @@ def loyalty_lines_sql(src: str, d: Dialect, as_of, *, item: str) -> str:
         f"{unit} AS unit FROM {src} WHERE order_date < {d.ts(as_of)}), "
         "t AS (SELECT product_id, median(unit) AS typical FROM l WHERE product_id IS NOT NULL AND unit IS NOT NULL "
         "AND NOT isnan(unit) GROUP BY product_id), "
-        "pc AS (SELECT l.customer_id AS customer_id, sum(l.amount) AS paid, sum(l.quantity * t.typical) AS at_typical, "
+        f"pc AS (SELECT l.customer_id AS customer_id, {d.fsum}(l.amount) AS paid, {d.fsum}(l.quantity * t.typical) AS at_typical, "
         "max(CASE WHEN abs(l.unit - t.typical) > 1e-9 * greatest(1.0, abs(t.typical)) THEN 1 ELSE 0 END) AS varies "
         "FROM l LEFT JOIN t ON l.product_id = t.product_id GROUP BY l.customer_id), "
-        "ci AS (SELECT customer_id, item, sum(CASE WHEN amount > 0 THEN amount ELSE 0.0 END) AS s FROM l "
+        f"ci AS (SELECT customer_id, item, {d.fsum}(CASE WHEN amount > 0 THEN amount ELSE 0.0 END) AS s FROM l "
         "GROUP BY customer_id, item), "
-        "h AS (SELECT customer_id, sum(s) AS tot FROM ci GROUP BY customer_id), "
-        "hh AS (SELECT ci.customer_id AS customer_id, CASE WHEN max(h.tot) > 0 THEN sum((ci.s / nullif(h.tot, 0.0)) * (ci.s / nullif(h.tot, 0.0))) "
+        f"h AS (SELECT customer_id, {d.fsum}(s) AS tot FROM ci GROUP BY customer_id), "
+        f"hh AS (SELECT ci.customer_id AS customer_id, CASE WHEN max(h.tot) > 0 THEN {d.fsum}((ci.s / nullif(h.tot, 0.0)) * (ci.s / nullif(h.tot, 0.0))) "
         "END AS hhi FROM ci JOIN h ON ci.customer_id = h.customer_id GROUP BY ci.customer_id) "
         "SELECT pc.customer_id AS customer_id, pc.paid, pc.at_typical, pc.varies, hh.hhi FROM pc "
         "LEFT JOIN hh ON pc.customer_id = hh.customer_id ORDER BY customer_id"

@@ -445,7 +445,7 @@ def clean(tx: LazyTransactions, *, active: tuple[str, ...], codes: frozenset[str
                 info["flagged"] = n_ext
                 marked = scored.derive(f"SELECT {keep_cols}, CAST(CASE WHEN {over} THEN {flag} ELSE _reason END "
                                        "AS INT) AS _reason FROM {src}")
-    audit_raw = marked.arrow("SELECT _reason AS r, count(*) AS n, sum(CASE WHEN amount IS NULL OR isnan(amount) "
+    audit_raw = marked.arrow(f"SELECT _reason AS r, count(*) AS n, {marked.dialect.fsum}(CASE WHEN amount IS NULL OR isnan(amount) "
                              "OR abs(amount) = CAST('inf' AS DOUBLE) THEN 0.0 ELSE amount END) AS a "
                              "FROM {src} GROUP BY _reason").to_pylist()
     by = {row["r"]: (int(row["n"]), float(row["a"] or 0.0)) for row in audit_raw}
