@@ -410,16 +410,18 @@ def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect
     for canon in ("customer_id", "order_id", "product_id") + _OPTIONAL_TEXT:
         if canon not in mapping:
             continue
-        src = f"`{mapping[canon]}`" if d is SPARK else f'"{mapping[canon]}"'
-        is_text = types[mapping[canon]].startswith(("VARCHAR", "STRING"))
-        if is_text and not trim:
+        src = d.ident(mapping[canon])
+        if _is_text(types[mapping[canon]]) and not trim:
             sel.append(f"{src} AS {canon}")
             continue
         text = f"NULLIF(trim(CAST({src} AS STRING)), '')"
         if canon in ("customer_id", "order_id", "product_id") and types[mapping[canon]].startswith(("DOUBLE", "FLOAT")):
-            text = f"regexp_replace({text}, '\\\\.0+$', '')" if d is SPARK else f"regexp_replace({text}, '\\.0+$', '')"
+            text = f"regexp_replace({text}, {d.regex(_TRAILING_ZEROS)}, '')"
         sel.append(f"{text} AS {canon}")
-    q = lambda c: f"`{mapping[c]}`" if d is SPARK else f'"{mapping[c]}"'  # noqa: E731
+
+    def q(c):
+        return d.ident(mapping[c])
+
     def num(c):
         t = types[mapping[c]]
         if t == "DOUBLE":
@@ -443,6 +445,10 @@ def _canonical_select(types: dict[str, str], mapping: dict[str, str], d: Dialect
     if "source_line" in mapping:
         sel.append(f"CAST({q('source_line')} AS BIGINT) AS source_line")
     return "SELECT " + ", ".join(sel)
+
+
+#: the '.0' of an integral id written as a float
+_TRAILING_ZEROS = r"\.0+$"
 
 
 def _is_text(type_name: str) -> bool:
@@ -750,7 +756,9 @@ def read_events_lazy(source, schema=None, *, engine, event_types=None) -> LazyEv
             f"The log has no column for {missing[0]!r} (columns found: {', '.join(types)}). Pass "
             f"schema={{'{missing[0]}': '<your column>', ...}} to map it."
         )
-    q = (lambda c: f"`{mapping[c]}`") if d is SPARK else (lambda c: f'"{mapping[c]}"')
+    def q(c):
+        return d.ident(mapping[c])
+
     sel = []
     for c in ("customer_id", "item_id", "category"):
         if c in mapping:
