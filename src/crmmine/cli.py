@@ -233,10 +233,46 @@ def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
-            return _main(argv)
+            with _quiet_library_logs(argv):
+                return _main(argv)
         finally:
             signal.signal(signal.SIGTERM, previous)
-    return _main(argv)
+    with _quiet_library_logs(argv):
+        return _main(argv)
+
+
+#: Loggers of the libraries a report run drives. Without a handler of their own their errors reach the terminal
+#: through logging's last resort: when a run is stopped, papermill logs "Kernel died while waiting for execute
+#: reply." and asyncio "Task exception was never retrieved" with a traceback, beside the command's one line. The run's
+#: outcome is in its manifest and notebook; ``--debug`` lets them through.
+_LIBRARY_LOGGERS = ("papermill", "asyncio")
+
+
+class _quiet_library_logs:
+    def __init__(self, argv):
+        self.on = "--debug" not in (sys.argv[1:] if argv is None else argv)
+
+    def __enter__(self):
+        import logging
+
+        self.saved = []
+        if self.on:
+            for name in _LIBRARY_LOGGERS:
+                log = logging.getLogger(name)
+                handler = logging.NullHandler()
+                self.saved.append((log, handler, log.propagate))
+                log.addHandler(handler)
+                log.propagate = False
+
+    def __exit__(self, *exc):
+        import gc
+
+        if self.saved:
+            gc.collect()  # an abandoned task of a stopped kernel says its piece now, while it is still quiet
+        for log, handler, propagate in self.saved:
+            log.removeHandler(handler)
+            log.propagate = propagate
+        return False
 
 
 def _main(argv: list[str] | None = None) -> int:
